@@ -1,0 +1,82 @@
+// Builds every bundle Swarmscope ships or tests with:
+//   dist/extension.js  the extension host entry (vscode external, tiny: heavy modules live in the worker)
+//   dist/engine.js     the engine worker (collectors + sql.js store + @polkadot/api + nostr-wasm)
+//   dist/cli.js        the headless `swarmscope` command (same engine, in-process)
+//   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), plus vis-network's CSS
+//   dist/test/*.js     the in-VS Code extension test suite and the benchmarks (not packaged)
+// Flags: --watch, --production (minify, no source maps).
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const root = path.dirname(new URL(import.meta.url).pathname);
+const dist = path.join(root, 'dist');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+};
+
+const webviewEntries = fs.existsSync(path.join(root, 'webview'))
+  ? fs.readdirSync(path.join(root, 'webview'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'webview', entry.name, 'main.ts')))
+      .map((entry) => ({ in: `webview/${entry.name}/main.ts`, out: entry.name }))
+  : [];
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: dist },
+  { ...node, entryPoints: { engine: 'src/engine/worker.ts' }, outdir: dist },
+  { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
+  webviewEntries.length > 0 && {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: webviewEntries,
+    outdir: path.join(dist, 'webview'),
+  },
+  !production && {
+    ...node,
+    entryPoints: { 'test/extensionSuite': 'test/extension/index.ts', 'test/desktopRunner': 'test/extension/desktopRunner.ts', 'bench/bench': 'test/bench/bench.ts' },
+    outdir: dist,
+    external: ['vscode', 'mocha', '@vscode/test-electron'],
+  },
+].filter(Boolean);
+
+function copyAssets() {
+  fs.mkdirSync(path.join(dist, 'webview'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+  // The bench bundle lives one folder down and loads sql.js from beside itself too.
+  if (!production) {
+    fs.mkdirSync(path.join(dist, 'bench'), { recursive: true });
+    fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'bench', 'sql-wasm.wasm'));
+  }
+  fs.copyFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), path.join(dist, 'webview', 'vis-network.css'));
+}
+
+if (production) fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(dist, { recursive: true });
+copyAssets();
+if (watch) {
+  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('esbuild: watching for changes');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+  console.log(`esbuild: built ${builds.length} bundle groups in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}

@@ -1,0 +1,58 @@
+import { COMMANDS } from './cli/commandTable';
+import { parseArgs, UsageError, type CliIo } from './cli/cliCommand';
+import { describeError } from './core/util/errors';
+
+/** The headless `swarmscope` command: the same engine as the extension, run in-process. */
+const io: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'swarmscope — watch Nostr DVMs (NIP-90) and Bittensor subnets from the command line',
+    '',
+    'Usage: swarmscope <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    `  ${'help'.padEnd(width)}  Show this list, or one command's options: swarmscope help <command>`,
+    '',
+    'Common options: --db PATH (default ~/.swarmscope/swarmscope.db, or $SWARMSCOPE_DB; :memory: for none), --json, --verbose',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.out(help());
+    return 0;
+  }
+  const wanted = name === 'help' ? rest[0] : name;
+  const command = COMMANDS.find((candidate) => candidate.name === wanted);
+  if (!command) {
+    io.err(`swarmscope: unknown command ${JSON.stringify(wanted)}\n\n${help()}`);
+    return 2;
+  }
+  if (name === 'help' || rest.includes('--help')) {
+    io.out(`${command.summary}\n\nUsage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(parseArgs(rest), io);
+  } catch (error) {
+    io.err(`swarmscope ${command.name}: ${describeError(error)}`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      io.err(`swarmscope: ${describeError(error)}`);
+      process.exit(1);
+    },
+  );
+}

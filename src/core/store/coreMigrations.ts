@@ -1,0 +1,22 @@
+import type { Migration } from './migration';
+
+/** Tables every domain shares: key/value metadata and the user's pins (never evicted). */
+export const coreMigrations: readonly Migration[] = [
+  {
+    id: 'core-001-meta-and-pins',
+    up(db) {
+      db.run(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        -- What the user watches: a DVM pubkey (domain 'dvm') or a hotkey (domain 'hotkey').
+        -- Rows tied to a pin are kept in full and skipped by retention and by the size budget.
+        CREATE TABLE pins (
+          domain TEXT NOT NULL,
+          key TEXT NOT NULL,
+          label TEXT,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (domain, key)
+        );
+      `);
+    },
+  },
+];

@@ -1,0 +1,99 @@
+import type { RawSettings, SettingError } from '../core/config/settings';
+import { BITTENSOR_METHODS, type BittensorMethods, type BittensorNotification } from './bittensorProtocol';
+import { NOSTR_METHODS, type NostrMethods, type NostrNotification } from './nostrProtocol';
+
+/**
+ * The one protocol between the extension host and the engine worker (and the CLI, which calls the same methods
+ * in-process). Requests carry ids and get exactly one response; notifications flow from the engine only.
+ * Every message that crosses the thread boundary passes `isEngineToHost` / `isHostToEngine` first.
+ */
+
+export interface CollectorStatus {
+  readonly name: string;
+  readonly state: 'idle' | 'connecting' | 'connected' | 'retrying' | 'error' | 'stopped';
+  readonly detail?: string;
+  readonly lastError?: string;
+}
+
+export interface EngineStatus {
+  readonly state: 'starting' | 'ready' | 'stopping';
+  readonly startedAt: number;
+  readonly readyMs: number;
+  readonly dbPath: string | undefined;
+  readonly dbBytes: number;
+  readonly lastFlushMs: number | undefined;
+  readonly lastFlushError: string | undefined;
+  readonly collectors: readonly CollectorStatus[];
+  readonly dropped: Readonly<Record<string, number>>;
+  readonly settingErrors: readonly SettingError[];
+  readonly notices: readonly string[];
+}
+
+export interface EngineStartParams {
+  readonly dbPath: string | undefined;
+  readonly settings: RawSettings;
+  /** Start the collectors (relays, chain). The CLI's one-shot commands leave them off. */
+  readonly collect: boolean;
+}
+
+export interface CoreMethods {
+  'engine.start': { params: EngineStartParams; result: EngineStatus };
+  'engine.status': { params: Record<string, never>; result: EngineStatus };
+  'engine.configure': { params: { settings: RawSettings }; result: { errors: readonly SettingError[] } };
+  'engine.flush': { params: Record<string, never>; result: { bytes: number; ms: number } };
+  'engine.pins': { params: Record<string, never>; result: readonly { domain: string; key: string; label?: string }[] };
+  'engine.pin': { params: { domain: 'dvm' | 'hotkey'; key: string; label?: string; pinned: boolean }; result: { ok: true } };
+  /** Flushes and closes the store; the worker exits after answering. */
+  'engine.stop': { params: Record<string, never>; result: { ok: true } };
+  /** Benchmarks and tests: fill the database with `megabytes` of filler rows, then flush. */
+  'engine.debugFill': { params: { megabytes: number }; result: { bytes: number } };
+  /** Tests: make the worker die as a real crash would, to prove it is reported and restarted. */
+  'engine.debugCrash': { params: Record<string, never>; result: never };
+}
+
+export const CORE_METHODS = [
+  'engine.start', 'engine.status', 'engine.configure', 'engine.flush', 'engine.pins', 'engine.pin', 'engine.stop',
+  'engine.debugFill', 'engine.debugCrash',
+] as const;
+
+export type EngineMethods = CoreMethods & NostrMethods & BittensorMethods;
+export type EngineMethod = keyof EngineMethods & string;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M] extends { params: infer P } ? P : never;
+export type ResultOf<M extends EngineMethod> = EngineMethods[M] extends { result: infer R } ? R : never;
+
+export const ENGINE_METHODS: ReadonlySet<string> = new Set<string>([...CORE_METHODS, ...NOSTR_METHODS, ...BITTENSOR_METHODS]);
+
+export type CoreNotification =
+  | { readonly topic: 'engine.status'; readonly payload: EngineStatus }
+  | { readonly topic: 'engine.log'; readonly payload: { level: LogLevel; message: string } };
+
+export type EngineNotification = CoreNotification | NostrNotification | BittensorNotification;
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+export type HostToEngine = { readonly type: 'request'; readonly id: number; readonly method: EngineMethod; readonly params: unknown };
+
+export type EngineToHost =
+  | { readonly type: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly type: 'response'; readonly id: number; readonly ok: false; readonly error: string }
+  | { readonly type: 'notification'; readonly notification: EngineNotification };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isHostToEngine(value: unknown): value is HostToEngine {
+  return isRecord(value) && value.type === 'request' && Number.isSafeInteger(value.id) &&
+    typeof value.method === 'string' && ENGINE_METHODS.has(value.method) && 'params' in value;
+}
+
+export function isEngineToHost(value: unknown): value is EngineToHost {
+  if (!isRecord(value)) return false;
+  if (value.type === 'response') {
+    return Number.isSafeInteger(value.id) && (value.ok === true ? 'result' in value : value.ok === false && typeof value.error === 'string');
+  }
+  if (value.type === 'notification') {
+    const notification = value.notification;
+    return isRecord(notification) && typeof notification.topic === 'string' && 'payload' in notification;
+  }
+  return false;
+}
