@@ -1,13 +1,264 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { SwarmscopeApi } from './api';
+import { registerOpenEvent } from './commands/openEvent';
+import { registerOpenSettings } from './commands/openSettings';
+import { registerOpenTrace } from './commands/openTrace';
+import { registerRefreshSubnets } from './commands/refreshSubnets';
+import { registerRestartEngine } from './commands/restartEngine';
+import { registerShowLog } from './commands/showLog';
+import { registerShowStatus } from './commands/showStatus';
+import { registerSnapshotSubnet } from './commands/snapshotSubnet';
+import { registerSortUids } from './commands/sortUids';
+import { registerWatchCommands } from './commands/watch';
+import type { CommandContext } from './commands/commandContext';
+import { affectsSwarmscope, readRawSettings } from './configuration';
+import type { SettingError } from './core/config/settings';
+import { describeError } from './core/util/errors';
+import { EngineClient, type EngineClientState } from './engine/engineClient';
+import { channelLogger } from './logging';
+import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
+import { DvmTreeProvider } from './views/dvmTreeProvider';
+import { EVENT_SCHEME, EventDocumentProvider } from './views/eventDocumentProvider';
+import { HealthTreeProvider } from './views/healthTreeProvider';
+import { KindTreeProvider } from './views/kindTreeProvider';
+import { EngineStatusBar } from './views/statusBar';
+import { SubnetTreeProvider } from './views/subnetTreeProvider';
+import { WatchedTreeProvider } from './views/watchedTreeProvider';
 
-/** The composition root (placeholder until the host services land). */
-export class Services implements vscode.Disposable {
+/** How often the status bar and Health view re-read collector status while the engine runs. */
+const STATUS_POLL_MS = 5_000;
+
+/**
+ * The composition root: builds every service with explicit dependencies and owns their lifetimes. Disposal runs in
+ * reverse order of creation. Implements the extension's public API (src/api.ts).
+ */
+export class Services implements vscode.Disposable, SwarmscopeApi {
   activationMs = 0;
-  startEngine(): void {}
-  async shutdown(): Promise<void> {}
-  dispose(): void {}
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly log: vscode.LogOutputChannel;
+  private readonly client: EngineClient;
+  private readonly statusItem: EngineStatusBar;
+  private readonly health: HealthTreeProvider;
+  private readonly dvms: DvmTreeProvider;
+  private readonly kinds: KindTreeProvider;
+  private readonly subnets: SubnetTreeProvider;
+  private readonly watched: WatchedTreeProvider;
+  private lastSettingErrors: readonly SettingError[] = [];
+  private statusTimer: NodeJS.Timeout | undefined;
+  private readyWaiters: ((status: EngineStatus) => void)[] = [];
+  private lastStatus: EngineStatus | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.log = this.own(vscode.window.createOutputChannel('Swarmscope', { log: true }));
+    this.statusItem = this.own(new EngineStatusBar());
+    this.client = new EngineClient({
+      workerPath: path.join(context.extensionPath, 'dist', 'engine.js'),
+      startParams: () => ({
+        dbPath: path.join(context.globalStorageUri.fsPath, 'swarmscope.db'),
+        settings: readRawSettings(),
+        collect: true,
+      }),
+      log: channelLogger(this.log),
+      onNotification: (notification) => this.route(notification),
+      onStateChange: (state, detail) => this.onClientState(state, detail),
+    });
+    const onError = (error: unknown) => this.log.warn(`view refresh failed: ${describeError(error)}`);
+    this.health = this.own(new HealthTreeProvider());
+    this.dvms = this.own(new DvmTreeProvider(this.client, onError));
+    this.kinds = this.own(new KindTreeProvider(this.client, onError));
+    this.subnets = this.own(new SubnetTreeProvider(this.client, onError));
+    this.watched = this.own(new WatchedTreeProvider(this.client, (hotkey) => this.subnets.findHotkey(hotkey), onError));
+    this.registerView('swarmscope.dvms', this.dvms);
+    this.registerView('swarmscope.kinds', this.kinds);
+    this.registerView('swarmscope.watched', this.watched);
+    this.registerView('swarmscope.subnets', this.subnets);
+    this.registerView('swarmscope.health', this.health);
+    this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
+    this.registerCommands();
+    this.own(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsSwarmscope(event)) void this.reconfigure();
+    }));
+  }
+
+  private own<T extends vscode.Disposable>(disposable: T): T {
+    this.disposables.push(disposable);
+    return disposable;
+  }
+
+  private registerView<T>(id: string, provider: vscode.TreeDataProvider<T> & { refresher: { follow(view: vscode.TreeView<T>): vscode.Disposable } }): void {
+    const view = this.own(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id !== 'swarmscope.health' }));
+    this.own(provider.refresher.follow(view));
+  }
+
+  private registerCommands(): void {
+    const commandContext: CommandContext = {
+      engine: this.client,
+      log: this.log,
+      dvms: this.dvms,
+      subnets: this.subnets,
+      watched: this.watched,
+      health: this.health,
+      restartEngine: () => this.restartEngine(),
+      reloadPins: () => this.reloadPins(),
+      reportError: (error, action) => {
+        this.log.error(`could not ${action}: ${describeError(error)}`);
+        void vscode.window.showErrorMessage(`Swarmscope could not ${action}: ${describeError(error)}`);
+      },
+    };
+    this.own(registerShowLog(commandContext));
+    this.own(registerRestartEngine(commandContext));
+    this.own(registerShowStatus(commandContext));
+    this.own(registerOpenSettings());
+    this.own(registerRefreshSubnets(commandContext));
+    this.own(registerSnapshotSubnet(commandContext));
+    this.own(registerOpenEvent());
+    this.own(registerOpenTrace());
+    this.own(registerWatchCommands(commandContext));
+    this.own(registerSortUids(commandContext));
+  }
+
+  /** Spawns the worker; called after activation returns so that activation stays cheap. */
+  startEngine(): void {
+    this.client.start().then(
+      (status) => {
+        this.onStatus(status);
+        this.reportSettingErrors(status.settingErrors);
+        void this.reloadPins();
+        this.statusTimer = setInterval(() => void this.pollStatus(), STATUS_POLL_MS);
+      },
+      (error) => this.log.error(`the engine did not start: ${describeError(error)}`),
+    );
+  }
+
+  async restartEngine(): Promise<void> {
+    clearInterval(this.statusTimer);
+    await this.client.stop();
+    this.startEngine();
+    await this.whenEngineReady();
+  }
+
+  private async pollStatus(): Promise<void> {
+    if (this.client.state !== 'ready') return;
+    try {
+      this.onStatus(await this.client.request('engine.status', {}));
+    } catch (error) {
+      this.log.debug(`status poll failed: ${describeError(error)}`);
+    }
+  }
+
+  private onStatus(status: EngineStatus): void {
+    this.lastStatus = status;
+    this.lastSettingErrors = status.settingErrors;
+    this.statusItem.setStatus(status);
+    this.health.setStatus(status);
+    if (status.state === 'ready' && this.client.state === 'ready') {
+      const waiters = this.readyWaiters;
+      this.readyWaiters = [];
+      for (const resolve of waiters) resolve(status);
+    }
+  }
+
+  private onClientState(state: EngineClientState, detail?: string): void {
+    this.statusItem.setClientState(state, detail);
+    this.health.setClientState(state, detail);
+    if (state === 'crashed') {
+      void vscode.window.showWarningMessage(`Swarmscope's engine stopped unexpectedly (${detail ?? 'unknown cause'}). It is being restarted.`, 'Show Log')
+        .then((choice) => choice && this.log.show(true));
+    }
+    if (state === 'ready') {
+      void this.client.request('engine.status', {}).then((status) => this.onStatus(status), () => undefined);
+    }
+  }
+
+  private route(notification: EngineNotification): void {
+    switch (notification.topic) {
+      case 'engine.status':
+        this.onStatus(notification.payload);
+        break;
+      case 'nostr.changed':
+        void this.dvms.changed(notification.payload.dvms);
+        void this.kinds.changed(notification.payload.kinds);
+        break;
+      case 'bittensor.changed':
+        this.subnets.changed(notification.payload.netuids);
+        this.watched.refresher.refresh();
+        break;
+      case 'nostr.alert':
+      case 'bittensor.alert':
+        this.log.warn(notification.payload.message);
+        void vscode.window.showWarningMessage(`Swarmscope: ${notification.payload.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private async reconfigure(): Promise<void> {
+    try {
+      const { errors } = await this.client.request('engine.configure', { settings: readRawSettings() });
+      this.lastSettingErrors = errors;
+      this.reportSettingErrors(errors);
+      await this.pollStatus();
+    } catch (error) {
+      this.log.error(`could not apply the new settings: ${describeError(error)}`);
+    }
+  }
+
+  private reportSettingErrors(errors: readonly SettingError[]): void {
+    if (errors.length === 0) return;
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see Health)` : '';
+    void vscode.window.showWarningMessage(`Swarmscope setting ${first.key}: ${first.message}${more}`, 'Open Settings')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', first.key));
+  }
+
+  private async reloadPins(): Promise<void> {
+    const pins = await this.watched.reload();
+    this.dvms.setWatched(pins.filter((pin) => pin.domain === 'dvm').map((pin) => pin.key));
+    this.subnets.setWatched(pins.filter((pin) => pin.domain === 'hotkey').map((pin) => pin.key));
+  }
+
+  // --- SwarmscopeApi ---
+
+  whenEngineReady(): Promise<EngineStatus> {
+    if (this.client.state === 'ready' && this.lastStatus) return Promise.resolve(this.lastStatus);
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
+  request<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    return this.client.request(method, params);
+  }
+
+  engineState(): EngineClientState {
+    return this.client.state;
+  }
+
+  statusBar(): { text: string; tooltip: string } {
+    return { text: this.statusItem.text, tooltip: this.statusItem.tooltip };
+  }
+
+  settingErrors(): readonly SettingError[] {
+    return this.lastSettingErrors;
+  }
+
+  engineRestarts(): number {
+    return this.client.restarts;
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.statusTimer);
+    await this.client.stop();
+  }
+
+  dispose(): void {
+    clearInterval(this.statusTimer);
+    void this.client.stop();
+    for (const disposable of this.disposables.reverse()) disposable.dispose();
+    this.disposables.length = 0;
+  }
 }
 
-export function createServices(_context: vscode.ExtensionContext): Services {
-  return new Services();
+export function createServices(context: vscode.ExtensionContext): Services {
+  return new Services(context);
 }

@@ -48,7 +48,12 @@ export class EngineClient {
 
   /** Starts the worker and the engine in it; resolves with the engine's first status. */
   start(): Promise<EngineStatus> {
-    this.stopping = false;
+    if (this.stopping && !this.worker) {
+      // Started again after stop(): a fresh worker, a fresh backoff.
+      this.stopping = false;
+      this.ready = undefined;
+      this.backoff.reset();
+    }
     this.ready ??= this.spawn();
     return this.ready;
   }

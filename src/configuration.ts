@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import { SETTING_KEYS, type RawSettings, type Settings } from './core/config/settings';
+
+/**
+ * Reads `swarmscope.*` into the engine's raw settings. Validation happens in the engine (shared with the CLI);
+ * the host only reports what it returns.
+ */
+export function readRawSettings(): RawSettings {
+  const config = vscode.workspace.getConfiguration();
+  const raw: Record<string, unknown> = {};
+  for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof Settings, string][]) raw[field] = config.get(key);
+  return raw as RawSettings;
+}
+
+export function affectsSwarmscope(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration('swarmscope');
+}

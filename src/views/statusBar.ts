@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import type { EngineClientState } from '../engine/engineClient';
+import type { EngineStatus } from '../protocol/engineProtocol';
+import { COMMANDS } from '../commands/commandIds';
+
+/**
+ * One status-bar item for the engine's health: a glance tells whether collection is running, and the tooltip says
+ * what is wrong (a crashed worker, relays down, dropped events, a bad setting). Clicking shows the health view.
+ */
+export class EngineStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('swarmscope.engine', vscode.StatusBarAlignment.Left, 10);
+  private clientState: EngineClientState = 'starting';
+  private detail: string | undefined;
+  private status: EngineStatus | undefined;
+
+  constructor() {
+    this.item.name = 'Swarmscope Engine';
+    this.item.command = COMMANDS.showStatus;
+    this.render();
+    this.item.show();
+  }
+
+  setClientState(state: EngineClientState, detail?: string): void {
+    this.clientState = state;
+    this.detail = detail;
+    this.render();
+  }
+
+  setStatus(status: EngineStatus): void {
+    this.status = status;
+    this.render();
+  }
+
+  get text(): string {
+    return this.item.text;
+  }
+
+  get tooltip(): string {
+    const tooltip = this.item.tooltip;
+    return typeof tooltip === 'string' ? tooltip : tooltip?.value ?? '';
+  }
+
+  private render(): void {
+    const status = this.status;
+    const lines: string[] = [];
+    let icon = '$(pulse)';
+    let background: vscode.ThemeColor | undefined;
+    if (this.clientState === 'starting') {
+      icon = '$(loading~spin)';
+      lines.push('Swarmscope engine: starting');
+    } else if (this.clientState === 'crashed') {
+      icon = '$(error)';
+      background = new vscode.ThemeColor('statusBarItem.errorBackground');
+      lines.push(`Swarmscope engine: stopped unexpectedly (${this.detail ?? 'restarting'})`);
+    } else if (this.clientState === 'stopped') {
+      icon = '$(circle-slash)';
+      lines.push('Swarmscope engine: stopped');
+    } else {
+      lines.push('Swarmscope engine: healthy');
+    }
+    if (status) {
+      const up = status.collectors.filter((collector) => collector.state === 'connected').length;
+      if (status.collectors.length > 0) lines.push(`Sources connected: ${up} of ${status.collectors.length}`);
+      const down = status.collectors.filter((collector) => collector.state === 'error' || collector.state === 'retrying');
+      for (const collector of down) lines.push(`⚠ ${collector.name}: ${collector.lastError ?? collector.state}`);
+      const dropped = Object.entries(status.dropped);
+      if (dropped.length > 0) lines.push(`Dropped: ${dropped.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
+      for (const error of status.settingErrors) lines.push(`⚠ ${error.key}: ${error.message}`);
+      if (status.lastFlushError) lines.push(`⚠ Last flush failed: ${status.lastFlushError}`);
+      lines.push(`Database: ${(status.dbBytes / 1024 / 1024).toFixed(1)} MB`);
+      if (this.clientState === 'ready' && (down.length > 0 || status.settingErrors.length > 0 || status.lastFlushError)) {
+        icon = '$(warning)';
+        background = new vscode.ThemeColor('statusBarItem.warningBackground');
+      }
+    }
+    this.item.text = `${icon} Swarmscope`;
+    this.item.tooltip = lines.join('\n');
+    this.item.accessibilityInformation = { label: lines[0] };
+    this.item.backgroundColor = background;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,158 @@
+import * as vscode from 'vscode';
+import type { MetagraphSnapshot, NeuronRow, SubnetSummary } from '../protocol/bittensorProtocol';
+import type { EngineRequester } from './engineRequester';
+import { shortKey, tao, tooltipTable } from './format';
+import { TreeRefresher } from './treeRefresher';
+
+export type UidSort = 'incentive' | 'stake';
+
+export type SubnetNode =
+  | { readonly type: 'subnet'; summary: SubnetSummary }
+  | { readonly type: 'group'; readonly netuid: number; readonly group: 'validators' | 'uids' }
+  | { readonly type: 'neuron'; readonly netuid: number; readonly group: 'validators' | 'uids'; readonly neuron: NeuronRow; readonly block: number };
+
+/** UIDs shown under a subnet at once; the full metagraph is one CLI call or panel away. */
+const UID_PAGE = 256;
+
+/**
+ * Subnets from the subtensor node; each expands to its validators (by stake) and its UIDs (by incentive or stake,
+ * chosen in the view's menu). Rows come from the newest stored snapshot; the tree never talks to the chain.
+ */
+export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, vscode.Disposable {
+  readonly refresher = new TreeRefresher<SubnetNode>(300);
+  readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
+  private readonly subnets = new Map<number, Extract<SubnetNode, { type: 'subnet' }>>();
+  private readonly metagraphs = new Map<number, MetagraphSnapshot | null>();
+  private watched = new Set<string>();
+  private sort: UidSort = 'incentive';
+
+  constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
+
+  setSort(sort: UidSort): void {
+    this.sort = sort;
+    this.refresher.refresh();
+  }
+
+  setWatched(hotkeys: Iterable<string>): void {
+    this.watched = new Set(hotkeys);
+    this.refresher.refresh();
+  }
+
+  /** Called with the netuids named by a `bittensor.changed` notification. */
+  changed(netuids: readonly number[]): void {
+    for (const netuid of netuids) this.metagraphs.delete(netuid);
+    this.refresher.refresh();
+  }
+
+  /** Latest known row of a hotkey across the subnets loaded so far (for the Watched view). */
+  findHotkey(hotkey: string): { netuid: number; neuron: NeuronRow } | undefined {
+    for (const [netuid, metagraph] of this.metagraphs) {
+      const neuron = metagraph?.neurons.find((candidate) => candidate.hotkey === hotkey);
+      if (neuron) return { netuid, neuron };
+    }
+    return undefined;
+  }
+
+  getTreeItem(node: SubnetNode): vscode.TreeItem {
+    if (node.type === 'subnet') return subnetItem(node.summary);
+    if (node.type === 'group') {
+      const metagraph = this.metagraphs.get(node.netuid);
+      const count = metagraph ? (node.group === 'validators' ? metagraph.neurons.filter((n) => n.validatorPermit).length : metagraph.neurons.length) : undefined;
+      const item = new vscode.TreeItem(node.group === 'validators' ? 'Validators' : 'UIDs', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `subnet:${node.netuid}:${node.group}`;
+      item.description = count === undefined ? undefined : `${count}${node.group === 'uids' ? ` · by ${this.sort}` : ' · by stake'}`;
+      item.iconPath = new vscode.ThemeIcon(node.group === 'validators' ? 'shield' : 'list-ordered');
+      return item;
+    }
+    return neuronItem(node, this.watched.has(node.neuron.hotkey));
+  }
+
+  async getChildren(node?: SubnetNode): Promise<SubnetNode[]> {
+    try {
+      if (!node) {
+        const summaries = await this.engine.request('bittensor.subnets', {});
+        this.subnets.clear();
+        return summaries.map((summary) => {
+          const created = { type: 'subnet' as const, summary };
+          this.subnets.set(summary.netuid, created);
+          return created;
+        });
+      }
+      if (node.type === 'subnet') {
+        await this.metagraph(node.summary.netuid);
+        return [{ type: 'group', netuid: node.summary.netuid, group: 'validators' }, { type: 'group', netuid: node.summary.netuid, group: 'uids' }];
+      }
+      if (node.type === 'group') {
+        const metagraph = await this.metagraph(node.netuid);
+        if (!metagraph) return [];
+        const rows = node.group === 'validators'
+          ? metagraph.neurons.filter((neuron) => neuron.validatorPermit).sort((a, b) => b.stake - a.stake)
+          : [...metagraph.neurons].sort((a, b) => (this.sort === 'stake' ? b.stake - a.stake : b.incentive - a.incentive));
+        return rows.slice(0, UID_PAGE).map((neuron) => ({ type: 'neuron' as const, netuid: node.netuid, group: node.group, neuron, block: metagraph.block }));
+      }
+      return [];
+    } catch (error) {
+      this.onError(error);
+      return [];
+    }
+  }
+
+  private async metagraph(netuid: number): Promise<MetagraphSnapshot | null> {
+    if (!this.metagraphs.has(netuid)) this.metagraphs.set(netuid, await this.engine.request('bittensor.metagraph', { netuid }));
+    return this.metagraphs.get(netuid) ?? null;
+  }
+
+  dispose(): void {
+    this.refresher.dispose();
+  }
+}
+
+function subnetItem(summary: SubnetSummary): vscode.TreeItem {
+  const label = `${summary.netuid}${summary.name ? ` ${summary.name}` : ''}`;
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `subnet:${summary.netuid}`;
+  const uids = summary.maxUids ? `${summary.uids}/${summary.maxUids} UIDs` : `${summary.uids} UIDs`;
+  item.description = `${uids} · reg ${tao(summary.burnTao)}${summary.stale ? ' · out of date' : ''}`;
+  item.iconPath = new vscode.ThemeIcon(summary.stale ? 'warning' : 'circuit-board', summary.stale ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+  item.contextValue = summary.stale ? 'subnet.stale' : 'subnet';
+  item.tooltip = tooltipTable(`Subnet ${label}`, [
+    ['Tempo', summary.tempo === null ? '–' : `${summary.tempo} blocks`],
+    ['UIDs', uids],
+    ['Validators', summary.maxValidators ? `${summary.validators}/${summary.maxValidators}` : String(summary.validators)],
+    ['Register cost', `${tao(summary.burnTao)}${summary.burnChange24hTao !== null ? ` (24 h: ${summary.burnChange24hTao >= 0 ? '+' : ''}${tao(summary.burnChange24hTao)})` : ''}`],
+    ['Price', tao(summary.priceTao)],
+    ['Newest snapshot', summary.latestSnapshotBlock === null ? 'none' : `block ${summary.latestSnapshotBlock}`],
+    ['Head', summary.headBlock === null ? '–' : `block ${summary.headBlock}`],
+    ...(summary.stale ? [['Out of date', 'the newest snapshot is 100 or more blocks behind the head; use "Snapshot now"'] as [string, string]] : []),
+  ]);
+  return item;
+}
+
+function neuronItem(node: Extract<SubnetNode, { type: 'neuron' }>, watched: boolean): vscode.TreeItem {
+  const { neuron } = node;
+  const name = neuron.identity?.trim();
+  const item = new vscode.TreeItem(`UID ${neuron.uid}${name ? ` ${name}` : ''}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `subnet:${node.netuid}:${node.group}:${neuron.uid}`;
+  item.description = node.group === 'validators'
+    ? `${tao(neuron.stake)} · vtrust ${neuron.validatorTrust.toFixed(3)}`
+    : `inc ${neuron.incentive.toFixed(4)} · ${tao(neuron.stake)}`;
+  item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : neuron.validatorPermit ? 'shield' : 'person');
+  item.contextValue = watched ? 'hotkey.watched' : 'hotkey';
+  item.tooltip = tooltipTable(`UID ${neuron.uid} on subnet ${node.netuid} (block ${node.block})`, [
+    ['Hotkey', neuron.hotkey],
+    ['Coldkey', neuron.coldkey],
+    ['Identity', name || '–'],
+    ['Active', neuron.active ? 'yes' : 'no'],
+    ['Validator permit', neuron.validatorPermit ? 'yes' : 'no'],
+    ['Stake', `${tao(neuron.stake)} (α ${neuron.stakeAlpha.toFixed(2)}, τ ${neuron.stakeTao.toFixed(2)})`],
+    ['Rank / trust / consensus', `${neuron.rank.toFixed(4)} / ${neuron.trust.toFixed(4)} / ${neuron.consensus.toFixed(4)}`],
+    ['Incentive / dividends', `${neuron.incentive.toFixed(4)} / ${neuron.dividends.toFixed(4)}`],
+    ['Validator trust', neuron.validatorTrust.toFixed(4)],
+    ['Emission', String(neuron.emission)],
+    ['Last update', `block ${neuron.lastUpdate}`],
+    ['Registered', `block ${neuron.registrationBlock}`],
+    ['Axon', neuron.axon ? `${neuron.axon.ip}:${neuron.axon.port} (IPv${neuron.axon.ipType}, v${neuron.axon.version})` : 'none'],
+    ['Short', shortKey(neuron.hotkey)],
+  ]);
+  return item;
+}

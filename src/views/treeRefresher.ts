@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+
+/**
+ * Turns a stream of "these elements changed" into debounced `onDidChangeTreeData` events: per element when the
+ * change is targeted, whole-tree when not. While the view is hidden nothing fires; it is marked dirty and
+ * refreshed once when shown, so collectors keep running but the UI only follows what is visible.
+ */
+export class TreeRefresher<T> implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<T | T[] | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly pending = new Set<T>();
+  private whole = false;
+  private timer: NodeJS.Timeout | undefined;
+  private visible = true;
+  private dirtyWhileHidden = false;
+
+  constructor(private readonly delayMs = 250) {}
+
+  /** Attach once the TreeView exists, so that visibility is followed. */
+  follow(view: vscode.TreeView<T>): vscode.Disposable {
+    this.visible = view.visible;
+    return view.onDidChangeVisibility(({ visible }) => {
+      this.visible = visible;
+      if (visible && this.dirtyWhileHidden) {
+        this.dirtyWhileHidden = false;
+        this.whole = true;
+        this.schedule();
+      }
+    });
+  }
+
+  refresh(element?: T): void {
+    if (element === undefined) this.whole = true;
+    else this.pending.add(element);
+    if (!this.visible) {
+      this.dirtyWhileHidden = true;
+      return;
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      if (this.whole) this.emitter.fire(undefined);
+      else if (this.pending.size > 0) this.emitter.fire([...this.pending]);
+      this.whole = false;
+      this.pending.clear();
+    }, this.delayMs);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.emitter.dispose();
+  }
+}

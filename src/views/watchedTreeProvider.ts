@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import type { NeuronRow } from '../protocol/bittensorProtocol';
+import type { EngineRequester } from './engineRequester';
+import { ago, percent, shortKey, tao, tooltipTable } from './format';
+import { TreeRefresher } from './treeRefresher';
+
+export interface WatchedNode {
+  readonly domain: 'dvm' | 'hotkey';
+  readonly key: string;
+  readonly label?: string;
+}
+
+/** What the user pinned: their own DVMs and hotkeys, with the one figure that tells whether all is well. */
+export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>, vscode.Disposable {
+  readonly refresher = new TreeRefresher<WatchedNode>(300);
+  readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
+  private pins: WatchedNode[] = [];
+
+  constructor(
+    private readonly engine: EngineRequester,
+    private readonly findHotkey: (hotkey: string) => { netuid: number; neuron: NeuronRow } | undefined,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Re-reads the pins; returns them so other views can mark what is watched. */
+  async reload(): Promise<WatchedNode[]> {
+    try {
+      const pins = await this.engine.request('engine.pins', {});
+      this.pins = pins.map((pin) => ({ domain: pin.domain as 'dvm' | 'hotkey', key: pin.key, label: pin.label }));
+    } catch (error) {
+      this.onError(error);
+    }
+    this.refresher.refresh();
+    return this.pins;
+  }
+
+  getChildren(node?: WatchedNode): WatchedNode[] {
+    return node ? [] : this.pins;
+  }
+
+  async getTreeItem(node: WatchedNode): Promise<vscode.TreeItem> {
+    const item = new vscode.TreeItem(node.label || shortKey(node.key), vscode.TreeItemCollapsibleState.None);
+    item.id = `watched:${node.domain}:${node.key}`;
+    if (node.domain === 'dvm') {
+      item.contextValue = 'dvm.watched';
+      item.iconPath = new vscode.ThemeIcon('server-process');
+      try {
+        const detail = await this.engine.request('nostr.dvm', { pubkey: node.key });
+        if (detail) {
+          const { summary } = detail;
+          item.label = summary.name?.trim() || node.label || shortKey(summary.npub);
+          item.description = `${summary.status} · ${summary.jobs} jobs · ${percent(summary.successRate)} · seen ${ago(summary.lastSeen)}`;
+          item.iconPath = new vscode.ThemeIcon(summary.status === 'silent' ? 'warning' : 'server-process');
+          item.tooltip = tooltipTable(String(item.label), [['Pubkey', summary.npub], ['Status', summary.status], ['Last seen', ago(summary.lastSeen)]]);
+        } else item.description = 'no events seen yet';
+      } catch (error) {
+        this.onError(error);
+      }
+      return item;
+    }
+    item.contextValue = 'hotkey.watched';
+    item.iconPath = new vscode.ThemeIcon('key');
+    const found = this.findHotkey(node.key);
+    if (found) {
+      item.description = `subnet ${found.netuid} · UID ${found.neuron.uid} · inc ${found.neuron.incentive.toFixed(4)} · ${tao(found.neuron.stake)}`;
+      item.tooltip = tooltipTable(node.key, [['Subnet', String(found.netuid)], ['UID', String(found.neuron.uid)], ['Last update', `block ${found.neuron.lastUpdate}`]]);
+    } else {
+      item.description = 'not in the subnets loaded so far';
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.refresher.dispose();
+  }
+}
