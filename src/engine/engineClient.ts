@@ -145,6 +145,7 @@ export class EngineClient {
   }
 
   private setState(state: EngineClientState, detail?: string): void {
+    if (state === this.state && state !== 'crashed') return;
     this.state = state;
     this.options.onStateChange?.(state, detail);
   }

@@ -47,6 +47,7 @@ export class Store {
     const SQL = await loadSqlJs();
     const notices: OpenNotice[] = [];
     let db: SqlDatabase | undefined;
+    if (options.path) removeInterruptedFlushes(options.path);
     if (options.path && fs.existsSync(options.path)) {
       try {
         db = new SQL.Database(fs.readFileSync(options.path));
@@ -158,6 +159,14 @@ export async function writeFileAtomically(target: string, bytes: Uint8Array): Pr
   } catch {
     /* best effort */
   }
+}
+
+/** A flush killed before its rename leaves a temp file beside the database; the database itself is intact. */
+function removeInterruptedFlushes(file: string): void {
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir)) return;
+  const prefix = `${path.basename(file)}.tmp-`;
+  for (const name of fs.readdirSync(dir)) if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 function assertIntact(db: SqlDatabase): void {
