@@ -3,7 +3,7 @@
 //   dist/engine.js     the engine worker (collectors + sql.js store + @polkadot/api + nostr-wasm)
 //   dist/cli.js        the headless `swarmscope` command (same engine, in-process)
 //   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), plus vis-network's CSS
-//   dist/test/*.js     the in-VS Code extension test suite and the benchmarks (not packaged)
+//   dist/test/*.js     the in-VS Code extension test suite (not packaged)
 // Flags: --watch, --production (minify, no source maps).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -50,7 +50,7 @@ const builds = [
   },
   !production && {
     ...node,
-    entryPoints: { 'test/extensionSuite': 'test/extension/index.ts', 'test/desktopRunner': 'test/extension/desktopRunner.ts', 'bench/bench': 'test/bench/bench.ts' },
+    entryPoints: { 'test/extensionSuite': 'test/extension/index.ts', 'test/desktopRunner': 'test/extension/desktopRunner.ts' },
     outdir: dist,
     external: ['vscode', 'mocha', '@vscode/test-electron'],
   },
@@ -59,11 +59,6 @@ const builds = [
 function copyAssets() {
   fs.mkdirSync(path.join(dist, 'webview'), { recursive: true });
   fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
-  // The bench bundle lives one folder down and loads sql.js from beside itself too.
-  if (!production) {
-    fs.mkdirSync(path.join(dist, 'bench'), { recursive: true });
-    fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'bench', 'sql-wasm.wasm'));
-  }
   fs.copyFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), path.join(dist, 'webview', 'vis-network.css'));
 }
 

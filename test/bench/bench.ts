@@ -1,1 +1,28 @@
-export {};
+// `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
+// reports, the tests decide. Areas: foundation, nostr, bittensor (all when none is named).
+import { runFoundationBench } from './foundationBench';
+
+type Bench = (print: (line: string) => void) => Promise<void>;
+
+const areas: Record<string, () => Promise<Bench>> = {
+  foundation: async () => runFoundationBench,
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(areas);
+  for (const name of names) {
+    const load = areas[name];
+    if (!load) {
+      console.error(`unknown bench area ${JSON.stringify(name)}; areas: ${Object.keys(areas).join(', ')}`);
+      process.exit(2);
+    }
+    console.log(`\n## bench ${name}`);
+    await (await load())((line) => console.log(line));
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});

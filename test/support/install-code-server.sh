@@ -11,7 +11,18 @@ if [ -x "$dest/node_modules/.bin/code-server" ] && grep -q "\"version\": \"$vers
   echo "code-server $version already installed in $dest"
   exit 0
 fi
-command -v rg >/dev/null || { echo "install-code-server: ripgrep (rg) is missing: apt-get install -y ripgrep" >&2; exit 1; }
+# Debian packages code-server's install needs: ripgrep (seeded below), and krb5 headers + pkg-config for its
+# native modules. As root we install them; otherwise we say which command would.
+needed=()
+for package in ripgrep libkrb5-dev pkg-config; do dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package"); done
+if [ "${#needed[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}"
+  else
+    echo "install-code-server: missing Debian packages; run: sudo apt-get install -y ${needed[*]}" >&2
+    exit 1
+  fi
+fi
 tmp="${TMPDIR:-/tmp}"
 cache="$tmp/vscode-ripgrep-cache-1.15.11"
 mkdir -p "$cache"
