@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SwarmscopeApi } from './api';
+import { registerOpenDashboard } from './commands/openDashboard';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
 import { registerOpenTrace } from './commands/openTrace';
@@ -17,6 +18,7 @@ import type { SettingError } from './core/config/settings';
 import { describeError } from './core/util/errors';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger } from './logging';
+import { DashboardPanel } from './panels/dashboardPanel';
 import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
 import { DvmTreeProvider } from './views/dvmTreeProvider';
 import { EVENT_SCHEME, EventDocumentProvider } from './views/eventDocumentProvider';
@@ -116,6 +118,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerOpenTrace());
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
+    this.own(registerOpenDashboard(commandContext, this.context.extensionUri));
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */
@@ -179,6 +182,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       case 'nostr.changed':
         void this.dvms.changed(notification.payload.dvms);
         void this.kinds.changed(notification.payload.kinds);
+        DashboardPanel.changed();
         break;
       case 'bittensor.changed':
         this.subnets.changed(notification.payload.netuids);

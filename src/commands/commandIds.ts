@@ -14,6 +14,7 @@ export const COMMANDS = {
   sortUidsByIncentive: 'swarmscope.uids.sortByIncentive',
   sortUidsByStake: 'swarmscope.uids.sortByStake',
   snapshotSubnet: 'swarmscope.subnet.snapshot',
+  openDashboard: 'swarmscope.dashboard.open',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -1,0 +1,131 @@
+import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
+import { isToDashboard, type DashboardScope, type FromDashboard } from '../../src/protocol/dashboardProtocol';
+import type { KindSummary, NostrMetrics, NostrMetricsScope } from '../../src/protocol/nostrProtocol';
+import { connectToHost, element, themeColor } from '../common/hostApi';
+
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
+
+interface State {
+  scope: DashboardScope;
+}
+
+const host = connectToHost<FromDashboard, State>();
+const state: State = host.getState() ?? { scope: 'all' };
+let latest: { metrics: NostrMetrics; kinds: readonly KindSummary[] } | undefined;
+let chart: Chart | undefined;
+
+const root = document.getElementById('root')!;
+const header = element('header', { className: 'toolbar' });
+const scopes: DashboardScope[] = ['all', '1h', '24h', '7d', '30d'];
+const scopeButtons = scopes.map((scope) => {
+  const button = element('button', { text: scope === 'all' ? 'All time' : scope });
+  button.setAttribute('aria-pressed', String(scope === state.scope));
+  button.addEventListener('click', () => {
+    state.scope = scope;
+    host.setState(state);
+    for (const [i, other] of scopeButtons.entries()) other.setAttribute('aria-pressed', String(scopes[i] === scope));
+    render();
+  });
+  return button;
+});
+const refresh = element('button', { text: 'Refresh', className: 'secondary' });
+refresh.addEventListener('click', () => host.postMessage({ type: 'refresh' }));
+const status = element('span', { className: 'status', text: 'Loading…' });
+status.setAttribute('role', 'status');
+header.append(element('h1', { text: 'DVM Dashboard' }), ...scopeButtons, refresh, status);
+
+const cards = element('section', { className: 'cards' });
+cards.setAttribute('aria-label', 'Metrics');
+const chartBox = element('section', { className: 'chart' });
+const canvas = element('canvas');
+canvas.setAttribute('aria-label', 'Requests per kind');
+canvas.setAttribute('role', 'img');
+chartBox.append(element('h2', { text: 'Requests per kind' }), canvas);
+root.append(header, cards, chartBox);
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = event.data;
+  if (!isToDashboard(message)) return;
+  if (message.type === 'error') {
+    status.textContent = `Could not read metrics: ${message.message}`;
+    return;
+  }
+  latest = { metrics: message.metrics, kinds: message.kinds };
+  status.textContent = `Updated ${new Date(message.metrics.generatedAt * 1000).toLocaleTimeString()}`;
+  render();
+});
+
+function scopeOf(metrics: NostrMetrics): NostrMetricsScope {
+  return state.scope === 'all' ? metrics : metrics.windows[state.scope];
+}
+
+function render(): void {
+  if (!latest) return;
+  const metrics = scopeOf(latest.metrics);
+  const rate = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+  const secs = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} s`);
+  const rows: [string, string, string?][] = [
+    ['Requests', metrics.requests.toLocaleString()],
+    ['Results', metrics.results.toLocaleString()],
+    ['Feedback', metrics.feedback.toLocaleString()],
+    ['Request kinds', String(metrics.requestKinds)],
+    ['Result kinds', String(metrics.resultKinds)],
+    ['DVMs', String(metrics.dvms)],
+    ['NIP-89 profiles', String(metrics.profiles)],
+    ['Unique users', String(metrics.users)],
+    ['Most popular DVM', metrics.mostPopularDvm?.name || metrics.mostPopularDvm?.npub.slice(0, 16) || '–', metrics.mostPopularDvm ? `${metrics.mostPopularDvm.results} results` : undefined],
+    ['Most popular kind', metrics.mostPopularKind ? `${metrics.mostPopularKind.kind} ${metrics.mostPopularKind.name}` : '–', metrics.mostPopularKind ? `${metrics.mostPopularKind.count} requests` : undefined],
+    ['Kind with most users', metrics.mostPopularKindByUsers ? `${metrics.mostPopularKindByUsers.kind} ${metrics.mostPopularKindByUsers.name}` : '–'],
+    ['Most competitive kind', metrics.competitiveKind ? `${metrics.competitiveKind.kind} ${metrics.competitiveKind.name}` : '–', metrics.competitiveKind ? `${metrics.competitiveKind.count} DVMs` : undefined],
+    ['Sats requested', metrics.satsRequested.toLocaleString()],
+    ['Sats earned (est.)', metrics.satsEarned.toLocaleString()],
+    ['Sats proven (zaps)', metrics.satsProven.toLocaleString()],
+    ['Encrypted requests', rate(metrics.encryptedShare), `${metrics.encryptedRequests} requests`],
+    ['Success rate', rate(metrics.successRate)],
+    ['Error rate', rate(metrics.errorRate)],
+    ['Response time', `${secs(metrics.medianResponseSec)} median`, `p90 ${secs(metrics.p90ResponseSec)}`],
+    ['First feedback', `${secs(metrics.medianFeedbackSec)} median`, `p90 ${secs(metrics.p90FeedbackSec)}`],
+  ];
+  cards.replaceChildren(...rows.map(([label, value, note]) =>
+    element('div', { className: 'card' }, element('div', { className: 'label', text: label }), element('div', { className: 'value', text: value, title: value }),
+      ...(note ? [element('div', { className: 'note', text: note })] : []))));
+  drawChart(latest.kinds);
+}
+
+function drawChart(kinds: readonly KindSummary[]): void {
+  const top = [...kinds].sort((a, b) => b.requests - a.requests).slice(0, 20);
+  const labels = top.map((kind) => `${kind.kind}${kind.name ? ` ${kind.name}` : ''}`);
+  const data = top.map((kind) => kind.requests);
+  const color = themeColor('--vscode-charts-blue', '#3794ff');
+  const text = themeColor('--vscode-foreground', '#cccccc');
+  if (!chart) {
+    chart = new Chart(canvas, {
+      type: 'bar',
+      data: { labels, datasets: [{ label: 'Requests', data, backgroundColor: color }] },
+      options: {
+        indexAxis: 'y',
+        animation: false,
+        maintainAspectRatio: false,
+        onClick: (_event, elements) => {
+          const index = elements[0]?.index;
+          if (index !== undefined) host.postMessage({ type: 'openKind', kind: top[index].kind });
+        },
+        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text } } },
+      },
+    });
+    return;
+  }
+  chart.data.labels = labels;
+  chart.data.datasets[0].data = data;
+  chart.data.datasets[0].backgroundColor = color;
+  chart.update();
+}
+
+// VS Code swaps body classes on theme change; redraw with the new colours.
+new MutationObserver(() => {
+  chart?.destroy();
+  chart = undefined;
+  render();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+host.postMessage({ type: 'ready' });
