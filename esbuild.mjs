@@ -62,7 +62,6 @@ function copyAssets() {
   fs.copyFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), path.join(dist, 'webview', 'vis-network.css'));
 }
 
-if (production) fs.rmSync(dist, { recursive: true, force: true });
 fs.mkdirSync(dist, { recursive: true });
 copyAssets();
 if (watch) {
