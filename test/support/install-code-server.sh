@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs code-server 4.100.3 (VS Code 1.100.3 on Node 20) into .tools/code-server, once.
+# Installs code-server 4.100.3 (VS Code 1.100.3 on Node 20) into .tools/code-server, once, and makes sure Chromium
+# (/usr/bin/chromium, which drives it in the e2e tests) is installed.
 # Kept out of the extension's own dependencies so that the .vsix stays small.
 # code-server's @vscode/ripgrep postinstall downloads ripgrep unless it finds a cached tarball, and these machines
 # reach only the package registries, so we seed that cache from Debian's ripgrep.
@@ -7,14 +8,17 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$here/.tools/code-server"
 version="4.100.3"
+# Debian packages: chromium, which the e2e tests drive the workbench with (checked on every run, since it is not
+# part of .tools/), and what code-server's install needs: ripgrep (seeded below), krb5 headers + pkg-config for its
+# native modules. As root we install what is missing; otherwise we say which command would.
+installed=false
 if [ -x "$dest/node_modules/.bin/code-server" ] && grep -q "\"version\": \"$version\"" "$dest/node_modules/code-server/package.json" 2>/dev/null; then
-  echo "code-server $version already installed in $dest"
-  exit 0
+  installed=true
 fi
-# Debian packages code-server's install needs: ripgrep (seeded below), and krb5 headers + pkg-config for its
-# native modules. As root we install them; otherwise we say which command would.
+wanted=(chromium)
+[ "$installed" = true ] || wanted+=(ripgrep libkrb5-dev pkg-config)
 needed=()
-for package in ripgrep libkrb5-dev pkg-config; do dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package"); done
+for package in "${wanted[@]}"; do dpkg -s "$package" >/dev/null 2>&1 || needed+=("$package"); done
 if [ "${#needed[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}"
@@ -22,6 +26,10 @@ if [ "${#needed[@]}" -gt 0 ]; then
     echo "install-code-server: missing Debian packages; run: sudo apt-get install -y ${needed[*]}" >&2
     exit 1
   fi
+fi
+if [ "$installed" = true ]; then
+  echo "code-server $version already installed in $dest"
+  exit 0
 fi
 tmp="${TMPDIR:-/tmp}"
 cache="$tmp/vscode-ripgrep-cache-1.15.11"

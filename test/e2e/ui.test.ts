@@ -1,0 +1,100 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchBrowser, openActivity, openWorkbench, runPaletteCommand, screenshot, viewTitles,
+  waitForNotification, waitForStatusBarEntry, welcomeText, type StatusBarEntry,
+} from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS, REPO_ROOT, startCodeServer, type CodeServer } from '../support/codeServer';
+import { ensureVsix } from './freshBuild';
+import { assertE2eToolsInstalled } from './requirements';
+
+/**
+ * What a user sees after installing the packaged extension: dist/swarmscope.vsix installed into code-server with
+ * --install-extension, the workbench driven by Chromium. One code-server and one page serve every test in this
+ * file, in order. Screenshots go to test-results/screenshots/ (they are the README's pictures too).
+ * SWARMSCOPE_E2E_VSIX=<file> tests a .vsix built elsewhere instead of running `npm run package`.
+ */
+
+interface ViewsWelcome {
+  readonly view: string;
+  readonly contents: string;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  contributes: { viewsWelcome: ViewsWelcome[]; views: Record<string, { id: string; name: string }[]> };
+};
+const views = manifest.contributes.views.swarmscope;
+
+/** The first paragraph of a view's welcome content, as package.json declares it (links are rendered as buttons). */
+function welcomeLead(viewId: string): string {
+  const entry = manifest.contributes.viewsWelcome.find((welcome) => welcome.view === viewId);
+  if (!entry) throw new Error(`package.json has no viewsWelcome for ${viewId}`);
+  return entry.contents.split('\n')[0].trim();
+}
+
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page | undefined;
+const started = Date.now();
+
+before(async () => {
+  assertE2eToolsInstalled();
+  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
+  server = await startCodeServer({ userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS }, vsix });
+  const installed = fs.readdirSync(server.extensionsDir).filter((name) => name.startsWith('swarmscope.swarmscope-'));
+  assert.equal(installed.length, 1, `the .vsix was installed once (found ${JSON.stringify(installed)})`);
+  browser = await launchBrowser();
+  page = await openWorkbench(browser, server.url);
+  console.log(`ui: vsix, code-server and workbench ready in ${Date.now() - started} ms`);
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (page && server) await screenshot(page, 'ui-last').catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+  console.log(`ui: whole file took ${Date.now() - started} ms`);
+});
+
+function workbench(): Page {
+  if (!page) throw new Error('the workbench did not open (see before)');
+  return page;
+}
+
+// First: the views' screenshot below is then taken with the engine up, as a user sees it after a few seconds.
+test('the status bar shows the Swarmscope engine as healthy', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  // The item reads "starting" until the worker answers engine.start; wait for the healthy state, not a fixed time.
+  // VS Code ids an extension's status item `<extension id>.<item id>`: this one is ours, not a look-alike.
+  const ours = (item: StatusBarEntry) => (item.id ?? '').startsWith('swarmscope.swarmscope.');
+  const entry = await waitForStatusBarEntry(page, (item) => ours(item) && /healthy/i.test(item.ariaLabel), 30_000);
+  assert.match(entry.text, /Swarmscope/);
+  assert.match(entry.ariaLabel, /^Swarmscope engine: healthy/);
+  assert.doesNotMatch(entry.ariaLabel, /stopped|starting/i);
+  await screenshot(page, 'swarmscope-status-bar');
+});
+
+test('the Swarmscope container shows DVMs, Kinds, Watched and Subnets with their empty states', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  await openActivity(page, 'Swarmscope');
+  await page.locator('.sidebar .pane-header h3.title', { hasText: /^DVMs$/i }).waitFor({ state: 'visible' });
+  const titles = (await viewTitles(page)).map((title) => title.toLowerCase());
+  for (const name of ['DVMs', 'Kinds', 'Watched', 'Subnets']) {
+    assert.ok(titles.includes(name.toLowerCase()), `view ${name} is shown (views: ${titles.join(', ')})`);
+  }
+  for (const view of views.filter((entry) => ['DVMs', 'Kinds', 'Watched', 'Subnets'].includes(entry.name))) {
+    const text = await welcomeText(page, view.name);
+    assert.ok(text.includes(welcomeLead(view.id)), `${view.name} shows its welcome text; it shows: ${JSON.stringify(text)}`);
+  }
+  await screenshot(page, 'swarmscope-views');
+});
+
+test('"Swarmscope: Show Engine Status" from the palette shows the engine status', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  await runPaletteCommand(page, 'Swarmscope: Show Engine Status');
+  const message = await waitForNotification(page, 'Swarmscope engine:');
+  assert.match(message, /^Swarmscope engine: ready\b/);
+  await screenshot(page, 'swarmscope-engine-status');
+});

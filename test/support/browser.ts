@@ -1,0 +1,160 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT } from './codeServer';
+
+/**
+ * Drives the code-server workbench with Debian's Chromium through playwright-core. Selectors are VS Code 1.100's
+ * DOM (see ../shared/TESTING.md "Drive it"); every wait has a timeout so a changed DOM fails, never hangs.
+ */
+
+export const CHROMIUM_PATH = process.env.SWARMSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'screenshots');
+const DEFAULT_TIMEOUT_MS = 20_000;
+
+export function chromiumInstalled(): boolean {
+  return fs.existsSync(CHROMIUM_PATH);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** Opens a page on the workbench and waits until VS Code has drawn it. */
+export async function openWorkbench(browser: Browser, url: string, setUp?: (page: Page) => Promise<void>): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+  // Hooks such as page.exposeFunction must be in place before the workbench script runs.
+  if (setUp) await setUp(page);
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+  return page;
+}
+
+/** Runs a command by its palette title ("Swarmscope: Show Engine Status"): F1, type, pick the exact row. */
+export async function runPaletteCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Clicks an activity-bar entry by the start of its aria-label ("Swarmscope"). */
+export async function openActivity(page: Page, label: string): Promise<void> {
+  const item = page.locator(`.activitybar [aria-label^="${cssString(label)}"]`).first();
+  await item.waitFor({ state: 'visible' });
+  const checked = await item.getAttribute('aria-checked').catch(() => null);
+  const selected = await item.getAttribute('aria-selected').catch(() => null);
+  if (checked !== 'true' && selected !== 'true') await item.click();
+  // Move off the icon so that its hover label does not cover the sidebar in screenshots.
+  await page.mouse.move(900, 450);
+}
+
+/** The sidebar pane whose header reads `title` (matched case-insensitively: VS Code upper-cases view titles). */
+export function viewPane(page: Page, title: string): Locator {
+  const header = page.locator('.pane-header', { has: page.locator('h3.title', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') }) });
+  return page.locator('.sidebar .pane', { has: header }).first();
+}
+
+/** Titles of the views shown in the sidebar, in order. */
+export async function viewTitles(page: Page): Promise<string[]> {
+  const titles = await page.locator('.sidebar .pane-header h3.title').allTextContents();
+  return titles.map((title) => title.trim());
+}
+
+/** Expands a collapsed view so its body (tree or welcome) is rendered. */
+export async function expandView(page: Page, title: string): Promise<Locator> {
+  const pane = viewPane(page, title);
+  await pane.waitFor({ state: 'visible' });
+  const header = pane.locator('.pane-header').first();
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return pane;
+}
+
+/** The welcome (empty-state) text of a view, once it is drawn. */
+export async function welcomeText(page: Page, title: string): Promise<string> {
+  const pane = await expandView(page, title);
+  const welcome = pane.locator('.welcome-view-content').first();
+  await welcome.waitFor({ state: 'visible' });
+  return (await welcome.innerText()).trim();
+}
+
+/** Labels of the rendered tree rows of a view (`.pane-body .monaco-list-row`). */
+export async function treeRows(page: Page, title: string): Promise<string[]> {
+  const pane = await expandView(page, title);
+  const rows = await pane.locator('.pane-body .monaco-list-row').allInnerTexts();
+  return rows.map((row) => row.replace(/\s+/g, ' ').trim());
+}
+
+export interface StatusBarEntry {
+  readonly id: string | null;
+  readonly text: string;
+  readonly ariaLabel: string;
+}
+
+/** Status-bar entries; VS Code gives each an id `<extension id>.<item id>` (or the extension id alone). */
+export async function statusBarEntries(page: Page): Promise<StatusBarEntry[]> {
+  const items = page.locator('.part.statusbar .statusbar-item');
+  const count = await items.count();
+  const entries: StatusBarEntry[] = [];
+  for (let index = 0; index < count; index++) {
+    const item = items.nth(index);
+    entries.push({
+      id: await item.getAttribute('id'),
+      text: (await item.innerText()).replace(/\s+/g, ' ').trim(),
+      ariaLabel: (await item.locator('a, .statusbar-item-label').first().getAttribute('aria-label').catch(() => null)) ??
+        (await item.getAttribute('aria-label')) ?? '',
+    });
+  }
+  return entries;
+}
+
+/** Waits until a status-bar entry matches `predicate`; returns it, or fails naming what was there. */
+export async function waitForStatusBarEntry(page: Page, predicate: (entry: StatusBarEntry) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<StatusBarEntry> {
+  const deadline = Date.now() + timeoutMs;
+  let last: StatusBarEntry[] = [];
+  while (Date.now() < deadline) {
+    last = await statusBarEntries(page);
+    const found = last.find(predicate);
+    if (found) return found;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no matching status-bar entry within ${timeoutMs} ms; entries: ${JSON.stringify(last)}`);
+}
+
+/** Waits for a notification toast whose message contains `text`; returns its whole message. */
+export async function waitForNotification(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+  // VS Code marks a toast `notification-fade-in-done` once its slide-in animation ends: read (and photograph) it then.
+  const message = page.locator('.notification-toast.notification-fade-in-done .notification-list-item-message', { hasText: text }).first();
+  await message.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await message.innerText()).trim();
+}
+
+/** Saves what the user sees to test-results/screenshots/<name>.png (git-ignored) and returns the path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+function cssString(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
+
+function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
