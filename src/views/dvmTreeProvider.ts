@@ -3,7 +3,7 @@ import { COMMANDS } from '../commands/commandIds';
 import type { DvmSummary, JobSummary } from '../protocol/nostrProtocol';
 import type { EngineRequester } from './engineRequester';
 import { ago, percent, sats, seconds, shortKey, tooltipTable } from './format';
-import { TreeRefresher } from './treeRefresher';
+import { refreshChangedRows, TreeRefresher } from './treeRefresher';
 
 export type DvmNode =
   | { readonly type: 'dvm'; summary: DvmSummary; watched: boolean }
@@ -11,8 +11,6 @@ export type DvmNode =
   | { readonly type: 'kind'; readonly dvm: string; readonly kind: number; readonly name: string }
   | { readonly type: 'job'; readonly dvm: string; readonly job: JobSummary };
 
-/** More changed DVMs than this in one notification and the root is re-read instead of each DVM. */
-const TARGETED_LIMIT = 20;
 const ROOT_PAGE = 500;
 
 /**
@@ -34,22 +32,11 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
   }
 
   /** Called with the DVMs named by a `nostr.changed` notification. */
-  async changed(pubkeys: readonly string[]): Promise<void> {
-    if (pubkeys.length === 0) return;
-    if (pubkeys.length > TARGETED_LIMIT || pubkeys.some((pubkey) => !this.nodes.has(pubkey))) {
-      this.refresher.refresh();
-      return;
-    }
-    for (const pubkey of pubkeys) {
-      const node = this.nodes.get(pubkey)!;
-      try {
-        const detail = await this.engine.request('nostr.dvm', { pubkey });
-        if (detail) node.summary = detail.summary;
-      } catch (error) {
-        this.onError(error);
-      }
-      this.refresher.refresh(node);
-    }
+  changed(pubkeys: readonly string[]): Promise<void> {
+    return refreshChangedRows(pubkeys, this.nodes, this.refresher, async (pubkey, node) => {
+      const detail = await this.engine.request('nostr.dvm', { pubkey });
+      if (detail) node.summary = detail.summary;
+    }, this.onError);
   }
 
   getTreeItem(node: DvmNode): vscode.TreeItem {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { DvmSummary, KindSummary } from '../protocol/nostrProtocol';
 import type { EngineRequester } from './engineRequester';
 import { percent, shortKey, tooltipTable } from './format';
-import { TreeRefresher } from './treeRefresher';
+import { refreshChangedRows, TreeRefresher } from './treeRefresher';
 
 export type KindNode =
   | { readonly type: 'kind'; summary: KindSummary }
@@ -16,22 +16,12 @@ export class KindTreeProvider implements vscode.TreeDataProvider<KindNode>, vsco
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
 
-  async changed(kinds: readonly number[]): Promise<void> {
-    if (kinds.length === 0) return;
-    if (kinds.length > 20 || kinds.some((kind) => !this.nodes.has(kind))) {
-      this.refresher.refresh();
-      return;
-    }
-    for (const kind of kinds) {
-      const node = this.nodes.get(kind)!;
-      try {
-        const detail = await this.engine.request('nostr.kind', { kind });
-        if (detail) node.summary = detail.summary;
-      } catch (error) {
-        this.onError(error);
-      }
-      this.refresher.refresh(node);
-    }
+  /** Called with the kinds named by a `nostr.changed` notification. */
+  changed(kinds: readonly number[]): Promise<void> {
+    return refreshChangedRows(kinds, this.nodes, this.refresher, async (kind, node) => {
+      const detail = await this.engine.request('nostr.kind', { kind });
+      if (detail) node.summary = detail.summary;
+    }, this.onError);
   }
 
   getTreeItem(node: KindNode): vscode.TreeItem {

@@ -54,3 +54,33 @@ export class TreeRefresher<T> implements vscode.Disposable {
     this.emitter.dispose();
   }
 }
+
+/** More changed rows than this in one notification and the root is re-read instead of each row. */
+const TARGETED_LIMIT = 20;
+
+/**
+ * The live-update rule shared by the DVM and Kinds trees: rows already shown are re-read and refreshed one by one;
+ * anything new (or a flood of changes) refreshes the root instead, because a new row changes the order.
+ */
+export async function refreshChangedRows<K, N extends T, T>(
+  keys: readonly K[],
+  rows: ReadonlyMap<K, N>,
+  refresher: TreeRefresher<T>,
+  reread: (key: K, row: N) => Promise<void>,
+  onError: (error: unknown) => void,
+): Promise<void> {
+  if (keys.length === 0) return;
+  if (keys.length > TARGETED_LIMIT || keys.some((key) => !rows.has(key))) {
+    refresher.refresh();
+    return;
+  }
+  await Promise.all(keys.map(async (key) => {
+    const row = rows.get(key)!;
+    try {
+      await reread(key, row);
+    } catch (error) {
+      onError(error);
+    }
+    refresher.refresh(row);
+  }));
+}
