@@ -49,7 +49,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    // Exit only once stdout has drained: a large --json answer piped to another program must arrive whole.
+    (code) => process.stdout.write('', () => process.exit(code)),
     (error) => {
       io.err(`swarmscope: ${describeError(error)}`);
       process.exit(1);

@@ -6,6 +6,7 @@ type Bench = (print: (line: string) => void) => Promise<void>;
 
 const areas: Record<string, () => Promise<Bench>> = {
   foundation: async () => runFoundationBench,
+  bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
 };
 
 async function main(): Promise<void> {

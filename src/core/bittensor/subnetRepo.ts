@@ -1,0 +1,72 @@
+import type { Database as SqlDatabase } from 'sql.js';
+import { BLOCKS_PER_DAY } from './model';
+import { rows } from './snapshotRepo';
+
+/** A subnet as the chain's subnet-list runtime APIs describe it (before snapshots add permits and history). */
+export interface SubnetListing {
+  readonly netuid: number;
+  readonly name: string;
+  readonly tempo: number | null;
+  readonly uids: number;
+  readonly maxUids: number | null;
+  readonly maxValidators: number | null;
+  readonly burnRao: number | null;
+  readonly priceTao: number | null;
+}
+
+/** The subnet list and per-subnet figures over time (register cost, price, UIDs), for the 24 h change. */
+export class SubnetRepo {
+  constructor(private readonly db: SqlDatabase) {}
+
+  replaceListing(listings: readonly SubnetListing[], block: number): void {
+    this.db.run('BEGIN');
+    try {
+      this.db.run('DELETE FROM bittensor_subnets');
+      for (const s of listings) {
+        this.db.run(
+          'INSERT INTO bittensor_subnets (netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [s.netuid, s.name, s.tempo, s.uids, s.maxUids, s.maxValidators, s.burnRao, s.priceTao, block],
+        );
+        this.addPointUnlocked(s.netuid, block, s.burnRao, s.priceTao, s.uids);
+      }
+      this.db.run('COMMIT');
+    } catch (error) {
+      this.db.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  listing(): SubnetListing[] {
+    return rows(this.db, 'SELECT netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price FROM bittensor_subnets ORDER BY netuid')
+      .map(([netuid, name, tempo, uids, maxUids, maxValidators, burnRao, price]) => ({
+        netuid: netuid as number, name: name as string, tempo: tempo as number | null, uids: uids as number,
+        maxUids: maxUids as number | null, maxValidators: maxValidators as number | null, burnRao: burnRao as number | null,
+        priceTao: price as number | null,
+      }));
+  }
+
+  addPoint(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null): void {
+    this.addPointUnlocked(netuid, block, burnRao, priceTao, uids);
+  }
+
+  private addPointUnlocked(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null): void {
+    this.db.run('INSERT OR REPLACE INTO bittensor_subnet_points (netuid, block, burn_rao, price, uids) VALUES (?, ?, ?, ?, ?)', [netuid, block, burnRao, priceTao, uids]);
+  }
+
+  /** Register cost now minus 24 h (7,200 blocks) earlier, in RAO; null without a point that old. */
+  burnChange24h(netuid: number): number | null {
+    const latest = rows(this.db, 'SELECT block, burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL ORDER BY block DESC LIMIT 1', [netuid])[0];
+    if (!latest) return null;
+    const [block, burn] = latest as [number, number];
+    const before = rows(this.db,
+      'SELECT burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL AND block <= ? ORDER BY block DESC LIMIT 1',
+      [netuid, block - BLOCKS_PER_DAY])[0];
+    return before ? burn - (before[0] as number) : null;
+  }
+
+  /** Drops points older than `beforeBlock`, keeping the newest one per subnet. */
+  prunePoints(beforeBlock: number): number {
+    this.db.run(`DELETE FROM bittensor_subnet_points WHERE block < ? AND block < (SELECT MAX(block) FROM bittensor_subnet_points p WHERE p.netuid = bittensor_subnet_points.netuid)`, [beforeBlock]);
+    return this.db.getRowsModified();
+  }
+}

@@ -1,0 +1,326 @@
+import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
+import { BackfillCancelled, runBackfill } from '../core/bittensor/backfill';
+import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
+import { ChainReader } from '../core/bittensor/chainReader';
+import { churnBetween, groupPointOf, groupsOf } from '../core/bittensor/churn';
+import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
+import { SECONDS_PER_BLOCK, type MetagraphSnapshot } from '../core/bittensor/model';
+import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
+import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
+import { subnetSummaries } from '../core/bittensor/subnetSummaries';
+import { SubnetRepo } from '../core/bittensor/subnetRepo';
+import type { Settings } from '../core/config/settings';
+import { describeError } from '../core/util/errors';
+import type { CollectorStatus } from '../protocol/engineProtocol';
+import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
+import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
+
+/**
+ * The Bittensor domain of the engine: a chain client per endpoint (created on first use, so that @polkadot/api
+ * loads only when the chain is needed), snapshots of the tracked subnets on new heads, the stored history and its
+ * derived figures, and alerts on pinned ('hotkey') keys.
+ */
+export const bittensorModule: EngineModuleFactory = {
+  name: 'bittensor',
+  migrations: bittensorMigrations,
+  create: (context) => new BittensorModule(context),
+};
+
+class BittensorModule implements EngineModule {
+  private readonly snapshots: SnapshotRepo;
+  private readonly subnets: SubnetRepo;
+  private client: ChainClient | undefined;
+  private archive: ChainClient | undefined;
+  private collecting = false;
+  /** The chain's subnet list was asked for at least once (some nodes cannot answer; do not ask on every read). */
+  private listingTried = false;
+  private snapshotting = false;
+  private readonly backfills = new Map<number, AbortController>();
+  /** Alerts already raised: events by block, weights staleness until it clears. */
+  private readonly raised = new Set<string>();
+  readonly handlers: Handlers;
+
+  constructor(private readonly context: EngineContext) {
+    this.snapshots = new SnapshotRepo(context.store.db);
+    this.subnets = new SubnetRepo(context.store.db);
+    this.handlers = {
+      'bittensor.subnets': ({ refresh }) => this.subnetList(refresh ?? false),
+      'bittensor.snapshot': ({ netuid, block }) => this.takeSnapshot(netuid, block),
+      'bittensor.metagraph': ({ netuid, block }) => {
+        const info = this.snapshots.find(netuid, block);
+        return info ? this.snapshots.read(info) : null;
+      },
+      'bittensor.churn': ({ netuid }) => {
+        const [current, previous] = this.snapshots.latestTwo(netuid);
+        if (!current || !previous) return null;
+        return churnBetween(this.snapshots.read(previous), this.snapshots.read(current));
+      },
+      'bittensor.groups': ({ netuid, by, block, limit }) => this.groups(netuid, by, block, limit ?? 50),
+      'bittensor.backfill': (params) => this.backfill(params),
+      'bittensor.cancelBackfill': ({ netuid }) => {
+        let cancelled = 0;
+        for (const [key, controller] of this.backfills) {
+          if (netuid === undefined || key === netuid) {
+            controller.abort();
+            cancelled++;
+          }
+        }
+        return { cancelled };
+      },
+      'bittensor.status': () => this.chainStatus(),
+    };
+  }
+
+  private settings(): Settings {
+    return this.context.settings();
+  }
+
+  private mainClient(): ChainClient {
+    this.client ??= new ChainClient({
+      endpoint: this.settings().subtensorEndpoint,
+      log: this.context.log,
+      followHeads: this.collecting,
+      onStatus: (status) => this.onChainStatus(status),
+      onHead: () => this.onHead(),
+    });
+    return this.client;
+  }
+
+  /** Past blocks come from the archive endpoint when one is set; otherwise the main one (which may have pruned them). */
+  private historyClient(): ChainClient {
+    const endpoint = this.settings().archiveEndpoint;
+    if (!endpoint || endpoint === this.settings().subtensorEndpoint) return this.mainClient();
+    this.archive ??= new ChainClient({ endpoint, log: this.context.log });
+    return this.archive;
+  }
+
+  private reader(client: ChainClient): ChainReader {
+    return new ChainReader(client, this.context.log, (reason) => this.context.countDropped(reason));
+  }
+
+  async startCollecting(): Promise<void> {
+    this.collecting = true;
+    const client = this.mainClient();
+    try {
+      await client.connect();
+    } catch (error) {
+      // The client keeps retrying with backoff; snapshots follow the first head after it connects.
+      this.context.log.log('warn', `bittensor: ${describeError(error)}`);
+      return;
+    }
+    await this.subnetList(true).catch((error) => this.context.log.log('warn', `bittensor: subnet list: ${describeError(error)}`));
+    await this.snapshotDueSubnets();
+  }
+
+  private onHead(): void {
+    if (!this.collecting) return;
+    this.snapshotDueSubnets().catch((error) => this.context.log.log('warn', `bittensor: snapshot failed: ${describeError(error)}`));
+  }
+
+  /** A tracked subnet is due every snapshotIntervalBlocks, and at least once per tempo. */
+  private async snapshotDueSubnets(): Promise<void> {
+    if (this.snapshotting) return;
+    const head = this.client?.status().headBlock;
+    if (head === null || head === undefined) return;
+    this.snapshotting = true;
+    try {
+      for (const netuid of this.settings().trackedSubnets) {
+        const latest = this.snapshots.find(netuid);
+        const tempo = latest ? this.snapshots.facts(latest).tempo : null;
+        const every = Math.min(this.settings().snapshotIntervalBlocks, tempo ? tempo + 1 : Number.MAX_SAFE_INTEGER);
+        if (latest && head - latest.block < every) continue;
+        try {
+          await this.takeSnapshot(netuid);
+        } catch (error) {
+          this.context.log.log('warn', `bittensor: snapshot of subnet ${netuid} failed: ${describeError(error)}`);
+        }
+      }
+    } finally {
+      this.snapshotting = false;
+    }
+  }
+
+  private async takeSnapshot(netuid: number, block?: number): Promise<MetagraphSnapshot> {
+    const client = block === undefined ? this.mainClient() : this.historyClient();
+    const snapshot = await this.reader(client).snapshot(netuid, block);
+    this.store(snapshot, client.status().headBlock);
+    this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
+    return snapshot;
+  }
+
+  private store(snapshot: MetagraphSnapshot, headBlock: number | null): void {
+    const previousInfo = this.snapshots.latestTwo(snapshot.netuid).find((info) => info.block < snapshot.block);
+    const now = Math.floor(Date.now() / 1000);
+    const blockTime = now - Math.max(0, (headBlock ?? snapshot.block) - snapshot.block) * SECONDS_PER_BLOCK;
+    this.snapshots.save(snapshot, { takenAt: now, blockTime });
+    this.subnets.addPoint(snapshot.netuid, snapshot.block, snapshot.burnTao === null ? null : Math.round(snapshot.burnTao * 1e9), snapshot.priceTao, snapshot.n);
+    this.context.store.markDirty();
+    // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
+    const newest = this.snapshots.latestBlock(snapshot.netuid);
+    if (newest === snapshot.block) {
+      const previous = previousInfo ? this.snapshots.read(previousInfo, this.pinnedHotkeys()) : undefined;
+      this.raiseAlerts(previous, snapshot, headBlock ?? snapshot.block);
+    }
+  }
+
+  private pinnedHotkeys(): string[] {
+    return this.context.pins.list('hotkey').map((pin) => pin.key);
+  }
+
+  private raiseAlerts(previous: MetagraphSnapshot | undefined, current: MetagraphSnapshot, headBlock: number): void {
+    const watched = this.pinnedHotkeys();
+    if (watched.length === 0) return;
+    const alerts = hotkeyAlerts(watched, previous, current, headBlock);
+    const stale = new Set(alerts.filter((alert) => alert.kind === 'weights-stale').map((alert) => `weights-stale|${alert.netuid}|${alert.hotkey}`));
+    for (const key of [...this.raised]) {
+      if (key.startsWith(`weights-stale|${current.netuid}|`) && !stale.has(key)) this.raised.delete(key);
+    }
+    for (const alert of alerts) {
+      const key = alert.kind === 'weights-stale' ? `weights-stale|${alert.netuid}|${alert.hotkey}` : `${alert.kind}|${alert.netuid}|${alert.hotkey}|${current.block}`;
+      if (this.raised.has(key)) continue;
+      this.raised.add(key);
+      this.context.log.log('warn', `bittensor alert: ${alert.message}`);
+      this.context.notify({ topic: 'bittensor.alert', payload: alert });
+    }
+  }
+
+  /**
+   * Answers from the store at once: a tree must never wait on a slow or dead node. The first call starts loading
+   * the listing in the background and notifies `bittensor.changed` when it lands; an explicit refresh waits for
+   * the chain, so that the command's progress and error reflect the real outcome.
+   */
+  private async subnetList(refresh: boolean) {
+    const tracked = this.settings().trackedSubnets;
+    if (refresh) await this.loadListing(tracked);
+    else if (!this.listingTried && this.subnets.listing().length === 0) {
+      this.loadListing(tracked).then(
+        () => this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...tracked] } }),
+        (error) => this.context.log.log('warn', `bittensor: could not list subnets: ${describeError(error)}`),
+      );
+    }
+    const summaries = subnetSummaries(this.context.store.db, this.subnets, tracked, this.client?.status().headBlock ?? null);
+    if (refresh) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: summaries.map((s) => s.netuid) } });
+    return summaries;
+  }
+
+  private async loadListing(tracked: readonly number[]): Promise<void> {
+    this.listingTried = true;
+    try {
+      const { block, listings } = await this.reader(this.mainClient()).subnets();
+      this.subnets.replaceListing(listings, block);
+      this.context.store.markDirty();
+    } catch (error) {
+      // Some endpoints (and the replay node) cannot list subnets; tracked subnets still come from snapshots.
+      this.context.log.log('warn', `bittensor: ${describeError(error)}`);
+      for (const netuid of tracked) {
+        if (this.snapshots.latestBlock(netuid) === null) await this.takeSnapshot(netuid);
+      }
+    }
+  }
+
+  private groups(netuid: number, by: 'coldkey' | 'ip', block: number | undefined, limit: number) {
+    const info = this.snapshots.find(netuid, block);
+    if (!info) return null;
+    const history = this.snapshots.list(netuid, 500).filter((item) => item.complete).reverse()
+      .map((item) => groupPointOf(this.snapshots.read(item), by));
+    return { block: info.block, groups: groupsOf(this.snapshots.read(info), by).slice(0, limit), history };
+  }
+
+  private async backfill({ netuid, fromBlock, toBlock, step }: { netuid: number; fromBlock: number; toBlock: number; step: number }) {
+    if (this.backfills.has(netuid)) throw new Error(`a backfill of subnet ${netuid} is already running`);
+    const controller = new AbortController();
+    this.backfills.set(netuid, controller);
+    const client = this.historyClient();
+    const reader = this.reader(client);
+    try {
+      const snapshots = await runBackfill(
+        { netuid, fromBlock, toBlock, step },
+        (block) => reader.snapshot(netuid, block),
+        (snapshot) => this.store(snapshot, client.status().headBlock),
+        (progress) => this.context.notify({ topic: 'bittensor.backfillProgress', payload: progress }),
+        controller.signal,
+      );
+      this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
+      return { snapshots };
+    } catch (error) {
+      if (error instanceof BackfillCancelled) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
+      throw error;
+    } finally {
+      this.backfills.delete(netuid);
+    }
+  }
+
+  private chainStatus(): ChainStatusPayload {
+    const status = this.client?.status();
+    return {
+      endpoint: status?.endpoint ?? this.settings().subtensorEndpoint,
+      state: status?.state ?? 'idle',
+      headBlock: status?.headBlock ?? null,
+      specVersion: status?.specVersion ?? null,
+      lastError: status?.lastError ?? null,
+    };
+  }
+
+  private onChainStatus(status: ChainStatus): void {
+    this.context.notify({ topic: 'bittensor.chainStatus', payload: {
+      endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
+    } });
+  }
+
+  collectorStatus(): readonly CollectorStatus[] {
+    const status = this.chainStatus();
+    const retry = this.client?.status().retryInMs;
+    const detail = status.state === 'connected'
+      ? `head #${status.headBlock ?? '?'}, spec ${status.specVersion ?? '?'}`
+      : status.state === 'retrying' ? `reconnecting${retry ? ` in ${Math.round(retry / 100) / 10} s` : ''}` : undefined;
+    return [{
+      name: `subtensor ${status.endpoint}`,
+      state: status.state,
+      ...(detail ? { detail } : {}),
+      ...(status.lastError ? { lastError: status.lastError } : {}),
+    }];
+  }
+
+  onSettings(settings: Settings, previous: Settings): void {
+    if (settings.subtensorEndpoint !== previous.subtensorEndpoint) {
+      const old = this.client;
+      this.client = undefined;
+      void old?.dispose();
+      if (this.collecting) this.startCollecting().catch(() => undefined);
+    }
+    if (settings.archiveEndpoint !== previous.archiveEndpoint) {
+      const old = this.archive;
+      this.archive = undefined;
+      void old?.dispose();
+    }
+  }
+
+  maintain(now: number): void {
+    const settings = this.settings();
+    const result = applyRetention(this.context.store.db, {
+      now, rawWindowHours: settings.rawWindowHours, historyDays: settings.historyDays, pinnedHotkeys: this.pinnedHotkeys(),
+    });
+    const head = this.client?.status().headBlock;
+    if (head) this.subnets.prunePoints(head - Math.ceil(settings.historyDays * 7_200));
+    if (result.neuronRows + result.rollupRows + result.snapshots > 0) this.context.store.markDirty();
+    // Weights staleness grows with the head even without a new snapshot.
+    if (head) {
+      for (const netuid of settings.trackedSubnets) {
+        const latest = this.snapshots.find(netuid);
+        if (latest) this.raiseAlerts(undefined, this.snapshots.read(latest, this.pinnedHotkeys()), head);
+      }
+    }
+  }
+
+  evictOldest(bytes: number): number {
+    return evictOldestSnapshots(this.context.store.db, bytes, this.pinnedHotkeys());
+  }
+
+  async dispose(): Promise<void> {
+    this.collecting = false;
+    for (const controller of this.backfills.values()) controller.abort();
+    await Promise.all([this.client?.dispose(), this.archive?.dispose()]);
+    this.client = undefined;
+    this.archive = undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
+import { applyRetention, evictOldestSnapshots } from '../../src/core/bittensor/snapshotRetention';
+import { subnetSummaries } from '../../src/core/bittensor/subnetSummaries';
+import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
+import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { Store } from '../../src/core/store/store';
+import { recordedMetagraphSnapshot } from '../support/replayNode';
+
+describe('bittensor snapshot store', () => {
+  let store: Store;
+  const snapshot = recordedMetagraphSnapshot();
+  const now = 1_800_000_000;
+
+  before(async () => {
+    ({ store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations] }));
+  });
+  after(() => store.close());
+
+  it('stores a snapshot and reads back every neuron unchanged', () => {
+    const repo = new SnapshotRepo(store.db);
+    repo.save(snapshot, { takenAt: now, blockTime: now });
+    const info = repo.find(1);
+    assert.ok(info);
+    assert.equal(info.block, 6_852_690);
+    const back = repo.read(info);
+    assert.deepEqual(back, snapshot);
+  });
+
+  it('replaces a snapshot taken again at the same block', () => {
+    const repo = new SnapshotRepo(store.db);
+    repo.save(snapshot, { takenAt: now + 5, blockTime: now });
+    assert.equal(repo.list(1).length, 1);
+    assert.equal(store.db.exec('SELECT COUNT(*) FROM bittensor_neurons')[0].values[0][0], 1024);
+  });
+
+  it('thins snapshots past the raw window but keeps pinned hotkeys and the newest snapshot', () => {
+    const repo = new SnapshotRepo(store.db);
+    const old = { ...snapshot, block: snapshot.block - 20_000 };
+    repo.save(old, { takenAt: now - 72 * 3_600, blockTime: now - 72 * 3_600 });
+    const pinned = snapshot.neurons[7].hotkey;
+    const result = applyRetention(store.db, { now, rawWindowHours: 48, historyDays: 90, pinnedHotkeys: [pinned] });
+    assert.equal(result.neuronRows, 1023);
+    const [newest, thinned] = repo.list(1);
+    assert.equal(newest.complete, true);
+    assert.equal(thinned.complete, false);
+    const kept = repo.read(thinned);
+    assert.deepEqual(kept.neurons.map((neuron) => neuron.hotkey), [pinned]);
+    // metagraph reads skip incomplete snapshots
+    assert.equal(repo.find(1, old.block), undefined);
+    // rollups: one per UID per day, both days present
+    assert.equal(store.db.exec('SELECT COUNT(DISTINCT day) FROM bittensor_uid_days')[0].values[0][0], 2);
+  });
+
+  it('evicts the oldest unpinned rows for the size budget, never the newest snapshot', () => {
+    const repo = new SnapshotRepo(store.db);
+    repo.save({ ...snapshot, block: snapshot.block - 1_000 }, { takenAt: now - 3_600, blockTime: now - 3_600 });
+    const removed = evictOldestSnapshots(store.db, 1, []);
+    assert.equal(removed, 1024);
+    assert.equal(repo.find(1)?.block, snapshot.block);
+    assert.equal(repo.read(repo.find(1)!).neurons.length, 1024);
+  });
+
+  it('computes the 24 h register-cost change and staleness for the subnet list', () => {
+    const subnets = new SubnetRepo(store.db);
+    subnets.addPoint(1, snapshot.block - 7_300, 400_000, null, 1024);
+    subnets.addPoint(1, snapshot.block, 500_000, null, 1024);
+    assert.equal(subnets.burnChange24h(1), 100_000);
+    const [summary] = subnetSummaries(store.db, subnets, [1], snapshot.block + 150);
+    assert.equal(summary.netuid, 1);
+    assert.equal(summary.name, 'Apex');
+    assert.equal(summary.validators, 12);
+    assert.equal(summary.validatorsEstimated, false);
+    assert.equal(summary.burnChange24hTao, 0.0001);
+    assert.equal(summary.stale, true);
+    assert.equal(subnetSummaries(store.db, subnets, [1], snapshot.block + 99)[0].stale, false);
+  });
+});
