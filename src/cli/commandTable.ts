@@ -1,5 +1,8 @@
+import { bittensorCommands } from './bittensorCommands';
 import type { CliCommand } from './cliCommand';
+import { collectCommand } from './collectCommand';
 import { coreCommands } from './coreCommands';
+import { nostrCommands } from './nostrCommands';
 
 /** Every `swarmscope` command; each domain adds its own list. */
-export const COMMANDS: readonly CliCommand[] = [...coreCommands];
+export const COMMANDS: readonly CliCommand[] = [...coreCommands, ...nostrCommands, collectCommand, ...bittensorCommands];

@@ -1,4 +1,6 @@
+import { bittensorModule } from './bittensorModule';
 import type { EngineModuleFactory } from './engineModule';
+import { nostrModule } from './nostrModule';
 
 /** The engine's domains, in the order their migrations run. */
-export const ENGINE_MODULES: readonly EngineModuleFactory[] = [];
+export const ENGINE_MODULES: readonly EngineModuleFactory[] = [bittensorModule, nostrModule];

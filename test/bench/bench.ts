@@ -6,6 +6,13 @@ type Bench = (print: (line: string) => void) => Promise<void>;
 
 const areas: Record<string, () => Promise<Bench>> = {
   foundation: async () => runFoundationBench,
+  nostr: async () => {
+    const [{ runNostrIngestBench }, { runNostrLatencyBench }] = await Promise.all([import('./nostrIngestBench'), import('./nostrLatencyBench')]);
+    return async (print) => {
+      await runNostrIngestBench(print);
+      await runNostrLatencyBench(print);
+    };
+  },
   bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
 };
 

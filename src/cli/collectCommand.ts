@@ -1,0 +1,127 @@
+import { DEFAULT_SETTINGS, isWebSocketUrl } from '../core/config/settings';
+import type { Engine } from '../engine/engine';
+import type { CollectorStatus } from '../protocol/engineProtocol';
+import type { NostrMetricsScope } from '../protocol/nostrProtocol';
+import { flag, flagList, intFlag, printResult, UsageError, withEngine, type CliCommand } from './cliCommand';
+
+/**
+ * `swarmscope collect`: the engine's relay collector, headless, for a while (or until Ctrl-C); then a flush and a
+ * summary. Counts come from the engine itself: what the relays sent (per relay), what the store gained, and what
+ * validation dropped, by reason.
+ */
+
+export interface CollectSummary {
+  readonly durationSec: number;
+  readonly interrupted: boolean;
+  /** Job events the store gained during the run (after verification and de-duplication). */
+  readonly accepted: { readonly requests: number; readonly results: number; readonly feedback: number; readonly total: number };
+  /** Events dropped by validation or by the collector during the run, by reason. */
+  readonly rejected: Readonly<Record<string, number>>;
+  readonly relays: readonly { readonly url: string; readonly state: CollectorStatus['state']; readonly received: number; readonly detail?: string; readonly lastError?: string }[];
+  /** The engine's other collectors (the subtensor client), which `collect` runs too. */
+  readonly otherCollectors: readonly CollectorStatus[];
+  readonly dvms: number;
+  readonly flushedBytes: number;
+}
+
+export const collectCommand: CliCommand = {
+  name: 'collect',
+  summary: 'Collect DVM traffic (NIP-90) from relays for a while, store it, and print what arrived.',
+  usage: 'swarmscope collect [--relay URL …] [--duration S] [--endpoint URL] [--db PATH] [--json] [--verbose]\n' +
+    `  --relay URL     a ws:// or wss:// relay; repeat for several (default: ${DEFAULT_SETTINGS.relays.join(', ')})\n` +
+    '  --duration S    seconds to collect (default: until Ctrl-C)\n' +
+    `  --endpoint URL  the subtensor endpoint the engine's chain collector uses meanwhile (default: ${DEFAULT_SETTINGS.subtensorEndpoint})`,
+  run: async (args, io) => {
+    const relays = flagList(args, 'relay');
+    for (const relay of relays) if (!isWebSocketUrl(relay)) throw new UsageError(`--relay ${JSON.stringify(relay)} is not a ws:// or wss:// URL`);
+    const duration = intFlag(args, 'duration');
+    if (duration !== undefined && duration <= 0) throw new UsageError('--duration must be a positive number of seconds');
+    const endpoint = flag(args, 'endpoint');
+    if (endpoint !== undefined && !isWebSocketUrl(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a ws:// or wss:// URL`);
+    const watched = relays.length > 0 ? relays : [...DEFAULT_SETTINGS.relays];
+    const settings = { ...(relays.length > 0 ? { relays } : {}), ...(endpoint ? { subtensorEndpoint: endpoint } : {}) };
+
+    return withEngine(args, io, { collect: true, settings }, async (engine) => {
+      const startedAt = Date.now();
+      const before = await jobCounts(engine);
+      const droppedBefore = engine.status().dropped;
+      io.err(`collecting from ${watched.join(', ')}${duration ? ` for ${duration} s` : ' until Ctrl-C'}…`);
+      const interrupted = await waitForEnd(duration);
+      const flushed = await engine.call('engine.flush', {});
+      const after = await jobCounts(engine);
+      const status = engine.status();
+      const summary: CollectSummary = {
+        durationSec: Math.round((Date.now() - startedAt) / 100) / 10,
+        interrupted,
+        accepted: {
+          requests: after.requests - before.requests,
+          results: after.results - before.results,
+          feedback: after.feedback - before.feedback,
+          total: after.requests + after.results + after.feedback - before.requests - before.results - before.feedback,
+        },
+        rejected: difference(status.dropped, droppedBefore),
+        relays: status.collectors.filter((collector) => watched.includes(collector.name)).map((collector) => ({
+          url: collector.name,
+          state: collector.state,
+          received: receivedOf(collector),
+          detail: collector.detail,
+          lastError: collector.lastError,
+        })),
+        otherCollectors: status.collectors.filter((collector) => !watched.includes(collector.name)),
+        dvms: after.dvms,
+        flushedBytes: flushed.bytes,
+      };
+      printResult(args, io, summary, () => formatSummary(summary));
+      return 0;
+    });
+  },
+};
+
+async function jobCounts(engine: Engine): Promise<Pick<NostrMetricsScope, 'requests' | 'results' | 'feedback' | 'dvms'>> {
+  const metrics = await engine.call('nostr.metrics', {});
+  return { requests: metrics.requests, results: metrics.results, feedback: metrics.feedback, dvms: metrics.dvms };
+}
+
+/** Resolves after `seconds`, or at Ctrl-C (true), whichever comes first. */
+function waitForEnd(seconds: number | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = seconds === undefined ? undefined : setTimeout(() => finish(false), seconds * 1000);
+    const onSignal = () => finish(true);
+    function finish(interrupted: boolean) {
+      clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(interrupted);
+    }
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}
+
+function difference(after: Readonly<Record<string, number>>, before: Readonly<Record<string, number>>): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const [reason, count] of Object.entries(after)) {
+    const delta = count - (before[reason] ?? 0);
+    if (delta > 0) result[reason] = delta;
+  }
+  return result;
+}
+
+/** The relay collector's status line starts with "<n> events" (src/core/collectors/relayConnection.ts). */
+function receivedOf(collector: CollectorStatus): number {
+  const match = /^(\d+) events/.exec(collector.detail ?? '');
+  return match ? Number(match[1]) : 0;
+}
+
+function formatSummary(summary: CollectSummary): string {
+  const rejected = Object.entries(summary.rejected);
+  return [
+    `collected for ${summary.durationSec} s${summary.interrupted ? ' (interrupted)' : ''}`,
+    `accepted: ${summary.accepted.total} job events (${summary.accepted.requests} requests, ${summary.accepted.results} results, ${summary.accepted.feedback} feedback); DVMs known: ${summary.dvms}`,
+    `rejected: ${rejected.length === 0 ? 'none' : rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')}`,
+    '',
+    ...summary.relays.map((relay) => `${relay.url}  ${relay.state}  ${relay.detail ?? ''}${relay.lastError ? `  (last error: ${relay.lastError})` : ''}`),
+    ...summary.otherCollectors.map((collector) => `also: ${collector.name}  ${collector.state}  ${collector.detail ?? ''}`),
+    `flushed: ${summary.flushedBytes} bytes`,
+  ].join('\n');
+}

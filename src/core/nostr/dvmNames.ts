@@ -1,0 +1,82 @@
+import { npubEncode } from 'nostr-tools/nip19';
+import { isRequestKind } from './nostrEvent';
+import type { PreparedStatements } from './preparedStatements';
+
+export interface DvmProfile {
+  readonly name?: string;
+  readonly about?: string;
+  readonly picture?: string;
+  readonly lud16?: string;
+  readonly encryptionSupported?: boolean;
+  readonly cashuAccepted?: boolean;
+  readonly nip90Params?: string;
+  /** Job kinds announced in NIP-89 handler profiles. */
+  readonly announcedKinds: readonly number[];
+  /** A NIP-89 profile announcing a job kind exists (kind 0 alone does not count). */
+  readonly hasProfile: boolean;
+}
+
+type ProfileRow = {
+  pubkey: string; name: string | null; about: string | null; picture: string | null; lud16: string | null;
+  encryption_supported: number | null; cashu_accepted: number | null; nip90_params: string | null; kinds: string;
+};
+
+/**
+ * DESIGN.md "Profile": the newest NIP-89 handler (31990) of a pubkey, field by field falling back to its kind 0
+ * metadata. A pubkey may announce several handlers (one per `d`); the newest that has a field wins.
+ */
+export function loadProfile(sql: PreparedStatements, pubkey: string): DvmProfile {
+  const handlers = sql.all<ProfileRow>('SELECT pubkey, name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds FROM nostr_profiles WHERE pubkey = ? ORDER BY created_at DESC', [pubkey]);
+  const metadata = sql.get<{ name: string | null; about: string | null; picture: string | null; lud16: string | null }>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = ?', [pubkey]);
+  const pick = <K extends 'name' | 'about' | 'picture' | 'lud16'>(key: K) => handlers.find((row) => row[key] !== null)?.[key] ?? metadata?.[key] ?? undefined;
+  const announced = new Set<number>();
+  for (const row of handlers) for (const kind of parseKinds(row.kinds)) announced.add(kind);
+  const flag = (key: 'encryption_supported' | 'cashu_accepted') => {
+    const value = handlers.find((row) => row[key] !== null)?.[key];
+    return value === undefined || value === null ? undefined : value === 1;
+  };
+  return {
+    name: pick('name'),
+    about: pick('about'),
+    picture: pick('picture'),
+    lud16: pick('lud16'),
+    encryptionSupported: flag('encryption_supported'),
+    cashuAccepted: flag('cashu_accepted'),
+    nip90Params: handlers.find((row) => row.nip90_params !== null)?.nip90_params ?? undefined,
+    announcedKinds: [...announced].sort((a, b) => a - b),
+    hasProfile: announced.size > 0,
+  };
+}
+
+/** Display name only, for lists (mostPopularDvm, trace DVMs). */
+export function displayName(sql: PreparedStatements, pubkey: string): string | undefined {
+  const fromHandler = sql.get<{ name: string }>('SELECT name FROM nostr_profiles WHERE pubkey = ? AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [pubkey]);
+  if (fromHandler) return fromHandler.name;
+  return sql.get<{ name: string }>('SELECT name FROM nostr_metadata WHERE pubkey = ? AND name IS NOT NULL', [pubkey])?.name ?? undefined;
+}
+
+/** Kind names DVMs announce: for each job kind, the name of the newest handler profile listing it. */
+export function announcedKindNames(sql: PreparedStatements): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const row of sql.all<{ name: string; kinds: string }>('SELECT name, kinds FROM nostr_profiles WHERE name IS NOT NULL ORDER BY created_at DESC')) {
+    for (const kind of parseKinds(row.kinds)) if (!names.has(kind)) names.set(kind, row.name);
+  }
+  return names;
+}
+
+export function parseKinds(json: string): number[] {
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((kind): kind is number => Number.isInteger(kind) && isRequestKind(kind)) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function npub(pubkey: string): string {
+  try {
+    return npubEncode(pubkey);
+  } catch {
+    return pubkey;
+  }
+}

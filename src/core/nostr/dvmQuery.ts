@@ -1,0 +1,119 @@
+import type { DvmSummary, JobStatusText, JobSummary } from '../../protocol/nostrProtocol';
+import { announcedKindNames, loadProfile, npub } from './dvmNames';
+import { kindName } from './kindRegistry';
+import { livenessOf } from './liveness';
+import { msatsToSats } from './payments';
+import { percentiles } from './percentiles';
+import type { PreparedStatements } from './preparedStatements';
+
+type DvmRow = {
+  pubkey: string; jobs: number; results: number; errors: number; successes: number;
+  sats_requested: number; sats_earned: number; sats_proven: number;
+};
+
+export const MAX_PAGE = 500;
+
+/** DVM summaries (DESIGN.md "DVM", "Profile", "Liveness") and a DVM's recent jobs. Every list is paged. */
+export class DvmQuery {
+  constructor(
+    private readonly sql: PreparedStatements,
+    private readonly pinned: () => ReadonlySet<string>,
+  ) {}
+
+  /** Busiest first (jobs answered, then results). */
+  list(limit: number, offset: number, now: number): DvmSummary[] {
+    const rows = this.sql.all<DvmRow>(`SELECT pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms
+      ORDER BY jobs DESC, results DESC, pubkey LIMIT ? OFFSET ?`, [clampLimit(limit), Math.max(0, offset)]);
+    return rows.map((row) => this.summarize(row, now));
+  }
+
+  /** DVMs that answered jobs of `kind`, busiest first. */
+  forKind(kind: number, now: number): DvmSummary[] {
+    const rows = this.sql.all<DvmRow>(`SELECT d.pubkey, d.jobs, d.results, d.errors, d.successes, d.sats_requested, d.sats_earned, d.sats_proven
+      FROM nostr_kind_dvms k JOIN nostr_dvms d ON d.pubkey = k.dvm WHERE k.kind = ? ORDER BY d.jobs DESC, d.pubkey LIMIT ?`, [kind, MAX_PAGE]);
+    return rows.map((row) => this.summarize(row, now));
+  }
+
+  summary(pubkey: string, now: number): DvmSummary | undefined {
+    const row = this.sql.get<DvmRow>('SELECT pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms WHERE pubkey = ?', [pubkey]);
+    return row ? this.summarize(row, now) : undefined;
+  }
+
+  /** Newest first: jobs it answered, and jobs addressed to it that it has not answered ('waiting'). */
+  recentJobs(pubkey: string, limit: number): JobSummary[] {
+    const names = announcedKindNames(this.sql);
+    const answered = this.sql.all<{
+      request_id: string; kind: number; first_at: number; status: string | null; response_sec: number | null;
+      customer: string | null; created_at: number | null; encrypted: number | null; cancelled_at: number | null;
+    }>(`SELECT jd.request_id, jd.kind, jd.first_at, jd.status, jd.response_sec, j.customer, j.created_at, j.encrypted, j.cancelled_at
+      FROM nostr_job_dvms jd LEFT JOIN nostr_jobs j ON j.request_id = jd.request_id
+      WHERE jd.dvm = ? ORDER BY jd.first_at DESC LIMIT ?`, [pubkey, clampLimit(limit)]);
+    const waiting = this.sql.all<{ request_id: string; kind: number; customer: string; created_at: number; encrypted: number; cancelled_at: number | null }>(
+      `SELECT j.request_id, j.kind, j.customer, j.created_at, j.encrypted, j.cancelled_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = ? AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+      ORDER BY t.created_at DESC LIMIT ?`, [pubkey, clampLimit(limit)]);
+    const jobs: JobSummary[] = [
+      ...answered.map((row) => ({
+        requestId: row.request_id,
+        kind: row.kind,
+        kindName: kindName(row.kind, names).name,
+        customer: row.customer ?? '',
+        createdAt: row.created_at ?? row.first_at,
+        status: (row.cancelled_at !== null ? 'cancelled' : row.status ?? 'waiting') as JobStatusText,
+        dvm: pubkey,
+        responseSec: row.response_sec,
+        encrypted: row.encrypted === 1,
+      })),
+      ...waiting.map((row) => ({
+        requestId: row.request_id,
+        kind: row.kind,
+        kindName: kindName(row.kind, names).name,
+        customer: row.customer,
+        createdAt: row.created_at,
+        status: (row.cancelled_at !== null ? 'cancelled' : 'waiting') as JobStatusText,
+        dvm: pubkey,
+        responseSec: null,
+        encrypted: row.encrypted === 1,
+      })),
+    ];
+    return jobs.sort((a, b) => b.createdAt - a.createdAt).slice(0, clampLimit(limit));
+  }
+
+  private summarize(row: DvmRow, now: number): DvmSummary {
+    const profile = loadProfile(this.sql, row.pubkey);
+    const served = this.sql.column<number>('SELECT kind FROM nostr_kind_dvms WHERE dvm = ?', [row.pubkey]);
+    const kinds = [...new Set([...served, ...profile.announcedKinds])].sort((a, b) => a - b);
+    const [median, p90] = percentiles(this.sql, 'response_sec', 'FROM nostr_job_dvms WHERE dvm = ? AND response_sec IS NOT NULL', [row.pubkey], [0.5, 0.9]);
+    const liveness = livenessOf(this.sql, row.pubkey, now);
+    const answeredOutcomes = row.jobs;
+    return {
+      pubkey: row.pubkey,
+      npub: npub(row.pubkey),
+      ...(profile.name !== undefined ? { name: profile.name } : {}),
+      ...(profile.about !== undefined ? { about: profile.about } : {}),
+      ...(profile.picture !== undefined ? { picture: profile.picture } : {}),
+      ...(profile.lud16 !== undefined ? { lud16: profile.lud16 } : {}),
+      ...(profile.encryptionSupported !== undefined ? { encryptionSupported: profile.encryptionSupported } : {}),
+      ...(profile.cashuAccepted !== undefined ? { cashuAccepted: profile.cashuAccepted } : {}),
+      kinds,
+      jobs: row.jobs,
+      results: row.results,
+      errors: row.errors,
+      successRate: answeredOutcomes > 0 ? row.successes / answeredOutcomes : null,
+      medianResponseSec: median,
+      p90ResponseSec: p90,
+      satsRequested: msatsToSats(row.sats_requested),
+      satsEarned: msatsToSats(row.sats_earned),
+      satsProven: msatsToSats(row.sats_proven),
+      lastSeen: liveness.lastSeen,
+      status: liveness.status,
+      hasProfile: profile.hasProfile,
+      pinned: this.pinned().has(row.pubkey),
+    };
+  }
+}
+
+export function clampLimit(limit: number | undefined, fallback = 100): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.max(1, Math.min(MAX_PAGE, Math.floor(limit)));
+}

@@ -1,0 +1,7 @@
+/** The Nostr DVM core: what the engine module, the CLI, tests and benchmarks use. */
+export { NostrCore, type NostrCoreOptions } from './nostrCore';
+export { nostrMigrations } from './nostrMigrations';
+export { ChangeCoalescer } from './changeCoalescer';
+export type { IngestOutcome, IngestResult, RejectReason } from './nostrIngest';
+export { MAX_EVENT_JSON_LENGTH } from './eventShape';
+export { livenessOf, SILENT_AFTER_SEC, UP_WINDOW_SEC } from './liveness';

@@ -1,0 +1,127 @@
+import type { Database as SqlDatabase } from 'sql.js';
+import type {
+  DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, SeriesPoint,
+} from '../../protocol/nostrProtocol';
+import { clampLimit, DvmQuery } from './dvmQuery';
+import { KindQuery } from './kindQuery';
+import { MetricsQuery } from './metricsQuery';
+import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
+import { PreparedStatements } from './preparedStatements';
+import { NostrRetention, type RetentionReport, type RetentionWindows } from './retention';
+import { querySeries } from './seriesQuery';
+import { loadVerifier } from './signatureVerifier';
+import { TraceQuery } from './traceQuery';
+
+export interface NostrCoreOptions {
+  readonly db: SqlDatabase;
+  readonly excludedKinds: () => readonly number[];
+  readonly countDropped: (reason: string, count: number) => void;
+  /** Pinned DVM pubkeys (pins domain 'dvm'). */
+  readonly pinnedDvms: () => ReadonlySet<string>;
+  /** Benchmarks only (see NostrIngestorOptions.verify); the product always verifies. */
+  readonly verify?: NostrIngestorOptions['verify'];
+}
+
+/**
+ * The Nostr DVM engine core over one sql.js database (schema: nostrMigrations): ingest, queries and retention.
+ * No timers, no network, no vscode: the engine module, the CLI, tests and benchmarks all drive this one object.
+ */
+export class NostrCore {
+  readonly sql: PreparedStatements;
+  private readonly ingestor: NostrIngestor;
+  private readonly metricsQuery: MetricsQuery;
+  private readonly dvmQuery: DvmQuery;
+  private readonly kindQuery: KindQuery;
+  private readonly traceQuery: TraceQuery;
+  private readonly retention: NostrRetention;
+
+  constructor(options: NostrCoreOptions) {
+    this.sql = new PreparedStatements(options.db);
+    this.ingestor = new NostrIngestor({ sql: this.sql, excludedKinds: options.excludedKinds, countDropped: options.countDropped, verify: options.verify });
+    this.metricsQuery = new MetricsQuery(this.sql);
+    this.dvmQuery = new DvmQuery(this.sql, options.pinnedDvms);
+    this.kindQuery = new KindQuery(this.sql);
+    this.traceQuery = new TraceQuery(this.sql);
+    this.retention = new NostrRetention(this.sql);
+  }
+
+  /** Loads the WASM signature verifier; `ingestSync` needs it done. */
+  ready(): Promise<void> {
+    return loadVerifier();
+  }
+
+  /** Validates and stores raw events from `relay` (undefined: a file or the API). */
+  async ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestOutcome> {
+    await loadVerifier();
+    return this.ingestor.ingestLoaded(relay, events);
+  }
+
+  ingestSync(relay: string | undefined, events: readonly unknown[]): IngestOutcome {
+    return this.ingestor.ingestLoaded(relay, events);
+  }
+
+  metrics(now: number): NostrMetrics {
+    return this.metricsQuery.metrics(now);
+  }
+
+  dvms(limit: number | undefined, offset: number | undefined, now: number): DvmSummary[] {
+    return this.dvmQuery.list(clampLimit(limit), offset ?? 0, now);
+  }
+
+  dvm(pubkey: string, now: number, limit?: number): { summary: DvmSummary; recentJobs: JobSummary[] } | null {
+    const summary = this.dvmQuery.summary(pubkey.toLowerCase(), now);
+    return summary ? { summary, recentJobs: this.dvmQuery.recentJobs(summary.pubkey, clampLimit(limit, 50)) } : null;
+  }
+
+  kinds(): KindSummary[] {
+    return this.kindQuery.list();
+  }
+
+  kind(kind: number, now: number): { summary: KindSummary; dvms: DvmSummary[] } | null {
+    const summary = this.kindQuery.one(kind);
+    return summary ? { summary, dvms: this.dvmQuery.forKind(kind, now) } : null;
+  }
+
+  trace(id: string): JobTrace | null {
+    return this.traceQuery.trace(id);
+  }
+
+  event(id: string): NostrEvent | null {
+    return this.traceQuery.event(id);
+  }
+
+  series(options: Parameters<typeof querySeries>[1]): SeriesPoint[] {
+    return querySeries(this.sql, options);
+  }
+
+  maintain(now: number, windows: RetentionWindows): RetentionReport {
+    return this.retention.maintain(now, windows);
+  }
+
+  evictOldest(bytes: number, usedBytes: () => number): number {
+    return this.retention.evictOldest(bytes, usedBytes);
+  }
+
+  /** Per-relay cursor: newest created_at seen on that relay (backfill resumes there after a restart). */
+  cursor(relay: string): number | undefined {
+    return this.sql.get<{ at: number }>('SELECT newest_created_at AS at FROM nostr_relay_cursors WHERE relay = ?', [relay])?.at;
+  }
+
+  setCursor(relay: string, createdAt: number): void {
+    this.sql.run('INSERT INTO nostr_relay_cursors (relay, newest_created_at) VALUES (?, ?) ON CONFLICT (relay) DO UPDATE SET newest_created_at = max(newest_created_at, excluded.newest_created_at)', [relay, createdAt]);
+  }
+
+  /** Known DVMs and users, for the relay collector's follow-up subscriptions (capped). */
+  knownPeople(limit = 10_000): { dvms: string[]; users: string[] } {
+    return {
+      dvms: this.sql.column<string>('SELECT pubkey FROM nostr_dvms ORDER BY coalesce(last_answer_at, first_seen) DESC LIMIT ?', [limit]),
+      users: this.sql.column<string>('SELECT pubkey FROM nostr_users ORDER BY first_seen DESC LIMIT ?', [limit]),
+    };
+  }
+
+  dispose(): void {
+    this.sql.dispose();
+  }
+}
+
+export type { IngestResult };

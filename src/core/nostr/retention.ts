@@ -1,0 +1,91 @@
+import type { PreparedStatements } from './preparedStatements';
+
+/** Hourly rollups are kept this long at most (enough for every metrics window); daily ones for historyDays. */
+export const HOURLY_ROLLUP_DAYS = 31;
+const EVICT_CHUNK_MIN = 50;
+const EVICT_CHUNK_MAX = 5_000;
+
+const PINNED_DVMS = "SELECT key FROM pins WHERE domain = 'dvm'";
+/** A job a pinned DVM answered or was asked to do: kept in full, whatever its age. */
+const PINNED_JOB = (jobColumn: string) => `(EXISTS (SELECT 1 FROM nostr_job_dvms pj WHERE pj.request_id = ${jobColumn} AND pj.dvm IN (${PINNED_DVMS}))
+  OR EXISTS (SELECT 1 FROM nostr_job_targets pt WHERE pt.request_id = ${jobColumn} AND pt.dvm IN (${PINNED_DVMS})))`;
+const UNPINNED_EVENT = `pubkey NOT IN (${PINNED_DVMS}) AND NOT (job_id IS NOT NULL AND ${PINNED_JOB('nostr_events.job_id')})`;
+
+export interface RetentionWindows {
+  readonly rawWindowHours: number;
+  readonly historyDays: number;
+}
+
+export interface RetentionReport {
+  readonly rawEvents: number;
+  readonly jobs: number;
+  readonly rollups: number;
+}
+
+/**
+ * DESIGN.md "Data kept": raw events for the raw window, jobs and rollups for the history window, all-time
+ * tables forever; whatever touches a pinned DVM is skipped. Counters were added at ingest, so removing rows
+ * here never changes an all-time figure.
+ */
+export class NostrRetention {
+  constructor(private readonly sql: PreparedStatements) {}
+
+  maintain(now: number, windows: RetentionWindows): RetentionReport {
+    const rawCutoff = now - Math.round(windows.rawWindowHours * 3600);
+    const historyCutoff = now - Math.round(windows.historyDays * 86_400);
+    const hourlyCutoff = Math.max(historyCutoff, now - HOURLY_ROLLUP_DAYS * 86_400);
+    return this.sql.transaction(() => {
+      const rawEvents = this.deleteRaw(`created_at < ? AND ${UNPINNED_EVENT}`, [rawCutoff]);
+      const sql = this.sql;
+      sql.run(`DELETE FROM nostr_job_dvms WHERE first_at < ? AND NOT ${PINNED_JOB('nostr_job_dvms.request_id')}`, [historyCutoff]);
+      sql.run(`DELETE FROM nostr_jobs WHERE created_at < ? AND NOT ${PINNED_JOB('nostr_jobs.request_id')}`, [historyCutoff]);
+      const jobs = sql.changes();
+      sql.run(`DELETE FROM nostr_job_targets WHERE created_at < ? AND dvm NOT IN (${PINNED_DVMS}) AND NOT ${PINNED_JOB('nostr_job_targets.request_id')}`, [historyCutoff]);
+      sql.run(`DELETE FROM nostr_job_links WHERE created_at < ? AND NOT ${PINNED_JOB('nostr_job_links.child_id')} AND NOT ${PINNED_JOB('nostr_job_links.parent_id')}`, [historyCutoff]);
+      sql.run('DELETE FROM nostr_deletions WHERE created_at < ? AND target_id NOT IN (SELECT request_id FROM nostr_jobs)', [historyCutoff]);
+      sql.run(`DELETE FROM nostr_zaps WHERE created_at < ? AND (dvm IS NULL OR dvm NOT IN (${PINNED_DVMS}))`, [historyCutoff]);
+      sql.run('DELETE FROM nostr_seen WHERE created_at < ? AND id NOT IN (SELECT id FROM nostr_events)', [historyCutoff]);
+      sql.run("DELETE FROM nostr_rollups WHERE period = 'h' AND bucket < ?", [hourlyCutoff]);
+      let rollups = sql.changes();
+      sql.run("DELETE FROM nostr_rollups WHERE period = 'd' AND bucket < ?", [historyCutoff]);
+      rollups += sql.changes();
+      return { rawEvents, jobs, rollups };
+    });
+  }
+
+  /**
+   * Size budget: removes the oldest unpinned raw events in chunks until `usedBytes()` fell by `bytes` or none is
+   * left; then, if still over, the oldest unpinned jobs. Returns the rows removed.
+   */
+  evictOldest(bytes: number, usedBytes: () => number): number {
+    const target = usedBytes() - bytes;
+    let removed = 0;
+    while (usedBytes() > target) {
+      // Chunks sized from the average raw row, so a small overshoot of the budget does not empty the table.
+      const rows = this.sql.get<{ n: number }>('SELECT count(*) AS n FROM nostr_events')?.n ?? 0;
+      const perRow = rows > 0 ? usedBytes() / rows : 1;
+      const size = Math.min(EVICT_CHUNK_MAX, Math.max(EVICT_CHUNK_MIN, Math.ceil((usedBytes() - target) / perRow)));
+      const chunk = this.sql.transaction(() => this.deleteRaw(`id IN (SELECT id FROM nostr_events WHERE ${UNPINNED_EVENT} ORDER BY created_at LIMIT ?)`, [size]));
+      if (chunk === 0) break;
+      removed += chunk;
+    }
+    while (usedBytes() > target) {
+      const chunk = this.sql.transaction(() => {
+        const cutoff = this.sql.get<{ at: number | null }>(`SELECT max(created_at) AS at FROM (SELECT created_at FROM nostr_jobs WHERE NOT ${PINNED_JOB('nostr_jobs.request_id')} ORDER BY created_at LIMIT ?)`, [EVICT_CHUNK_MAX])?.at;
+        if (cutoff == null) return 0;
+        this.sql.run(`DELETE FROM nostr_job_dvms WHERE request_id IN (SELECT request_id FROM nostr_jobs WHERE created_at <= ?) AND NOT ${PINNED_JOB('nostr_job_dvms.request_id')}`, [cutoff]);
+        this.sql.run(`DELETE FROM nostr_jobs WHERE created_at <= ? AND NOT ${PINNED_JOB('nostr_jobs.request_id')}`, [cutoff]);
+        return this.sql.changes();
+      });
+      if (chunk === 0) break;
+      removed += chunk;
+    }
+    return removed;
+  }
+
+  private deleteRaw(where: string, params: (string | number)[]): number {
+    this.sql.run(`DELETE FROM nostr_event_relays WHERE event_id IN (SELECT id FROM nostr_events WHERE ${where})`, params);
+    this.sql.run(`DELETE FROM nostr_events WHERE ${where}`, params);
+    return this.sql.changes();
+  }
+}
