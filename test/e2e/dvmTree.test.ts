@@ -1,0 +1,204 @@
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { generateSecretKey, type Event } from 'nostr-tools/pure';
+import type { Browser, Locator, Page } from 'playwright-core';
+import {
+  expandView, launchBrowser, openActivity, openWorkbench, runPaletteCommand, screenshot, waitForStatusBarEntry,
+  welcomeText,
+} from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
+import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
+import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { ensureVsix } from './freshBuild';
+import { assertE2eToolsInstalled } from './requirements';
+
+/**
+ * The DVMs and Kinds trees, live, in the packaged extension: a real relay on loopback is the only relay in the
+ * user's settings; a simulated DVM (NIP-89 announcement, then payment-required → processing → result for each
+ * 5050 job) starts only once the workbench is up, so everything it does has to reach the trees while they are
+ * open — nothing here ever clicks a refresh button. One code-server, relay and page serve the tests in order.
+ * Screenshots: dvm-event-json, dvm-tree (test-results/screenshots/).
+ */
+
+const DVM_NAME = 'Swarmscope Echo DVM';
+/** Generous: the bar (a new event in the trees within a second) is measured by `npm run bench nostr`, not here. */
+const LIVE_TIMEOUT_MS = 15_000;
+
+let relay: TestRelay | undefined;
+let customer: RelayPublisher | undefined;
+let dvm: DvmSimulator | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page | undefined;
+const customerKey = generateSecretKey();
+const jobs: Event[] = [];
+const started = Date.now();
+
+before(async () => {
+  assertE2eToolsInstalled();
+  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
+  relay = await startRelay();
+  customer = await RelayPublisher.connect(relay.url);
+  server = await startCodeServer({
+    userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] },
+    vsix,
+  });
+  browser = await launchBrowser();
+  page = await openWorkbench(browser, server.url);
+  console.log(`dvmTree: relay, code-server and workbench ready in ${Date.now() - started} ms`);
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (page) await screenshot(page, 'dvm-tree-last').catch(() => undefined);
+  customer?.close();
+  await dvm?.stop();
+  await browser?.close();
+  await server?.stop();
+  await relay?.stop();
+  console.log(`dvmTree: whole file took ${Date.now() - started} ms`);
+});
+
+function workbench(): Page {
+  if (!page) throw new Error('the workbench did not open (see before)');
+  return page;
+}
+
+/** A job request from our customer, published to the relay like any client's. */
+async function publishJob(input: string): Promise<Event> {
+  const job = buildJobRequest({ secretKey: customerKey, input });
+  await customer!.publish(job);
+  jobs.push(job);
+  return job;
+}
+
+/** The rendered rows of a view's tree, each as "label description" (read apart: innerText runs them together). */
+async function rowTexts(pane: Locator): Promise<string[]> {
+  // No named helper inside: tsx wraps named functions in `__name(…)`, which does not exist in the page.
+  const texts = await pane.locator('.pane-body .monaco-list-row').evaluateAll((rows) => rows.map((row) =>
+    [row.querySelector('.label-name')?.textContent ?? '', row.querySelector('.label-description')?.textContent ?? '']));
+  return texts.map(([label, description]) => `${label} ${description}`.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * Waits until a row of the view matches every pattern (label and description are one text), polling the DOM;
+ * fails naming the rows that were there. Returns the row.
+ */
+async function waitForRow(pane: Locator, patterns: readonly RegExp[], timeoutMs = LIVE_TIMEOUT_MS): Promise<Locator> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string[] = [];
+  for (;;) {
+    last = await rowTexts(pane);
+    const index = last.findIndex((text) => patterns.every((pattern) => pattern.test(text)));
+    if (index >= 0) return pane.locator('.pane-body .monaco-list-row').nth(index);
+    if (Date.now() > deadline) break;
+    await workbench().waitForTimeout(150);
+  }
+  throw new Error(`no row matching ${patterns.join(' and ')} within ${timeoutMs} ms; rows: ${JSON.stringify(last)}`);
+}
+
+/** Expands a collapsible row by clicking it (VS Code's default single-click expand) unless it is open already. */
+async function expandRow(row: Locator): Promise<void> {
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await row.page().waitForFunction(
+    (element) => element?.getAttribute('aria-expanded') === 'true',
+    await row.elementHandle(),
+    { timeout: 10_000 },
+  );
+}
+
+/** Drags the sash between sidebar and editor so that descriptions are not cut off (in screenshots too). */
+async function widenSidebar(page: Page, width: number): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) throw new Error('the sidebar is not shown');
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width - 1, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 5 });
+  await page.mouse.up();
+  await page.mouse.move(box.x + width + 400, y);
+}
+
+test('the engine starts with the loopback relay and the DVMs view is empty', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  const entry = await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
+  assert.match(entry.ariaLabel, /^Swarmscope engine: healthy/);
+  await openActivity(page, 'Swarmscope');
+  await widenSidebar(page, 560);
+  // No DVM has published anything yet: the view shows its welcome text, so whatever appears later came live.
+  assert.match(await welcomeText(page, 'DVMs'), /No DVM has been seen yet/);
+});
+
+test('a DVM that answers a job appears in the DVMs tree live, with the job counted', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  dvm = await DvmSimulator.start({ relayUrl: relay!.url, name: DVM_NAME, amountMsats: 21_000 });
+  const job = await publishJob('hello from the e2e test');
+  const pane = await expandView(page, 'DVMs');
+  const row = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/]);
+  // The simulator answered with a result, so the one job is a success.
+  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs · 100%/]);
+  assert.equal(await pane.locator('.welcome-view-content').isVisible(), false, 'the welcome text gave way to the tree');
+  assert.equal(await row.getAttribute('aria-level'), '1');
+  assert.ok(dvm.answersTo(job.id).some((event) => event.kind === 6050), 'the simulator delivered a result');
+});
+
+test('the Kinds tree shows kind 5050 by name, with its request and its DVM', { timeout: 30_000 }, async () => {
+  const pane = await expandView(workbench(), 'Kinds');
+  await waitForRow(pane, [/^5050 text generation\b/, /\b1 requests\b/, /\b1 DVMs\b/]);
+});
+
+test('expanding the DVM lists the job under Recent jobs; clicking it opens the request JSON read-only', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  const [job] = jobs;
+  const pane = await expandView(page, 'DVMs');
+  await expandRow(await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)]));
+  await waitForRow(pane, [/^Kinds$/]);
+  await expandRow(await waitForRow(pane, [/^Recent jobs$/]));
+  const jobRow = await waitForRow(pane, [/^5050 text generation\b/, /\bresult-delivered\b/]);
+  assert.equal(await jobRow.getAttribute('aria-level'), '3', 'the job sits under DVM → Recent jobs');
+
+  await jobRow.click();
+  const tab = page.locator('.tabs-container .tab.active');
+  await tab.filter({ hasText: `${job.id}.json` }).waitFor({ state: 'visible', timeout: 15_000 });
+  const editor = page.locator('.editor-group-container.active .monaco-editor').first();
+  const lines = editor.locator('.view-lines');
+  await lines.filter({ hasText: job.id }).waitFor({ state: 'visible', timeout: 15_000 });
+  const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+  assert.ok(text.includes(`"id": "${job.id}"`), `the editor shows the request's id; it shows: ${text.slice(0, 400)}`);
+  assert.match(text, /"kind": 5050/);
+  assert.ok(text.includes(`"sig": "${job.sig}"`), 'the signed event as the relay carried it');
+  await screenshot(page, 'dvm-event-json');
+
+  // Read-only: typing is refused with VS Code's own message, and the text stays as it was.
+  await editor.locator('.view-lines').click();
+  await page.keyboard.type('x');
+  await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  assert.equal((await lines.innerText()).replace(/\u00a0/g, ' '), text, 'the document did not change');
+});
+
+test('a second job updates the DVM row to 2 jobs while the view stays open', { timeout: 60_000 }, async () => {
+  const page = workbench();
+  await runPaletteCommand(page, 'View: Close All Editors');
+  const pane = await expandView(page, 'DVMs');
+  const dvmRow = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/]);
+  assert.equal(await dvmRow.getAttribute('aria-expanded'), 'true', 'the DVM is still expanded from the test before');
+
+  const second = await publishJob('and a second one');
+  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100%/]);
+  // The refresh kept the user's place: the DVM and its Recent jobs are still open, now with both jobs.
+  assert.equal(await (await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)])).getAttribute('aria-expanded'), 'true');
+  assert.equal(await (await waitForRow(pane, [/^Recent jobs$/])).getAttribute('aria-expanded'), 'true');
+  const deadline = Date.now() + LIVE_TIMEOUT_MS;
+  let jobRows: string[] = [];
+  while (Date.now() < deadline) {
+    jobRows = (await rowTexts(pane)).filter((text) => /^5050 text generation\b/.test(text) && /\bresult-delivered\b/.test(text));
+    if (jobRows.length >= 2) break;
+    await page.waitForTimeout(150);
+  }
+  assert.equal(jobRows.length, 2, `Recent jobs lists both delivered jobs; rows: ${JSON.stringify(await rowTexts(pane))}`);
+  assert.ok(dvm!.answersTo(second.id).some((event) => event.kind === 6050));
+
+  const kinds = await expandView(page, 'Kinds');
+  await waitForRow(kinds, [/^5050 text generation\b/, /\b2 requests\b/, /\b1 DVMs\b/]);
+  await page.mouse.move(900, 450);
+  await screenshot(page, 'dvm-tree');
+});
