@@ -26,6 +26,12 @@ export function tao(value: number | null | undefined): string {
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(value >= 1 ? 2 : 4)} τ`;
 }
 
+/** Subnet stake is alpha-denominated (alpha + TAO × TaoWeight), so it is labelled α, not τ. */
+export function alpha(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  return `${value >= 100 ? value.toFixed(0) : value.toFixed(value >= 1 ? 2 : 4)} α`;
+}
+
 export function sats(value: number): string {
   return `${Math.round(value).toLocaleString('en-US')} sats`;
 }

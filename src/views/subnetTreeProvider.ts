@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { MetagraphSnapshot, NeuronRow, SubnetSummary } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
-import { shortKey, tao, tooltipTable } from './format';
+import { alpha, shortKey, tao, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 export type UidSort = 'incentive' | 'stake';
@@ -134,8 +134,8 @@ function neuronItem(node: Extract<SubnetNode, { type: 'neuron' }>, watched: bool
   const item = new vscode.TreeItem(`UID ${neuron.uid}${name ? ` ${name}` : ''}`, vscode.TreeItemCollapsibleState.None);
   item.id = `subnet:${node.netuid}:${node.group}:${neuron.uid}`;
   item.description = node.group === 'validators'
-    ? `${tao(neuron.stake)} · vtrust ${neuron.validatorTrust.toFixed(3)}`
-    : `inc ${neuron.incentive.toFixed(4)} · ${tao(neuron.stake)}`;
+    ? `${alpha(neuron.stake)} · vtrust ${neuron.validatorTrust.toFixed(3)}`
+    : `inc ${neuron.incentive.toFixed(4)} · ${alpha(neuron.stake)}`;
   item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : neuron.validatorPermit ? 'shield' : 'person');
   item.contextValue = watched ? 'hotkey.watched' : 'hotkey';
   item.tooltip = tooltipTable(`UID ${neuron.uid} on subnet ${node.netuid} (block ${node.block})`, [
@@ -144,7 +144,7 @@ function neuronItem(node: Extract<SubnetNode, { type: 'neuron' }>, watched: bool
     ['Identity', name || '–'],
     ['Active', neuron.active ? 'yes' : 'no'],
     ['Validator permit', neuron.validatorPermit ? 'yes' : 'no'],
-    ['Stake', `${tao(neuron.stake)} (α ${neuron.stakeAlpha.toFixed(2)}, τ ${neuron.stakeTao.toFixed(2)})`],
+    ['Stake', `${alpha(neuron.stake)} (α ${neuron.stakeAlpha.toFixed(2)} + τ ${neuron.stakeTao.toFixed(2)} × TAO weight)`],
     ['Rank / trust / consensus', `${neuron.rank.toFixed(4)} / ${neuron.trust.toFixed(4)} / ${neuron.consensus.toFixed(4)}`],
     ['Incentive / dividends', `${neuron.incentive.toFixed(4)} / ${neuron.dividends.toFixed(4)}`],
     ['Validator trust', neuron.validatorTrust.toFixed(4)],

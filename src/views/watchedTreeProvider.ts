@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { NeuronRow } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, percent, shortKey, tao, tooltipTable } from './format';
+import { ago, alpha, percent, shortKey, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 export interface WatchedNode {
@@ -62,7 +62,7 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     item.iconPath = new vscode.ThemeIcon('key');
     const found = this.findHotkey(node.key);
     if (found) {
-      item.description = `subnet ${found.netuid} · UID ${found.neuron.uid} · inc ${found.neuron.incentive.toFixed(4)} · ${tao(found.neuron.stake)}`;
+      item.description = `subnet ${found.netuid} · UID ${found.neuron.uid} · inc ${found.neuron.incentive.toFixed(4)} · ${alpha(found.neuron.stake)}`;
       item.tooltip = tooltipTable(node.key, [['Subnet', String(found.netuid)], ['UID', String(found.neuron.uid)], ['Last update', `block ${found.neuron.lastUpdate}`]]);
     } else {
       item.description = 'not in the subnets loaded so far';

@@ -1,11 +1,12 @@
 // `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
-// reports, the tests decide. Areas: foundation, nostr, bittensor (all when none is named).
+// reports, the tests decide. Areas: foundation, activation, nostr, bittensor (all when none is named).
 import { runFoundationBench } from './foundationBench';
 
 type Bench = (print: (line: string) => void) => Promise<void>;
 
 const areas: Record<string, () => Promise<Bench>> = {
   foundation: async () => runFoundationBench,
+  activation: async () => (await import('./activationBench')).runActivationBench,
   nostr: async () => {
     const [{ runNostrIngestBench }, { runNostrLatencyBench }] = await Promise.all([import('./nostrIngestBench'), import('./nostrLatencyBench')]);
     return async (print) => {

@@ -149,13 +149,13 @@ test('netuid 1 expands to Validators (by stake, with stake and vtrust) and UIDs'
 
   await expandRow(await waitForRow(pane, [/^Validators\b/]));
   const top = validators[0];
-  await waitForRow(pane, [new RegExp(`^UID ${top.uid}\\b`), /τ · vtrust \d\.\d{3}$/]);
+  await waitForRow(pane, [new RegExp(`^UID ${top.uid}\\b`), /α · vtrust \d\.\d{3}$/]);
   const rows = await childTexts(pane, /^Validators\b/, 3);
-  // Every validator row, in stake order, reads "UID n <stake> τ · vtrust x.xxx" with the recorded validator trust.
+  // Every validator row, in stake order, reads "UID n <stake> α · vtrust x.xxx" with the recorded validator trust.
   assert.ok(rows.length > 0 && rows.length <= validators.length, `validator rows: ${JSON.stringify(rows)}`);
   rows.forEach((text, index) => {
     const validator = validators[index];
-    assert.match(text, new RegExp(`^UID ${validator.uid}\\b.* τ · vtrust ${validator.validatorTrust.toFixed(3)}$`), `row ${index}: ${text}`);
+    assert.match(text, new RegExp(`^UID ${validator.uid}\\b.* α · vtrust ${validator.validatorTrust.toFixed(3)}$`), `row ${index}: ${text}`);
   });
 });
 
