@@ -1,5 +1,7 @@
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import { NostrCore, nostrMigrations } from '../../src/core/nostr';
+import { checkShape } from '../../src/core/nostr/eventShape';
+import { verifySignedEvent as verifyChecked } from '../../src/core/nostr/signatureVerifier';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
@@ -19,10 +21,16 @@ export async function runNostrIngestBench(print: (line: string) => void): Promis
   const kit = await open();
   try {
     await kit.core.ready();
-    const started = performance.now();
-    for (let i = 0; i < traffic.length; i += BATCH) kit.core.ingestSync('wss://bench', traffic.slice(i, i + BATCH));
-    const seconds = (performance.now() - started) / 1000;
-    print(`nostr ingest (verify+classify+link+store, batches of ${BATCH}): ${Math.round(traffic.length / seconds)} events/s over ${traffic.length} signed events (goal >= 2000)`);
+    const verifyOnly = measure(() => {
+      for (const event of traffic) verifySignedEvent(event);
+    });
+    const ingest = measure(() => {
+      for (let i = 0; i < traffic.length; i += BATCH) kit.core.ingestSync('wss://bench', traffic.slice(i, i + BATCH));
+    });
+    print(`nostr ingest (verify+classify+link+store, batches of ${BATCH}): ${rate(traffic.length, ingest)} events/s over ${traffic.length} signed events (goal >= 2000)`);
+    // The signature check alone bounds the ingest from above; on a shared machine both move with the load.
+    print(`nostr signature check alone (nostr-tools/wasm verifyEvent), same events: ${rate(traffic.length, verifyOnly)} events/s; ` +
+      `everything else costs ${(((ingest - verifyOnly) / traffic.length) * 1e6).toFixed(0)} µs per event`);
     const again = performance.now();
     for (let i = 0; i < traffic.length; i += BATCH) kit.core.ingestSync('wss://bench-2', traffic.slice(i, i + BATCH));
     print(`nostr ingest of the same events from a second relay (duplicates): ${Math.round(traffic.length / ((performance.now() - again) / 1000))} events/s`);
@@ -38,6 +46,7 @@ export async function runNostrIngestBench(print: (line: string) => void): Promis
     const heapBefore = heapUsed();
     const bytesBefore = big.store.usedBytes();
     const events = syntheticJobs(STORED_JOBS);
+    const bytesPerRaw = events.slice(0, 2_000).reduce((sum, event) => sum + JSON.stringify(event).length, 0) / 2_000;
     const fill = performance.now();
     for (let i = 0; i < events.length; i += 5_000) big.core.ingestSync(undefined, events.slice(i, i + 5_000));
     const fillSeconds = (performance.now() - fill) / 1000;
@@ -45,15 +54,15 @@ export async function runNostrIngestBench(print: (line: string) => void): Promis
     events.length = 0;
     const heapAfter = heapUsed();
     print(`nostr store fill (no signature check): ${STORED_JOBS} jobs = ${STORED_JOBS * 2} events in ${fillSeconds.toFixed(1)} s (${Math.round((STORED_JOBS * 2) / fillSeconds)} events/s)`);
-    print(`nostr memory: database ${(dbBytes / 1e6 / 2).toFixed(1)} MB per 100,000 stored events (${(dbBytes / 1e6).toFixed(1)} MB for ${STORED_JOBS * 2}); heap +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB after the fill`);
+    print(`nostr memory: database ${(dbBytes / 1e6 / 2).toFixed(1)} MB per 100,000 stored events (${(dbBytes / 1e6).toFixed(1)} MB for ${STORED_JOBS * 2}, every event still in the raw tier, ` +
+      `events of ~${Math.round(bytesPerRaw)} bytes of JSON); JS heap +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB after the fill`);
+    // Cold: the first query after the fill, compiling its statements on the way; then the median of the next seven.
+    // No answer is cached between calls: every call reads the stored rollups, histograms and user tables.
+    const cold = timed(() => big.core.metrics(NOW));
     const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t = performance.now();
-      big.core.metrics(NOW);
-      times.push(performance.now() - t);
-    }
+    for (let i = 0; i < 7; i++) times.push(timed(() => big.core.metrics(NOW)));
     times.sort((a, b) => a - b);
-    print(`nostr metrics (all-time + 1h/24h/7d/30d) with ${STORED_JOBS} jobs: median ${times[3].toFixed(1)} ms, max ${times[6].toFixed(1)} ms (goal < 50 ms)`);
+    print(`nostr metrics (all-time + 1h/24h/7d/30d) with ${STORED_JOBS} jobs: cold ${cold.toFixed(1)} ms, then median ${times[3].toFixed(1)} ms, max ${times[6].toFixed(1)} ms (goal < 50 ms)`);
     const dvms = timed(() => big.core.dvms(50, 0, NOW));
     const kinds = timed(() => big.core.kinds());
     print(`nostr dvms page (50): ${dvms.toFixed(1)} ms; kinds: ${kinds.toFixed(1)} ms`);
@@ -72,6 +81,17 @@ async function open(trustSignatures = false) {
     ...(trustSignatures ? { verify: () => 'ok' as const } : {}),
   });
   return { store, core, close: async () => { core.dispose(); await store.close(); } };
+}
+
+/** Seconds of wall-clock time. */
+function measure(body: () => void): number {
+  const started = performance.now();
+  body();
+  return (performance.now() - started) / 1000;
+}
+
+function rate(count: number, seconds: number): number {
+  return Math.round(count / seconds);
 }
 
 function timed(body: () => unknown): number {
@@ -108,13 +128,16 @@ function sign(template: { kind: number; tags: string[][]; content: string; creat
   return JSON.parse(JSON.stringify(finalizeEvent(template, key))) as NostrEvent;
 }
 
-/** Jobs spread over 90 days for the query bars; ids are random hex (the signatures are not checked on this path). */
+/**
+ * Jobs spread over 90 days for the query bars, oldest first as a store fills over time (a newest-first fill leaves
+ * time-ordered indexes half-full pages, ~15 % more bytes); ids are random hex (signatures are not checked here).
+ */
 function syntheticJobs(jobs: number): NostrEvent[] {
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
   const customers = Array.from({ length: 2_000 }, () => hex(64));
   const dvms = Array.from({ length: 40 }, () => hex(64));
   const events: NostrEvent[] = [];
-  for (let i = 0; i < jobs; i++) {
+  for (let i = jobs - 1; i >= 0; i--) {
     const at = NOW - Math.floor((i / jobs) * 90 * 86_400);
     const kind = i % 20 === 0 ? 5000 + (i % 7) * 50 : 5300;
     const id = hex(64);
@@ -123,4 +146,10 @@ function syntheticJobs(jobs: number): NostrEvent[] {
     events.push({ id: hex(64), pubkey: dvm, created_at: at + (i % 30), kind: kind + 1000, tags: [['e', id]], content: 'result', sig: hex(128) });
   }
   return events;
+}
+
+/** The ingest's own check on a plain copy (checkShape strips nostr-tools' verified marker, as the ingest does). */
+function verifySignedEvent(event: NostrEvent): void {
+  const shape = checkShape(event);
+  if (shape.ok) verifyChecked(shape.event);
 }

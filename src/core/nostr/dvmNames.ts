@@ -17,7 +17,7 @@ export interface DvmProfile {
 }
 
 type ProfileRow = {
-  pubkey: string; name: string | null; about: string | null; picture: string | null; lud16: string | null;
+  name: string | null; about: string | null; picture: string | null; lud16: string | null;
   encryption_supported: number | null; cashu_accepted: number | null; nip90_params: string | null; kinds: string;
 };
 
@@ -26,8 +26,8 @@ type ProfileRow = {
  * metadata. A pubkey may announce several handlers (one per `d`); the newest that has a field wins.
  */
 export function loadProfile(sql: PreparedStatements, pubkey: string): DvmProfile {
-  const handlers = sql.all<ProfileRow>('SELECT pubkey, name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds FROM nostr_profiles WHERE pubkey = ? ORDER BY created_at DESC', [pubkey]);
-  const metadata = sql.get<{ name: string | null; about: string | null; picture: string | null; lud16: string | null }>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = ?', [pubkey]);
+  const handlers = sql.all<ProfileRow>('SELECT name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds FROM nostr_profiles WHERE pubkey = unhex(?) ORDER BY created_at DESC', [pubkey]);
+  const metadata = sql.get<{ name: string | null; about: string | null; picture: string | null; lud16: string | null }>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = unhex(?)', [pubkey]);
   const pick = <K extends 'name' | 'about' | 'picture' | 'lud16'>(key: K) => handlers.find((row) => row[key] !== null)?.[key] ?? metadata?.[key] ?? undefined;
   const announced = new Set<number>();
   for (const row of handlers) for (const kind of parseKinds(row.kinds)) announced.add(kind);
@@ -50,9 +50,9 @@ export function loadProfile(sql: PreparedStatements, pubkey: string): DvmProfile
 
 /** Display name only, for lists (mostPopularDvm, trace DVMs). */
 export function displayName(sql: PreparedStatements, pubkey: string): string | undefined {
-  const fromHandler = sql.get<{ name: string }>('SELECT name FROM nostr_profiles WHERE pubkey = ? AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [pubkey]);
+  const fromHandler = sql.get<{ name: string }>('SELECT name FROM nostr_profiles WHERE pubkey = unhex(?) AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [pubkey]);
   if (fromHandler) return fromHandler.name;
-  return sql.get<{ name: string }>('SELECT name FROM nostr_metadata WHERE pubkey = ? AND name IS NOT NULL', [pubkey])?.name ?? undefined;
+  return sql.get<{ name: string }>('SELECT name FROM nostr_metadata WHERE pubkey = unhex(?) AND name IS NOT NULL', [pubkey])?.name ?? undefined;
 }
 
 /** Kind names DVMs announce: for each job kind, the name of the newest handler profile listing it. */

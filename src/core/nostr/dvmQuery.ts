@@ -22,20 +22,20 @@ export class DvmQuery {
 
   /** Busiest first (jobs answered, then results). */
   list(limit: number, offset: number, now: number): DvmSummary[] {
-    const rows = this.sql.all<DvmRow>(`SELECT pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms
+    const rows = this.sql.all<DvmRow>(`SELECT lower(hex(pubkey)) AS pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms
       ORDER BY jobs DESC, results DESC, pubkey LIMIT ? OFFSET ?`, [clampLimit(limit), Math.max(0, offset)]);
     return rows.map((row) => this.summarize(row, now));
   }
 
   /** DVMs that answered jobs of `kind`, busiest first. */
   forKind(kind: number, now: number): DvmSummary[] {
-    const rows = this.sql.all<DvmRow>(`SELECT d.pubkey, d.jobs, d.results, d.errors, d.successes, d.sats_requested, d.sats_earned, d.sats_proven
+    const rows = this.sql.all<DvmRow>(`SELECT lower(hex(d.pubkey)) AS pubkey, d.jobs, d.results, d.errors, d.successes, d.sats_requested, d.sats_earned, d.sats_proven
       FROM nostr_kind_dvms k JOIN nostr_dvms d ON d.pubkey = k.dvm WHERE k.kind = ? ORDER BY d.jobs DESC, d.pubkey LIMIT ?`, [kind, MAX_PAGE]);
     return rows.map((row) => this.summarize(row, now));
   }
 
   summary(pubkey: string, now: number): DvmSummary | undefined {
-    const row = this.sql.get<DvmRow>('SELECT pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms WHERE pubkey = ?', [pubkey]);
+    const row = this.sql.get<DvmRow>('SELECT lower(hex(pubkey)) AS pubkey, jobs, results, errors, successes, sats_requested, sats_earned, sats_proven FROM nostr_dvms WHERE pubkey = unhex(?)', [pubkey]);
     return row ? this.summarize(row, now) : undefined;
   }
 
@@ -45,12 +45,12 @@ export class DvmQuery {
     const answered = this.sql.all<{
       request_id: string; kind: number; first_at: number; status: string | null; response_sec: number | null;
       customer: string | null; created_at: number | null; encrypted: number | null; cancelled_at: number | null;
-    }>(`SELECT jd.request_id, jd.kind, jd.first_at, jd.status, jd.response_sec, j.customer, j.created_at, j.encrypted, j.cancelled_at
+    }>(`SELECT lower(hex(jd.request_id)) AS request_id, jd.kind, jd.first_at, jd.status, jd.response_sec, lower(hex(j.customer)) AS customer, j.created_at, j.encrypted, j.cancelled_at
       FROM nostr_job_dvms jd LEFT JOIN nostr_jobs j ON j.request_id = jd.request_id
-      WHERE jd.dvm = ? ORDER BY jd.first_at DESC LIMIT ?`, [pubkey, clampLimit(limit)]);
+      WHERE jd.dvm = unhex(?) ORDER BY jd.first_at DESC LIMIT ?`, [pubkey, clampLimit(limit)]);
     const waiting = this.sql.all<{ request_id: string; kind: number; customer: string; created_at: number; encrypted: number; cancelled_at: number | null }>(
-      `SELECT j.request_id, j.kind, j.customer, j.created_at, j.encrypted, j.cancelled_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
-      WHERE t.dvm = ? AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+      `SELECT lower(hex(j.request_id)) AS request_id, j.kind, lower(hex(j.customer)) AS customer, j.created_at, j.encrypted, j.cancelled_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = unhex(?) AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
       ORDER BY t.created_at DESC LIMIT ?`, [pubkey, clampLimit(limit)]);
     const jobs: JobSummary[] = [
       ...answered.map((row) => ({
@@ -81,9 +81,9 @@ export class DvmQuery {
 
   private summarize(row: DvmRow, now: number): DvmSummary {
     const profile = loadProfile(this.sql, row.pubkey);
-    const served = this.sql.column<number>('SELECT kind FROM nostr_kind_dvms WHERE dvm = ?', [row.pubkey]);
+    const served = this.sql.column<number>('SELECT kind FROM nostr_kind_dvms WHERE dvm = unhex(?)', [row.pubkey]);
     const kinds = [...new Set([...served, ...profile.announcedKinds])].sort((a, b) => a - b);
-    const [median, p90] = percentiles(this.sql, 'response_sec', 'FROM nostr_job_dvms WHERE dvm = ? AND response_sec IS NOT NULL', [row.pubkey], [0.5, 0.9]);
+    const [median, p90] = percentiles(this.sql, 'response_sec', 'FROM nostr_job_dvms WHERE dvm = unhex(?) AND response_sec IS NOT NULL', [row.pubkey], [0.5, 0.9]);
     const liveness = livenessOf(this.sql, row.pubkey, now);
     const answeredOutcomes = row.jobs;
     return {

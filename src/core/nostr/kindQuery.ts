@@ -16,8 +16,10 @@ export class KindQuery {
     for (const json of this.sql.column<string>("SELECT kinds FROM nostr_profiles WHERE kinds <> '[]'")) {
       for (const kind of parseKinds(json)) if (!rows.has(kind)) rows.set(kind, { requests: 0, results: 0 });
     }
-    const dvms = new Map(this.sql.all<{ kind: number; n: number }>('SELECT kind, count(*) AS n FROM nostr_kind_dvms GROUP BY kind').map((row) => [row.kind, row.n]));
-    const users = new Map(this.sql.all<{ kind: number; n: number }>('SELECT kind, count(*) AS n FROM nostr_kind_users GROUP BY kind').map((row) => [row.kind, row.n]));
+    // Distinct DVMs and users per kind are counted at ingest (nostr_kinds.dvms / users).
+    const counted = new Map(this.sql.all<{ kind: number; dvms: number; users: number }>('SELECT kind, dvms, users FROM nostr_kinds').map((row) => [row.kind, row]));
+    const dvms = new Map([...counted].map(([kind, row]) => [kind, row.dvms]));
+    const users = new Map([...counted].map(([kind, row]) => [kind, row.users]));
     return [...rows.entries()]
       .map(([kind, row]) => {
         const name = kindName(kind, names);

@@ -1,21 +1,27 @@
 import type { DvmRef, KindRef, MetricsWindow, NostrMetrics, NostrMetricsScope } from '../../protocol/nostrProtocol';
 import { announcedKindNames, displayName, npub } from './dvmNames';
+import { idHex } from './hexIds';
 import { kindName } from './kindRegistry';
+import { nearestRank, slotFloor } from './latencyHistogram';
 import { msatsToSats } from './payments';
-import { percentiles } from './percentiles';
 import type { PreparedStatements } from './preparedStatements';
+import { ROLLUP_FIELDS, type LatencyMetric, type RollupValues } from './tally';
+import { bucketRanges } from './windowRanges';
 
 export const WINDOW_SECONDS: Readonly<Record<MetricsWindow, number>> = { '1h': 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
 
-type Sums = {
-  requests: number | null; encrypted: number | null; results: number | null; feedback: number | null; answered: number | null;
-  successes: number | null; errors: number | null; sats_requested: number | null; sats_earned: number | null; sats_proven: number | null;
-};
+type Group = { kind: number; dvm: string; values: RollupValues };
 
 /**
- * DESIGN.md "Global metrics". All-time figures come from counters and distinct sets that retention never
- * touches; window figures from hourly rollups (counts, sats, rates) and from the history-window job tables
- * (distinct users, percentiles). Each is one indexed query; nothing scans raw events.
+ * DESIGN.md "Global metrics". Nothing here walks jobs or events:
+ * - all-time: counters, per-kind / per-DVM totals and the exact per-second response-time counts, all kept at ingest;
+ * - a window's counts, sats, rates, kinds, DVMs and top DVM / kind: the rollups of the hours it covers (the window
+ *   starts at the top of the hour `since` falls in), read as whole days where it can (bucketRanges), grouped by
+ *   (kind, DVM) in one query per range and folded here;
+ * - a window's users (exact to the second): users whose newest request falls inside it, plus the few whose newest
+ *   request is later than the window's end, checked one by one against their jobs;
+ * - a window's response-time median and p90: the hourly / daily histograms of pairs whose first answer falls in
+ *   the window's hours — estimates, exact below 64 s and within 4.4 % above (latencyHistogram.ts).
  */
 export class MetricsQuery {
   constructor(private readonly sql: PreparedStatements) {}
@@ -29,32 +35,33 @@ export class MetricsQuery {
 
   allTime(names: ReadonlyMap<number, string>): NostrMetricsScope {
     const sql = this.sql;
-    const counters = new Map(sql.all<{ name: string; value: number }>('SELECT name, value FROM nostr_counters').map((row) => [row.name, row.value]));
+    const counters = new Map(sql.rows('SELECT name, value FROM nostr_counters').map((row) => [row[0] as string, row[1] as number]));
     const count = (name: string) => counters.get(name) ?? 0;
-    const scalar = (query: string) => sql.get<{ n: number }>(query)?.n ?? 0;
-    const topDvm = sql.get<{ pubkey: string; results: number }>('SELECT pubkey, results FROM nostr_dvms WHERE results > 0 ORDER BY results DESC, pubkey LIMIT 1');
-    const topKind = sql.get<{ kind: number; n: number }>('SELECT kind, requests AS n FROM nostr_kinds WHERE requests > 0 ORDER BY requests DESC, kind LIMIT 1');
-    const topByUsers = sql.get<{ kind: number; n: number }>('SELECT kind, count(*) AS n FROM nostr_kind_users GROUP BY kind ORDER BY n DESC, kind LIMIT 1');
-    const competitive = sql.get<{ kind: number; n: number }>('SELECT kind, count(*) AS n FROM nostr_kind_dvms WHERE kind >= 0 GROUP BY kind ORDER BY n DESC, kind LIMIT 1');
-    const [medianResponse, p90Response] = percentiles(sql, 'response_sec', 'FROM nostr_job_dvms WHERE response_sec IS NOT NULL', [], [0.5, 0.9]);
-    const [medianFeedback, p90Feedback] = percentiles(sql, 'feedback_sec', 'FROM nostr_job_dvms WHERE feedback_sec IS NOT NULL', [], [0.5, 0.9]);
+    const scalar = (query: string) => (sql.row(query)?.[0] as number | null) ?? 0;
+    const topDvm = sql.row('SELECT pubkey, results FROM nostr_dvms WHERE results > 0 ORDER BY results DESC, pubkey LIMIT 1');
+    const kindRow = (query: string) => {
+      const row = sql.row(query);
+      return row ? { kind: row[0] as number, n: row[1] as number } : undefined;
+    };
+    const [medianResponse, p90Response] = this.totalPercentiles('r');
+    const [medianFeedback, p90Feedback] = this.totalPercentiles('f');
     const requests = count('requests');
     const answered = count('answered');
     return {
       requests,
       results: count('results'),
       feedback: count('feedback'),
-      requestKinds: scalar('SELECT count(*) AS n FROM nostr_kinds WHERE requests > 0'),
-      resultKinds: scalar('SELECT count(*) AS n FROM nostr_kinds WHERE results > 0'),
-      dvms: scalar('SELECT count(*) AS n FROM nostr_dvms'),
-      profiles: scalar("SELECT count(DISTINCT pubkey) AS n FROM nostr_profiles WHERE kinds <> '[]'"),
-      users: scalar('SELECT count(*) AS n FROM nostr_users'),
+      requestKinds: scalar('SELECT count(*) FROM nostr_kinds WHERE requests > 0'),
+      resultKinds: scalar('SELECT count(*) FROM nostr_kinds WHERE results > 0'),
+      dvms: scalar('SELECT count(*) FROM nostr_dvms'),
+      profiles: scalar("SELECT count(DISTINCT pubkey) FROM nostr_profiles WHERE kinds <> '[]'"),
+      users: count('users'),
       encryptedRequests: count('encrypted'),
       encryptedShare: requests > 0 ? count('encrypted') / requests : null,
-      mostPopularDvm: topDvm ? this.dvmRef(topDvm.pubkey, topDvm.results) : null,
-      mostPopularKind: kindRef(topKind, names),
-      mostPopularKindByUsers: kindRef(topByUsers, names),
-      competitiveKind: kindRef(competitive, names),
+      mostPopularDvm: topDvm ? this.dvmRef(idHex(topDvm[0]), topDvm[1] as number) : null,
+      mostPopularKind: kindRef(kindRow('SELECT kind, requests FROM nostr_kinds WHERE requests > 0 ORDER BY requests DESC, kind LIMIT 1'), names),
+      mostPopularKindByUsers: kindRef(kindRow('SELECT kind, users FROM nostr_kinds WHERE users > 0 ORDER BY users DESC, kind LIMIT 1'), names),
+      competitiveKind: kindRef(kindRow('SELECT kind, dvms FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1'), names),
       satsRequested: msatsToSats(count('sats_requested')),
       satsEarned: msatsToSats(count('sats_earned')),
       satsProven: msatsToSats(count('sats_proven')),
@@ -68,46 +75,50 @@ export class MetricsQuery {
   }
 
   window(since: number, until: number, names: ReadonlyMap<number, string>): NostrMetricsScope {
-    const sql = this.sql;
-    const bucket = since - (since % 3600);
-    const sums = sql.get<Sums>(`SELECT sum(requests) AS requests, sum(encrypted) AS encrypted, sum(results) AS results, sum(feedback) AS feedback,
-        sum(answered) AS answered, sum(successes) AS successes, sum(errors) AS errors,
-        sum(sats_requested) AS sats_requested, sum(sats_earned) AS sats_earned, sum(sats_proven) AS sats_proven
-      FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ?`, [bucket, until]);
-    const n = (value: number | null | undefined) => value ?? 0;
-    const scalar = (query: string, params: (string | number)[]) => sql.get<{ n: number }>(query, params)?.n ?? 0;
-    const topDvm = sql.get<{ dvm: string; n: number }>(`SELECT dvm, sum(results) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND dvm <> ''
-      GROUP BY dvm HAVING n > 0 ORDER BY n DESC, dvm LIMIT 1`, [bucket, until]);
-    const topKind = sql.get<{ kind: number; n: number }>(`SELECT kind, sum(requests) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND dvm = ''
-      GROUP BY kind HAVING n > 0 ORDER BY n DESC, kind LIMIT 1`, [bucket, until]);
-    const competitive = sql.get<{ kind: number; n: number }>(`SELECT kind, count(DISTINCT dvm) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND dvm <> '' AND kind >= 0
-      GROUP BY kind ORDER BY n DESC, kind LIMIT 1`, [bucket, until]);
-    const topByUsers = sql.get<{ kind: number; n: number }>(`SELECT kind, count(DISTINCT customer) AS n FROM nostr_jobs WHERE created_at >= ? AND created_at <= ?
-      GROUP BY kind ORDER BY n DESC, kind LIMIT 1`, [since, until]);
-    const [medianResponse, p90Response] = percentiles(sql, 'response_sec', 'FROM nostr_job_dvms WHERE response_sec IS NOT NULL AND first_at >= ? AND first_at <= ?', [since, until], [0.5, 0.9]);
-    const [medianFeedback, p90Feedback] = percentiles(sql, 'feedback_sec', 'FROM nostr_job_dvms WHERE feedback_sec IS NOT NULL AND first_at >= ? AND first_at <= ?', [since, until], [0.5, 0.9]);
-    const requests = n(sums?.requests);
-    const answered = n(sums?.answered);
+    const ranges = bucketRanges(since, until);
+    const groups = this.rollupGroups(ranges);
+    const sums = emptyValues();
+    const resultsByDvm = new Map<string, number>();
+    const requestsByKind = new Map<number, number>();
+    const dvmsByKind = new Map<number, Set<string>>();
+    const requestKinds = new Set<number>();
+    const resultKinds = new Set<number>();
+    const dvms = new Set<string>();
+    for (const { kind, dvm, values } of groups) {
+      for (const field of ROLLUP_FIELDS) sums[field] += values[field];
+      if (values.requests > 0) requestKinds.add(kind);
+      if (values.results > 0 && kind >= 0) resultKinds.add(kind);
+      if (dvm === '') {
+        requestsByKind.set(kind, (requestsByKind.get(kind) ?? 0) + values.requests);
+        continue;
+      }
+      dvms.add(dvm);
+      resultsByDvm.set(dvm, (resultsByDvm.get(dvm) ?? 0) + values.results);
+      if (kind >= 0) dvmsByKind.set(kind, (dvmsByKind.get(kind) ?? new Set()).add(dvm));
+    }
+    const topDvm = top([...resultsByDvm], (a, b) => (a < b ? -1 : 1));
+    const [medianResponse, p90Response] = this.windowPercentiles(ranges, 'r');
+    const [medianFeedback, p90Feedback] = this.windowPercentiles(ranges, 'f');
     return {
-      requests,
-      results: n(sums?.results),
-      feedback: n(sums?.feedback),
-      requestKinds: scalar("SELECT count(DISTINCT kind) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND requests > 0", [bucket, until]),
-      resultKinds: scalar("SELECT count(DISTINCT kind) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND results > 0 AND kind >= 0", [bucket, until]),
-      dvms: scalar("SELECT count(DISTINCT dvm) AS n FROM nostr_rollups WHERE period = 'h' AND bucket >= ? AND bucket <= ? AND dvm <> ''", [bucket, until]),
-      profiles: scalar("SELECT count(DISTINCT pubkey) AS n FROM nostr_profiles WHERE kinds <> '[]' AND created_at >= ? AND created_at <= ?", [since, until]),
-      users: scalar('SELECT count(DISTINCT customer) AS n FROM nostr_jobs WHERE created_at >= ? AND created_at <= ?', [since, until]),
-      encryptedRequests: n(sums?.encrypted),
-      encryptedShare: requests > 0 ? n(sums?.encrypted) / requests : null,
-      mostPopularDvm: topDvm ? this.dvmRef(topDvm.dvm, topDvm.n) : null,
-      mostPopularKind: kindRef(topKind, names),
-      mostPopularKindByUsers: kindRef(topByUsers, names),
-      competitiveKind: kindRef(competitive, names),
-      satsRequested: msatsToSats(n(sums?.sats_requested)),
-      satsEarned: msatsToSats(n(sums?.sats_earned)),
-      satsProven: msatsToSats(n(sums?.sats_proven)),
-      successRate: answered > 0 ? n(sums?.successes) / answered : null,
-      errorRate: answered > 0 ? n(sums?.errors) / answered : null,
+      requests: sums.requests,
+      results: sums.results,
+      feedback: sums.feedback,
+      requestKinds: requestKinds.size,
+      resultKinds: resultKinds.size,
+      dvms: dvms.size,
+      profiles: (this.sql.row("SELECT count(DISTINCT pubkey) FROM nostr_profiles WHERE kinds <> '[]' AND created_at >= ? AND created_at <= ?", [since, until])?.[0] as number) ?? 0,
+      users: this.windowUsers(since, until),
+      encryptedRequests: sums.encrypted,
+      encryptedShare: sums.requests > 0 ? sums.encrypted / sums.requests : null,
+      mostPopularDvm: topDvm ? this.dvmRef(topDvm[0], topDvm[1]) : null,
+      mostPopularKind: kindRef(asKindRow(top([...requestsByKind], (a, b) => a - b)), names),
+      mostPopularKindByUsers: kindRef(asKindRow(top([...this.windowKindUsers(since, until)], (a, b) => a - b)), names),
+      competitiveKind: kindRef(asKindRow(top([...dvmsByKind].map(([kind, set]) => [kind, set.size] as [number, number]), (a, b) => a - b)), names),
+      satsRequested: msatsToSats(sums.sats_requested),
+      satsEarned: msatsToSats(sums.sats_earned),
+      satsProven: msatsToSats(sums.sats_proven),
+      successRate: sums.answered > 0 ? sums.successes / sums.answered : null,
+      errorRate: sums.answered > 0 ? sums.errors / sums.answered : null,
       medianResponseSec: medianResponse,
       p90ResponseSec: p90Response,
       medianFeedbackSec: medianFeedback,
@@ -115,10 +126,96 @@ export class MetricsQuery {
     };
   }
 
+  /** Rollup sums per (kind, DVM) over the ranges. */
+  private rollupGroups(ranges: ReturnType<typeof bucketRanges>): Group[] {
+    const groups = new Map<string, Group>();
+    for (const range of ranges) {
+      const rows = this.sql.rows(`SELECT kind, dvm, ${ROLLUP_FIELDS.map((field) => `sum(${field})`).join(', ')}
+        FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? GROUP BY kind, dvm`, [range.period, range.from, range.to]);
+      for (const row of rows) {
+        const kind = row[0] as number;
+        const dvm = idHex(row[1]);
+        const key = `${kind}|${dvm}`;
+        let group = groups.get(key);
+        if (!group) groups.set(key, (group = { kind, dvm, values: emptyValues() }));
+        ROLLUP_FIELDS.forEach((field, index) => {
+          group.values[field] += (row[index + 2] as number | null) ?? 0;
+        });
+      }
+    }
+    return [...groups.values()];
+  }
+
+  /**
+   * Distinct request authors with a request in [since, until]. A user whose newest request is inside had one;
+   * one whose newest is before `since` had none; only those whose newest is after `until` (future-dated events,
+   * or a window ending in the past) need their jobs looked at.
+   */
+  private windowUsers(since: number, until: number): number {
+    const inside = (this.sql.row('SELECT count(*) FROM nostr_users WHERE last_at >= ? AND last_at <= ?', [since, until])?.[0] as number) ?? 0;
+    const later = (this.sql.row(`SELECT count(*) FROM nostr_users u WHERE u.last_at > ?2
+      AND EXISTS (SELECT 1 FROM nostr_jobs j WHERE j.customer = u.pubkey AND j.created_at >= ?1 AND j.created_at <= ?2)`, [since, until])?.[0] as number) ?? 0;
+    return inside + later;
+  }
+
+  /** Distinct request authors per kind in [since, until], the same way as windowUsers. */
+  private windowKindUsers(since: number, until: number): Map<number, number> {
+    const users = new Map<number, number>();
+    const add = (rows: unknown[][]) => {
+      for (const [kind, n] of rows as [number, number][]) users.set(kind, (users.get(kind) ?? 0) + n);
+    };
+    add(this.sql.rows('SELECT kind, count(*) FROM nostr_kind_users WHERE last_at >= ? AND last_at <= ? GROUP BY kind', [since, until]));
+    add(this.sql.rows(`SELECT ku.kind, count(*) FROM nostr_kind_users ku WHERE ku.last_at > ?2
+      AND EXISTS (SELECT 1 FROM nostr_jobs j WHERE j.customer = ku.pubkey AND j.kind = ku.kind AND j.created_at >= ?1 AND j.created_at <= ?2)
+      GROUP BY ku.kind`, [since, until]));
+    return users;
+  }
+
+  private windowPercentiles(ranges: ReturnType<typeof bucketRanges>, metric: LatencyMetric): (number | null)[] {
+    const slots = new Map<number, number>();
+    for (const range of ranges) {
+      for (const [slot, count] of this.sql.rows('SELECT slot, sum(count) FROM nostr_latency_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = ? GROUP BY slot',
+        [range.period, range.from, range.to, metric]) as [number, number][]) {
+        slots.set(slot, (slots.get(slot) ?? 0) + count);
+      }
+    }
+    return nearestRank([...slots].sort((a, b) => a[0] - b[0]), [0.5, 0.9], slotFloor);
+  }
+
+  /** Exact nearest-rank median and p90 over every response time ever seen (nostr_latency_totals). */
+  private totalPercentiles(metric: LatencyMetric): (number | null)[] {
+    const total = (this.sql.row('SELECT sum(count) FROM nostr_latency_totals WHERE metric = ?', [metric])?.[0] as number | null) ?? 0;
+    if (total <= 0) return [null, null];
+    return [0.5, 0.9].map((p) => {
+      const rank = Math.max(1, Math.ceil(p * total));
+      // The running count in SQL: only the answer crosses into JavaScript, however many distinct seconds there are.
+      return (this.sql.row(`SELECT value FROM (SELECT value, sum(count) OVER (ORDER BY value) AS running FROM nostr_latency_totals WHERE metric = ? AND count > 0)
+        WHERE running >= ? ORDER BY value LIMIT 1`, [metric, rank])?.[0] as number | undefined) ?? null;
+    });
+  }
+
   private dvmRef(pubkey: string, results: number): DvmRef {
     const name = displayName(this.sql, pubkey);
     return { pubkey, npub: npub(pubkey), ...(name ? { name } : {}), results };
   }
+}
+
+function emptyValues(): RollupValues {
+  return { requests: 0, encrypted: 0, results: 0, feedback: 0, answered: 0, successes: 0, errors: 0, sats_requested: 0, sats_earned: 0, sats_proven: 0 };
+}
+
+/** The entry with the largest positive count; ties go to the smallest key. */
+function top<K>(entries: [K, number][], compareKeys: (a: K, b: K) => number): [K, number] | undefined {
+  let best: [K, number] | undefined;
+  for (const entry of entries) {
+    if (entry[1] <= 0) continue;
+    if (!best || entry[1] > best[1] || (entry[1] === best[1] && compareKeys(entry[0], best[0]) < 0)) best = entry;
+  }
+  return best;
+}
+
+function asKindRow(entry: [number, number] | undefined): { kind: number; n: number } | undefined {
+  return entry ? { kind: entry[0], n: entry[1] } : undefined;
 }
 
 function kindRef(row: { kind: number; n: number } | undefined, names: ReadonlyMap<number, string>): KindRef | null {

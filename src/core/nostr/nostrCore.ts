@@ -95,11 +95,17 @@ export class NostrCore {
   }
 
   maintain(now: number, windows: RetentionWindows): RetentionReport {
-    return this.retention.maintain(now, windows);
+    const report = this.retention.maintain(now, windows);
+    this.ingestor.refreshSeen();
+    this.ingestor.assembler.reloadZaps();
+    return report;
   }
 
   evictOldest(bytes: number, usedBytes: () => number): number {
-    return this.retention.evictOldest(bytes, usedBytes);
+    const removed = this.retention.evictOldest(bytes, usedBytes);
+    this.ingestor.refreshSeen();
+    this.ingestor.assembler.reloadZaps();
+    return removed;
   }
 
   /** Per-relay cursor: newest created_at seen on that relay (backfill resumes there after a restart). */
@@ -114,8 +120,8 @@ export class NostrCore {
   /** Known DVMs and users, for the relay collector's follow-up subscriptions (capped). */
   knownPeople(limit = 10_000): { dvms: string[]; users: string[] } {
     return {
-      dvms: this.sql.column<string>('SELECT pubkey FROM nostr_dvms ORDER BY coalesce(last_answer_at, first_seen) DESC LIMIT ?', [limit]),
-      users: this.sql.column<string>('SELECT pubkey FROM nostr_users ORDER BY first_seen DESC LIMIT ?', [limit]),
+      dvms: this.sql.column<string>('SELECT lower(hex(pubkey)) FROM nostr_dvms ORDER BY coalesce(last_answer_at, first_seen) DESC LIMIT ?', [limit]),
+      users: this.sql.column<string>('SELECT lower(hex(pubkey)) FROM nostr_users ORDER BY first_seen DESC LIMIT ?', [limit]),
     };
   }
 

@@ -1,8 +1,10 @@
 import { classify } from './eventClassifier';
 import { checkShape, MAX_EVENT_JSON_LENGTH } from './eventShape';
+import { idBytes, idHex } from './hexIds';
 import { emptyChangeSet, JobAssembler, type ChangeSet } from './jobAssembler';
-import { canonicalJson, roleOfKind, type NostrEvent } from './nostrEvent';
+import { roleOfKind, type NostrEvent } from './nostrEvent';
 import type { PreparedStatements } from './preparedStatements';
+import { canonicalLength, hashMatchesId, serialize, type SerializedEvent } from './rawEvents';
 import { loadVerifier, verifySignedEvent as verifyEvent, type Verdict } from './signatureVerifier';
 import { Tally } from './tally';
 
@@ -31,10 +33,13 @@ export interface NostrIngestorOptions {
   readonly verify?: (event: NostrEvent) => Verdict;
 }
 
-interface Candidate {
-  readonly event: NostrEvent;
-  readonly json: string;
-}
+/** A stored copy: its raw row (seq, first relay, signature) while the raw tier keeps it; only its id after. */
+type Known = { readonly seq: number; readonly relayId: number | null; readonly sig: string } | 'id-only';
+
+/** Ids looked up per statement: one `IN (…)` of this many instead of one query per event. */
+const LOOKUP_CHUNK = 100;
+const LOOKUP_SQL = `SELECT id, seq, relay_id, sig FROM nostr_events WHERE id IN (${Array.from({ length: LOOKUP_CHUNK }, () => '?').join(', ')})`;
+const INSERT_EVENT_SQL = 'INSERT INTO nostr_events (seq, id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 /**
  * The one way events enter the store (relay collector, `nostr.ingest`, the CLI): shape, size and kind checks,
@@ -42,12 +47,21 @@ interface Candidate {
  */
 export class NostrIngestor {
   private readonly tally = new Tally();
-  private readonly assembler: JobAssembler;
+  readonly assembler: JobAssembler;
   private seq: number;
+  private readonly relayIds = new Map<string, number>();
+  /** Newest created_at in nostr_seen: younger events cannot be there, and skip that lookup. */
+  private seenNewest: number;
 
   constructor(private readonly options: NostrIngestorOptions) {
     this.assembler = new JobAssembler(options.sql, this.tally);
-    this.seq = options.sql.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM nostr_events')?.seq ?? 0;
+    this.seq = options.sql.row('SELECT max(seq) FROM nostr_events')?.[0] as number | null ?? 0;
+    this.seenNewest = this.readSeenNewest();
+  }
+
+  /** After retention or eviction moved raw ids into nostr_seen. */
+  refreshSeen(): void {
+    this.seenNewest = this.readSeenNewest();
   }
 
   async ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestOutcome> {
@@ -64,40 +78,49 @@ export class NostrIngestor {
     };
     const excluded = new Set(this.options.excludedKinds());
     const verifySignedEvent = this.options.verify ?? verifyEvent;
-    const fresh = new Map<string, Candidate>();
-    const duplicates: Candidate[] = [];
 
+    const candidates: SerializedEvent[] = [];
     for (const raw of events) {
       const shape = checkShape(raw);
       if (!shape.ok) {
         reject('malformed');
         continue;
       }
-      const event = shape.event;
-      const json = canonicalJson(event);
-      if (json.length > MAX_EVENT_JSON_LENGTH) {
+      const candidate = serialize(shape.event);
+      if (canonicalLength(candidate) > MAX_EVENT_JSON_LENGTH) {
         reject('oversized');
         continue;
       }
-      if (excluded.has(event.kind)) {
+      if (excluded.has(candidate.event.kind)) {
         reject('excluded-kind');
         continue;
       }
-      if (roleOfKind(event.kind) === undefined) {
+      if (roleOfKind(candidate.event.kind) === undefined) {
         reject('not-dvm-kind');
         continue;
       }
-      const known = fresh.get(event.id)?.json ?? this.storedJson(event.id);
-      if (known !== undefined) {
-        // A byte-identical copy of a verified event needs no second signature check; anything else does.
-        if (known !== json) {
+      candidates.push(candidate);
+    }
+
+    const known = this.lookupKnown(candidates);
+    const fresh = new Map<string, SerializedEvent>();
+    const duplicates: { event: NostrEvent; stored: Known | undefined }[] = [];
+    for (const candidate of candidates) {
+      const { event } = candidate;
+      const earlier = fresh.get(event.id);
+      const stored = known.get(event.id);
+      if (earlier || stored) {
+        // A copy with the same signature whose content hashes to the id is the verified event itself: no second
+        // signature check. Anything else (other signature, other content, raw copy gone) is checked in full.
+        const sig = earlier ? earlier.event.sig : stored !== 'id-only' ? stored?.sig : undefined;
+        if (!(sig === event.sig && hashMatchesId(candidate))) {
           const verdict = verifySignedEvent(event);
           if (verdict !== 'ok') {
             reject(verdict);
             continue;
           }
         }
-        duplicates.push({ event, json });
+        duplicates.push({ event, stored: earlier ? undefined : stored });
         continue;
       }
       const verdict = verifySignedEvent(event);
@@ -105,26 +128,27 @@ export class NostrIngestor {
         reject(verdict);
         continue;
       }
-      fresh.set(event.id, { event, json });
+      fresh.set(event.id, candidate);
     }
 
     const changes = emptyChangeSet();
     if (fresh.size > 0 || duplicates.length > 0) {
-      sql.transaction(() => {
+      const relayId = relay ? this.relayId(relay) : null;
+      this.transaction(() => {
         let newest = 0;
-        for (const { event, json } of fresh.values()) {
+        for (const { event, tagsJson, contentJson } of fresh.values()) {
           const info = classify(event);
           const jobId = info ? this.assembler.apply(info, changes) : undefined;
-          sql.run('INSERT INTO nostr_events (id, pubkey, kind, created_at, seq, job_id, json) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [event.id, event.pubkey, event.kind, event.created_at, ++this.seq, jobId ?? null, json]);
-          sql.run('INSERT OR IGNORE INTO nostr_seen (id, created_at) VALUES (?, ?)', [event.id, event.created_at]);
-          if (relay) sql.run('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay) VALUES (?, ?)', [event.id, relay]);
+          sql.run(INSERT_EVENT_SQL, [
+            ++this.seq, idBytes(event.id), idBytes(event.pubkey), event.kind, event.created_at,
+            jobId ? idBytes(jobId) : null, relayId, tagsJson, contentJson, idBytes(event.sig),
+          ]);
           newest = Math.max(newest, event.created_at);
         }
-        for (const { event } of duplicates) {
-          // Record the extra relay only while the raw event is kept; its ids live in nostr_seen after that.
-          if (relay && sql.get('SELECT 1 AS found FROM nostr_events WHERE id = ?', [event.id])) {
-            sql.run('INSERT OR IGNORE INTO nostr_event_relays (event_id, relay) VALUES (?, ?)', [event.id, relay]);
+        for (const { event, stored } of duplicates) {
+          // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
+          if (relayId !== null && stored && stored !== 'id-only' && stored.relayId !== relayId) {
+            sql.run('INSERT OR IGNORE INTO nostr_event_relays (seq, relay_id) VALUES (?, ?)', [stored.seq, relayId]);
           }
           newest = Math.max(newest, event.created_at);
         }
@@ -138,10 +162,48 @@ export class NostrIngestor {
     return { accepted: fresh.size, duplicates: duplicates.length, rejected, changes };
   }
 
-  /** The stored canonical JSON of an event, '' if it was counted but its raw copy is gone, undefined if unseen. */
-  private storedJson(id: string): string | undefined {
-    const row = this.options.sql.get<{ json: string }>('SELECT json FROM nostr_events WHERE id = ?', [id]);
-    if (row) return row.json;
-    return this.options.sql.get('SELECT 1 AS found FROM nostr_seen WHERE id = ?', [id]) ? '' : undefined;
+  /** The batch's transaction; on failure nothing of the batch may linger in the tally or the assembler's caches. */
+  private transaction(body: () => void): void {
+    try {
+      this.options.sql.transaction(body);
+    } catch (error) {
+      this.tally.discard();
+      this.assembler.reloadPending();
+      throw error;
+    }
+  }
+
+  /** Stored copies of the candidates' ids: raw rows in chunks of LOOKUP_CHUNK, then remembered ids (nostr_seen). */
+  private lookupKnown(candidates: readonly SerializedEvent[]): Map<string, Known> {
+    const { sql } = this.options;
+    const known = new Map<string, Known>();
+    const ids = [...new Set(candidates.map((candidate) => candidate.event.id))];
+    for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
+      const chunk = ids.slice(start, start + LOOKUP_CHUNK).map(idBytes);
+      // Padding with an empty BLOB matches no 32-byte id.
+      while (chunk.length < LOOKUP_CHUNK) chunk.push(new Uint8Array(0));
+      for (const row of sql.rows(LOOKUP_SQL, chunk)) {
+        known.set(idHex(row[0]), { seq: row[1] as number, relayId: row[2] as number | null, sig: idHex(row[3]) });
+      }
+    }
+    for (const { event } of candidates) {
+      if (event.created_at > this.seenNewest || known.has(event.id)) continue;
+      if (sql.row('SELECT 1 FROM nostr_seen WHERE created_at = ? AND id8 = ?', [event.created_at, idBytes(event.id.slice(0, 16))])) known.set(event.id, 'id-only');
+    }
+    return known;
+  }
+
+  private relayId(url: string): number {
+    let id = this.relayIds.get(url);
+    if (id === undefined) {
+      this.options.sql.run('INSERT OR IGNORE INTO nostr_relays (url) VALUES (?)', [url]);
+      id = this.options.sql.row('SELECT id FROM nostr_relays WHERE url = ?', [url])?.[0] as number;
+      this.relayIds.set(url, id);
+    }
+    return id;
+  }
+
+  private readSeenNewest(): number {
+    return (this.options.sql.row('SELECT max(created_at) FROM nostr_seen')?.[0] as number | null) ?? -1;
   }
 }

@@ -52,6 +52,30 @@ export class PreparedStatements {
     }
   }
 
+  /** The first row as an array of column values (no per-row object: the ingest hot path reads with this). */
+  row(sql: string, params?: BindParams): SqlValue[] | undefined {
+    const statement = this.statement(sql);
+    try {
+      if (params) statement.bind(params);
+      return statement.step() ? statement.get() : undefined;
+    } finally {
+      statement.reset();
+    }
+  }
+
+  /** Every row as an array of column values. */
+  rows(sql: string, params?: BindParams): SqlValue[][] {
+    const statement = this.statement(sql);
+    try {
+      if (params) statement.bind(params);
+      const rows: SqlValue[][] = [];
+      while (statement.step()) rows.push(statement.get());
+      return rows;
+    } finally {
+      statement.reset();
+    }
+  }
+
   /** One column of every row. */
   column<T extends SqlValue>(sql: string, params?: BindParams): T[] {
     const statement = this.statement(sql);

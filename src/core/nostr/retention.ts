@@ -5,7 +5,9 @@ export const HOURLY_ROLLUP_DAYS = 31;
 const EVICT_CHUNK_MIN = 50;
 const EVICT_CHUNK_MAX = 5_000;
 
-const PINNED_DVMS = "SELECT key FROM pins WHERE domain = 'dvm'";
+/** Pins keep hex pubkeys (pins.domain = 'dvm'); the nostr tables keep BLOBs. */
+// A key that is not hex would be NULL, and one NULL turns every `NOT IN` below into NULL: filtered out.
+const PINNED_DVMS = "SELECT unhex(key) FROM pins WHERE domain = 'dvm' AND unhex(key) IS NOT NULL";
 /** A job a pinned DVM answered or was asked to do: kept in full, whatever its age. */
 const PINNED_JOB = (jobColumn: string) => `(EXISTS (SELECT 1 FROM nostr_job_dvms pj WHERE pj.request_id = ${jobColumn} AND pj.dvm IN (${PINNED_DVMS}))
   OR EXISTS (SELECT 1 FROM nostr_job_targets pt WHERE pt.request_id = ${jobColumn} AND pt.dvm IN (${PINNED_DVMS})))`;
@@ -25,7 +27,8 @@ export interface RetentionReport {
 /**
  * DESIGN.md "Data kept": raw events for the raw window, jobs and rollups for the history window, all-time
  * tables forever; whatever touches a pinned DVM is skipped. Counters were added at ingest, so removing rows
- * here never changes an all-time figure.
+ * here never changes an all-time figure. A raw event's id moves to nostr_seen when its row goes, so that a late
+ * copy is still known as a duplicate for the history window.
  */
 export class NostrRetention {
   constructor(private readonly sql: PreparedStatements) {}
@@ -44,11 +47,13 @@ export class NostrRetention {
       sql.run(`DELETE FROM nostr_job_links WHERE created_at < ? AND NOT ${PINNED_JOB('nostr_job_links.child_id')} AND NOT ${PINNED_JOB('nostr_job_links.parent_id')}`, [historyCutoff]);
       sql.run('DELETE FROM nostr_deletions WHERE created_at < ? AND target_id NOT IN (SELECT request_id FROM nostr_jobs)', [historyCutoff]);
       sql.run(`DELETE FROM nostr_zaps WHERE created_at < ? AND (dvm IS NULL OR dvm NOT IN (${PINNED_DVMS}))`, [historyCutoff]);
-      sql.run('DELETE FROM nostr_seen WHERE created_at < ? AND id NOT IN (SELECT id FROM nostr_events)', [historyCutoff]);
+      sql.run('DELETE FROM nostr_seen WHERE created_at < ?', [historyCutoff]);
       sql.run("DELETE FROM nostr_rollups WHERE period = 'h' AND bucket < ?", [hourlyCutoff]);
       let rollups = sql.changes();
       sql.run("DELETE FROM nostr_rollups WHERE period = 'd' AND bucket < ?", [historyCutoff]);
       rollups += sql.changes();
+      sql.run("DELETE FROM nostr_latency_rollups WHERE (period = 'h' AND bucket < ?) OR (period = 'd' AND bucket < ?) OR count = 0", [hourlyCutoff, historyCutoff]);
+      sql.run('DELETE FROM nostr_latency_totals WHERE count = 0');
       return { rawEvents, jobs, rollups };
     });
   }
@@ -65,7 +70,7 @@ export class NostrRetention {
       const rows = this.sql.get<{ n: number }>('SELECT count(*) AS n FROM nostr_events')?.n ?? 0;
       const perRow = rows > 0 ? usedBytes() / rows : 1;
       const size = Math.min(EVICT_CHUNK_MAX, Math.max(EVICT_CHUNK_MIN, Math.ceil((usedBytes() - target) / perRow)));
-      const chunk = this.sql.transaction(() => this.deleteRaw(`id IN (SELECT id FROM nostr_events WHERE ${UNPINNED_EVENT} ORDER BY created_at LIMIT ?)`, [size]));
+      const chunk = this.sql.transaction(() => this.deleteRaw(`seq IN (SELECT seq FROM nostr_events WHERE ${UNPINNED_EVENT} ORDER BY created_at LIMIT ?)`, [size]));
       if (chunk === 0) break;
       removed += chunk;
     }
@@ -83,8 +88,10 @@ export class NostrRetention {
     return removed;
   }
 
+  /** Deletes raw events (and their extra relays), remembering their ids in nostr_seen. */
   private deleteRaw(where: string, params: (string | number)[]): number {
-    this.sql.run(`DELETE FROM nostr_event_relays WHERE event_id IN (SELECT id FROM nostr_events WHERE ${where})`, params);
+    this.sql.run(`INSERT OR IGNORE INTO nostr_seen (created_at, id8) SELECT created_at, substr(id, 1, 8) FROM nostr_events WHERE ${where}`, params);
+    this.sql.run(`DELETE FROM nostr_event_relays WHERE seq IN (SELECT seq FROM nostr_events WHERE ${where})`, params);
     this.sql.run(`DELETE FROM nostr_events WHERE ${where}`, params);
     return this.sql.changes();
   }

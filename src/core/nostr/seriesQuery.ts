@@ -13,7 +13,7 @@ export function querySeries(sql: PreparedStatements, options: { bucket: 'hour' |
     params.push(options.kind);
   }
   if (options.dvm !== undefined) {
-    where.push('dvm = ?');
+    where.push('dvm = unhex(?)');
     params.push(options.dvm);
   }
   const rows = sql.all<Record<string, number>>(`SELECT bucket, sum(requests) AS requests, sum(results) AS results, sum(feedback) AS feedback,

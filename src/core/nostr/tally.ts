@@ -1,3 +1,5 @@
+import { idBytes, NO_DVM } from './hexIds';
+import { latencySlot } from './latencyHistogram';
 import type { PreparedStatements } from './preparedStatements';
 
 /** The additive figures kept per hour and per day, per request kind and DVM. */
@@ -39,21 +41,41 @@ export interface KindTotals {
   requests: number;
   results: number;
   feedback: number;
+  users: number;
+  dvms: number;
 }
+
+/** 'r': first result − request; 'f': first feedback − request. */
+export type LatencyMetric = 'r' | 'f';
 
 const HOUR = 3600;
 const DAY = 86400;
 
+interface DvmEntry {
+  totals: Partial<DvmTotals>;
+  /** Set when the batch saw the pubkey act as a DVM (answered, announced): the row is created if missing. */
+  firstSeen?: number;
+  lastAnswerAt?: number;
+}
+
+interface UserEntry { requests: number; firstSeen: number; lastAt: number }
+
 /**
- * Accumulates a batch's counters, rollups and per-DVM / per-kind totals in memory and writes each touched row
- * once at the end of the batch: with 5,000 events a batch, that is a few hundred upserts instead of tens of
- * thousands. Everything written here is additive, so batches commute and old imports add to the right buckets.
+ * Accumulates a batch's counters, rollups, per-DVM / per-kind / per-user totals and response-time histograms in
+ * memory and writes each touched row once at the end of the batch: with 500 events a batch, a few hundred upserts
+ * instead of thousands. Everything written here is additive (or min/max), so batches commute and old imports add
+ * to the right buckets.
  */
 export class Tally {
   private readonly counters = new Map<string, number>();
   private readonly rollups = new Map<string, { period: 'h' | 'd'; bucket: number; kind: number; dvm: string; values: Partial<RollupValues> }>();
-  private readonly dvms = new Map<string, Partial<DvmTotals>>();
+  private readonly dvms = new Map<string, DvmEntry>();
   private readonly kinds = new Map<number, Partial<KindTotals>>();
+  private readonly users = new Map<string, UserEntry>();
+  private readonly kindUsers = new Map<string, { kind: number; pubkey: string; requests: number; lastAt: number }>();
+  private readonly kindDvms = new Map<string, { kind: number; dvm: string }>();
+  private readonly latencyRollups = new Map<string, { period: 'h' | 'd'; bucket: number; metric: LatencyMetric; slot: number; delta: number }>();
+  private readonly latencyTotals = new Map<string, { metric: LatencyMetric; value: number; delta: number }>();
 
   counter(name: string, delta: number): void {
     if (delta !== 0) this.counters.set(name, (this.counters.get(name) ?? 0) + delta);
@@ -65,11 +87,70 @@ export class Tally {
   }
 
   dvm(pubkey: string, values: Partial<DvmTotals>): void {
-    add(this.dvms, pubkey, values);
+    add(this.dvmEntry(pubkey).totals, values);
+  }
+
+  /** The pubkey acted as a DVM at `at` (DESIGN.md "DVM"): its row exists after the flush. */
+  seeDvm(pubkey: string, at: number, answered: boolean): void {
+    const entry = this.dvmEntry(pubkey);
+    entry.firstSeen = Math.min(entry.firstSeen ?? at, at);
+    if (answered) entry.lastAnswerAt = Math.max(entry.lastAnswerAt ?? at, at);
   }
 
   kind(kind: number, values: Partial<KindTotals>): void {
-    add(this.kinds, kind, values);
+    let entry = this.kinds.get(kind);
+    if (!entry) this.kinds.set(kind, (entry = {}));
+    add(entry, values);
+  }
+
+  /** A request by `pubkey` (DESIGN.md "User"). */
+  request(pubkey: string, kind: number, at: number): void {
+    const user = this.users.get(pubkey);
+    if (user) {
+      user.requests++;
+      user.firstSeen = Math.min(user.firstSeen, at);
+      user.lastAt = Math.max(user.lastAt, at);
+    } else {
+      this.users.set(pubkey, { requests: 1, firstSeen: at, lastAt: at });
+    }
+    const key = `${kind}|${pubkey}`;
+    const pair = this.kindUsers.get(key);
+    if (pair) {
+      pair.requests++;
+      pair.lastAt = Math.max(pair.lastAt, at);
+    } else {
+      this.kindUsers.set(key, { kind, pubkey, requests: 1, lastAt: at });
+    }
+  }
+
+  /** `dvm` answered a job of `kind` (nostr_kind_dvms). */
+  kindDvm(kind: number, dvm: string): void {
+    this.kindDvms.set(`${kind}|${dvm}`, { kind, dvm });
+  }
+
+  /**
+   * One (job, DVM) pair's response time entering (+1) or leaving (−1) the histograms: the hourly and daily slot
+   * of the pair's first answer, and the exact all-time count of that many seconds.
+   */
+  latency(metric: LatencyMetric, firstAt: number, seconds: number | null, delta: 1 | -1): void {
+    if (seconds === null) return;
+    const slot = latencySlot(seconds);
+    for (const [period, bucket] of [['h', firstAt - (firstAt % HOUR)], ['d', firstAt - (firstAt % DAY)]] as const) {
+      const key = `${period}|${bucket}|${metric}|${slot}`;
+      const entry = this.latencyRollups.get(key);
+      if (entry) entry.delta += delta;
+      else this.latencyRollups.set(key, { period, bucket, metric, slot, delta });
+    }
+    const key = `${metric}|${seconds}`;
+    const total = this.latencyTotals.get(key);
+    if (total) total.delta += delta;
+    else this.latencyTotals.set(key, { metric, value: seconds, delta });
+  }
+
+  private dvmEntry(pubkey: string): DvmEntry {
+    let entry = this.dvms.get(pubkey);
+    if (!entry) this.dvms.set(pubkey, (entry = { totals: {} }));
+    return entry;
   }
 
   private addRollup(period: 'h' | 'd', bucket: number, kind: number, dvm: string, values: Partial<RollupValues>): void {
@@ -79,13 +160,29 @@ export class Tally {
       entry = { period, bucket, kind, dvm, values: {} };
       this.rollups.set(key, entry);
     }
-    for (const [field, delta] of Object.entries(values) as [keyof RollupValues, number][]) {
-      entry.values[field] = (entry.values[field] ?? 0) + delta;
-    }
+    add(entry.values, values);
   }
 
   /** Writes everything accumulated; call inside the batch's transaction. */
   flush(sql: PreparedStatements): void {
+    // Users and (kind, user) pairs first: whether a row is new decides the all-time distinct counts below.
+    // RETURNING gives the row's request count after the upsert; equal to this batch's count means it is new.
+    for (const [pubkey, user] of this.users) {
+      const after = sql.row(`INSERT INTO nostr_users (pubkey, requests, first_seen, last_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (pubkey) DO UPDATE SET requests = requests + excluded.requests, first_seen = min(first_seen, excluded.first_seen),
+          last_at = max(last_at, excluded.last_at) RETURNING requests`, [idBytes(pubkey), user.requests, user.firstSeen, user.lastAt]);
+      if (after?.[0] === user.requests) this.counter('users', 1);
+    }
+    for (const pair of this.kindUsers.values()) {
+      const after = sql.row(`INSERT INTO nostr_kind_users (kind, pubkey, requests, last_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (kind, pubkey) DO UPDATE SET requests = requests + excluded.requests, last_at = max(last_at, excluded.last_at)
+        RETURNING requests`, [pair.kind, idBytes(pair.pubkey), pair.requests, pair.lastAt]);
+      if (after?.[0] === pair.requests) this.kind(pair.kind, { users: 1 });
+    }
+    for (const pair of this.kindDvms.values()) {
+      sql.run('INSERT OR IGNORE INTO nostr_kind_dvms (kind, dvm) VALUES (?, ?)', [pair.kind, idBytes(pair.dvm)]);
+      if (sql.changes() > 0) this.kind(pair.kind, { dvms: 1 });
+    }
     for (const [name, delta] of this.counters) {
       sql.run('INSERT INTO nostr_counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value', [name, delta]);
     }
@@ -93,28 +190,58 @@ export class Tally {
       VALUES (?, ?, ?, ?, ${ROLLUP_FIELDS.map(() => '?').join(', ')})
       ON CONFLICT (period, bucket, kind, dvm) DO UPDATE SET ${ROLLUP_FIELDS.map((field) => `${field} = ${field} + excluded.${field}`).join(', ')}`;
     for (const entry of this.rollups.values()) {
-      sql.run(rollupSql, [entry.period, entry.bucket, entry.kind, entry.dvm, ...ROLLUP_FIELDS.map((field) => entry.values[field] ?? 0)]);
+      sql.run(rollupSql, [entry.period, entry.bucket, entry.kind, entry.dvm ? idBytes(entry.dvm) : NO_DVM, ...ROLLUP_FIELDS.map((field) => entry.values[field] ?? 0)]);
     }
-    const dvmSql = `UPDATE nostr_dvms SET ${DVM_FIELDS.map((field) => `${field} = ${field} + ?`).join(', ')} WHERE pubkey = ?`;
-    for (const [pubkey, values] of this.dvms) sql.run(dvmSql, [...DVM_FIELDS.map((field) => values[field] ?? 0), pubkey]);
+    this.flushDvms(sql);
     for (const [kind, values] of this.kinds) {
-      sql.run(`INSERT INTO nostr_kinds (kind, requests, results, feedback) VALUES (?, ?, ?, ?)
-        ON CONFLICT (kind) DO UPDATE SET requests = requests + excluded.requests, results = results + excluded.results, feedback = feedback + excluded.feedback`,
-      [kind, values.requests ?? 0, values.results ?? 0, values.feedback ?? 0]);
+      sql.run(`INSERT INTO nostr_kinds (kind, requests, results, feedback, users, dvms) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (kind) DO UPDATE SET requests = requests + excluded.requests, results = results + excluded.results,
+          feedback = feedback + excluded.feedback, users = users + excluded.users, dvms = dvms + excluded.dvms`,
+      [kind, values.requests ?? 0, values.results ?? 0, values.feedback ?? 0, values.users ?? 0, values.dvms ?? 0]);
     }
+    for (const entry of this.latencyRollups.values()) {
+      if (entry.delta === 0) continue;
+      sql.run(`INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (period, bucket, metric, slot) DO UPDATE SET count = count + excluded.count`, [entry.period, entry.bucket, entry.metric, entry.slot, entry.delta]);
+    }
+    for (const entry of this.latencyTotals.values()) {
+      if (entry.delta === 0) continue;
+      sql.run(`INSERT INTO nostr_latency_totals (metric, value, count) VALUES (?, ?, ?)
+        ON CONFLICT (metric, value) DO UPDATE SET count = count + excluded.count`, [entry.metric, entry.value, entry.delta]);
+    }
+    this.discard();
+  }
+
+  /** Forgets everything accumulated (after a failed batch, whose transaction was rolled back). */
+  discard(): void {
     this.counters.clear();
     this.rollups.clear();
     this.dvms.clear();
     this.kinds.clear();
+    this.users.clear();
+    this.kindUsers.clear();
+    this.kindDvms.clear();
+    this.latencyRollups.clear();
+    this.latencyTotals.clear();
+  }
+
+  private flushDvms(sql: PreparedStatements): void {
+    const columns = DVM_FIELDS.join(', ');
+    const upsert = `INSERT INTO nostr_dvms (pubkey, first_seen, last_answer_at, ${columns}) VALUES (?, ?, ?, ${DVM_FIELDS.map(() => '?').join(', ')})
+      ON CONFLICT (pubkey) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+        last_answer_at = CASE WHEN excluded.last_answer_at IS NULL THEN last_answer_at ELSE max(coalesce(last_answer_at, 0), excluded.last_answer_at) END,
+        ${DVM_FIELDS.map((field) => `${field} = ${field} + excluded.${field}`).join(', ')}`;
+    // A zap's recipient is credited only if it is a DVM already: no row is made for it.
+    const update = `UPDATE nostr_dvms SET ${DVM_FIELDS.map((field) => `${field} = ${field} + ?`).join(', ')} WHERE pubkey = ?`;
+    for (const [pubkey, entry] of this.dvms) {
+      const values = DVM_FIELDS.map((field) => entry.totals[field] ?? 0);
+      if (entry.firstSeen !== undefined) sql.run(upsert, [idBytes(pubkey), entry.firstSeen, entry.lastAnswerAt ?? null, ...values]);
+      else if (values.some((value) => value !== 0)) sql.run(update, [...values, idBytes(pubkey)]);
+    }
   }
 }
 
-function add<K, V extends object>(map: Map<K, Partial<V>>, key: K, values: Partial<V>): void {
-  let entry = map.get(key);
-  if (!entry) {
-    entry = {};
-    map.set(key, entry);
-  }
+function add<V extends object>(entry: Partial<V>, values: Partial<V>): void {
   for (const [field, delta] of Object.entries(values) as [keyof V, number][]) {
     (entry as Record<keyof V, number>)[field] = ((entry as Record<keyof V, number | undefined>)[field] ?? 0) + delta;
   }

