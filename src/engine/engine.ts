@@ -33,13 +33,16 @@ export class Engine {
   private state: EngineStatus['state'] = 'starting';
   private readyMs = 0;
   private disposed = false;
+  private readonly pins: PinRepo;
 
   private constructor(
     private readonly store: Store,
     private settings: Settings,
     private readonly options: EngineOptions,
     private readonly startedAt: number,
-  ) {}
+  ) {
+    this.pins = new PinRepo(store.db);
+  }
 
   static async start(params: EngineStartParams, options: EngineOptions): Promise<Engine> {
     const started = performance.now();
@@ -138,7 +141,7 @@ export class Engine {
   private context(): EngineContext {
     return {
       store: this.store,
-      pins: new PinRepo(this.store.db),
+      pins: this.pins,
       log: this.options.log,
       settings: () => this.settings,
       notify: (notification) => this.options.notify(notification),
@@ -158,7 +161,7 @@ export class Engine {
   }
 
   private registerCoreHandlers(): void {
-    const pins = new PinRepo(this.store.db);
+    const pins = this.pins;
     const core: Handlers = {
       'engine.start': () => {
         throw new Error('the engine is already started');

@@ -25,7 +25,9 @@ run('bash', ['test/support/install-code-server.sh']);
 run('npm', ['run', '--silent', 'package']);
 for (const dir of [path.join(userDataDir, 'User'), extensionsDir, workspace]) fs.mkdirSync(dir, { recursive: true });
 const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify(QUIET_SETTINGS, null, 2));
+// The workspace sits inside this repository; without this VS Code offers to open the parent git repository.
+const launchSettings = { ...QUIET_SETTINGS, 'git.openRepositoryInParentFolders': 'never' };
+if (!fs.existsSync(settingsFile)) fs.writeFileSync(settingsFile, JSON.stringify(launchSettings, null, 2));
 const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'xdg-config'), XDG_DATA_HOME: path.join(home, 'xdg-data'), PASSWORD: '', HASHED_PASSWORD: '' };
 const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 run(CODE_SERVER_BIN, [...common, '--install-extension', path.join(REPO_ROOT, 'dist', 'swarmscope.vsix'), '--force']);
