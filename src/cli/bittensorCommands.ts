@@ -1,4 +1,4 @@
-import type { MetagraphSnapshot } from '../core/bittensor/model';
+import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
 import type { RawSettings } from '../core/config/settings';
 import { flag, formatTable, intFlag, printResult, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
 
@@ -97,4 +97,40 @@ export const bittensorCommands: readonly CliCommand[] = [
       });
     },
   },
+  {
+    name: 'weights',
+    summary: 'Read the weights matrix of a subnet from a subtensor node (the head, or --block B) with validator agreement.',
+    usage: 'swarmscope weights --netuid N [--block B] [--endpoint URL] [--archive URL] [--db PATH] [--json]',
+    run: (args, io) => {
+      const netuid = requiredNetuid(args);
+      const block = intFlag(args, 'block');
+      return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
+        const matrix = await engine.call('bittensor.weights', { netuid, ...(block === undefined ? {} : { block }) });
+        printResult(args, io, matrix, () => weightsText(matrix));
+        await drainStdout();
+        return 0;
+      });
+    },
+  },
 ];
+
+function weightsText(matrix: WeightsMatrix): string {
+  if (matrix.rows.length === 0) return `subnet ${matrix.netuid} at block ${matrix.block}: no UID has set weights`;
+  const consensus = new Map(matrix.agreement.withConsensus.map((entry) => [entry.uid, entry.cosine]));
+  const rows = matrix.rows.slice(0, 40).map((row) => {
+    const top = [...row.weights].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return {
+      uid: row.uid, hotkey: row.hotkey ?? '', stake: row.stake ?? '', targets: row.weights.length,
+      top: top.map(([target, weight]) => `${target}:${(weight * 100).toFixed(1)}%`).join(' '),
+      consensus: consensus.get(row.uid)?.toFixed(3) ?? '',
+    };
+  });
+  const copies = matrix.agreement.nearDuplicates.slice(0, 10).map((pair) => `  UID ${pair.a} ~ UID ${pair.b} (cosine ${pair.cosine.toFixed(4)})`);
+  return [
+    `subnet ${matrix.netuid} at block ${matrix.block}: ${matrix.rows.length} UIDs set weights on ${matrix.targets.length} UIDs`,
+    '',
+    formatTable(rows),
+    matrix.rows.length > rows.length ? `… ${rows.length} of ${matrix.rows.length} rows by stake; --json for all` : '',
+    copies.length > 0 ? `near-identical weights (cosine ≥ 0.99):\n${copies.join('\n')}` : 'no near-identical weight rows',
+  ].join('\n').trimEnd();
+}

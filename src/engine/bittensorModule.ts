@@ -4,11 +4,12 @@ import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { ChainReader } from '../core/bittensor/chainReader';
 import { churnBetween, groupPointOf, groupsOf } from '../core/bittensor/churn';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
-import { SECONDS_PER_BLOCK, type MetagraphSnapshot } from '../core/bittensor/model';
+import { SECONDS_PER_BLOCK, type MetagraphSnapshot, type WeightsMatrix } from '../core/bittensor/model';
 import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
 import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
 import { subnetSummaries } from '../core/bittensor/subnetSummaries';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
+import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import type { Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
@@ -68,7 +69,17 @@ class BittensorModule implements EngineModule {
         return { cancelled };
       },
       'bittensor.status': () => this.chainStatus(),
+      'bittensor.weights': ({ netuid, block }) => this.weights(netuid, block),
     };
+  }
+
+  /** Read on demand, not stored: the matrix is large and only its latest state is asked for. */
+  private async weights(netuid: number, block?: number): Promise<WeightsMatrix> {
+    const client = block === undefined ? this.mainClient() : this.historyClient();
+    const read = await this.reader(client).weights(netuid, block);
+    // Hotkeys and stake from the stored snapshot nearest to (not after) that block, when there is one.
+    const info = this.snapshots.find(netuid, read.block);
+    return buildWeightsMatrix(netuid, read.block, read.rows, info ? this.snapshots.read(info).neurons : null);
   }
 
   private settings(): Settings {

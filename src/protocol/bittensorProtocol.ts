@@ -1,12 +1,13 @@
 import type {
-  Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary,
+  Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
 } from '../core/bittensor/model';
 
 /**
  * Engine requests and notifications of the Bittensor half. Method names start with `bittensor.`.
  * Figures are scaled (scores 0–1, stake and emission in TAO / alpha units); blocks are block numbers.
  */
-export type { Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary };
+export type { Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix };
+export type { ValidatorAgreement, WeightRow } from '../core/bittensor/model';
 export type { AxonRow, Occupancy, AlertKind } from '../core/bittensor/model';
 
 export interface ChainStatusPayload {
@@ -35,11 +36,13 @@ export interface BittensorMethods {
   'bittensor.backfill': { params: { netuid: number; fromBlock: number; toBlock: number; step: number }; result: { snapshots: number } };
   'bittensor.cancelBackfill': { params: { netuid?: number }; result: { cancelled: number } };
   'bittensor.status': { params: Record<string, never>; result: ChainStatusPayload };
+  /** The weights matrix of a subnet read from the chain now (the head, or `block` from the archive endpoint), with agreement figures. */
+  'bittensor.weights': { params: { netuid: number; block?: number }; result: WeightsMatrix };
 }
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
   'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.churn', 'bittensor.groups',
-  'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status',
+  'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
 ];
 
 export type BittensorNotification =

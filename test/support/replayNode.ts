@@ -117,6 +117,8 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
   // Metadata v15 without its Option + compact length: the raw bytes state_getMetadata returns.
   const rawMetadata = `0x${metadataV15.replace(/^0x/, '').slice(2 + compactPrefixHexLength(metadataV15.replace(/^0x/, '').slice(2)))}`;
 
+  const storage = recordedStorage(seed);
+
   let pruned = options.pruned ?? false;
   let nextSubscription = 1;
   const requests: ReplayRequest[] = [];
@@ -130,6 +132,7 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
     let answer = index.get(key);
     // polkadot-js omits "at" for the head; the recorder often spelled it out.
     if (!answer) answer = index.get(`${method}${canonicalParams([...params.filter((p) => p !== null && p !== undefined), headHash])}`);
+    if (!answer && params.at(-1) === headHash) answer = index.get(`${method}${canonicalParams(params.slice(0, -1))}`);
     if (!answer) throw new RpcError(-32000, `replay node: no recorded answer for ${method}${JSON.stringify(params).slice(0, 200)} in seed ${options.seed}`);
     if ('__cycle__' in answer) {
       const turn = cycles.get(key) ?? 0;
@@ -148,7 +151,17 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
 
   function storageValue(key: string, at: unknown): unknown {
     checkState(at);
+    const recorded = storage.values.get(key.toLowerCase());
+    if (recorded !== undefined) return recorded;
     return lookup('state_getStorageAt', [key, typeof at === 'string' ? at : headHash]);
+  }
+
+  /** `state_getKeysPaged` over every key the seed recorded, as a node pages its trie: sorted, after `startKey`. */
+  function keysPaged(prefix: string, count: number, startKey: unknown, at: unknown): string[] {
+    checkState(at);
+    const from = typeof startKey === 'string' && startKey.length > 0 ? startKey.toLowerCase() : '';
+    const lowerPrefix = prefix.toLowerCase();
+    return storage.sortedKeys.filter((key) => key.startsWith(lowerPrefix) && key > from).slice(0, count);
   }
 
   function answer(method: string, params: readonly unknown[], send: (message: unknown) => void): unknown {
@@ -205,6 +218,9 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
       case 'state_getStorage':
       case 'state_getStorageAt':
         return storageValue(params[0] as string, params[1]);
+      case 'state_getKeysPaged':
+      case 'state_getKeysPagedAt':
+        return keysPaged(params[0] as string, Number(params[1]), params[2], params[3]);
       case 'state_queryStorageAt': {
         const [keys, at] = params as [string[], string | undefined];
         const changes = keys.map((key) => [key, storageValue(key, at)]);
@@ -312,6 +328,34 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
       pruned = value;
     },
   };
+}
+
+/**
+ * The storage a seed saw: every key named in its storage calls, and the value recorded for it (null where the key
+ * was listed by `state_getKeysPaged` but never read). A seed is one block's state, so keys need no block.
+ */
+function recordedStorage(seed: Record<string, Record<string, RecordedAnswer>>): { values: Map<string, string | null>; sortedKeys: string[] } {
+  const values = new Map<string, string | null>();
+  const keys = new Set<string>();
+  for (const answer of Object.values(seed.state_getKeysPaged ?? {})) {
+    for (const key of (resultOf(answer) as string[] | null) ?? []) keys.add(key.toLowerCase());
+  }
+  for (const answer of Object.values(seed.state_queryStorageAt ?? {})) {
+    for (const { changes } of (resultOf(answer) as { changes: [string, string | null][] }[] | null) ?? []) {
+      for (const [key, value] of changes) {
+        keys.add(key.toLowerCase());
+        values.set(key.toLowerCase(), value);
+      }
+    }
+  }
+  for (const [params, answer] of Object.entries(seed.state_getStorageAt ?? {})) {
+    const key = ((JSON.parse(params) as string[])[0] ?? '').toLowerCase();
+    if ('result' in answer && answer.result !== undefined) {
+      keys.add(key);
+      if (!values.has(key)) values.set(key, answer.result as string | null);
+    }
+  }
+  return { values, sortedKeys: [...keys].sort() };
 }
 
 function resultOf(answer: RecordedAnswer | undefined): unknown {

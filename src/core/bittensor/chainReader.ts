@@ -5,9 +5,13 @@ import { StateDiscardedError } from './chainErrors';
 import { metagraphCallPlan } from './metagraphCalls';
 import { decodeMetagraph } from './metagraphDecoder';
 import type { MetagraphSnapshot } from './model';
-import { findRuntimeMethod, type RuntimeTypes } from './scale/portableTypes';
+import { findRuntimeMethod, findStorageItem, type RuntimeTypes } from './scale/portableTypes';
+import { encodeU16 } from './scale/scaleEncoder';
+import { u64f64ToNumber } from './scaling';
 import { TypeDecoder } from './scale/scaleDecoder';
+import { readStorageMap } from './storageReader';
 import type { SubnetListing } from './subnetRepo';
+import type { RawWeightRow } from './weightsAnalysis';
 
 /**
  * Reads from a ChainClient what the engine stores: metagraph snapshots (at the head or at a past block) and the
@@ -60,9 +64,29 @@ export class ChainReader {
   }
 
   /**
-   * Every subnet from the subnet-list runtime APIs (get_all_dynamic_info for names, tempo and price;
-   * get_subnets_info_v2 for UIDs, limits and register cost). Either may be missing on a runtime or an endpoint;
-   * what one of them gives is still returned. Rejects only when neither answers.
+   * The weights every UID of a subnet has set (storage `SubtensorModule.Weights(netuid, uid)`: no runtime API returns
+   * the whole matrix), at the head or a past block.
+   */
+  async weights(netuid: number, block?: number): Promise<{ block: number; rows: RawWeightRow[] }> {
+    const at = await this.resolveBlock(block);
+    const runtime = await this.client.runtimeTypesAt(at.hash, at.block);
+    const item = findStorageItem(runtime, 'SubtensorModule', 'Weights');
+    if (!item) throw new Error(`the runtime (spec ${runtime.specVersion}) has no SubtensorModule.Weights storage`);
+    try {
+      const entries = await readStorageMap(this.client, this.decoderFor(runtime), item, [encodeU16(netuid)], at);
+      const rows = entries.map(({ keys, value }) => ({ uid: asNumber(keys[0]), weights: (value as unknown[][]).map(([target, weight]) => [asNumber(target), asNumber(weight)] as const) }));
+      return { block: at.block, rows: rows.sort((a, b) => a.uid - b.uid) };
+    } catch (error) {
+      if (!(error instanceof StateDiscardedError)) this.countDropped('bittensor: undecodable answer');
+      throw error;
+    }
+  }
+
+  /**
+   * Every subnet from the subnet-list runtime APIs (get_all_dynamic_info for names, tempo and reserves;
+   * get_subnets_info_v2 for UIDs, limits, register cost and identity names) and the alpha price from the swap
+   * pallet's `AlphaSqrtPrice` where the runtime has one. Any of them may be missing on a runtime or an endpoint;
+   * what the others give is still returned. Rejects only when neither list API answers.
    */
   async subnets(): Promise<{ block: number; listings: SubnetListing[] }> {
     const at = await this.client.head();
@@ -96,7 +120,7 @@ export class ChainReader {
     for (const info of (dynamic ?? []) as (Record<string, unknown> | null)[]) {
       if (!info) continue;
       const subnet = entry(info.netuid as number);
-      const name = new TextDecoder().decode(Uint8Array.from((info.subnet_name as number[]) ?? []));
+      const name = textOf(info.subnet_name);
       if (name) subnet.name = name;
       subnet.tempo = info.tempo as number;
       const alphaIn = info.alpha_in as number;
@@ -111,9 +135,58 @@ export class ChainReader {
       subnet.maxValidators = info.max_allowed_validators as number;
       subnet.burnRao = info.burn as number;
       subnet.tempo ??= info.tempo as number;
+      const identityName = textOf((info.identity as Record<string, unknown> | null)?.subnet_name);
+      if (identityName && subnet.name === `subnet ${subnet.netuid}`) subnet.name = identityName;
     }
     if (!dynamic && !infos) throw new Error(`no subnet list from ${this.client.endpoint}: ${failures.join('; ')}`);
+    for (const [netuid, price] of await this.alphaPrices(runtime, at, failures)) entry(netuid).priceTao = price;
     for (const failure of failures) this.log.log('warn', `bittensor: subnet list partly unavailable: ${failure}`);
     return { block: at.block, listings: [...byNetuid.values()].sort((a, b) => a.netuid - b.netuid) };
   }
+
+  /**
+   * Alpha prices in TAO from `Swap.AlphaSqrtPrice` (U64F64, squared): since the swap pallet, the price is its pool's,
+   * not tao_in / alpha_in. Netuid 0 (root) is priced in TAO itself. Empty when the runtime has no swap pallet.
+   */
+  private async alphaPrices(runtime: RuntimeTypes, at: { block: number; hash: string }, failures: string[]): Promise<Map<number, number>> {
+    const prices = new Map<number, number>();
+    const item = findStorageItem(runtime, 'Swap', 'AlphaSqrtPrice');
+    if (!item) return prices;
+    prices.set(0, 1);
+    try {
+      for (const { keys, value } of await readStorageMap(this.client, this.decoderFor(runtime), item, [], at)) {
+        const netuid = asNumber(keys[0]);
+        const sqrtPrice = u64f64ToNumber(bitsOf(value));
+        if (netuid !== 0) prices.set(netuid, sqrtPrice * sqrtPrice);
+      }
+    } catch (error) {
+      failures.push(`Swap.AlphaSqrtPrice: ${describeError(error)}`);
+    }
+    return prices;
+  }
+}
+
+/** Keys and weights are u16 (or u16 newtypes such as NetUid, decoded as a one-field struct). */
+function asNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (value && typeof value === 'object') {
+    const fields = Object.values(value);
+    if (fields.length === 1) return asNumber(fields[0]);
+  }
+  throw new Error(`expected a number, found ${JSON.stringify(value)}`);
+}
+
+/** A fixed-point value's raw bits: the u128 itself, or a `{ bits }` struct around it. */
+function bitsOf(value: unknown): bigint {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') return BigInt(value);
+  if (value && typeof value === 'object' && 'bits' in value) return bitsOf((value as { bits: unknown }).bits);
+  throw new Error(`expected fixed-point bits, found ${typeof value}`);
+}
+
+/** Chain names are UTF-8 bytes (Vec<u8>); untrusted, so only ever shown as text. */
+function textOf(bytes: unknown): string {
+  if (bytes instanceof Uint8Array) return new TextDecoder().decode(bytes).trim();
+  if (Array.isArray(bytes)) return new TextDecoder().decode(Uint8Array.from(bytes as number[])).trim();
+  return '';
 }

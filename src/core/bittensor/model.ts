@@ -142,3 +142,44 @@ export function occupancyOf(n: number, validators: number, maxUids: number | nul
     miners: { used: n - validators, max: maxUids === null ? null : maxUids - (maxValidators ?? 0) },
   };
 }
+
+/**
+ * One row of a subnet's weights matrix: the weights the UID last set (storage `Weights(netuid, uid)`). Weights are
+ * normalised so that each row sums to 1, as Yuma consensus reads them (the chain keeps u16s scaled to a max of 65535).
+ */
+export interface WeightRow {
+  readonly uid: number;
+  /** From the newest stored snapshot of the subnet, when there is one (null otherwise). */
+  readonly hotkey: string | null;
+  readonly stake: number | null;
+  readonly validatorPermit: boolean | null;
+  /** Block of the UID's last weight-setting, from the same snapshot. */
+  readonly lastUpdate: number | null;
+  /** [target UID, weight] pairs, target ascending; the weights sum to 1. */
+  readonly weights: readonly (readonly [number, number])[];
+}
+
+/** Agreement between the rows of a weights matrix (the Opentensor Dashboards' planned "weights analysis"). */
+export interface ValidatorAgreement {
+  /** The rows that set any weight (matrix order, at most MAX_AGREEMENT_ROWS): the order of `cosine`'s rows and columns. */
+  readonly uids: readonly number[];
+  /** Cosine similarity of every pair of rows, row-major, uids.length²; symmetric with 1 on the diagonal. */
+  readonly cosine: readonly number[];
+  /** Each row's cosine with the stake-weighted mean row (how far a validator is from the rest). */
+  readonly withConsensus: readonly { readonly uid: number; readonly cosine: number }[];
+  /** Pairs of rows with cosine ≥ NEAR_DUPLICATE_COSINE: candidates for weight copying, highest first. */
+  readonly nearDuplicates: readonly { readonly a: number; readonly b: number; readonly cosine: number }[];
+}
+
+export interface WeightsMatrix {
+  readonly netuid: number;
+  readonly block: number;
+  /** Rows by stake (highest first) where the snapshot knows it, then by UID. */
+  readonly rows: readonly WeightRow[];
+  /** Every UID some row gives weight to, ascending: the matrix's columns. */
+  readonly targets: readonly number[];
+  readonly agreement: ValidatorAgreement;
+}
+
+/** Cosine at or above which two validators' weights count as near duplicates. */
+export const NEAR_DUPLICATE_COSINE = 0.99;

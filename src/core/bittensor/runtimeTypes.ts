@@ -1,16 +1,34 @@
-import type { PortableType, RuntimeApi, RuntimeTypes } from './scale/portableTypes';
+import type { PortableType, RuntimeApi, RuntimeTypes, StorageHasher, StorageItem } from './scale/portableTypes';
 
 /** The parts of a decorated @polkadot/types metadata this module reads; typed structurally so no import is needed. */
 export interface MetadataLike {
   readonly lookup: { toJSON(): unknown };
   readonly apis?: { toJSON(): unknown };
+  readonly pallets: { toJSON(): unknown };
 }
 
-/** Extracts the portable registry and (metadata v15) runtime APIs as plain JSON, once per runtime version. */
+/** A pallet's storage as @polkadot/types renders metadata v14+ to JSON. */
+interface PalletJson {
+  readonly name: string;
+  readonly storage: {
+    readonly prefix: string;
+    readonly items: readonly { readonly name: string; readonly type: { plain?: number; map?: { hashers: StorageHasher[]; key: number; value: number } } }[];
+  } | null;
+}
+
+/** Extracts the portable registry, runtime APIs (metadata v15) and storage items as plain JSON, once per runtime version. */
 export function runtimeTypesFromMetadata(latest: MetadataLike, specVersion: number): RuntimeTypes {
   const lookup = latest.lookup.toJSON() as { types: PortableType[] };
   const apis = (latest.apis?.toJSON() ?? []) as RuntimeApi[];
-  return { specVersion, types: lookup.types, apis };
+  const storage: StorageItem[] = [];
+  for (const pallet of latest.pallets.toJSON() as PalletJson[]) {
+    for (const item of pallet.storage?.items ?? []) {
+      const { plain, map } = item.type;
+      if (map) storage.push({ pallet: pallet.storage!.prefix, name: item.name, map: { hashers: map.hashers, key: map.key }, value: map.value });
+      else if (plain !== undefined) storage.push({ pallet: pallet.storage!.prefix, name: item.name, value: plain });
+    }
+  }
+  return { specVersion, types: lookup.types, apis, storage };
 }
 
 /**

@@ -41,14 +41,32 @@ export interface RuntimeApi {
   readonly methods: readonly RuntimeApiMethod[];
 }
 
+/** How a storage map hashes each of its keys (metadata `StorageHasher`). */
+export type StorageHasher = 'Blake2_128' | 'Blake2_256' | 'Blake2_128Concat' | 'Twox128' | 'Twox256' | 'Twox64Concat' | 'Identity';
+
+/** One storage item of a pallet: a plain value, or a map with one hasher per key. */
+export interface StorageItem {
+  readonly pallet: string;
+  readonly name: string;
+  /** Absent for a plain value. For several keys, `key` is a tuple type with one field per hasher. */
+  readonly map?: { readonly hashers: readonly StorageHasher[]; readonly key: number };
+  readonly value: number;
+}
+
 /** What a decoder needs from one runtime version's metadata. */
 export interface RuntimeTypes {
   readonly specVersion: number;
   readonly types: readonly PortableType[];
   readonly apis: readonly RuntimeApi[];
+  /** Storage items by pallet, for reads the runtime APIs do not cover (weights, prices). */
+  readonly storage: readonly StorageItem[];
 }
 
 /** Finds a runtime API method by its metadata names, e.g. ('NeuronInfoRuntimeApi', 'get_neurons_lite'). */
 export function findRuntimeMethod(runtime: RuntimeTypes, api: string, method: string): RuntimeApiMethod | undefined {
   return runtime.apis.find((candidate) => candidate.name === api)?.methods.find((candidate) => candidate.name === method);
+}
+
+export function findStorageItem(runtime: RuntimeTypes, pallet: string, name: string): StorageItem | undefined {
+  return runtime.storage.find((item) => item.pallet === pallet && item.name === name);
 }
