@@ -70,7 +70,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.dvms = this.own(new DvmTreeProvider(this.client, onError));
     this.kinds = this.own(new KindTreeProvider(this.client, onError));
     this.subnets = this.own(new SubnetTreeProvider(this.client, onError));
-    this.watched = this.own(new WatchedTreeProvider(this.client, (hotkey) => this.subnets.findHotkey(hotkey), onError));
+    this.watched = this.own(new WatchedTreeProvider(this.client, onError));
     this.registerView('swarmscope.dvms', this.dvms);
     this.registerView('swarmscope.kinds', this.kinds);
     this.registerView('swarmscope.watched', this.watched);

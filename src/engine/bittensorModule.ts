@@ -51,6 +51,20 @@ class BittensorModule implements EngineModule {
         const info = this.snapshots.find(netuid, block);
         return info ? this.snapshots.read(info) : null;
       },
+      'bittensor.neurons': ({ netuid, group, sort, limit }) => {
+        const info = this.snapshots.find(netuid);
+        if (!info) return null;
+        const { neurons } = this.snapshots.read(info);
+        const rows = group === 'validators' ? neurons.filter((neuron) => neuron.validatorPermit) : neurons;
+        const key = group === 'validators' || sort === 'stake' ? 'stake' : 'incentive';
+        rows.sort((a, b) => b[key] - a[key] || a.uid - b.uid);
+        return { block: info.block, total: rows.length, rows: rows.slice(0, Math.max(0, limit)) };
+      },
+      'bittensor.hotkeys': ({ hotkeys }) => this.snapshots.netuids().flatMap((netuid) => {
+        const info = this.snapshots.find(netuid);
+        if (!info) return [];
+        return this.snapshots.read(info, hotkeys).neurons.map((neuron) => ({ netuid, block: info.block, neuron }));
+      }),
       'bittensor.churn': ({ netuid }) => {
         const [current, previous] = this.snapshots.latestTwo(netuid);
         if (!current || !previous) return null;

@@ -18,6 +18,9 @@ export interface ChainStatusPayload {
   readonly lastError: string | null;
 }
 
+export type NeuronGroup = 'validators' | 'uids';
+export type NeuronSort = 'stake' | 'incentive';
+
 export interface BittensorMethods {
   /** The subnet list: chain subnet-list APIs merged with stored snapshots; `refresh` reads the chain first. */
   'bittensor.subnets': { params: { refresh?: boolean }; result: SubnetSummary[] };
@@ -25,6 +28,16 @@ export interface BittensorMethods {
   'bittensor.snapshot': { params: { netuid: number; block?: number }; result: MetagraphSnapshot };
   /** A stored snapshot: at `block` or the newest before it; the newest without `block`. */
   'bittensor.metagraph': { params: { netuid: number; block?: number }; result: MetagraphSnapshot | null };
+  /**
+   * One page of the newest stored snapshot, sorted in the engine (the views never receive the whole metagraph):
+   * validators by stake, or all UIDs by stake or incentive.
+   */
+  'bittensor.neurons': {
+    params: { netuid: number; group: NeuronGroup; sort: NeuronSort; limit: number };
+    result: { block: number; total: number; rows: NeuronRow[] } | null;
+  };
+  /** Where each hotkey is in the newest stored snapshot of every subnet that has one. */
+  'bittensor.hotkeys': { params: { hotkeys: string[] }; result: { netuid: number; block: number; neuron: NeuronRow }[] };
   /** Churn between the two newest stored snapshots of a subnet. */
   'bittensor.churn': { params: { netuid: number }; result: Churn | null };
   /** Hotkeys grouped by coldkey or axon IP in a stored snapshot, with the grouping's history over stored snapshots. */
@@ -41,7 +54,7 @@ export interface BittensorMethods {
 }
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
-  'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.churn', 'bittensor.groups',
+  'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
   'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
 ];
 

@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
-import type { MetagraphSnapshot, NeuronRow, SubnetSummary } from '../protocol/bittensorProtocol';
+import type { BittensorMethods, NeuronGroup, NeuronRow, SubnetSummary } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
 import { alpha, shortKey, tao, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 export type UidSort = 'incentive' | 'stake';
+type NeuronPage = NonNullable<BittensorMethods['bittensor.neurons']['result']>;
 
 export type SubnetNode =
   | { readonly type: 'subnet'; summary: SubnetSummary }
   | { readonly type: 'group'; readonly netuid: number; readonly group: 'validators' | 'uids' }
   | { readonly type: 'neuron'; readonly netuid: number; readonly group: 'validators' | 'uids'; readonly neuron: NeuronRow; readonly block: number };
 
-/** UIDs shown under a subnet at once; the full metagraph is one CLI call or panel away. */
+/** UIDs shown under a subnet at once; the full metagraph is one CLI call away (`swarmscope metagraph`). */
 const UID_PAGE = 256;
 
 /**
@@ -22,7 +23,8 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
   readonly refresher = new TreeRefresher<SubnetNode>(300);
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
   private readonly subnets = new Map<number, Extract<SubnetNode, { type: 'subnet' }>>();
-  private readonly metagraphs = new Map<number, MetagraphSnapshot | null>();
+  /** Pages already read per subnet and group; cleared when the engine says the subnet changed. */
+  private readonly pages = new Map<string, NeuronPage | null>();
   private watched = new Set<string>();
   private sort: UidSort = 'incentive';
 
@@ -40,24 +42,14 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
 
   /** Called with the netuids named by a `bittensor.changed` notification. */
   changed(netuids: readonly number[]): void {
-    for (const netuid of netuids) this.metagraphs.delete(netuid);
+    for (const key of [...this.pages.keys()]) if (netuids.includes(Number(key.split(':')[0]))) this.pages.delete(key);
     this.refresher.refresh();
-  }
-
-  /** Latest known row of a hotkey across the subnets loaded so far (for the Watched view). */
-  findHotkey(hotkey: string): { netuid: number; neuron: NeuronRow } | undefined {
-    for (const [netuid, metagraph] of this.metagraphs) {
-      const neuron = metagraph?.neurons.find((candidate) => candidate.hotkey === hotkey);
-      if (neuron) return { netuid, neuron };
-    }
-    return undefined;
   }
 
   getTreeItem(node: SubnetNode): vscode.TreeItem {
     if (node.type === 'subnet') return subnetItem(node.summary);
     if (node.type === 'group') {
-      const metagraph = this.metagraphs.get(node.netuid);
-      const count = metagraph ? (node.group === 'validators' ? metagraph.neurons.filter((n) => n.validatorPermit).length : metagraph.neurons.length) : undefined;
+      const count = this.pages.get(this.pageKey(node.netuid, node.group))?.total;
       const item = new vscode.TreeItem(node.group === 'validators' ? 'Validators' : 'UIDs', vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `subnet:${node.netuid}:${node.group}`;
       item.description = count === undefined ? undefined : `${count}${node.group === 'uids' ? ` · by ${this.sort}` : ' · by stake'}`;
@@ -79,16 +71,15 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
         });
       }
       if (node.type === 'subnet') {
-        await this.metagraph(node.summary.netuid);
-        return [{ type: 'group', netuid: node.summary.netuid, group: 'validators' }, { type: 'group', netuid: node.summary.netuid, group: 'uids' }];
+        const { netuid } = node.summary;
+        // Both pages first, so that the group rows show their counts.
+        await Promise.all([this.page(netuid, 'validators'), this.page(netuid, 'uids')]);
+        return [{ type: 'group', netuid, group: 'validators' }, { type: 'group', netuid, group: 'uids' }];
       }
       if (node.type === 'group') {
-        const metagraph = await this.metagraph(node.netuid);
-        if (!metagraph) return [];
-        const rows = node.group === 'validators'
-          ? metagraph.neurons.filter((neuron) => neuron.validatorPermit).sort((a, b) => b.stake - a.stake)
-          : [...metagraph.neurons].sort((a, b) => (this.sort === 'stake' ? b.stake - a.stake : b.incentive - a.incentive));
-        return rows.slice(0, UID_PAGE).map((neuron) => ({ type: 'neuron' as const, netuid: node.netuid, group: node.group, neuron, block: metagraph.block }));
+        const page = await this.page(node.netuid, node.group);
+        if (!page) return [];
+        return page.rows.map((neuron) => ({ type: 'neuron' as const, netuid: node.netuid, group: node.group, neuron, block: page.block }));
       }
       return [];
     } catch (error) {
@@ -97,9 +88,18 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
     }
   }
 
-  private async metagraph(netuid: number): Promise<MetagraphSnapshot | null> {
-    if (!this.metagraphs.has(netuid)) this.metagraphs.set(netuid, await this.engine.request('bittensor.metagraph', { netuid }));
-    return this.metagraphs.get(netuid) ?? null;
+  private pageKey(netuid: number, group: NeuronGroup): string {
+    return `${netuid}:${group}:${group === 'validators' ? 'stake' : this.sort}`;
+  }
+
+  /** The rows a group shows, sorted and cut in the engine: the host never holds a whole 1,024-UID metagraph. */
+  private async page(netuid: number, group: NeuronGroup): Promise<NeuronPage | null> {
+    const key = this.pageKey(netuid, group);
+    if (!this.pages.has(key)) {
+      const sort = group === 'validators' ? 'stake' : this.sort;
+      this.pages.set(key, await this.engine.request('bittensor.neurons', { netuid, group, sort, limit: UID_PAGE }));
+    }
+    return this.pages.get(key) ?? null;
   }
 
   dispose(): void {

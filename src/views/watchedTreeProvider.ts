@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { NeuronRow } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
 import { ago, alpha, percent, shortKey, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
@@ -16,11 +15,7 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
   private pins: WatchedNode[] = [];
 
-  constructor(
-    private readonly engine: EngineRequester,
-    private readonly findHotkey: (hotkey: string) => { netuid: number; neuron: NeuronRow } | undefined,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
 
   /** Re-reads the pins; returns them so other views can mark what is watched. */
   async reload(): Promise<WatchedNode[]> {
@@ -60,12 +55,24 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     }
     item.contextValue = 'hotkey.watched';
     item.iconPath = new vscode.ThemeIcon('key');
-    const found = this.findHotkey(node.key);
-    if (found) {
-      item.description = `subnet ${found.netuid} · UID ${found.neuron.uid} · inc ${found.neuron.incentive.toFixed(4)} · ${alpha(found.neuron.stake)}`;
-      item.tooltip = tooltipTable(node.key, [['Subnet', String(found.netuid)], ['UID', String(found.neuron.uid)], ['Last update', `block ${found.neuron.lastUpdate}`]]);
-    } else {
-      item.description = 'not in the subnets loaded so far';
+    try {
+      // A hotkey can hold UIDs on several subnets; the description names the first, the tooltip all of them.
+      const places = await this.engine.request('bittensor.hotkeys', { hotkeys: [node.key] });
+      if (places.length > 0) {
+        const [first] = places;
+        const more = places.length > 1 ? ` · +${places.length - 1} subnets` : '';
+        item.description = `subnet ${first.netuid} · UID ${first.neuron.uid} · inc ${first.neuron.incentive.toFixed(4)} · ${alpha(first.neuron.stake)}${more}`;
+        item.tooltip = tooltipTable(node.key, places.flatMap(({ netuid, block, neuron }) => [
+          [`Subnet ${netuid}`, `UID ${neuron.uid} (snapshot at block ${block})`],
+          ['  Incentive / dividends', `${neuron.incentive.toFixed(4)} / ${neuron.dividends.toFixed(4)}`],
+          ['  Stake', alpha(neuron.stake)],
+          ['  Last update', `block ${neuron.lastUpdate}`],
+        ] as [string, string][]));
+      } else {
+        item.description = 'not in any stored snapshot';
+      }
+    } catch (error) {
+      this.onError(error);
     }
     return item;
   }

@@ -84,6 +84,28 @@ describe('bittensor engine against the replay node', () => {
     assert.equal(await second.call('bittensor.churn', { netuid: 1 }), null);
   });
 
+  it('pages the stored metagraph for the views, sorted in the engine, and finds watched hotkeys', async () => {
+    const running = await engine();
+    const snapshot = await running.call('bittensor.snapshot', { netuid: 1 });
+    const validators = await running.call('bittensor.neurons', { netuid: 1, group: 'validators', sort: 'incentive', limit: 256 });
+    assert.ok(validators);
+    assert.equal(validators.block, HEAD);
+    assert.equal(validators.total, 12);
+    const expected = snapshot.neurons.filter((neuron) => neuron.validatorPermit).sort((a, b) => b.stake - a.stake || a.uid - b.uid);
+    assert.deepEqual(validators.rows.map((row) => row.uid), expected.map((row) => row.uid));
+
+    const topByIncentive = await running.call('bittensor.neurons', { netuid: 1, group: 'uids', sort: 'incentive', limit: 5 });
+    assert.ok(topByIncentive);
+    assert.equal(topByIncentive.total, 1024);
+    const byIncentive = [...snapshot.neurons].sort((a, b) => b.incentive - a.incentive || a.uid - b.uid).slice(0, 5);
+    assert.deepEqual(topByIncentive.rows.map((row) => row.uid), byIncentive.map((row) => row.uid));
+    assert.equal(await running.call('bittensor.neurons', { netuid: 2, group: 'uids', sort: 'stake', limit: 5 }), null);
+
+    const watched = snapshot.neurons[77];
+    const places = await running.call('bittensor.hotkeys', { hotkeys: [watched.hotkey, '5NotARealHotkey'] });
+    assert.deepEqual(places.map((place) => [place.netuid, place.block, place.neuron.uid]), [[1, HEAD, 77]]);
+  });
+
   it('lists netuid 1 from its snapshot when the node cannot list subnets', async () => {
     const running = await engine();
     const subnets = await running.call('bittensor.subnets', { refresh: true });

@@ -122,6 +122,11 @@ export class SnapshotRepo {
     return this.list(netuid, 50).filter((info) => info.complete).slice(0, 2);
   }
 
+  /** Every subnet with at least one complete snapshot. */
+  netuids(): number[] {
+    return rows(this.db, 'SELECT DISTINCT netuid FROM bittensor_snapshots WHERE complete = 1 ORDER BY netuid').map(([netuid]) => netuid as number);
+  }
+
   latestBlock(netuid: number): number | null {
     const result = this.db.exec('SELECT MAX(block) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1', [netuid]);
     return (result[0]?.values[0][0] as number | null) ?? null;
