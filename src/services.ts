@@ -60,6 +60,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         dbPath: path.join(context.globalStorageUri.fsPath, 'swarmscope.db'),
         settings: readRawSettings(),
         collect: true,
+        // Set by the test harnesses (code-server, @vscode/test-electron) only.
+        debugMethods: process.env.SWARMSCOPE_DEBUG_METHODS === '1',
       }),
       log: channelLogger(this.log),
       onNotification: (notification) => this.route(notification),

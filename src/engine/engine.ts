@@ -54,7 +54,7 @@ export class Engine {
     engine.settingErrors = errors;
     for (const notice of notices) engine.report(notice.level === 'error' ? 'error' : 'warn', notice.message, true);
     for (const error of errors) engine.report('warn', `Setting ${error.key}: ${error.message}`, false);
-    engine.registerCoreHandlers();
+    engine.registerCoreHandlers(params.debugMethods ?? false);
     const context = engine.context();
     for (const factory of factories) {
       const module = factory.create(context);
@@ -160,7 +160,7 @@ export class Engine {
     this.options.notify({ topic: 'engine.status', payload: this.status() });
   }
 
-  private registerCoreHandlers(): void {
+  private registerCoreHandlers(debugMethods: boolean): void {
     const pins = this.pins;
     const core: Handlers = {
       'engine.start': () => {
@@ -193,6 +193,13 @@ export class Engine {
         await this.dispose();
         return { ok: true };
       },
+    };
+    Object.assign(this.handlers, core, debugMethods ? this.debugHandlers() : {});
+  }
+
+  /** Only with EngineStartParams.debugMethods (tests, benchmarks). */
+  private debugHandlers(): Handlers {
+    return {
       'engine.debugCrash': () => {
         setImmediate(() => {
           throw new Error('crash requested by engine.debugCrash');
@@ -212,6 +219,5 @@ export class Engine {
         return { bytes: result.bytes };
       },
     };
-    Object.assign(this.handlers, core);
   }
 }

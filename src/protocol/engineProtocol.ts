@@ -34,6 +34,11 @@ export interface EngineStartParams {
   readonly settings: RawSettings;
   /** Start the collectors (relays, chain). The CLI's one-shot commands leave them off. */
   readonly collect: boolean;
+  /**
+   * Tests and benchmarks only: engine.debugCrash and engine.debugFill answer only when this is set, so that no user
+   * command or extension can crash the worker or write filler into the user's database.
+   */
+  readonly debugMethods?: boolean;
 }
 
 export interface CoreMethods {

@@ -10,7 +10,7 @@ const offline = { relays: [], subtensorEndpoint: 'ws://127.0.0.1:9', trackedSubn
 function client(dbPath: string): EngineClient {
   return new EngineClient({
     workerPath: engineWorkerPath(),
-    startParams: () => ({ dbPath, settings: offline, collect: false }),
+    startParams: () => ({ dbPath, settings: offline, collect: false, debugMethods: true }),
     log: { log: () => undefined },
     onNotification: () => undefined,
   });

@@ -40,7 +40,7 @@ async function main(): Promise<number> {
       cachePath: path.join(repoRoot, '.tools', 'vscode-test'),
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(repoRoot, 'dist', 'test', 'extensionSuite.js'),
-      extensionTestsEnv: { SWARMSCOPE_TEST_USER_DATA_DIR: userDataDir },
+      extensionTestsEnv: { SWARMSCOPE_TEST_USER_DATA_DIR: userDataDir, SWARMSCOPE_DEBUG_METHODS: '1' },
       launchArgs: [
         workspace, '--user-data-dir', userDataDir, '--extensions-dir', path.join(root, 'extensions'),
         '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',

@@ -14,13 +14,13 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 // Loopback-only settings: no relay, and a chain endpoint on a closed local port, so nothing leaves the machine.
 const offline = { relays: [], subtensorEndpoint: 'ws://127.0.0.1:9', trackedSubnets: [] };
 
-function makeClient(dbPath: string, settings: Record<string, unknown> = offline) {
+function makeClient(dbPath: string, settings: Record<string, unknown> = offline, debugMethods = true) {
   const logs: string[] = [];
   const states: EngineClientState[] = [];
   const notifications: EngineNotification[] = [];
   const client = new EngineClient({
     workerPath: engineWorkerPath(),
-    startParams: () => ({ dbPath, settings, collect: false }),
+    startParams: () => ({ dbPath, settings, collect: false, debugMethods }),
     log: { log: (level, message) => logs.push(`${level}: ${message}`) },
     onNotification: (notification) => notifications.push(notification),
     onStateChange: (state) => states.push(state),
@@ -44,6 +44,16 @@ test('the engine starts in a worker, answers requests and flushes on stop', asyn
   const pins = await second.request('engine.pins', {});
   assert.deepEqual(pins.map((pin) => pin.label), ['mine']);
   await second.stop();
+});
+
+test('the debug methods answer only when the start params ask for them', async () => {
+  const { client } = makeClient(path.join(dir, 'no-debug.db'), offline, false);
+  await client.start();
+  await assert.rejects(client.request('engine.debugCrash', {}), /unknown engine method engine\.debugCrash/);
+  await assert.rejects(client.request('engine.debugFill', { megabytes: 1 }), /unknown engine method engine\.debugFill/);
+  assert.equal((await client.request('engine.status', {})).state, 'ready');
+  assert.equal(client.restarts, 0);
+  await client.stop();
 });
 
 test('a crashed worker is reported, pending requests fail clearly, and it restarts', async () => {

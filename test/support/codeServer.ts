@@ -96,6 +96,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     // The in-VS Code suite checks that the database sits in this folder's globalStorage (the extension host
     // inherits this environment).
     SWARMSCOPE_TEST_USER_DATA_DIR: userDataDir,
+    // The in-VS Code suite crashes the engine on purpose (engine.debugCrash).
+    SWARMSCOPE_DEBUG_METHODS: '1',
     ...options.env,
   };
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
