@@ -156,11 +156,17 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
     return lookup('state_getStorageAt', [key, typeof at === 'string' ? at : headHash]);
   }
 
-  /** `state_getKeysPaged` over every key the seed recorded, as a node pages its trie: sorted, after `startKey`. */
+  /**
+   * `state_getKeysPaged` over every key the seed recorded, as a node pages its trie: sorted, after `startKey`. A
+   * prefix the recording never listed is an error, not an empty map: the replay cannot know what is under it.
+   */
   function keysPaged(prefix: string, count: number, startKey: unknown, at: unknown): string[] {
     checkState(at);
-    const from = typeof startKey === 'string' && startKey.length > 0 ? startKey.toLowerCase() : '';
     const lowerPrefix = prefix.toLowerCase();
+    if (!storage.listedPrefixes.some((listed) => lowerPrefix.startsWith(listed))) {
+      throw new RpcError(-32000, `replay node: the keys under ${prefix} were not recorded in seed ${options.seed}`);
+    }
+    const from = typeof startKey === 'string' && startKey.length > 0 ? startKey.toLowerCase() : '';
     return storage.sortedKeys.filter((key) => key.startsWith(lowerPrefix) && key > from).slice(0, count);
   }
 
@@ -331,13 +337,16 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
 }
 
 /**
- * The storage a seed saw: every key named in its storage calls, and the value recorded for it (null where the key
- * was listed by `state_getKeysPaged` but never read). A seed is one block's state, so keys need no block.
+ * The storage a seed saw: every key named in its storage calls, the value recorded for it (null where the key was
+ * listed by `state_getKeysPaged` but never read), and the prefixes whose keys were listed in full. A seed is one
+ * block's state, so keys need no block.
  */
-function recordedStorage(seed: Record<string, Record<string, RecordedAnswer>>): { values: Map<string, string | null>; sortedKeys: string[] } {
+function recordedStorage(seed: Record<string, Record<string, RecordedAnswer>>): { values: Map<string, string | null>; sortedKeys: string[]; listedPrefixes: string[] } {
   const values = new Map<string, string | null>();
   const keys = new Set<string>();
-  for (const answer of Object.values(seed.state_getKeysPaged ?? {})) {
+  const listedPrefixes = new Set<string>();
+  for (const [params, answer] of Object.entries(seed.state_getKeysPaged ?? {})) {
+    listedPrefixes.add(String((JSON.parse(params) as unknown[])[0]).toLowerCase());
     for (const key of (resultOf(answer) as string[] | null) ?? []) keys.add(key.toLowerCase());
   }
   for (const answer of Object.values(seed.state_queryStorageAt ?? {})) {
@@ -355,7 +364,7 @@ function recordedStorage(seed: Record<string, Record<string, RecordedAnswer>>): 
       if (!values.has(key)) values.set(key, answer.result as string | null);
     }
   }
-  return { values, sortedKeys: [...keys].sort() };
+  return { values, sortedKeys: [...keys].sort(), listedPrefixes: [...listedPrefixes] };
 }
 
 function resultOf(answer: RecordedAnswer | undefined): unknown {
