@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SwarmscopeApi } from './api';
 import { registerOpenDashboard } from './commands/openDashboard';
+import { registerShowWeights } from './commands/showWeights';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
 import { registerOpenTrace } from './commands/openTrace';
@@ -121,6 +122,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(commandContext, this.context.extensionUri));
+    this.own(registerShowWeights(commandContext, this.context.extensionUri));
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */

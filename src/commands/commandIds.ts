@@ -15,6 +15,7 @@ export const COMMANDS = {
   sortUidsByStake: 'swarmscope.uids.sortByStake',
   snapshotSubnet: 'swarmscope.subnet.snapshot',
   openDashboard: 'swarmscope.dashboard.open',
+  showWeights: 'swarmscope.bittensor.showWeights',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

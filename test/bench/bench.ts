@@ -15,6 +15,7 @@ const areas: Record<string, () => Promise<Bench>> = {
     };
   },
   bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
+  weights: async () => (await import('./weightsBench')).runWeightsBench,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { WeightRow, WeightsMatrix } from '../../src/protocol/bittensorProtocol';
+import { isToWeights } from '../../src/protocol/weightsPanelProtocol';
+import { weightGrid } from '../../webview/weights/matrixGrid';
+import { chromiumInstalled, launchBrowser } from '../support/browser';
+import { REPO_ROOT } from '../support/codeServer';
+
+/**
+ * `npm run bench weights`: the Weights panel at the size the brief names (64 rows × 1,024 targets). The message
+ * guard and the grid build in node; then the built webview bundle (dist/webview/weights.js) in headless Chromium,
+ * timed from the `matrix` message to the frame after the heatmaps are painted, and a hover read.
+ */
+
+const RUNS = 7;
+
+/** A deterministic matrix: dense rows with a few copied ones, cosines computed from the rows. */
+export function syntheticMatrix(rowCount: number, targetCount: number): WeightsMatrix {
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const targets = Array.from({ length: targetCount }, (_, uid) => uid);
+  const dense: number[][] = [];
+  for (let row = 0; row < rowCount; row++) {
+    const raw = row % 9 === 3 ? dense[row - 1].map((w) => w * (1 + 0.01 * random())) : targets.map(() => (random() < 0.7 ? random() ** 3 : 0));
+    const sum = raw.reduce((a, b) => a + b, 0) || 1;
+    dense.push(raw.map((w) => w / sum));
+  }
+  const rows: WeightRow[] = dense.map((weights, row) => ({
+    uid: row, hotkey: `5F${String(row).padStart(4, '0')}sa2TJAWMqDhXG6jhV4N8ko9SxwGy8TpaNS1repo5`, stake: 1e6 / (row + 1),
+    validatorPermit: true, lastUpdate: 6_852_000 + row,
+    weights: weights.flatMap((w, target) => (w > 0 ? [[target, w] as const] : [])),
+  }));
+  const dot = (a: number[], b: number[]) => a.reduce((acc, x, i) => acc + x * b[i], 0);
+  const norms = dense.map((row) => Math.sqrt(dot(row, row)));
+  const cosine: number[] = [];
+  for (let a = 0; a < rowCount; a++) for (let b = 0; b < rowCount; b++) cosine.push(Math.min(1, dot(dense[a], dense[b]) / (norms[a] * norms[b])));
+  const nearDuplicates = [];
+  for (let a = 0; a < rowCount; a++) for (let b = a + 1; b < rowCount; b++) if (cosine[a * rowCount + b] >= 0.99) nearDuplicates.push({ a, b, cosine: cosine[a * rowCount + b] });
+  return {
+    netuid: 1, block: 6_852_690, rows, targets,
+    agreement: { uids: rows.map((row) => row.uid), cosine, withConsensus: rows.map((row) => ({ uid: row.uid, cosine: 0.9 })), nearDuplicates },
+  };
+}
+
+export async function runWeightsBench(print: (line: string) => void): Promise<void> {
+  const matrix = syntheticMatrix(64, 1024);
+  const message = { type: 'matrix', matrix, readAt: Date.now() };
+  print(`weights panel, 64 × 1,024 (${matrix.rows.reduce((n, row) => n + row.weights.length, 0).toLocaleString('en-US')} weights set)`);
+  print(`  node: message guard ${median(timed(() => isToWeights(message)))}, grid build ${median(timed(() => weightGrid(matrix)))} (median of ${RUNS})`);
+
+  const bundle = path.join(REPO_ROOT, 'dist', 'webview', 'weights.js');
+  if (!chromiumInstalled() || !fs.existsSync(bundle)) {
+    print('  chromium: skipped (no Chromium, or the webview bundle is not built: node esbuild.mjs)');
+    return;
+  }
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    const css = ['webview.css', 'weights.css'].map((file) => fs.readFileSync(path.join(REPO_ROOT, 'media', file), 'utf8')).join('\n');
+    await page.setContent(`<!DOCTYPE html><html><head><style>body { --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; }\n${css}</style></head>` +
+      '<body><div id="root" role="main"></div></body></html>');
+    // Browser-side code goes as strings: tsx would otherwise wrap the functions in helpers the page lacks.
+    await page.evaluate('window.acquireVsCodeApi = () => ({ postMessage() {}, getState: () => undefined, setState() {} })');
+    await page.addScriptTag({ path: bundle });
+    await page.evaluate(`window.benchMessage = ${JSON.stringify(message)}`);
+    const renders: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      // The handler runs as a task; the heatmaps paint in the next animation frame; the one after shows them.
+      renders.push(await page.evaluate<number>(`new Promise((resolve) => {
+        const started = performance.now();
+        window.postMessage(window.benchMessage, '*');
+        setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - started))), 0);
+      })`));
+    }
+    print(`  chromium: matrix message → heatmaps painted: first ${renders[0].toFixed(0)} ms, median ${median(renders.slice(1))} of the rest`);
+    if (pageErrors.length > 0) print(`  chromium: page errors: ${pageErrors.join('; ')}`);
+    const box = await page.locator('canvas.heatmap-canvas').first().boundingBox({ timeout: 5_000 });
+    if (box) {
+      const hovers: number[] = [];
+      for (let step = 0; step < RUNS; step++) {
+        const started = Date.now();
+        await page.mouse.move(box.x + box.width * (0.2 + step * 0.1), box.y + box.height / 2);
+        await page.evaluate('new Promise((resolve) => requestAnimationFrame(resolve))');
+        hovers.push(Date.now() - started);
+      }
+      print(`  chromium: hover → tooltip and highlight drawn (including the driver's round trip): median ${median(hovers)}`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+function timed(work: () => unknown): number[] {
+  return Array.from({ length: RUNS }, () => {
+    const started = performance.now();
+    work();
+    return performance.now() - started;
+  });
+}
+
+function median(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms`;
+}

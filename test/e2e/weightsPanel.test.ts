@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, screenshot, waitForStatusBarEntry } from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
+import { startReplayNode, type ReplayNode } from '../support/replayNode';
+import { ensureVsix } from './freshBuild';
+import { assertE2eToolsInstalled } from './requirements';
+
+/**
+ * The Weights panel in the packaged extension, fed by the replay node's `weights` seed: storage Weights of
+ * netuid 23 recorded on finney at block 3,264,158 (UID 10 gives all its weight to itself). Opened from the
+ * command palette, as a user would; what the webview shows is read from inside its frame. Screenshot: weights-panel.
+ */
+
+const NETUID = 23;
+const BLOCK = 3_264_158;
+
+let node: ReplayNode | undefined;
+let server: CodeServer | undefined;
+let browser: Browser | undefined;
+let page: Page | undefined;
+const started = Date.now();
+
+before(async () => {
+  assertE2eToolsInstalled();
+  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
+  node = await startReplayNode({ seed: 'weights' });
+  server = await startCodeServer({
+    userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.bittensor.endpoint': node.url, 'swarmscope.bittensor.trackedSubnets': [] },
+    vsix,
+  });
+  browser = await launchBrowser();
+  page = await openWorkbench(browser, server.url);
+  console.log(`weightsPanel: replay node, code-server and workbench ready in ${Date.now() - started} ms`);
+}, { timeout: 300_000 });
+
+after(async () => {
+  if (page) await screenshot(page, 'weights-panel-last').catch(() => undefined);
+  await browser?.close();
+  await server?.stop();
+  await node?.stop();
+  console.log(`weightsPanel: whole file took ${Date.now() - started} ms`);
+});
+
+function workbench(): Page {
+  if (!page) throw new Error('the workbench did not open (see before)');
+  return page;
+}
+
+/** The page inside a webview panel: VS Code nests it in two iframes. */
+function webviewContent(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+test('Show Weights Matrix asks for a netuid and draws the recorded weights of subnet 23', { timeout: 90_000 }, async () => {
+  const page = workbench();
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.'), 30_000);
+
+  // The palette command; with no subnet known to the engine it asks for a netuid.
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Swarmscope: Show Weights Matrix');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Swarmscope: Show Weights Matrix' }).first().click();
+  await page.locator('.quick-input-widget', { hasText: 'Netuid of the subnet' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(String(NETUID));
+  await input.press('Enter');
+
+  const content = webviewContent(page);
+  const title = content.locator('h1');
+  await title.filter({ hasText: `Subnet ${NETUID} weights at block ${BLOCK.toLocaleString('en-US')}` }).waitFor({ state: 'visible', timeout: 30_000 });
+  const body = await content.locator('body').innerText();
+  assert.match(body, /1 row × 1 target · 1 weight set/, body.slice(0, 600));
+  assert.match(body, /Read from the chain at/);
+  assert.doesNotMatch(body, /Could not|Refused/);
+  const heatmap = content.locator('canvas[role="img"]').first();
+  assert.match((await heatmap.getAttribute('aria-label')) ?? '', /1/);
+  const box = await heatmap.boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, 'the heatmap is drawn with a size');
+
+  // The agreement tables are real tables with UID 10 in them.
+  const tables = content.locator('table');
+  assert.ok((await tables.count()) >= 1);
+  assert.match(await tables.first().innerText(), /\b10\b/);
+
+  // The panel was opened by reading the chain: the replay node saw the Weights keys of netuid 23 paged.
+  assert.ok(node!.requests.some((request) => request.method === 'state_getKeysPaged' && /a1e7036061f484bc3048a64b64e35ec41700$/i.test(String(request.params[0]))));
+  await screenshot(page, 'weights-panel');
+});

@@ -1,0 +1,216 @@
+import { NEAR_DUPLICATE_COSINE } from '../../src/core/bittensor/model';
+import type { WeightsMatrix } from '../../src/protocol/bittensorProtocol';
+import { isToWeights, type FromWeights } from '../../src/protocol/weightsPanelProtocol';
+import { connectToHost, element } from '../common/hostApi';
+import { consensusTable, duplicatesTable } from './agreementTables';
+import { Heatmap } from './heatmap';
+import { legend } from './legend';
+import { cosineGrid, cosineIntensity, cosineSummary, describeWeight, percentText, weightGrid, weightIntensity, type Grid, type WeightGrid } from './matrixGrid';
+import { themePalette, type Palette } from './palette';
+
+interface State {
+  /** Column width of the weights heatmap in CSS px; 0 fits it to the panel. */
+  columnWidth: number;
+}
+
+const host = connectToHost<FromWeights, State>();
+const state: State = { columnWidth: 0, ...host.getState() };
+let shown: { matrix: WeightsMatrix; weights: WeightGrid; cosine: Grid } | undefined;
+let netuid: number | undefined;
+
+const root = document.getElementById('root')!;
+const title = element('h1', { text: 'Subnet weights' });
+const counts = element('span', { className: 'counts' });
+const widthSelect = element('select');
+widthSelect.id = 'column-width';
+for (const [value, label] of [[0, 'Fit'], [2, '2 px'], [4, '4 px'], [8, '8 px'], [16, '16 px']] as const) {
+  const option = element('option', { text: label });
+  option.value = String(value);
+  option.selected = value === state.columnWidth;
+  widthSelect.append(option);
+}
+const widthLabel = element('label', { text: 'Column width' });
+widthLabel.htmlFor = widthSelect.id;
+const refresh = element('button', { text: 'Refresh', className: 'secondary' });
+refresh.addEventListener('click', () => host.postMessage({ type: 'refresh' }));
+const status = element('span', { className: 'status', text: 'Loading…' });
+status.setAttribute('role', 'status');
+const header = element('header', { className: 'toolbar' }, title, counts, widthLabel, widthSelect, refresh, status);
+
+const message = element('p', { className: 'message' });
+message.hidden = true;
+
+// One tooltip and one live region serve both heatmaps (only one cell is read at a time).
+const tooltip = element('div', { className: 'cell-tooltip' });
+tooltip.hidden = true;
+tooltip.setAttribute('aria-hidden', 'true');
+const live = element('div', { className: 'visually-hidden' });
+live.setAttribute('aria-live', 'polite');
+
+const weightsMap = new Heatmap({ maxCell: 16, maxHeight: 520, square: false }, tooltip, live);
+weightsMap.setColumnWidth(state.columnWidth);
+const weightsLegend = element('div', { className: 'legend-box' });
+const weightsSection = element('section', { className: 'weights' },
+  element('h2', { text: 'Weights matrix' }),
+  element('p', { className: 'note', text: 'Rows: UIDs that set weights, by stake. Columns: every UID given weight. Hover a cell, or focus the map and use the arrow keys.' }),
+  weightsLegend, weightsMap.element);
+
+const cosineMap = new Heatmap({ maxCell: 14, maxHeight: 420, square: true }, tooltip, live);
+const cosineLegend = element('div', { className: 'legend-box' });
+const consensusBox = element('div');
+const duplicatesBox = element('div');
+const agreementSection = element('section', { className: 'agreement' },
+  element('h2', { text: 'Validator agreement' }),
+  element('p', { className: 'note', text: 'Cosine similarity between the rows\' weights: 1 means the same weights.' }),
+  cosineLegend, cosineMap.element,
+  element('h3', { text: 'Agreement with the stake-weighted consensus (outliers first)' }), consensusBox,
+  element('h3', { text: 'Possible weight copiers' }), duplicatesBox);
+
+root.append(header, message, weightsSection, agreementSection, tooltip, live);
+showSections(false);
+
+let weightsPalette: Palette = themePalette('--vscode-charts-blue', '#3794ff');
+let cosinePalette: Palette = themePalette('--vscode-charts-orange', '#d18616');
+
+widthSelect.addEventListener('change', () => {
+  state.columnWidth = Number(widthSelect.value);
+  host.setState(state);
+  weightsMap.setColumnWidth(state.columnWidth);
+});
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const received = event.data;
+  if (!isToWeights(received)) {
+    refuse(received);
+    return;
+  }
+  switch (received.type) {
+    case 'loading':
+      netuid = received.netuid;
+      setBusy(true);
+      if (!shown) title.textContent = `Subnet ${received.netuid} weights`;
+      status.textContent = `Reading the weights of subnet ${received.netuid} from the chain…`;
+      break;
+    case 'error':
+      setBusy(false);
+      status.textContent = `Could not read the weights of subnet ${received.netuid}: ${received.message}`;
+      if (!shown) showMessage(`The weights of subnet ${received.netuid} could not be read: ${received.message}`);
+      break;
+    case 'matrix':
+      setBusy(false);
+      render(received.matrix, received.readAt);
+      break;
+  }
+});
+
+function render(matrix: WeightsMatrix, readAt: number): void {
+  netuid = matrix.netuid;
+  title.textContent = `Subnet ${matrix.netuid} weights at block ${matrix.block.toLocaleString()}`;
+  let weights: WeightGrid;
+  try {
+    weights = weightGrid(matrix);
+  } catch (error) {
+    status.textContent = `Could not draw the matrix: ${error instanceof Error ? error.message : String(error)}`;
+    return;
+  }
+  shown = { matrix, weights, cosine: cosineGrid(matrix) };
+  counts.textContent = `${count(matrix.rows.length, 'row')} × ${count(matrix.targets.length, 'target')} · ${count(weights.set, 'weight')} set`;
+  const dropped = weights.unplaced > 0 ? ` · ${weights.unplaced} weights named a UID outside the columns and were not drawn` : '';
+  status.textContent = `Read from the chain at ${new Date(readAt).toLocaleTimeString()}${dropped}`;
+  if (matrix.rows.length === 0) {
+    showMessage(`No UID has set weights on subnet ${matrix.netuid} at block ${matrix.block.toLocaleString()}.`);
+    showSections(false);
+    return;
+  }
+  message.hidden = true;
+  showSections(true);
+  drawAll();
+  consensusBox.replaceChildren(consensusTable(matrix));
+  duplicatesBox.replaceChildren(duplicatesTable(matrix, NEAR_DUPLICATE_COSINE));
+}
+
+/** The heatmaps and their legends; called for a new matrix and on a theme change. */
+function drawAll(): void {
+  if (!shown || shown.matrix.rows.length === 0) return;
+  const { matrix, weights, cosine } = shown;
+  const { rows, targets } = matrix;
+  weightsMap.show({
+    grid: weights,
+    intensity: (value) => weightIntensity(value, weights.cap),
+    rowLabel: (row) => `UID ${rows[row].uid}`,
+    colLabel: (col) => String(targets[col]),
+    describe: (row, col, value) => describeWeight(rows[row], targets[col], value),
+  }, weightsPalette, weightsSummary(matrix, weights));
+  weightsLegend.replaceChildren(legend('Weight (square-root scale)', [
+    { at: 0, label: 'unset' },
+    { at: 0.5, label: percentText(weights.cap / 4) },
+    { at: 1, label: `≥ ${percentText(weights.cap)}` },
+  ], weightsPalette));
+
+  const uids = matrix.agreement.uids;
+  cosineMap.show({
+    grid: cosine,
+    intensity: cosineIntensity,
+    rowLabel: (row) => `UID ${uids[row]}`,
+    colLabel: (col) => String(uids[col]),
+    describe: (row, col, value) => `UID ${uids[row]} ↔ UID ${uids[col]}: cosine ${value.toFixed(4)}`,
+  }, cosinePalette, cosineAria(cosine, uids));
+  cosineLegend.replaceChildren(legend('Cosine similarity', [{ at: 0, label: '0' }, { at: 0.5, label: '0.5' }, { at: 1, label: '1' }], cosinePalette));
+}
+
+function weightsSummary(matrix: WeightsMatrix, weights: WeightGrid): string {
+  const largest = weights.maxAt
+    ? ` Largest weight ${percentText(weights.max)}: UID ${matrix.rows[weights.maxAt.row].uid} to UID ${matrix.targets[weights.maxAt.col]}.`
+    : '';
+  return `Heatmap of the weights on subnet ${matrix.netuid} at block ${matrix.block}: ${count(matrix.rows.length, 'row')} (UIDs that set weights, by stake) ` +
+    `by ${count(matrix.targets.length, 'target UID')}; ${count(weights.set, 'weight')} set.${largest} Use the arrow keys to read cells.`;
+}
+
+function cosineAria(grid: Grid, uids: readonly number[]): string {
+  const summary = cosineSummary(grid, uids);
+  const detail = summary
+    ? ` Median pairwise cosine ${summary.median.toFixed(3)}; lowest ${summary.lowest.cosine.toFixed(3)} (UID ${summary.lowest.a} and UID ${summary.lowest.b}).`
+    : '';
+  return `Cosine similarity between the weights of ${uids.length} UIDs.${detail} Use the arrow keys to read cells.`;
+}
+
+/** A message of ours that fails the guard is refused, counted and said, never drawn half way. */
+let refused = 0;
+function refuse(received: unknown): void {
+  const type = typeof received === 'object' && received !== null ? (received as { type?: unknown }).type : undefined;
+  if (type !== 'loading' && type !== 'matrix' && type !== 'error') return;
+  refused++;
+  setBusy(false);
+  status.textContent = `Refused ${count(refused, 'malformed message')} from the extension (last: ${String(type)}).`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n.toLocaleString()} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function showMessage(text: string): void {
+  message.textContent = text;
+  message.hidden = false;
+}
+
+function showSections(visible: boolean): void {
+  weightsSection.hidden = !visible;
+  agreementSection.hidden = !visible;
+}
+
+function setBusy(busy: boolean): void {
+  refresh.disabled = busy;
+  root.setAttribute('aria-busy', String(busy));
+  if (busy && !shown) {
+    showMessage(netuid === undefined ? 'Loading…' : `Reading the weights of subnet ${netuid} from the chain; this can take a few seconds.`);
+  }
+}
+
+// VS Code swaps body classes on theme change: rebuild the palettes and repaint.
+new MutationObserver(() => {
+  weightsPalette = themePalette('--vscode-charts-blue', '#3794ff');
+  cosinePalette = themePalette('--vscode-charts-orange', '#d18616');
+  drawAll();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+host.postMessage({ type: 'ready' });
