@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { WeightRow, WeightsMatrix } from '../../src/protocol/bittensorProtocol';
 import { isToWeights } from '../../src/protocol/weightsPanelProtocol';
+import { buildWeightsMatrix, type RawWeightRow } from '../../src/core/bittensor/weightsAnalysis';
 import { weightGrid } from '../../webview/weights/matrixGrid';
 import { chromiumInstalled, launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/codeServer';
@@ -44,6 +45,11 @@ export function syntheticMatrix(rowCount: number, targetCount: number): WeightsM
 
 export async function runWeightsBench(print: (line: string) => void): Promise<void> {
   const matrix = syntheticMatrix(64, 1024);
+  // The engine's side: u16 rows as storage holds them → normalised matrix, pairwise cosines, consensus, copies.
+  for (const rowCount of [64, 256]) {
+    const raw: RawWeightRow[] = syntheticMatrix(rowCount, 1024).rows.map((row) => ({ uid: row.uid, weights: row.weights.map(([target, weight]) => [target, Math.max(1, Math.round(weight * 65_535 * 20))] as const) }));
+    print(`weights engine, ${rowCount} rows × 1,024 targets: buildWeightsMatrix (normalise + agreement) ${median(timed(() => buildWeightsMatrix(1, 1, raw, null)))} (median of ${RUNS})`);
+  }
   const message = { type: 'matrix', matrix, readAt: Date.now() };
   print(`weights panel, 64 × 1,024 (${matrix.rows.reduce((n, row) => n + row.weights.length, 0).toLocaleString('en-US')} weights set)`);
   print(`  node: message guard ${median(timed(() => isToWeights(message)))}, grid build ${median(timed(() => weightGrid(matrix)))} (median of ${RUNS})`);

@@ -38,12 +38,21 @@ export function buildWeightsMatrix(netuid: number, block: number, raw: readonly 
   return { netuid, block, rows, targets: [...targets].sort((a, b) => a - b), agreement: validatorAgreement(rows) };
 }
 
-/** Cosine similarity between rows, each row against the stake-weighted mean row, and near-identical pairs. */
+/**
+ * Cosine similarity between rows, each row against the stake-weighted mean row, and near-identical pairs. Rows are
+ * laid out as dense vectors over the target UIDs (a subnet has at most a few thousand), so the n² dot products are
+ * plain loops over typed arrays.
+ */
 export function validatorAgreement(allRows: readonly WeightRow[]): ValidatorAgreement {
   const rows = allRows.filter((row) => row.weights.length > 0).slice(0, MAX_AGREEMENT_ROWS);
-  const vectors = rows.map((row) => new Map(row.weights));
-  const norms = vectors.map((vector) => Math.sqrt([...vector.values()].reduce((total, w) => total + w * w, 0)));
   const n = rows.length;
+  const width = rows.reduce((max, row) => Math.max(max, row.weights[row.weights.length - 1][0] + 1), 0);
+  const vectors = rows.map((row) => {
+    const vector = new Float64Array(width);
+    for (const [target, weight] of row.weights) vector[target] = weight;
+    return vector;
+  });
+  const norms = vectors.map((vector) => Math.sqrt(dot(vector, vector)));
   const cosine = new Array<number>(n * n).fill(0);
   const nearDuplicates: { a: number; b: number; cosine: number }[] = [];
   for (let i = 0; i < n; i++) {
@@ -59,12 +68,13 @@ export function validatorAgreement(allRows: readonly WeightRow[]): ValidatorAgre
 
   // Without snapshot stake, every row counts the same.
   const hasStake = rows.some((row) => (row.stake ?? 0) > 0);
-  const consensus = new Map<number, number>();
+  const consensus = new Float64Array(width);
   for (const [i, row] of rows.entries()) {
     const stake = hasStake ? row.stake ?? 0 : 1;
-    for (const [target, weight] of vectors[i]) consensus.set(target, (consensus.get(target) ?? 0) + stake * weight);
+    const vector = vectors[i];
+    for (let target = 0; target < width; target++) consensus[target] += stake * vector[target];
   }
-  const consensusNorm = Math.sqrt([...consensus.values()].reduce((total, w) => total + w * w, 0));
+  const consensusNorm = Math.sqrt(dot(consensus, consensus));
   const withConsensus = rows
     .map((row, i) => ({ uid: row.uid, cosine: cosineOf(vectors[i], norms[i], consensus, consensusNorm) }))
     .sort((a, b) => a.cosine - b.cosine || a.uid - b.uid);
@@ -72,10 +82,14 @@ export function validatorAgreement(allRows: readonly WeightRow[]): ValidatorAgre
   return { uids: rows.map((row) => row.uid), cosine, withConsensus, nearDuplicates: nearDuplicates.slice(0, MAX_NEAR_DUPLICATES) };
 }
 
-function cosineOf(a: ReadonlyMap<number, number>, normA: number, b: ReadonlyMap<number, number>, normB: number): number {
+function dot(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < a.length; k++) sum += a[k] * b[k];
+  return sum;
+}
+
+function cosineOf(a: Float64Array, normA: number, b: Float64Array, normB: number): number {
   if (normA === 0 || normB === 0) return 0;
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [target, weight] of small) dot += weight * (large.get(target) ?? 0);
-  return dot / (normA * normB);
+  // Rounding can put identical rows a hair above 1.
+  return Math.min(1, dot(a, b) / (normA * normB));
 }
