@@ -107,10 +107,63 @@ describe('bittensor metagraph decoding', () => {
     }
   });
 
+  it('reads fixed-width integers little-endian, to the top bit', () => {
+    const bytes = Uint8Array.of(0xff, 0xfe, 0xff, 0xff, 0xff, 0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09);
+    const reader = new ScaleReader(bytes);
+    assert.equal(reader.u8(), 0xff);
+    assert.equal(reader.u16(), 0xfffe);
+    assert.equal(reader.u32(), 0x0180ffff);
+    assert.equal(reader.u64(), 0x0908070605040302);
+    assert.equal(reader.remaining, 0);
+    assert.equal(new ScaleReader(Uint8Array.of(0xff, 0xff, 0xff, 0xff)).u32(), 0xffff_ffff);
+  });
+
+  it('reads u128 and u256 as exact bigints, and odd widths byte by byte', () => {
+    const u128 = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    const expected128 = u128.reduceRight((value, byte) => (value << 8n) | BigInt(byte), 0n);
+    assert.equal(new ScaleReader(u128).bigUint(16), expected128);
+    const u256 = new Uint8Array(32).fill(0xff);
+    assert.equal(new ScaleReader(u256).bigUint(32), (1n << 256n) - 1n);
+    const ipv4 = new Uint8Array(16);
+    ipv4.set([4, 3, 2, 1]);
+    assert.equal(new ScaleReader(ipv4).bigUint(16), 0x01020304n);
+    assert.equal(new ScaleReader(Uint8Array.of(1, 2, 3)).bigUint(3), 0x030201n);
+    assert.equal(new ScaleReader(new Uint8Array(16).fill(0xff)).bigInt(16), -1n);
+  });
+
+  it('reports running out of bytes for every width instead of reading past the end', () => {
+    const reads: [string, (reader: ScaleReader) => unknown][] = [
+      ['u8', (r) => r.u8()], ['u16', (r) => r.u16()], ['u32', (r) => r.u32()], ['u64', (r) => r.u64()],
+      ['u128', (r) => r.bigUint(16)], ['compact', (r) => r.compact()], ['compact u32', (r) => r.compact()],
+    ];
+    for (const [what, read] of reads) {
+      const bytes = what === 'compact u32' ? Uint8Array.of(0b10, 0) : what === 'u8' || what === 'compact' ? new Uint8Array(0) : Uint8Array.of(1);
+      assert.throws(() => read(new ScaleReader(bytes)), (error: unknown) => error instanceof ScaleDecodeError && /ran out of bytes/.test((error as Error).message), what);
+    }
+  });
+
+  it('shares compiled decoders between decoders of one runtime and fails cleanly on an unknown type', () => {
+    const runtime = recordedRuntime();
+    const plan = metagraphCallPlan(runtime, 1);
+    const first = new TypeDecoder(runtime);
+    const second = new TypeDecoder(runtime);
+    assert.equal(first.decoder(plan.neuronsLite.outputType), second.decoder(plan.neuronsLite.outputType));
+    const missing = Math.max(...runtime.types.map((type) => type.id)) + 1;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      assert.throws(() => first.decodeExact(missing, Uint8Array.of(0), 'missing'), /type \d+ is not in the metadata/);
+    }
+  });
+
   it('encodes SS58 addresses like @polkadot/util-crypto', async () => {
     const { encodeAddress } = await import('@polkadot/util-crypto');
-    for (const key of [new Uint8Array(32), new Uint8Array(32).fill(255), Uint8Array.from({ length: 32 }, (_, i) => i * 7)]) {
+    const keys = [new Uint8Array(32), new Uint8Array(32).fill(255), Uint8Array.from({ length: 32 }, (_, i) => i * 7)];
+    // Pseudo-random keys, some with leading zero bytes (base58 writes those as '1's), in several prefixes.
+    let seed = 11;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) & 0xff;
+    for (let i = 0; i < 300; i++) keys.push(Uint8Array.from({ length: 32 }, (_, byte) => (byte < i % 4 ? 0 : next())));
+    for (const key of keys) {
       assert.equal(ss58Encode(key), encodeAddress(key, 42));
+      for (const prefix of [0, 2, 63]) assert.equal(ss58Encode(key, prefix), encodeAddress(key, prefix));
     }
   });
 });

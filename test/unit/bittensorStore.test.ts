@@ -77,4 +77,40 @@ describe('bittensor snapshot store', () => {
     assert.equal(summary.stale, true);
     assert.equal(subnetSummaries(store.db, subnets, [1], snapshot.block + 99)[0].stale, false);
   });
+  it('reuses the ids of keys and axons already stored when a new repo (a restarted engine) saves', () => {
+    const keysBefore = store.db.exec('SELECT COUNT(*), MAX(id) FROM bittensor_keys')[0].values[0];
+    const axonsBefore = store.db.exec('SELECT COUNT(*) FROM bittensor_axons')[0].values[0][0];
+    const distinctKeys = new Set(snapshot.neurons.flatMap((neuron) => [neuron.hotkey, neuron.coldkey])).size;
+    assert.equal(keysBefore[0], distinctKeys);
+    const restarted = new SnapshotRepo(store.db);
+    const newcomer = { ...snapshot.neurons[3], hotkey: '5C4hrfjw9DjXZTzV3MwzrrAr9P1MJhSrvWGWqi1eSuyUpnhM' };
+    const next = { ...snapshot, block: snapshot.block + 100, neurons: snapshot.neurons.map((neuron, i) => (i === 3 ? newcomer : neuron)) };
+    restarted.save(next, { takenAt: now + 1_200, blockTime: now + 1_200 });
+    assert.deepEqual(store.db.exec('SELECT COUNT(*), MAX(id) FROM bittensor_keys')[0].values[0], [distinctKeys + 1, (keysBefore[1] as number) + 1]);
+    assert.equal(store.db.exec('SELECT COUNT(*) FROM bittensor_axons')[0].values[0][0], axonsBefore);
+    assert.deepEqual(restarted.read(restarted.find(1)!), next);
+    // The earlier snapshot still reads back with the keys it was stored with.
+    assert.deepEqual(restarted.read(restarted.find(1, snapshot.block)!), snapshot);
+  });
+
+  it('rolls a failed save back whole, and saves again afterwards', () => {
+    const repo = new SnapshotRepo(store.db);
+    const count = () => store.db.exec('SELECT (SELECT COUNT(*) FROM bittensor_snapshots), (SELECT COUNT(*) FROM bittensor_neurons), (SELECT COUNT(*) FROM bittensor_keys), (SELECT SUM(samples) FROM bittensor_uid_days)')[0].values[0];
+    const before = count();
+    const stranger = { ...snapshot.neurons[0], hotkey: '5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty', coldkey: '5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y' };
+    const broken = { ...snapshot, block: snapshot.block + 200, neurons: [...snapshot.neurons, stranger] }; // uid 0 twice
+    assert.throws(() => repo.save(broken, { takenAt: now + 2_400, blockTime: now + 2_400 }), /UNIQUE|PRIMARY KEY|constraint/i);
+    assert.deepEqual(count(), before);
+    const fixed = { ...snapshot, block: snapshot.block + 200, neurons: snapshot.neurons.map((neuron, i) => (i === 0 ? stranger : neuron)) };
+    repo.save(fixed, { takenAt: now + 2_400, blockTime: now + 2_400 });
+    assert.deepEqual(repo.read(repo.find(1)!), fixed);
+  });
+
+  it('sums one day of snapshots into one rollup row per UID, a snapshot taken again at a block counting once', () => {
+    const sums = store.db.exec(`SELECT COUNT(*), MIN(samples), MAX(samples) FROM bittensor_uid_days WHERE day = ${Math.floor(now / 86_400)} AND uid = 5`)[0].values[0];
+    assert.deepEqual(sums, [1, 4, 4]);
+    const neuron = snapshot.neurons[5];
+    const row = store.db.exec(`SELECT incentive_sum, permit_samples, stake_last, first_block, last_block FROM bittensor_uid_days WHERE day = ${Math.floor(now / 86_400)} AND uid = 5`)[0].values[0];
+    assert.deepEqual(row, [Math.round(neuron.incentive * 65_535) * 4, neuron.validatorPermit ? 4 : 0, Math.round(neuron.stake * 1e9), snapshot.block - 1_000, snapshot.block + 200]);
+  });
 });

@@ -34,9 +34,11 @@ function field<T>(graph: Raw | null, name: string): T | undefined {
   return value === null || value === undefined ? undefined : (value as T);
 }
 
+const utf8 = new TextDecoder();
+
 function text(bytes: unknown): string {
-  if (bytes instanceof Uint8Array) return new TextDecoder().decode(bytes);
-  if (Array.isArray(bytes)) return new TextDecoder().decode(Uint8Array.from(bytes as number[]));
+  if (bytes instanceof Uint8Array) return utf8.decode(bytes);
+  if (Array.isArray(bytes)) return utf8.decode(Uint8Array.from(bytes as number[]));
   return '';
 }
 
@@ -89,15 +91,14 @@ function buildSnapshot(answers: MetagraphAnswers, lite: Raw[], graph: Raw | null
     const raw = lite[i];
     const uid = raw.uid as number;
     // The metagraph's per-UID vectors are indexed by uid; use them only if they describe the same hotkey.
-    const sameHotkey = !graphHotkeys || (graphHotkeys[uid] && Buffer.compare(graphHotkeys[uid], raw.hotkey as Uint8Array) === 0);
-    const at = <T>(vector: T[] | undefined): T | undefined => (sameHotkey && vector ? vector[uid] : undefined);
-    const liteAlpha = (raw.stake as [Uint8Array, number][]).reduce((sum, [, amount]) => sum + amount, 0);
-    const alpha = at(alphaStake) ?? liteAlpha;
-    const tao = at(taoStake) ?? 0;
-    const total = at(totalStake);
+    const sameHotkey = !graphHotkeys || (graphHotkeys[uid] !== undefined && Buffer.compare(graphHotkeys[uid], raw.hotkey as Uint8Array) === 0);
+    let liteAlpha = 0;
+    for (const [, amount] of raw.stake as [Uint8Array, number][]) liteAlpha += amount;
+    const alpha = (sameHotkey ? alphaStake?.[uid] : undefined) ?? liteAlpha;
+    const tao = (sameHotkey ? taoStake?.[uid] : undefined) ?? 0;
+    const total = sameHotkey ? totalStake?.[uid] : undefined;
     if (taoWeight === null && total !== undefined && tao > 0) taoWeight = (total - alpha) / tao;
-    const identityName = text(at(identities)?.name);
-    neurons[i] = {
+    const neuron: { -readonly [K in keyof NeuronRow]: NeuronRow[K] } = {
       uid,
       hotkey: account(raw.hotkey),
       coldkey: account(raw.coldkey),
@@ -114,10 +115,12 @@ function buildSnapshot(answers: MetagraphAnswers, lite: Raw[], graph: Raw | null
       validatorTrust: u16ToUnit(raw.validator_trust as number),
       emission: raoToTao(raw.emission as number),
       lastUpdate: raw.last_update as number,
-      registrationBlock: at(registeredAt) ?? null,
+      registrationBlock: (sameHotkey ? registeredAt?.[uid] : undefined) ?? null,
       axon: axonOf(raw.axon_info as Raw | undefined),
-      ...(identityName ? { identity: identityName } : {}),
     };
+    const identityName = sameHotkey ? text(identities?.[uid]?.name) : '';
+    if (identityName) neuron.identity = identityName;
+    neurons[i] = neuron;
   }
   neurons.sort((a, b) => a.uid - b.uid);
   const facts = { ...subnetFactsOf(graph, `subnet ${answers.netuid}`), taoWeight };

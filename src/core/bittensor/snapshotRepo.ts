@@ -17,7 +17,44 @@ export interface SnapshotInfo {
   readonly complete: boolean;
 }
 
+/*
+ * The first snapshot of a process runs every sql.js path cold (V8 interprets the JS glue, WASM functions are
+ * compiled lazily), so its cost is roughly proportional to the number of statement executions crossing the JS/WASM
+ * boundary. Hence: one plain INSERT per neuron and nothing else per row. Key and axon ids are resolved with one
+ * json_each lookup for the keys of this snapshot and assigned in JS for new ones (no INSERT … RETURNING per key);
+ * the daily rollups are computed inside SQLite from the rows just written.
+ */
+const INSERT_NEURON = `INSERT INTO bittensor_neurons (snapshot_id, uid, hotkey_id, coldkey_id, flags, stake_total, stake_alpha,
+    stake_tao, rank, trust, consensus, incentive, dividends, validator_trust, emission, last_update, registration_block, axon_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+// WHERE is required before an upsert's ON CONFLICT when the rows come from a SELECT.
+const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (netuid, day, uid, hotkey_id, coldkey_id, samples, permit_samples, incentive_sum,
+    dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block)
+  SELECT ?1, ?2, uid, hotkey_id, coldkey_id, 1, (flags >> 1) & 1, incentive, dividends, trust, validator_trust, emission,
+    stake_total, ?3, ?3
+  FROM bittensor_neurons WHERE snapshot_id = ?4
+  ON CONFLICT (netuid, day, uid, hotkey_id) DO UPDATE SET
+    samples = samples + 1, permit_samples = permit_samples + excluded.permit_samples,
+    incentive_sum = incentive_sum + excluded.incentive_sum, dividends_sum = dividends_sum + excluded.dividends_sum,
+    trust_sum = trust_sum + excluded.trust_sum, validator_trust_sum = validator_trust_sum + excluded.validator_trust_sum,
+    emission_sum = emission_sum + excluded.emission_sum,
+    stake_last = CASE WHEN excluded.last_block >= last_block THEN excluded.stake_last ELSE stake_last END,
+    first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`;
+
+/** The inverse of ROLL_UP_DAY for the rows of one snapshot (first/last block stay: the same block comes back). */
+const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
+    samples = d.samples - 1, permit_samples = d.permit_samples - ((n.flags >> 1) & 1),
+    incentive_sum = d.incentive_sum - n.incentive, dividends_sum = d.dividends_sum - n.dividends, trust_sum = d.trust_sum - n.trust,
+    validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission
+  FROM bittensor_neurons AS n
+  WHERE n.snapshot_id = ?3 AND d.netuid = ?1 AND d.day = ?2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+
+const UPSERT_IDENTITY = `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
+  ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`;
+
 export class SnapshotRepo {
+  /** ss58 → id and axon text → id, for the keys and axons met so far (retention never deletes either). */
   private readonly keyIds = new Map<string, number>();
   private readonly axonIds = new Map<string, number>();
 
@@ -28,9 +65,12 @@ export class SnapshotRepo {
     const db = this.db;
     db.run('BEGIN');
     try {
-      const existing = db.exec('SELECT id FROM bittensor_snapshots WHERE netuid = ? AND block = ?', [snapshot.netuid, snapshot.block]);
+      const existing = db.exec('SELECT id, block_time FROM bittensor_snapshots WHERE netuid = ? AND block = ?', [snapshot.netuid, snapshot.block]);
       if (existing.length > 0) {
-        const id = existing[0].values[0][0] as number;
+        const [id, blockTime] = existing[0].values[0] as [number, number];
+        // Take the replaced rows out of the rollups first, or the block would count twice.
+        db.run(UNROLL_DAY, [snapshot.netuid, Math.floor(blockTime / 86_400), id]);
+        db.run('DELETE FROM bittensor_uid_days WHERE samples <= 0');
         db.run('DELETE FROM bittensor_neurons WHERE snapshot_id = ?', [id]);
         db.run('DELETE FROM bittensor_snapshots WHERE id = ?', [id]);
       }
@@ -46,58 +86,107 @@ export class SnapshotRepo {
           snapshot.validators, snapshot.coldkeys, JSON.stringify(facts)],
       );
       const snapshotId = db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
-      const day = Math.floor(times.blockTime / 86_400);
-      const insertNeuron = db.prepare(
-        `INSERT INTO bittensor_neurons (snapshot_id, uid, hotkey_id, coldkey_id, flags, stake_total, stake_alpha, stake_tao,
-           rank, trust, consensus, incentive, dividends, validator_trust, emission, last_update, registration_block, axon_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const rollup = db.prepare(
-        `INSERT INTO bittensor_uid_days (netuid, day, uid, hotkey_id, coldkey_id, samples, permit_samples, incentive_sum,
-           dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block)
-         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (netuid, day, uid, hotkey_id) DO UPDATE SET
-           samples = samples + 1, permit_samples = permit_samples + excluded.permit_samples,
-           incentive_sum = incentive_sum + excluded.incentive_sum, dividends_sum = dividends_sum + excluded.dividends_sum,
-           trust_sum = trust_sum + excluded.trust_sum, validator_trust_sum = validator_trust_sum + excluded.validator_trust_sum,
-           emission_sum = emission_sum + excluded.emission_sum,
-           stake_last = CASE WHEN excluded.last_block >= last_block THEN excluded.stake_last ELSE stake_last END,
-           first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`,
-      );
-      this.loadDictionaries();
-      const insertKey = db.prepare('INSERT INTO bittensor_keys (ss58) VALUES (?) RETURNING id');
-      const insertAxon = db.prepare('INSERT INTO bittensor_axons (ip, port, ip_type, version) VALUES (?, ?, ?, ?) RETURNING id');
-      const identity = db.prepare(
-        `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
-         ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`,
-      );
+      this.resolveKeys(snapshot.neurons);
+      this.resolveAxons(snapshot.neurons);
+      const insertNeuron = db.prepare(INSERT_NEURON);
+      const identity = db.prepare(UPSERT_IDENTITY);
       try {
+        const row: SqlValue[] = new Array(18);
+        row[0] = snapshotId;
         for (const neuron of snapshot.neurons) {
-          const hotkeyId = this.keyId(neuron.hotkey, insertKey);
-          const coldkeyId = this.keyId(neuron.coldkey, insertKey);
-          const permit = neuron.validatorPermit ? 1 : 0;
-          const scores = [neuron.rank, neuron.trust, neuron.consensus, neuron.incentive, neuron.dividends, neuron.validatorTrust].map(toU16);
-          const emission = toRao(neuron.emission);
-          const stake = toRao(neuron.stake);
-          insertNeuron.run([
-            snapshotId, neuron.uid, hotkeyId, coldkeyId, (neuron.active ? 1 : 0) | (permit << 1), stake, toRao(neuron.stakeAlpha),
-            toRao(neuron.stakeTao), ...scores, emission, neuron.lastUpdate, neuron.registrationBlock, neuron.axon ? this.axonId(neuron.axon, insertAxon) : null,
-          ]);
-          rollup.run([snapshot.netuid, day, neuron.uid, hotkeyId, coldkeyId, permit, scores[3], scores[4], scores[1], scores[5], emission, stake,
-            snapshot.block, snapshot.block]);
+          const coldkeyId = this.keyIds.get(neuron.coldkey)!;
+          row[1] = neuron.uid;
+          row[2] = this.keyIds.get(neuron.hotkey)!;
+          row[3] = coldkeyId;
+          row[4] = (neuron.active ? 1 : 0) | (neuron.validatorPermit ? 2 : 0);
+          row[5] = toRao(neuron.stake);
+          row[6] = toRao(neuron.stakeAlpha);
+          row[7] = toRao(neuron.stakeTao);
+          row[8] = toU16(neuron.rank);
+          row[9] = toU16(neuron.trust);
+          row[10] = toU16(neuron.consensus);
+          row[11] = toU16(neuron.incentive);
+          row[12] = toU16(neuron.dividends);
+          row[13] = toU16(neuron.validatorTrust);
+          row[14] = toRao(neuron.emission);
+          row[15] = neuron.lastUpdate;
+          row[16] = neuron.registrationBlock;
+          row[17] = neuron.axon ? this.axonIds.get(axonKey(neuron.axon))! : null;
+          insertNeuron.run(row);
           if (neuron.identity) identity.run([coldkeyId, neuron.identity, snapshot.block]);
         }
       } finally {
-        for (const statement of [insertNeuron, rollup, identity, insertKey, insertAxon]) statement.free();
+        insertNeuron.free();
+        identity.free();
       }
+      db.run(ROLL_UP_DAY, [snapshot.netuid, Math.floor(times.blockTime / 86_400), snapshot.block, snapshotId]);
       db.run('COMMIT');
       return snapshotId;
     } catch (error) {
       db.run('ROLLBACK');
-      this.keyIds.clear();
-      this.axonIds.clear();
+      // Ids assigned in this transaction are gone with it.
+      this.forgetCachedIds();
       throw error;
     }
+  }
+
+  /** Fills keyIds for every hotkey and coldkey of `neurons`: known ones in one lookup, new ones inserted at once. */
+  private resolveKeys(neurons: readonly NeuronRow[]): void {
+    const missing = new Set<string>();
+    for (const neuron of neurons) {
+      if (!this.keyIds.has(neuron.hotkey)) missing.add(neuron.hotkey);
+      if (!this.keyIds.has(neuron.coldkey)) missing.add(neuron.coldkey);
+    }
+    if (missing.size === 0) return;
+    const first = this.nextId('bittensor_keys');
+    if (first > 1) {
+      const known = jsonRows(this.db,
+        'SELECT json_group_array(json_array(id, ss58)) FROM bittensor_keys WHERE ss58 IN (SELECT value FROM json_each(CAST(? AS TEXT)))',
+        jsonBlob([...missing])) as [number, string][];
+      for (const [id, ss58] of known) {
+        this.keyIds.set(ss58, id);
+        missing.delete(ss58);
+      }
+      if (missing.size === 0) return;
+    }
+    const added = [...missing];
+    this.db.run('INSERT INTO bittensor_keys (id, ss58) SELECT ?1 + key, value FROM json_each(CAST(?2 AS TEXT))', [first, jsonBlob(added)]);
+    added.forEach((ss58, index) => this.keyIds.set(ss58, first + index));
+  }
+
+  /** The same for axons, keyed by their four fields. */
+  private resolveAxons(neurons: readonly NeuronRow[]): void {
+    const missing = new Map<string, AxonRow>();
+    for (const { axon } of neurons) {
+      if (!axon) continue;
+      const key = axonKey(axon);
+      if (!this.axonIds.has(key)) missing.set(key, axon);
+    }
+    if (missing.size === 0) return;
+    const first = this.nextId('bittensor_axons');
+    if (first > 1) {
+      const known = jsonRows(this.db,
+        `SELECT json_group_array(json_array(id, ip, port, ip_type, version)) FROM bittensor_axons
+         WHERE ip IN (SELECT value FROM json_each(CAST(? AS TEXT)))`,
+        jsonBlob([...new Set([...missing.values()].map((axon) => axon.ip))])) as [number, string, number, number, number][];
+      for (const [id, ip, port, ipType, version] of known) {
+        const key = `${ip}|${port}|${ipType}|${version}`;
+        this.axonIds.set(key, id);
+        missing.delete(key);
+      }
+      if (missing.size === 0) return;
+    }
+    const added = [...missing.values()];
+    this.db.run(
+      `INSERT INTO bittensor_axons (id, ip, port, ip_type, version)
+       SELECT ?1 + key, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(CAST(?2 AS TEXT))`,
+      [first, jsonBlob(added.map((axon) => [axon.ip, axon.port, axon.ipType, axon.version]))],
+    );
+    added.forEach((axon, index) => this.axonIds.set(axonKey(axon), first + index));
+  }
+
+  private nextId(table: 'bittensor_keys' | 'bittensor_axons'): number {
+    return ((this.db.exec(`SELECT MAX(id) FROM ${table}`)[0]?.values[0][0] as number | null) ?? 0) + 1;
   }
 
   /** Complete snapshots of a subnet, newest first. */
@@ -195,47 +284,33 @@ export class SnapshotRepo {
     };
   }
 
-  /** Loads the key and axon dictionaries once; afterwards new entries are added as they are met. */
-  private loadDictionaries(): void {
-    if (this.keyIds.size > 0 || this.axonIds.size > 0) return;
-    for (const [id, key] of rows(this.db, 'SELECT id, ss58 FROM bittensor_keys')) this.keyIds.set(key as string, id as number);
-    for (const [id, ip, port, ipType, version] of rows(this.db, 'SELECT id, ip, port, ip_type, version FROM bittensor_axons')) {
-      this.axonIds.set(`${ip}|${port}|${ipType}|${version}`, id as number);
-    }
-  }
-
-  private keyId(ss58: string, insert: Statement): number {
-    const cached = this.keyIds.get(ss58);
-    if (cached !== undefined) return cached;
-    const id = insertReturningId(insert, [ss58]);
-    this.keyIds.set(ss58, id);
-    return id;
-  }
-
-  private axonId(axon: AxonRow, insert: Statement): number {
-    const key = `${axon.ip}|${axon.port}|${axon.ipType}|${axon.version}`;
-    const cached = this.axonIds.get(key);
-    if (cached !== undefined) return cached;
-    const id = insertReturningId(insert, [axon.ip, axon.port, axon.ipType, axon.version]);
-    this.axonIds.set(key, id);
-    return id;
-  }
-
-  /** Dictionary caches must forget ids when retention deletes keys. */
+  /** Dictionary caches must forget ids when the keys or axons tables are changed behind this repo's back. */
   forgetCachedIds(): void {
     this.keyIds.clear();
     this.axonIds.clear();
   }
 }
 
-function insertReturningId(statement: Statement, params: SqlValue[]): number {
-  statement.bind(params);
-  try {
-    if (!statement.step()) throw new Error('INSERT … RETURNING id returned no row');
-    return statement.get()[0] as number;
-  } finally {
-    statement.reset();
-  }
+/**
+ * JSON bound as UTF-8 bytes, read back with CAST(? AS TEXT): sql.js binds a string by measuring and copying it one
+ * code point at a time in JS, while a Uint8Array is copied into WASM memory at once. (A blob must not reach json_each
+ * uncast: SQLite would take it for JSONB.)
+ */
+function jsonBlob(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+/**
+ * Rows aggregated into one JSON text by the query (json_group_array): reading a thousand rows back one by one costs
+ * several JS/WASM crossings and a string decode per row, one JSON text costs one of each.
+ */
+function jsonRows(db: SqlDatabase, sql: string, param: Uint8Array): unknown[][] {
+  const text = rows(db, sql, [param])[0]?.[0];
+  return typeof text === 'string' ? (JSON.parse(text) as unknown[][]) : [];
+}
+
+function axonKey(axon: AxonRow): string {
+  return `${axon.ip}|${axon.port}|${axon.ipType}|${axon.version}`;
 }
 
 function toU16(unit: number): number {
