@@ -9,6 +9,7 @@ import {
 import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
 import { ensureVsix } from './freshBuild';
 import { assertE2eToolsInstalled } from './requirements';
 
@@ -69,53 +70,6 @@ async function publishJob(input: string): Promise<Event> {
   await customer!.publish(job);
   jobs.push(job);
   return job;
-}
-
-/** The rendered rows of a view's tree, each as "label description" (read apart: innerText runs them together). */
-async function rowTexts(pane: Locator): Promise<string[]> {
-  // No named helper inside: tsx wraps named functions in `__name(…)`, which does not exist in the page.
-  const texts = await pane.locator('.pane-body .monaco-list-row').evaluateAll((rows) => rows.map((row) =>
-    [row.querySelector('.label-name')?.textContent ?? '', row.querySelector('.label-description')?.textContent ?? '']));
-  return texts.map(([label, description]) => `${label} ${description}`.replace(/\s+/g, ' ').trim());
-}
-
-/**
- * Waits until a row of the view matches every pattern (label and description are one text), polling the DOM;
- * fails naming the rows that were there. Returns the row.
- */
-async function waitForRow(pane: Locator, patterns: readonly RegExp[], timeoutMs = LIVE_TIMEOUT_MS): Promise<Locator> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string[] = [];
-  for (;;) {
-    last = await rowTexts(pane);
-    const index = last.findIndex((text) => patterns.every((pattern) => pattern.test(text)));
-    if (index >= 0) return pane.locator('.pane-body .monaco-list-row').nth(index);
-    if (Date.now() > deadline) break;
-    await workbench().waitForTimeout(150);
-  }
-  throw new Error(`no row matching ${patterns.join(' and ')} within ${timeoutMs} ms; rows: ${JSON.stringify(last)}`);
-}
-
-/** Expands a collapsible row by clicking it (VS Code's default single-click expand) unless it is open already. */
-async function expandRow(row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await row.page().waitForFunction(
-    (element) => element?.getAttribute('aria-expanded') === 'true',
-    await row.elementHandle(),
-    { timeout: 10_000 },
-  );
-}
-
-/** Drags the sash between sidebar and editor so that descriptions are not cut off (in screenshots too). */
-async function widenSidebar(page: Page, width: number): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) throw new Error('the sidebar is not shown');
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, y, { steps: 5 });
-  await page.mouse.up();
-  await page.mouse.move(box.x + width + 400, y);
 }
 
 test('the engine starts with the loopback relay and the DVMs view is empty', { timeout: 60_000 }, async () => {

@@ -7,6 +7,7 @@ import {
 } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
 import { recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
+import { childTexts, expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
 import { ensureVsix } from './freshBuild';
 import { assertE2eToolsInstalled } from './requirements';
 
@@ -60,47 +61,6 @@ function workbench(): Page {
   return page;
 }
 
-const ROWS = '.pane-body .monaco-list-row';
-
-/** The rendered rows of a view's tree, each as "label description" (read apart: innerText runs them together). */
-async function rowTexts(pane: Locator): Promise<string[]> {
-  // No named helper inside: tsx wraps named functions in `__name(…)`, which does not exist in the page.
-  const texts = await pane.locator(ROWS).evaluateAll((rows) => rows.map((row) =>
-    [row.querySelector('.label-name')?.textContent ?? '', row.querySelector('.label-description')?.textContent ?? '']));
-  return texts.map(([label, description]) => `${label} ${description}`.replace(/\s+/g, ' ').trim());
-}
-
-/** Waits until a row matches every pattern; fails naming the rows that were there. Returns the row. */
-async function waitForRow(pane: Locator, patterns: readonly RegExp[], timeoutMs = 15_000): Promise<Locator> {
-  const deadline = Date.now() + timeoutMs;
-  let last: string[] = [];
-  for (;;) {
-    last = await rowTexts(pane);
-    const index = last.findIndex((text) => patterns.every((pattern) => pattern.test(text)));
-    if (index >= 0) return pane.locator(ROWS).nth(index);
-    if (Date.now() > deadline) break;
-    await workbench().waitForTimeout(150);
-  }
-  throw new Error(`no row matching ${patterns.join(' and ')} within ${timeoutMs} ms; rows: ${JSON.stringify(last.slice(0, 30))}`);
-}
-
-async function expandRow(row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await row.page().waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10_000 });
-}
-
-/** Rows at one depth of the tree that follow `parent` (its children while it is expanded). */
-async function childTexts(pane: Locator, parent: RegExp, level: number): Promise<string[]> {
-  const texts = await rowTexts(pane);
-  const levels = await pane.locator(ROWS).evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-level')));
-  const start = texts.findIndex((text) => parent.test(text));
-  const children: string[] = [];
-  for (let index = start + 1; index < texts.length && Number(levels[index]) >= level; index++) {
-    if (Number(levels[index]) === level) children.push(texts[index]);
-  }
-  return children;
-}
-
 /**
  * Collapses the Nostr views and widens the sidebar, so that the Subnets tree has the height and width to render a
  * subnet's validators and a page of UIDs (the list only renders rows that fit), and screenshots show them whole.
@@ -111,14 +71,7 @@ async function giveSubnetsRoom(page: Page): Promise<void> {
     await header.waitFor({ state: 'visible' });
     if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
   }
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) throw new Error('the sidebar is not shown');
-  const y = box.y + box.height / 2;
-  await page.mouse.move(box.x + box.width - 1, y);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 560, y, { steps: 5 });
-  await page.mouse.up();
-  await page.mouse.move(box.x + 960, y);
+  await widenSidebar(page, 560);
 }
 
 /** The validators by stake, as the extension formats their UID label (no identity names in this recording). */
