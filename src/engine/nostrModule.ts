@@ -1,22 +1,33 @@
 import type { Settings } from '../core/config/settings';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
-import { livenessOf } from '../core/nostr/liveness';
+import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
 import { NostrCore } from '../core/nostr/nostrCore';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
-import { RelayCollector } from '../core/collectors/relayCollector';
+import { RelayCollector, type RelayCollectorTuning } from '../core/collectors/relayCollector';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
+/** Engine-level knobs that are not user settings: the product uses the defaults, tests shorten the waits. */
+export interface NostrModuleOptions {
+  /** DESIGN.md "Liveness" windows, for the DVM status and the silent-DVM alert. */
+  readonly liveness?: Partial<LivenessThresholds>;
+  readonly relayTuning?: RelayCollectorTuning;
+}
+
 /** The Nostr DVM half of the engine: NostrCore over the shared store, the relay collector, and alerts. */
-export const nostrModule: EngineModuleFactory = {
-  name: 'nostr',
-  migrations: nostrMigrations,
-  create: (context) => new NostrModule(context),
-};
+export function createNostrModule(options: NostrModuleOptions = {}): EngineModuleFactory {
+  return {
+    name: 'nostr',
+    migrations: nostrMigrations,
+    create: (context) => new NostrModule(context, options),
+  };
+}
+
+export const nostrModule: EngineModuleFactory = createNostrModule();
 
 class NostrModule implements EngineModule {
   readonly handlers: Handlers;
@@ -26,12 +37,13 @@ class NostrModule implements EngineModule {
   /** Pinned DVMs an alert was raised for; cleared when they are seen alive again. */
   private readonly alerted = new Set<string>();
 
-  constructor(private readonly context: EngineContext) {
+  constructor(private readonly context: EngineContext, private readonly options: NostrModuleOptions) {
     this.core = new NostrCore({
       db: context.store.db,
       excludedKinds: () => context.settings().excludedKinds,
       countDropped: (reason, count) => context.countDropped(`nostr:${reason}`, count),
       pinnedDvms: () => new Set(context.pins.list('dvm').map((pin) => pin.key)),
+      liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
     });
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
@@ -79,6 +91,7 @@ class NostrModule implements EngineModule {
       },
       log,
       onDropped: (reason, count) => this.context.countDropped(`relay:${reason}`, count),
+      tuning: this.options.relayTuning,
     });
     this.collector.followPubkeys(this.core.knownPeople());
     this.collector.start();
@@ -102,23 +115,30 @@ class NostrModule implements EngineModule {
     this.checkPinnedLiveness(now);
   }
 
-  /** DESIGN.md: a notification when a watched DVM stops answering; one per silence. */
+  /**
+   * DESIGN.md: a notification when a watched DVM stops answering (requests addressed to it by `p` tag left
+   * unanswered past the silence threshold); one per silence, re-armed once the DVM is seen up again.
+   */
   private checkPinnedLiveness(now: number): void {
-    for (const pin of this.context.pins.list('dvm')) {
+    const pins = this.context.pins.list('dvm');
+    const pinned = new Set(pins.map((pin) => pin.key.toLowerCase()));
+    for (const key of this.alerted) if (!pinned.has(key)) this.alerted.delete(key); // unwatched: forget its silence
+    for (const pin of pins) {
+      const pubkey = pin.key.toLowerCase();
       try {
-        const { status } = livenessOf(this.core.sql, pin.key, now);
-        if (status === 'silent' && !this.alerted.has(pin.key)) {
-          this.alerted.add(pin.key);
-          const name = pin.label ?? this.core.dvm(pin.key, now, 1)?.summary.name;
+        const liveness = this.core.liveness(pubkey, now);
+        if (liveness.status === 'silent' && !this.alerted.has(pubkey)) {
+          this.alerted.add(pubkey);
+          const name = pin.label ?? this.core.dvm(pubkey, now, 1)?.summary.name;
           this.context.notify({
             topic: 'nostr.alert',
-            payload: { pubkey: pin.key, ...(name ? { name } : {}), message: `${name ?? pin.key.slice(0, 12)} has not answered a job addressed to it` },
+            payload: { pubkey, ...(name ? { name } : {}), message: `${name ?? pubkey.slice(0, 12)} has not answered a job addressed to it for ${durationText(now - (liveness.unansweredSince ?? now))}` },
           });
-        } else if (status === 'up') {
-          this.alerted.delete(pin.key);
+        } else if (liveness.status === 'up') {
+          this.alerted.delete(pubkey);
         }
       } catch (error) {
-        this.context.log.log('warn', `liveness check of ${pin.key} failed: ${describeError(error)}`);
+        this.context.log.log('warn', `liveness check of ${pubkey} failed: ${describeError(error)}`);
       }
     }
   }
@@ -136,4 +156,10 @@ class NostrModule implements EngineModule {
     this.coalescer.dispose();
     this.core.dispose();
   }
+}
+
+function durationText(seconds: number): string {
+  if (seconds < 90) return `${Math.max(0, seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds / 3600)} h`;
 }

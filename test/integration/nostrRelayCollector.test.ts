@@ -1,66 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { finalizeEvent, generateSecretKey, getPublicKey, type Event } from 'nostr-tools/pure';
-import { RelayCollector, type RelayCollectorTuning, type RelayCursor } from '../../src/core/collectors/relayCollector';
-import type { Logger } from '../../src/core/util/logger';
-import type { CollectorStatus } from '../../src/protocol/engineProtocol';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { FAST_TUNING as FAST, MemoryCursor, startCollecting as collect, waitFor } from '../support/relayCollectorHarness';
 
 /** The RelayCollector alone against a real relay on loopback: backfill, live, kill/restart, relay quirks. */
-
-const FAST: RelayCollectorTuning = { backoffBaseMs: 100, backoffCapMs: 400, pageSize: 7, maxWaitMs: 5_000, flushMs: 20, peopleRefreshMs: 100 };
-const quiet: Logger = { log: (level, message) => { if (process.env.DEBUG_RELAY) console.log(Date.now() % 100000, level, message); } };
-
-class MemoryCursor implements RelayCursor {
-  readonly values = new Map<string, number>();
-  get(relay: string) {
-    return this.values.get(relay);
-  }
-  set(relay: string, createdAt: number) {
-    this.values.set(relay, createdAt);
-  }
-}
-
-interface Harness {
-  readonly collector: RelayCollector;
-  readonly cursor: MemoryCursor;
-  readonly received: Map<string, Event>;
-  readonly batches: number[];
-  readonly states: CollectorStatus['state'][];
-  readonly dropped: Map<string, number>;
-}
-
-function collect(relays: string[], tuning: RelayCollectorTuning = FAST, cursor = new MemoryCursor()): Harness {
-  const received = new Map<string, Event>();
-  const batches: number[] = [];
-  const states: CollectorStatus['state'][] = [];
-  const dropped = new Map<string, number>();
-  const collector: RelayCollector = new RelayCollector({
-    relays,
-    cursor,
-    log: quiet,
-    tuning,
-    onEvents: (_relay, events) => {
-      batches.push(events.length);
-      for (const event of events as Event[]) received.set(event.id, event);
-    },
-    onStatusChange: () => {
-      const state = collector.status()[0]?.state;
-      if (state && states[states.length - 1] !== state) states.push(state);
-    },
-    onDropped: (reason, count) => dropped.set(reason, (dropped.get(reason) ?? 0) + count),
-  });
-  collector.start();
-  return { collector, cursor, received, batches, states, dropped };
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const customer = generateSecretKey();
 const dvm = generateSecretKey();
@@ -93,7 +37,11 @@ describe('RelayCollector against a loopback relay', () => {
     const h = collect([relay.url]);
     try {
       await waitFor('the backfill', () => h.received.size >= stored.length);
-      await waitFor('the connected state after backfill', () => h.collector.stats()[0].state === 'connected' && !h.collector.stats()[0].backfilling);
+      // The cursor moves once the customer's deletions (the people backfill) are paged too.
+      await waitFor('the connected state after both backfills', () => {
+        const stats = h.collector.stats()[0];
+        return stats.state === 'connected' && !stats.backfilling && !stats.peopleBackfilling;
+      });
       assert.deepEqual(idsOf([...h.received.values()]), idsOf(stored));
       assert.equal(h.cursor.get(relay.url), now - 3000 + 9, 'the cursor is the newest delivered created_at');
 

@@ -42,6 +42,10 @@ export class DvmSimulator {
   /** Everything this DVM published, in order. */
   readonly published: Event[] = [];
   announcement: Event | undefined;
+  /** Jobs addressed to it (or to nobody) that arrived while it was not answering, in order. */
+  readonly ignored: Event[] = [];
+  /** While false it stays connected and subscribed but answers nothing, as a hung DVM process would. */
+  answering = true;
   private readonly handled = new Set<string>();
   private readonly resultsByRequest = new Map<string, Event>();
   private subscription: Subscription | undefined;
@@ -117,6 +121,10 @@ export class DvmSimulator {
     if (this.handled.has(job.id)) return;
     const target = job.tags.find((tag) => tag[0] === 'p')?.[1];
     if (target !== undefined && target !== this.pubkey) return; // addressed to another DVM
+    if (!this.answering) {
+      this.ignored.push(job);
+      return;
+    }
     this.handled.add(job.id);
 
     const encrypted = job.tags.some((tag) => tag[0] === 'encrypted');

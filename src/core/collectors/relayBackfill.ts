@@ -30,7 +30,12 @@ export interface BackfillOptions {
   readonly cancelled: () => boolean;
 }
 
-export class BackfillError extends Error {}
+/** A page that did not end properly: `no-eose` may pass if asked again, `refused` (CLOSED) will not. */
+export class BackfillError extends Error {
+  constructor(readonly reason: 'no-eose' | 'refused', message: string) {
+    super(message);
+  }
+}
 
 export async function backfill(options: BackfillOptions): Promise<{ pages: number }> {
   let pages = 0;
@@ -98,8 +103,8 @@ async function fetchPage(options: BackfillOptions, filter: Filter): Promise<Page
   });
   const end = await subscription.storedEnd;
   subscription.close();
-  if (end.kind === 'timeout') throw new BackfillError(`backfill page got no EOSE within ${options.maxWaitMs} ms; retrying rather than keeping a partial page`);
-  if (end.kind === 'closed') throw new BackfillError(`relay refused the backfill request: ${end.reason}`);
+  if (end.kind === 'timeout') throw new BackfillError('no-eose', `backfill page got no EOSE within ${options.maxWaitMs} ms; retrying rather than keeping a partial page`);
+  if (end.kind === 'closed') throw new BackfillError('refused', `relay refused the backfill request: ${end.reason}`);
   options.onPage?.(end.ms, received);
   return { received, oldest };
 }

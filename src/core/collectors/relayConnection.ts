@@ -6,8 +6,9 @@ import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
 import { backfill } from './relayBackfill';
 import { RelayEventBatcher } from './relayEventBatcher';
-import { FALLBACK_KINDS_PER_FILTER, jobFilters, peopleFilters, withTimeBounds } from './relayFilters';
+import { FALLBACK_KINDS_PER_FILTER, jobFilters, withTimeBounds } from './relayFilters';
 import type { RelayPeople } from './relayPeople';
+import { RelayPeopleFeed } from './relayPeopleFeed';
 import { RelayRecentIds } from './relayRecentIds';
 import { openRelaySubscription, type RelaySubscription } from './relaySubscription';
 import type { RelayCollectorTuning, RelayCursor } from './relayTypes';
@@ -33,6 +34,10 @@ export interface RelayStats {
   readonly errors: number;
   readonly reconnects: number;
   readonly backfilling: boolean;
+  /** Profiles, deletions or zaps of newly followed people are being paged (the cursor waits for them). */
+  readonly peopleBackfilling: boolean;
+  /** The relay sent no EOSE for the live subscription: live events are taken, backfill is skipped. */
+  readonly liveOnly: boolean;
   readonly lastError: string | undefined;
 }
 
@@ -42,10 +47,12 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /**
  * One relay, kept connected: connect → live "jobs" subscription → paged backfill from the relay's cursor (minus an
- * overlap) → live only, plus the "people" subscription as DVMs and users are learned. Any failure (socket closed,
- * REQ refused, page timed out) tears the session down and reconnects after a bounded backoff, which re-runs the
- * backfill from the cursor, so nothing published while away is lost. nostr-tools' own reconnect is off: it resumes
- * from `lastEmitted + 1` without paging, which can skip events sharing the last second or beyond a relay's cap.
+ * overlap) → live only, plus the "people" feed (relayPeopleFeed.ts), paged the same way, as DVMs and users are
+ * learned. Any failure (socket closed, REQ refused, page timed out) tears the session down and reconnects after a
+ * bounded backoff, which re-runs the backfill from the cursor, so nothing published while away is lost. The one
+ * exception is a relay that never sends EOSE for the live subscription: the session stays up on live events alone
+ * and says so (`goLiveOnly`). nostr-tools' own reconnect is off: it resumes from `lastEmitted + 1` without paging,
+ * which can skip events sharing the last second or beyond a relay's cap.
  */
 export class RelayConnection {
   private readonly backoff: Backoff;
@@ -54,14 +61,13 @@ export class RelayConnection {
   private generation = 0;
   private relay: AbstractRelay | undefined;
   private live: RelaySubscription | undefined;
-  private peopleSub: RelaySubscription | undefined;
-  private peopleRevision = -1;
+  private peopleFeed: RelayPeopleFeed | undefined;
   private backfillSince = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private peopleTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private kindsPerFilter: number;
   private backfillDone = false;
+  private liveOnly = false;
   private sessionNewest: number | undefined;
   private stopped = false;
   private stats: {
@@ -100,6 +106,8 @@ export class RelayConnection {
     parts.push(s.lastEventAt === undefined ? 'no event yet' : `last event ${new Date(s.lastEventAt * 1000).toISOString()}`);
     if (s.latencyMs !== undefined) parts.push(`latency ${Math.round(s.latencyMs)} ms`);
     if (s.backfilling) parts.push('backfilling');
+    if (s.peopleBackfilling) parts.push('backfilling profiles/deletions/zaps');
+    if (s.liveOnly) parts.push(`live only: no EOSE within ${this.options.tuning.maxWaitMs} ms, backfill skipped`);
     if (s.errors > 0) parts.push(`${s.errors} errors`);
     if (s.reconnects > 0) parts.push(`${s.reconnects} reconnects`);
     if (this.stats.state === 'retrying' && this.stats.retryInMs !== undefined) parts.push(`retry in ${(this.stats.retryInMs / 1000).toFixed(1)} s`);
@@ -115,7 +123,9 @@ export class RelayConnection {
       latencyMs: this.stats.latencyMs,
       errors: this.stats.errors,
       reconnects: this.stats.reconnects,
-      backfilling: this.stats.state === 'connected' && !this.backfillDone,
+      backfilling: this.stats.state === 'connected' && !this.backfillDone && !this.liveOnly,
+      peopleBackfilling: this.stats.state === 'connected' && (this.peopleFeed?.backfilling ?? false),
+      liveOnly: this.stats.state === 'connected' && this.liveOnly,
       lastError: this.stats.lastError,
     };
   }
@@ -154,11 +164,16 @@ export class RelayConnection {
       const cursor = this.options.cursor.get(this.options.url);
       this.backfillSince = cursor !== undefined ? Math.max(0, cursor - tuning.overlapSeconds) : sessionStart - tuning.initialBackfillSeconds;
       this.backfillDone = false;
+      this.liveOnly = false;
       this.sessionNewest = undefined;
       this.setState('connected');
 
-      await this.openLive(relay, sessionStart, current);
+      const liveEnd = await this.openLive(relay, sessionStart, current);
       if (!current()) return;
+      if (liveEnd === 'no-eose') {
+        this.goLiveOnly(relay, current);
+        return;
+      }
       await backfill({
         relay,
         filters: jobFilters(this.kindsPerFilter),
@@ -171,32 +186,47 @@ export class RelayConnection {
         onPage: (ms) => {
           this.stats.latencyMs = ms;
         },
-        onCrowdedSecond: (second, kind) => {
-          this.options.onDropped(`more events of one kind in one second than the relay sends at once (kind ${kind ?? '?'}, second ${second}); some may be missing`, 1);
-        },
+        onCrowdedSecond: (second, kind) => this.reportCrowdedSecond(second, kind),
         cancelled: () => !current(),
       });
       if (!current()) return;
       this.batcher.flush();
       this.backfillDone = true;
-      if (this.sessionNewest !== undefined) this.advanceCursor(this.sessionNewest);
+      // People learned during the backfill are paged next; until they are, the cursor stays (see onBackfilled).
+      this.startPeople(relay, current);
+      if (!this.peopleFeed?.backfilling && this.sessionNewest !== undefined) this.advanceCursor(this.sessionNewest);
       this.backoff.reset();
       this.options.log.log('info', `relay ${this.options.url}: backfilled from ${new Date(this.backfillSince * 1000).toISOString()}, now live`);
       this.setState('connected');
-      this.schedulePeople(current);
       this.scheduleProbe(relay, current);
     } catch (error) {
       if (current()) this.fail(error);
     }
   }
 
+  /**
+   * NIP-01 says a relay sends EOSE after its stored events; some never do. Waiting for one forever (or reconnecting
+   * forever) would also lose the live stream, so the session keeps the live subscriptions open and skips the
+   * backfill, which cannot tell a complete page from a stalled one without EOSE. The cursor stays where it was
+   * (nothing was proven complete), and the status says so; the next reconnect tries the backfill again.
+   */
+  private goLiveOnly(relay: AbstractRelay, current: () => boolean): void {
+    this.liveOnly = true;
+    this.backoff.reset();
+    this.noteError(`no EOSE within ${this.options.tuning.maxWaitMs} ms (NIP-01): backfill skipped, taking live events only`);
+    this.setState('connected');
+    this.startPeople(relay, current);
+    this.scheduleProbe(relay, current);
+  }
+
   /** Opens the live "jobs" subscription first, so nothing published during the backfill falls between the two. */
-  private async openLive(relay: AbstractRelay, sessionStart: number, current: () => boolean): Promise<void> {
+  private async openLive(relay: AbstractRelay, sessionStart: number, current: () => boolean): Promise<'eose' | 'no-eose'> {
     for (;;) {
       const filters = jobFilters(this.kindsPerFilter).map((filter) => withTimeBounds(filter, { since: sessionStart }));
       const live = openRelaySubscription(relay, filters, {
         label: 'jobs',
         maxWaitMs: this.options.tuning.maxWaitMs,
+        keepOpenOnTimeout: true,
         onEvent: (event) => this.accept(event),
         onInvalid: () => this.options.onDropped('relay sent an event outside the subscription filter', 1),
         alreadyHave: (id) => this.recent.has(id),
@@ -208,49 +238,47 @@ export class RelayConnection {
       const end = await live.storedEnd;
       if (end.kind === 'eose') {
         this.stats.latencyMs = end.ms;
-        return;
+        return 'eose';
       }
+      if (end.kind === 'timeout') return 'no-eose';
       if (end.kind === 'closed' && this.kindsPerFilter > FALLBACK_KINDS_PER_FILTER && current()) {
         this.options.log.log('warn', `relay ${this.options.url} refused 5000–7000 as one filter (${end.reason}); asking in filters of ${FALLBACK_KINDS_PER_FILTER} kinds`);
         this.kindsPerFilter = FALLBACK_KINDS_PER_FILTER;
         continue;
       }
-      throw new Error(end.kind === 'closed' ? `relay refused the live subscription: ${end.reason}` : `no EOSE for the live subscription within ${this.options.tuning.maxWaitMs} ms`);
+      throw new Error(`relay refused the live subscription: ${end.reason}`);
     }
   }
 
-  /** Re-issues the "people" subscription when new DVMs or users were learned; the old one closes after the new EOSE. */
-  private schedulePeople(current: () => boolean): void {
-    clearInterval(this.peopleTimer);
-    const refresh = async () => {
-      const relay = this.relay;
-      if (!current() || !relay || this.options.people.revision === this.peopleRevision || this.options.people.size === 0) return;
-      this.peopleRevision = this.options.people.revision;
-      const previous = this.peopleSub;
-      const sub = openRelaySubscription(relay, peopleFilters(this.options.people.snapshot(), this.backfillSince), {
-        label: 'people',
-        maxWaitMs: this.options.tuning.maxWaitMs,
-        onEvent: (event) => this.accept(event),
-        onInvalid: () => this.options.onDropped('relay sent an event outside the subscription filter', 1),
-        alreadyHave: (id) => this.recent.has(id),
-        onEndedLive: (reason) => {
-          if (current() && this.peopleSub === sub) this.noteError(`relay ended the profiles/deletions/zaps subscription: ${reason}`);
-        },
-      });
-      this.peopleSub = sub;
-      const end = await sub.storedEnd;
-      previous?.close();
-      if (!current()) return;
-      if (end.kind === 'closed') this.noteError(`relay refused the profiles/deletions/zaps subscription: ${end.reason}`);
-      if (end.kind === 'timeout') this.noteError(`no EOSE for the profiles/deletions/zaps subscription within ${this.options.tuning.maxWaitMs} ms`);
-    };
-    const guarded = () =>
-      refresh().catch((error) => {
-        if (current()) this.noteError(`profiles/deletions/zaps subscription failed: ${describeError(error)}`);
-      });
-    void guarded();
-    this.peopleTimer = setInterval(() => void guarded(), this.options.tuning.peopleRefreshMs);
-    this.peopleTimer.unref?.();
+  /** Profiles, deletions and zaps of the DVMs and users this relay's job traffic revealed (relayPeopleFeed.ts). */
+  private startPeople(relay: AbstractRelay, current: () => boolean): void {
+    const { tuning } = this.options;
+    this.peopleFeed?.close();
+    this.peopleFeed = new RelayPeopleFeed({
+      relay,
+      people: this.options.people,
+      since: this.backfillSince,
+      backfill: !this.liveOnly,
+      pageSize: tuning.pageSize,
+      maxWaitMs: tuning.maxWaitMs,
+      refreshMs: tuning.peopleRefreshMs,
+      overlapSeconds: tuning.overlapSeconds,
+      retryBaseMs: tuning.backoffBaseMs,
+      retryCapMs: tuning.backoffCapMs,
+      accept: (event) => this.accept(event),
+      alreadyHave: (id) => this.recent.has(id),
+      onInvalid: () => this.options.onDropped('relay sent an event outside the subscription filter', 1),
+      onCrowdedSecond: (second, kind) => this.reportCrowdedSecond(second, kind),
+      onBackfilled: () => {
+        this.batcher.flush();
+        if (this.peopleFeed?.backfilling === false && this.sessionNewest !== undefined) this.advanceCursor(this.sessionNewest);
+        this.options.onStatusChange();
+      },
+      noteError: (message) => this.noteError(message),
+      debug: (message) => this.options.log.log('debug', `relay ${this.options.url}: ${message}`),
+      current,
+    });
+    this.peopleFeed.start();
   }
 
   private scheduleProbe(relay: AbstractRelay, current: () => boolean): void {
@@ -269,6 +297,10 @@ export class RelayConnection {
     this.probeTimer.unref?.();
   }
 
+  private reportCrowdedSecond(second: number, kind: number | undefined): void {
+    this.options.onDropped(`more events of one kind in one second than the relay sends at once (kind ${kind ?? '?'}, second ${second}); some may be missing`, 1);
+  }
+
   private accept(event: unknown): void {
     const id = (event as { id?: unknown }).id;
     if (typeof id === 'string' && !this.recent.add(id)) return;
@@ -282,7 +314,7 @@ export class RelayConnection {
       this.stats.lastEventAt = Math.max(this.stats.lastEventAt ?? 0, newest);
       this.sessionNewest = Math.max(this.sessionNewest ?? 0, newest);
       // During a backfill pages arrive newest first: moving the cursor now could skip the older pages if we fail.
-      if (this.backfillDone) this.advanceCursor(newest);
+      if (this.backfillDone && !this.peopleFeed?.backfilling) this.advanceCursor(newest);
     }
     this.options.onStatusChange();
   }
@@ -315,13 +347,11 @@ export class RelayConnection {
   /** Ends the session: later callbacks of this generation are ignored; events already received are delivered. */
   private teardown(): void {
     this.generation++;
-    clearInterval(this.peopleTimer);
     clearInterval(this.probeTimer);
     this.live?.close();
-    this.peopleSub?.close();
+    this.peopleFeed?.close();
     this.live = undefined;
-    this.peopleSub = undefined;
-    this.peopleRevision = -1;
+    this.peopleFeed = undefined;
     const relay = this.relay;
     this.relay = undefined;
     if (relay) {

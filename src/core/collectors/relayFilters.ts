@@ -42,19 +42,24 @@ export interface PeopleSets {
 }
 
 /**
- * Filters of the "people" subscription. Deletions and zaps are bounded by `since` (they are time-ordered streams);
- * kind 0 is replaceable, so the newest one of each DVM is wanted whatever its age.
+ * Kind 0 of DVM pubkeys. Replaceable, so the newest one of each DVM is wanted whatever its age: a backfill of these
+ * reaches back to 0, not to the relay cursor.
  */
+export function profileFilters(dvms: readonly string[]): Filter[] {
+  return chunk(dvms, AUTHORS_PER_FILTER).map((authors) => ({ kinds: [METADATA_KIND], authors }));
+}
+
+/** Zap receipts paying DVMs (`#p`) and deletions by job customers: time-ordered streams, bounded by the cursor. */
+export function deletionAndZapFilters(people: PeopleSets): Filter[] {
+  return [
+    ...chunk(people.dvms, AUTHORS_PER_FILTER).map((authors) => ({ kinds: [ZAP_RECEIPT_KIND], '#p': authors })),
+    ...chunk(people.users, AUTHORS_PER_FILTER).map((authors) => ({ kinds: [DELETION_KIND], authors })),
+  ];
+}
+
+/** The live "people" subscription: profiles, deletions and zaps of everyone followed, from `since` on. */
 export function peopleFilters(people: PeopleSets, since: number): Filter[] {
-  const filters: Filter[] = [];
-  for (const authors of chunk(people.dvms, AUTHORS_PER_FILTER)) {
-    filters.push({ kinds: [METADATA_KIND], authors, limit: authors.length * 2 });
-    filters.push({ kinds: [ZAP_RECEIPT_KIND], '#p': authors, since });
-  }
-  for (const authors of chunk(people.users, AUTHORS_PER_FILTER)) {
-    filters.push({ kinds: [DELETION_KIND], authors, since });
-  }
-  return filters;
+  return [...profileFilters(people.dvms), ...deletionAndZapFilters(people)].map((filter) => withTimeBounds(filter, { since }));
 }
 
 export function withTimeBounds(filter: Filter, bounds: { since?: number; until?: number; limit?: number }): Filter {

@@ -2,6 +2,14 @@ import { JOB_KIND_MAX, NIP89_HANDLER_KIND, type PeopleSets } from './relayFilter
 
 const HEX_PUBKEY = /^[0-9a-f]{64}$/;
 
+/** How many DVMs and users were followed at some moment (see `RelayPeople.since`). */
+export interface PeopleMark {
+  readonly dvms: number;
+  readonly users: number;
+}
+
+export const NOBODY: PeopleMark = { dvms: 0, users: 0 };
+
 /**
  * The pubkeys the collector's second subscription follows, learned from the raw job traffic it sees: authors of
  * results and feedback (6000–7000) or of a NIP-89 announcement with a job `k` tag are DVMs; authors of requests
@@ -30,6 +38,19 @@ export class RelayPeople {
 
   snapshot(): PeopleSets {
     return { dvms: [...this.dvms], users: [...this.users] };
+  }
+
+  /**
+   * Everyone followed after `mark` (an earlier `mark()`), so a relay connection can backfill only the newcomers.
+   * Sets iterate in insertion order and nobody is ever removed, so the newcomers are the tails.
+   */
+  since(mark: PeopleMark): PeopleSets {
+    const { dvms, users } = this.snapshot();
+    return { dvms: dvms.slice(mark.dvms), users: users.slice(mark.users) };
+  }
+
+  mark(): PeopleMark {
+    return { dvms: this.dvms.size, users: this.users.size };
   }
 
   add(sets: { dvms?: readonly string[]; users?: readonly string[] }): void {

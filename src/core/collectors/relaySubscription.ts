@@ -20,6 +20,11 @@ export interface RelaySubscriptionOptions {
   readonly alreadyHave?: (id: string) => boolean;
   /** The relay or the connection ended the subscription after its stored events had been sent. */
   readonly onEndedLive?: (reason: string) => void;
+  /**
+   * A live subscription stays open when no EOSE came in time (some relays never send one), so live events still
+   * arrive; a page of stored events (the default) is closed, since the caller retries it.
+   */
+  readonly keepOpenOnTimeout?: boolean;
 }
 
 export interface RelaySubscription {
@@ -63,7 +68,7 @@ export function openRelaySubscription(relay: AbstractRelay, filters: Filter[], o
   });
   const timer = setTimeout(() => {
     settle({ kind: 'timeout', ms: elapsed() });
-    close();
+    if (!options.keepOpenOnTimeout) close();
   }, options.maxWaitMs);
 
   function close(): void {

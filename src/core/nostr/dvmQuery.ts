@@ -1,7 +1,7 @@
 import type { DvmSummary, JobStatusText, JobSummary } from '../../protocol/nostrProtocol';
 import { announcedKindNames, loadProfile, npub } from './dvmNames';
 import { kindName } from './kindRegistry';
-import { livenessOf } from './liveness';
+import { DEFAULT_LIVENESS, livenessOf, type LivenessThresholds } from './liveness';
 import { msatsToSats } from './payments';
 import { percentiles } from './percentiles';
 import type { PreparedStatements } from './preparedStatements';
@@ -18,6 +18,7 @@ export class DvmQuery {
   constructor(
     private readonly sql: PreparedStatements,
     private readonly pinned: () => ReadonlySet<string>,
+    private readonly liveness: LivenessThresholds = DEFAULT_LIVENESS,
   ) {}
 
   /** Busiest first (jobs answered, then results). */
@@ -84,7 +85,7 @@ export class DvmQuery {
     const served = this.sql.column<number>('SELECT kind FROM nostr_kind_dvms WHERE dvm = unhex(?)', [row.pubkey]);
     const kinds = [...new Set([...served, ...profile.announcedKinds])].sort((a, b) => a - b);
     const [median, p90] = percentiles(this.sql, 'response_sec', 'FROM nostr_job_dvms WHERE dvm = unhex(?) AND response_sec IS NOT NULL', [row.pubkey], [0.5, 0.9]);
-    const liveness = livenessOf(this.sql, row.pubkey, now);
+    const liveness = livenessOf(this.sql, row.pubkey, now, this.liveness);
     const answeredOutcomes = row.jobs;
     return {
       pubkey: row.pubkey,

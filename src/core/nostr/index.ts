@@ -4,4 +4,4 @@ export { nostrMigrations } from './nostrMigrations';
 export { ChangeCoalescer } from './changeCoalescer';
 export type { IngestOutcome, IngestResult, RejectReason } from './nostrIngest';
 export { MAX_EVENT_JSON_LENGTH } from './eventShape';
-export { livenessOf, SILENT_AFTER_SEC, UP_WINDOW_SEC } from './liveness';
+export { DEFAULT_LIVENESS, livenessOf, SILENT_AFTER_SEC, UP_WINDOW_SEC, type LivenessThresholds } from './liveness';

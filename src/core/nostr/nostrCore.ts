@@ -4,6 +4,7 @@ import type {
 } from '../../protocol/nostrProtocol';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
+import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
 import { MetricsQuery } from './metricsQuery';
 import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
 import { PreparedStatements } from './preparedStatements';
@@ -20,6 +21,8 @@ export interface NostrCoreOptions {
   readonly pinnedDvms: () => ReadonlySet<string>;
   /** Benchmarks only (see NostrIngestorOptions.verify); the product always verifies. */
   readonly verify?: NostrIngestorOptions['verify'];
+  /** DESIGN.md "Liveness" windows; the defaults unless a test needs a silence within seconds. */
+  readonly liveness?: LivenessThresholds;
 }
 
 /**
@@ -34,12 +37,14 @@ export class NostrCore {
   private readonly kindQuery: KindQuery;
   private readonly traceQuery: TraceQuery;
   private readonly retention: NostrRetention;
+  private readonly livenessThresholds: LivenessThresholds;
 
   constructor(options: NostrCoreOptions) {
+    this.livenessThresholds = options.liveness ?? DEFAULT_LIVENESS;
     this.sql = new PreparedStatements(options.db);
     this.ingestor = new NostrIngestor({ sql: this.sql, excludedKinds: options.excludedKinds, countDropped: options.countDropped, verify: options.verify });
     this.metricsQuery = new MetricsQuery(this.sql);
-    this.dvmQuery = new DvmQuery(this.sql, options.pinnedDvms);
+    this.dvmQuery = new DvmQuery(this.sql, options.pinnedDvms, this.livenessThresholds);
     this.kindQuery = new KindQuery(this.sql);
     this.traceQuery = new TraceQuery(this.sql);
     this.retention = new NostrRetention(this.sql);
@@ -71,6 +76,11 @@ export class NostrCore {
   dvm(pubkey: string, now: number, limit?: number): { summary: DvmSummary; recentJobs: JobSummary[] } | null {
     const summary = this.dvmQuery.summary(pubkey.toLowerCase(), now);
     return summary ? { summary, recentJobs: this.dvmQuery.recentJobs(summary.pubkey, clampLimit(limit, 50)) } : null;
+  }
+
+  /** Up, silent or unknown (DESIGN.md "Liveness"), with the same windows as the DVM summaries. */
+  liveness(pubkey: string, now: number): LivenessState {
+    return livenessOf(this.sql, pubkey.toLowerCase(), now, this.livenessThresholds);
   }
 
   kinds(): KindSummary[] {
