@@ -38,14 +38,6 @@ function snapshotText(snapshot: MetagraphSnapshot): string {
   ].join('\n').trimEnd();
 }
 
-/**
- * A snapshot prints ~200 KB; stdout to a pipe is asynchronous in Node and src/cli.ts exits right after the command
- * returns, which would cut the JSON short. Wait until what was written has been handed to the OS.
- */
-function drainStdout(): Promise<void> {
-  return new Promise((resolve) => process.stdout.write('', () => resolve()));
-}
-
 export const bittensorCommands: readonly CliCommand[] = [
   {
     name: 'subnets',
@@ -59,7 +51,6 @@ export const bittensorCommands: readonly CliCommand[] = [
           validators: `${s.validators}${s.validatorsEstimated ? '~' : ''}/${s.maxValidators ?? '?'}`, burnTao: s.burnTao,
           burn24h: s.burnChange24hTao, priceTao: s.priceTao, snapshot: s.latestSnapshotBlock, stale: s.stale ? 'stale' : '',
         }))));
-        await drainStdout();
         return 0;
       }),
   },
@@ -73,7 +64,6 @@ export const bittensorCommands: readonly CliCommand[] = [
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const snapshot = await engine.call('bittensor.snapshot', { netuid, ...(block === undefined ? {} : { block }) });
         printResult(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
-        await drainStdout();
         return 0;
       });
     },
@@ -92,7 +82,6 @@ export const bittensorCommands: readonly CliCommand[] = [
           return 1;
         }
         printResult(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
-        await drainStdout();
         return 0;
       });
     },
@@ -107,7 +96,6 @@ export const bittensorCommands: readonly CliCommand[] = [
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const matrix = await engine.call('bittensor.weights', { netuid, ...(block === undefined ? {} : { block }) });
         printResult(args, io, matrix, () => weightsText(matrix));
-        await drainStdout();
         return 0;
       });
     },

@@ -1,3 +1,5 @@
+import type { DvmProfile } from '../core/nostr/dvmNames';
+
 /**
  * Engine requests and notifications of the Nostr DVM half. Method names start with `nostr.`.
  * Definitions: ../shared/DESIGN.md "Nostr: definitions". Sats are whole sats (millisats / 1000, rounded down);
@@ -79,15 +81,10 @@ export interface NostrMetrics extends NostrMetricsScope {
   readonly windows: Readonly<Record<MetricsWindow, NostrMetricsScope>>;
 }
 
-export interface DvmSummary {
+/** A DVM as the views list it: its profile (DESIGN.md "Profile") and its figures. */
+export interface DvmSummary extends Pick<DvmProfile, 'name' | 'about' | 'picture' | 'lud16' | 'encryptionSupported' | 'cashuAccepted' | 'hasProfile'> {
   readonly pubkey: string;
   readonly npub: string;
-  readonly name?: string;
-  readonly about?: string;
-  readonly picture?: string;
-  readonly lud16?: string;
-  readonly encryptionSupported?: boolean;
-  readonly cashuAccepted?: boolean;
   /** Kinds it answered or announced, ascending. */
   readonly kinds: number[];
   /** (job, DVM) pairs: jobs it answered at all. */
@@ -103,7 +100,6 @@ export interface DvmSummary {
   /** Newest sign of life: an answer or a heartbeat (kind 11998). */
   readonly lastSeen: number | null;
   readonly status: 'up' | 'silent' | 'unknown';
-  readonly hasProfile: boolean;
   readonly pinned: boolean;
 }
 

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { BittensorMethods, NeuronGroup, NeuronRow, SubnetSummary } from '../protocol/bittensorProtocol';
+import type { BittensorMethods, NeuronGroup, NeuronRow, NeuronSort, SubnetSummary } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
 import { alpha, shortKey, tao, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
-export type UidSort = 'incentive' | 'stake';
+export type UidSort = NeuronSort;
 type NeuronPage = NonNullable<BittensorMethods['bittensor.neurons']['result']>;
 
 export type SubnetNode =
@@ -23,8 +23,8 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
   readonly refresher = new TreeRefresher<SubnetNode>(300);
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
   private readonly subnets = new Map<number, Extract<SubnetNode, { type: 'subnet' }>>();
-  /** Pages already read per subnet and group; cleared when the engine says the subnet changed. */
-  private readonly pages = new Map<string, NeuronPage | null>();
+  /** Pages already read, per subnet and then per group and sort; a subnet's are dropped when the engine says it changed. */
+  private readonly pages = new Map<number, Map<string, NeuronPage | null>>();
   private watched = new Set<string>();
   private sort: UidSort = 'incentive';
 
@@ -42,14 +42,14 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
 
   /** Called with the netuids named by a `bittensor.changed` notification. */
   changed(netuids: readonly number[]): void {
-    for (const key of [...this.pages.keys()]) if (netuids.includes(Number(key.split(':')[0]))) this.pages.delete(key);
+    for (const netuid of netuids) this.pages.delete(netuid);
     this.refresher.refresh();
   }
 
   getTreeItem(node: SubnetNode): vscode.TreeItem {
     if (node.type === 'subnet') return subnetItem(node.summary);
     if (node.type === 'group') {
-      const count = this.pages.get(this.pageKey(node.netuid, node.group))?.total;
+      const count = this.pages.get(node.netuid)?.get(this.pageKey(node.group))?.total;
       const item = new vscode.TreeItem(node.group === 'validators' ? 'Validators' : 'UIDs', vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `subnet:${node.netuid}:${node.group}`;
       item.description = count === undefined ? undefined : `${count}${node.group === 'uids' ? ` · by ${this.sort}` : ' · by stake'}`;
@@ -88,18 +88,22 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
     }
   }
 
-  private pageKey(netuid: number, group: NeuronGroup): string {
-    return `${netuid}:${group}:${group === 'validators' ? 'stake' : this.sort}`;
+  /** Validators are always by stake; UIDs by the sort chosen in the view's menu. */
+  private sortOf(group: NeuronGroup): UidSort {
+    return group === 'validators' ? 'stake' : this.sort;
+  }
+
+  private pageKey(group: NeuronGroup): string {
+    return `${group}:${this.sortOf(group)}`;
   }
 
   /** The rows a group shows, sorted and cut in the engine: the host never holds a whole 1,024-UID metagraph. */
   private async page(netuid: number, group: NeuronGroup): Promise<NeuronPage | null> {
-    const key = this.pageKey(netuid, group);
-    if (!this.pages.has(key)) {
-      const sort = group === 'validators' ? 'stake' : this.sort;
-      this.pages.set(key, await this.engine.request('bittensor.neurons', { netuid, group, sort, limit: UID_PAGE }));
-    }
-    return this.pages.get(key) ?? null;
+    let subnet = this.pages.get(netuid);
+    if (!subnet) this.pages.set(netuid, (subnet = new Map()));
+    const key = this.pageKey(group);
+    if (!subnet.has(key)) subnet.set(key, await this.engine.request('bittensor.neurons', { netuid, group, sort: this.sortOf(group), limit: UID_PAGE }));
+    return subnet.get(key) ?? null;
   }
 
   dispose(): void {

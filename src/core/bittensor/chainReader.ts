@@ -2,6 +2,7 @@ import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
 import type { ChainClient } from './chainClient';
 import { StateDiscardedError } from './chainErrors';
+import { asNumber, chainText, fixedPointBits } from './decodedValues';
 import { metagraphCallPlan } from './metagraphCalls';
 import { decodeMetagraph } from './metagraphDecoder';
 import type { MetagraphSnapshot } from './model';
@@ -120,7 +121,7 @@ export class ChainReader {
     for (const info of (dynamic ?? []) as (Record<string, unknown> | null)[]) {
       if (!info) continue;
       const subnet = entry(info.netuid as number);
-      const name = textOf(info.subnet_name);
+      const name = chainText(info.subnet_name).trim();
       if (name) subnet.name = name;
       subnet.tempo = info.tempo as number;
       const alphaIn = info.alpha_in as number;
@@ -135,7 +136,7 @@ export class ChainReader {
       subnet.maxValidators = info.max_allowed_validators as number;
       subnet.burnRao = info.burn as number;
       subnet.tempo ??= info.tempo as number;
-      const identityName = textOf((info.identity as Record<string, unknown> | null)?.subnet_name);
+      const identityName = chainText((info.identity as Record<string, unknown> | null)?.subnet_name).trim();
       if (identityName && subnet.name === `subnet ${subnet.netuid}`) subnet.name = identityName;
     }
     if (!dynamic && !infos) throw new Error(`no subnet list from ${this.client.endpoint}: ${failures.join('; ')}`);
@@ -156,7 +157,7 @@ export class ChainReader {
     try {
       for (const { keys, value } of await readStorageMap(this.client, this.decoderFor(runtime), item, [], at)) {
         const netuid = asNumber(keys[0]);
-        const sqrtPrice = u64f64ToNumber(bitsOf(value));
+        const sqrtPrice = u64f64ToNumber(fixedPointBits(value));
         if (netuid !== 0) prices.set(netuid, sqrtPrice * sqrtPrice);
       }
     } catch (error) {
@@ -164,29 +165,4 @@ export class ChainReader {
     }
     return prices;
   }
-}
-
-/** Keys and weights are u16 (or u16 newtypes such as NetUid, decoded as a one-field struct). */
-function asNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (value && typeof value === 'object') {
-    const fields = Object.values(value);
-    if (fields.length === 1) return asNumber(fields[0]);
-  }
-  throw new Error(`expected a number, found ${JSON.stringify(value)}`);
-}
-
-/** A fixed-point value's raw bits: the u128 itself, or a `{ bits }` struct around it. */
-function bitsOf(value: unknown): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') return BigInt(value);
-  if (value && typeof value === 'object' && 'bits' in value) return bitsOf((value as { bits: unknown }).bits);
-  throw new Error(`expected fixed-point bits, found ${typeof value}`);
-}
-
-/** Chain names are UTF-8 bytes (Vec<u8>); untrusted, so only ever shown as text. */
-function textOf(bytes: unknown): string {
-  if (bytes instanceof Uint8Array) return new TextDecoder().decode(bytes).trim();
-  if (Array.isArray(bytes)) return new TextDecoder().decode(Uint8Array.from(bytes as number[])).trim();
-  return '';
 }

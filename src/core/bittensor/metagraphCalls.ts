@@ -1,4 +1,4 @@
-import { findRuntimeMethod, type PortableType, type RuntimeTypes } from './scale/portableTypes';
+import { findRuntimeMethod, typeById, type RuntimeTypes } from './scale/portableTypes';
 import { concatBytes, encodeU16, encodeU8, encodeVecU16, toHex } from './scale/scaleEncoder';
 
 /**
@@ -59,12 +59,6 @@ export function metagraphCallPlan(runtime: RuntimeTypes, netuid: number): Metagr
 function selectiveIndexes(runtime: RuntimeTypes, optionType: number): number[] {
   const fields = compositeFieldsOf(runtime, unwrapOption(runtime, optionType));
   return fields.map((_, index) => index);
-}
-
-function typeById(runtime: RuntimeTypes, id: number): PortableType {
-  const found = runtime.types[id]?.id === id ? runtime.types[id] : runtime.types.find((type) => type.id === id);
-  if (!found) throw new MissingRuntimeApiError(`type ${id} is missing from the metadata`);
-  return found;
 }
 
 function unwrapOption(runtime: RuntimeTypes, id: number): number {

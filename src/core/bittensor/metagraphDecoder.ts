@@ -1,3 +1,4 @@
+import { chainText, fixedPointBits } from './decodedValues';
 import type { MetagraphCallPlan } from './metagraphCalls';
 import { occupancyOf, type AxonRow, type MetagraphSnapshot, type NeuronRow, type SubnetFacts } from './model';
 import { ScaleDecodeError, type TypeDecoder } from './scale/scaleDecoder';
@@ -34,14 +35,6 @@ function field<T>(graph: Raw | null, name: string): T | undefined {
   return value === null || value === undefined ? undefined : (value as T);
 }
 
-const utf8 = new TextDecoder();
-
-function text(bytes: unknown): string {
-  if (bytes instanceof Uint8Array) return utf8.decode(bytes);
-  if (Array.isArray(bytes)) return utf8.decode(Uint8Array.from(bytes as number[]));
-  return '';
-}
-
 function account(value: unknown): string {
   if (!(value instanceof Uint8Array)) throw new ScaleDecodeError('an account id did not decode to 32 bytes');
   return ss58Encode(value);
@@ -57,22 +50,21 @@ function axonOf(raw: Raw | undefined): AxonRow | null {
 
 export function subnetFactsOf(graph: Raw | null, fallbackName: string): SubnetFacts {
   const identity = field<Raw>(graph, 'identity');
-  const name = text(field(graph, 'name')) || text(identity?.subnet_name) || fallbackName;
+  const name = chainText(field(graph, 'name')) || chainText(identity?.subnet_name) || fallbackName;
   const symbol = field(graph, 'symbol');
   const taoIn = field<number>(graph, 'tao_in');
   const alphaIn = field<number>(graph, 'alpha_in');
-  const moving = field<{ bits: bigint } | bigint>(graph, 'moving_price');
-  const movingBits = typeof moving === 'bigint' ? moving : moving?.bits;
+  const moving = field<unknown>(graph, 'moving_price');
   const burn = field<number>(graph, 'burn');
   return {
     name,
-    symbol: symbol === undefined ? null : text(symbol),
+    symbol: symbol === undefined ? null : chainText(symbol),
     tempo: field<number>(graph, 'tempo') ?? null,
     maxUids: field<number>(graph, 'max_uids') ?? null,
     maxValidators: field<number>(graph, 'max_validators') ?? null,
     burnTao: burn === undefined ? null : raoToTao(burn),
     priceTao: taoIn !== undefined && alphaIn ? taoIn / alphaIn : null,
-    movingPriceTao: movingBits === undefined ? null : i96f32ToNumber(movingBits),
+    movingPriceTao: moving === undefined ? null : i96f32ToNumber(fixedPointBits(moving)),
     taoWeight: null,
   };
 }
@@ -118,7 +110,7 @@ function buildSnapshot(answers: MetagraphAnswers, lite: Raw[], graph: Raw | null
       registrationBlock: (sameHotkey ? registeredAt?.[uid] : undefined) ?? null,
       axon: axonOf(raw.axon_info as Raw | undefined),
     };
-    const identityName = sameHotkey ? text(identities?.[uid]?.name) : '';
+    const identityName = sameHotkey ? chainText(identities?.[uid]?.name) : '';
     if (identityName) neuron.identity = identityName;
     neurons[i] = neuron;
   }

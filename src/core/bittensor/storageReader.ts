@@ -1,4 +1,4 @@
-import type { RuntimeTypes, StorageHasher, StorageItem } from './scale/portableTypes';
+import { typeById, type RuntimeTypes, type StorageHasher, type StorageItem } from './scale/portableTypes';
 import { ScaleDecodeError, ScaleReader, type TypeDecoder } from './scale/scaleDecoder';
 import { concatBytes, fromHex, toHex } from './scale/scaleEncoder';
 import { hashBytesBeforeKey, hashedKey, storagePrefix } from './storageKeys';
@@ -64,9 +64,8 @@ export async function readStorageMap(
 function mapKeyTypes(runtime: RuntimeTypes, item: StorageItem): number[] {
   const { hashers, key } = item.map!;
   if (hashers.length === 1) return [key];
-  const type = runtime.types.find((candidate) => candidate.id === key);
-  const def = type?.type.def;
-  if (!def || !('tuple' in def) || def.tuple.length !== hashers.length) throw new ScaleDecodeError(`${item.pallet}.${item.name}: key type ${key} is not a ${hashers.length}-tuple`);
+  const def = typeById(runtime, key).type.def;
+  if (!('tuple' in def) || def.tuple.length !== hashers.length) throw new ScaleDecodeError(`${item.pallet}.${item.name}: key type ${key} is not a ${hashers.length}-tuple`);
   return [...def.tuple];
 }
 

@@ -70,3 +70,10 @@ export function findRuntimeMethod(runtime: RuntimeTypes, api: string, method: st
 export function findStorageItem(runtime: RuntimeTypes, pallet: string, name: string): StorageItem | undefined {
   return runtime.storage.find((item) => item.pallet === pallet && item.name === name);
 }
+
+/** A type of the registry by id (ids are normally the array index; searched when they are not). */
+export function typeById(runtime: RuntimeTypes, id: number): PortableType {
+  const found = runtime.types[id]?.id === id ? runtime.types[id] : runtime.types.find((type) => type.id === id);
+  if (!found) throw new Error(`type ${id} is missing from the metadata`);
+  return found;
+}
