@@ -1,17 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { generateSecretKey, type Event } from 'nostr-tools/pure';
-import type { Browser, Locator, Page } from 'playwright-core';
 import {
-  expandView, launchBrowser, openActivity, openWorkbench, runPaletteCommand, screenshot, waitForStatusBarEntry,
+  expandView, openActivity, runPaletteCommand, screenshot, waitForStatusBarEntry,
   welcomeText,
 } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
+import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
-import { ensureVsix } from './freshBuild';
-import { assertE2eToolsInstalled } from './requirements';
+import { WorkbenchSession } from './workbenchSession';
 
 /**
  * The DVMs and Kinds trees, live, in the packaged extension: a real relay on loopback is the only relay in the
@@ -28,41 +26,22 @@ const LIVE_TIMEOUT_MS = 15_000;
 let relay: TestRelay | undefined;
 let customer: RelayPublisher | undefined;
 let dvm: DvmSimulator | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
-let page: Page | undefined;
+const workbench = new WorkbenchSession('dvm-tree');
 const customerKey = generateSecretKey();
 const jobs: Event[] = [];
-const started = Date.now();
 
 before(async () => {
-  assertE2eToolsInstalled();
-  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
   relay = await startRelay();
   customer = await RelayPublisher.connect(relay.url);
-  server = await startCodeServer({
-    userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] },
-    vsix,
-  });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, server.url);
-  console.log(`dvmTree: relay, code-server and workbench ready in ${Date.now() - started} ms`);
+  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
 }, { timeout: 300_000 });
 
 after(async () => {
-  if (page) await screenshot(page, 'dvm-tree-last').catch(() => undefined);
   customer?.close();
   await dvm?.stop();
-  await browser?.close();
-  await server?.stop();
+  await workbench.close();
   await relay?.stop();
-  console.log(`dvmTree: whole file took ${Date.now() - started} ms`);
 });
-
-function workbench(): Page {
-  if (!page) throw new Error('the workbench did not open (see before)');
-  return page;
-}
 
 /** A job request from our customer, published to the relay like any client's. */
 async function publishJob(input: string): Promise<Event> {
@@ -73,7 +52,7 @@ async function publishJob(input: string): Promise<Event> {
 }
 
 test('the engine starts with the loopback relay and the DVMs view is empty', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   const entry = await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
   assert.match(entry.ariaLabel, /^Swarmscope engine: healthy/);
   await openActivity(page, 'Swarmscope');
@@ -83,7 +62,7 @@ test('the engine starts with the loopback relay and the DVMs view is empty', { t
 });
 
 test('a DVM that answers a job appears in the DVMs tree live, with the job counted', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   dvm = await DvmSimulator.start({ relayUrl: relay!.url, name: DVM_NAME, amountMsats: 21_000 });
   const job = await publishJob('hello from the e2e test');
   const pane = await expandView(page, 'DVMs');
@@ -96,12 +75,12 @@ test('a DVM that answers a job appears in the DVMs tree live, with the job count
 });
 
 test('the Kinds tree shows kind 5050 by name, with its request and its DVM', { timeout: 30_000 }, async () => {
-  const pane = await expandView(workbench(), 'Kinds');
+  const pane = await expandView(workbench.page, 'Kinds');
   await waitForRow(pane, [/^5050 text generation\b/, /\b1 requests\b/, /\b1 DVMs\b/]);
 });
 
 test('expanding the DVM lists the job under Recent jobs; clicking it opens the request JSON read-only', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   const [job] = jobs;
   const pane = await expandView(page, 'DVMs');
   await expandRow(await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)]));
@@ -130,7 +109,7 @@ test('expanding the DVM lists the job under Recent jobs; clicking it opens the r
 });
 
 test('a second job updates the DVM row to 2 jobs while the view stays open', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   await runPaletteCommand(page, 'View: Close All Editors');
   const pane = await expandView(page, 'DVMs');
   const dvmRow = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/]);

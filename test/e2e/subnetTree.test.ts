@@ -1,15 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import {
-  expandView, launchBrowser, openActivity, openWorkbench, screenshot, viewPane, waitForStatusBarEntry,
+  expandView, openActivity, screenshot, viewPane, waitForStatusBarEntry,
 } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
+import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
 import { childTexts, expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
-import { ensureVsix } from './freshBuild';
-import { assertE2eToolsInstalled } from './requirements';
+import { WorkbenchSession } from './workbenchSession';
 
 /**
  * The Subnets tree in the packaged extension, fed by the replay node: a subtensor JSON-RPC node on loopback that
@@ -22,44 +21,25 @@ const NETUID = 1;
 const SNAPSHOT_TIMEOUT_MS = 30_000;
 
 let node: ReplayNode | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
-let page: Page | undefined;
+const workbench = new WorkbenchSession('subnet-tree');
 let recorded: MetagraphSnapshot;
-const started = Date.now();
 
 before(async () => {
-  assertE2eToolsInstalled();
-  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
   recorded = recordedMetagraphSnapshot();
   node = await startReplayNode({ seed: 'metagraph' });
-  server = await startCodeServer({
-    userSettings: {
-      ...OFFLINE_SWARMSCOPE_SETTINGS,
-      'swarmscope.bittensor.endpoint': node.url,
-      'swarmscope.bittensor.trackedSubnets': [NETUID],
-      // Tooltips are read below; the default delay only slows the test down.
-      'workbench.hover.delay': 200,
-    },
-    vsix,
+  await workbench.open({
+    ...OFFLINE_SWARMSCOPE_SETTINGS,
+    'swarmscope.bittensor.endpoint': node.url,
+    'swarmscope.bittensor.trackedSubnets': [NETUID],
+    // Tooltips are read below; the default delay only slows the test down.
+    'workbench.hover.delay': 200,
   });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, server.url);
-  console.log(`subnetTree: replay node, code-server and workbench ready in ${Date.now() - started} ms`);
 }, { timeout: 300_000 });
 
 after(async () => {
-  if (page) await screenshot(page, 'subnet-tree-last').catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
+  await workbench.close();
   await node?.stop();
-  console.log(`subnetTree: whole file took ${Date.now() - started} ms`);
 });
-
-function workbench(): Page {
-  if (!page) throw new Error('the workbench did not open (see before)');
-  return page;
-}
 
 /**
  * Collapses the Nostr views and widens the sidebar, so that the Subnets tree has the height and width to render a
@@ -80,7 +60,7 @@ function validatorsByStake(): MetagraphSnapshot['neurons'] {
 }
 
 test('the Subnets tree shows netuid 1 by name once the engine has its snapshot', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
   await openActivity(page, 'Swarmscope');
   await giveSubnetsRoom(page);
@@ -92,7 +72,7 @@ test('the Subnets tree shows netuid 1 by name once the engine has its snapshot',
 });
 
 test('netuid 1 expands to Validators (by stake, with stake and vtrust) and UIDs', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   const pane = await expandView(page, 'Subnets');
   const validators = validatorsByStake();
   assert.ok(validators.length > 0);
@@ -113,7 +93,7 @@ test('netuid 1 expands to Validators (by stake, with stake and vtrust) and UIDs'
 });
 
 test('a validator row\'s tooltip holds its full row: hotkey, coldkey, stake, trust', { timeout: 30_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   const pane = await expandView(page, 'Subnets');
   const top = validatorsByStake()[0];
   const row = await waitForRow(pane, [new RegExp(`^UID ${top.uid}\\b`), /vtrust/]);
@@ -130,7 +110,7 @@ test('a validator row\'s tooltip holds its full row: hotkey, coldkey, stake, tru
 });
 
 test('UIDs lists the subnet\'s neurons by incentive', { timeout: 30_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   const pane = await expandView(page, 'Subnets');
   // Collapse Validators so that the UIDs' rows are in the rendered part of the list.
   const validatorsRow = await waitForRow(pane, [/^Validators\b/]);

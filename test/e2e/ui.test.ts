@@ -2,14 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import {
-  launchBrowser, openActivity, openWorkbench, runPaletteCommand, screenshot, viewTitles,
+  openActivity, runPaletteCommand, screenshot, viewTitles,
   waitForNotification, waitForStatusBarEntry, welcomeText, type StatusBarEntry,
 } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS, REPO_ROOT, startCodeServer, type CodeServer } from '../support/codeServer';
-import { ensureVsix } from './freshBuild';
-import { assertE2eToolsInstalled } from './requirements';
+import { OFFLINE_SWARMSCOPE_SETTINGS, REPO_ROOT } from '../support/codeServer';
+import { WorkbenchSession } from './workbenchSession';
 
 /**
  * What a user sees after installing the packaged extension: dist/swarmscope.vsix installed into code-server with
@@ -35,37 +33,19 @@ function welcomeLead(viewId: string): string {
   return entry.contents.split('\n')[0].trim();
 }
 
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
-let page: Page | undefined;
-const started = Date.now();
+const workbench = new WorkbenchSession('ui');
 
 before(async () => {
-  assertE2eToolsInstalled();
-  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
-  server = await startCodeServer({ userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS }, vsix });
+  const server = await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS });
   const installed = fs.readdirSync(server.extensionsDir).filter((name) => name.startsWith('swarmscope.swarmscope-'));
   assert.equal(installed.length, 1, `the .vsix was installed once (found ${JSON.stringify(installed)})`);
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, server.url);
-  console.log(`ui: vsix, code-server and workbench ready in ${Date.now() - started} ms`);
 }, { timeout: 300_000 });
 
-after(async () => {
-  if (page && server) await screenshot(page, 'ui-last').catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-  console.log(`ui: whole file took ${Date.now() - started} ms`);
-});
-
-function workbench(): Page {
-  if (!page) throw new Error('the workbench did not open (see before)');
-  return page;
-}
+after(() => workbench.close());
 
 // First: the views' screenshot below is then taken with the engine up, as a user sees it after a few seconds.
 test('the status bar shows the Swarmscope engine as healthy', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   // The item reads "starting" until the worker answers engine.start; wait for the healthy state, not a fixed time.
   // VS Code ids an extension's status item `<extension id>.<item id>`: this one is ours, not a look-alike.
   const ours = (item: StatusBarEntry) => (item.id ?? '').startsWith('swarmscope.swarmscope.');
@@ -77,7 +57,7 @@ test('the status bar shows the Swarmscope engine as healthy', { timeout: 60_000 
 });
 
 test('the Swarmscope container shows DVMs, Kinds, Watched and Subnets with their empty states', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   await openActivity(page, 'Swarmscope');
   await page.locator('.sidebar .pane-header h3.title', { hasText: /^DVMs$/i }).waitFor({ state: 'visible' });
   const titles = (await viewTitles(page)).map((title) => title.toLowerCase());
@@ -92,7 +72,7 @@ test('the Swarmscope container shows DVMs, Kinds, Watched and Subnets with their
 });
 
 test('"Swarmscope: Show Engine Status" from the palette shows the engine status', { timeout: 60_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   await runPaletteCommand(page, 'Swarmscope: Show Engine Status');
   const message = await waitForNotification(page, 'Swarmscope engine:');
   assert.match(message, /^Swarmscope engine: ready\b/);

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { launchBrowser, openWorkbench, screenshot, waitForStatusBarEntry } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS, startCodeServer, type CodeServer } from '../support/codeServer';
+import type { FrameLocator, Page } from 'playwright-core';
+import { screenshot, waitForStatusBarEntry } from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
-import { ensureVsix } from './freshBuild';
-import { assertE2eToolsInstalled } from './requirements';
+import { WorkbenchSession } from './workbenchSession';
 
 /**
  * The Weights panel in the packaged extension, fed by the replay node's `weights` seed: storage Weights of
@@ -17,36 +16,17 @@ const NETUID = 23;
 const BLOCK = 3_264_158;
 
 let node: ReplayNode | undefined;
-let server: CodeServer | undefined;
-let browser: Browser | undefined;
-let page: Page | undefined;
-const started = Date.now();
+const workbench = new WorkbenchSession('weights-panel');
 
 before(async () => {
-  assertE2eToolsInstalled();
-  const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
   node = await startReplayNode({ seed: 'weights' });
-  server = await startCodeServer({
-    userSettings: { ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.bittensor.endpoint': node.url, 'swarmscope.bittensor.trackedSubnets': [] },
-    vsix,
-  });
-  browser = await launchBrowser();
-  page = await openWorkbench(browser, server.url);
-  console.log(`weightsPanel: replay node, code-server and workbench ready in ${Date.now() - started} ms`);
+  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.bittensor.endpoint': node.url, 'swarmscope.bittensor.trackedSubnets': [] });
 }, { timeout: 300_000 });
 
 after(async () => {
-  if (page) await screenshot(page, 'weights-panel-last').catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
+  await workbench.close();
   await node?.stop();
-  console.log(`weightsPanel: whole file took ${Date.now() - started} ms`);
 });
-
-function workbench(): Page {
-  if (!page) throw new Error('the workbench did not open (see before)');
-  return page;
-}
 
 /** The page inside a webview panel: VS Code nests it in two iframes. */
 function webviewContent(page: Page): FrameLocator {
@@ -54,7 +34,7 @@ function webviewContent(page: Page): FrameLocator {
 }
 
 test('Show Weights Matrix asks for a netuid and draws the recorded weights of subnet 23', { timeout: 90_000 }, async () => {
-  const page = workbench();
+  const page = workbench.page;
   await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.'), 30_000);
 
   // The palette command; with no subnet known to the engine it asks for a netuid.

@@ -1,0 +1,41 @@
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, screenshot } from '../support/browser';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { ensureVsix } from './freshBuild';
+import { assertE2eToolsInstalled } from './requirements';
+
+/**
+ * The packaged extension in its own code-server, opened in Chromium: what every e2e file starts from. `name` labels
+ * the timing lines and the screenshot taken when the file ends (`<name>-last`, whatever state the tests left).
+ */
+export class WorkbenchSession {
+  private server: CodeServer | undefined;
+  private browser: Browser | undefined;
+  private opened: Page | undefined;
+  private readonly started = Date.now();
+
+  constructor(private readonly name: string) {}
+
+  /** Starts code-server with these user settings and the built (or SWARMSCOPE_E2E_VSIX) .vsix, then the page. */
+  async open(userSettings: Record<string, unknown>): Promise<CodeServer> {
+    assertE2eToolsInstalled();
+    const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
+    this.server = await startCodeServer({ userSettings, vsix });
+    this.browser = await launchBrowser();
+    this.opened = await openWorkbench(this.browser, this.server.url);
+    console.log(`${this.name}: code-server and workbench ready in ${Date.now() - this.started} ms`);
+    return this.server;
+  }
+
+  get page(): Page {
+    if (!this.opened) throw new Error('the workbench did not open (see before)');
+    return this.opened;
+  }
+
+  async close(): Promise<void> {
+    if (this.opened) await screenshot(this.opened, `${this.name}-last`).catch(() => undefined);
+    await this.browser?.close();
+    await this.server?.stop();
+    console.log(`${this.name}: whole file took ${Date.now() - this.started} ms`);
+  }
+}
