@@ -11,18 +11,9 @@ import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import { loadRecordedRpc, recordedStateCall, startReplayNode, type ReplayNode } from '../support/replayNode';
+import { eventually } from '../support/eventually';
 
 const HEAD = 6_852_690;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** The recorded get_neurons_lite decoded by @polkadot/types: facts independent of the engine's decoder. */
 async function referenceNeurons(): Promise<{ hotkey: string; coldkey: string; incentive: number; dividends: number; uid: number }[]> {
@@ -121,19 +112,19 @@ describe('bittensor engine against the replay node', () => {
     const notes: EngineNotification[] = [];
     const running = await engine({ collect: true, notes });
     const chain = () => running.status().collectors.find((collector) => collector.name.startsWith('subtensor '));
-    await waitFor('the first snapshot', () => notes.some((note) => note.topic === 'bittensor.changed' && note.payload.netuids.includes(1)));
+    await eventually('the first snapshot', () => notes.some((note) => note.topic === 'bittensor.changed' && note.payload.netuids.includes(1)));
     assert.equal(chain()?.state, 'connected');
     assert.match(chain()?.detail ?? '', /head #6852690/);
 
     await node.stop();
     try {
-      const down = await waitFor('a retrying status', () => chain()?.state === 'retrying' && chain());
+      const down = await eventually('a retrying status', () => chain()?.state === 'retrying' && chain());
       assert.match(down.lastError ?? '', /lost|connect/);
       assert.match(down.detail ?? '', /reconnecting/);
     } finally {
       await node.start();
     }
-    await waitFor('a reconnect', () => chain()?.state === 'connected', 30_000);
+    await eventually('a reconnect', () => chain()?.state === 'connected', 30_000);
     const status = await running.call('bittensor.status', {});
     assert.equal(status.headBlock, HEAD);
     assert.equal(status.lastError, null);
@@ -165,7 +156,7 @@ describe('bittensor engine against the replay node', () => {
       assert.deepEqual([churn?.fromBlock, churn?.toBlock, churn?.added.length, churn?.changed.length], [HEAD - 100, HEAD, 0, 0]);
 
       const long = running.call('bittensor.backfill', { netuid: 1, fromBlock: HEAD - 3_000, toBlock: HEAD, step: 1 });
-      await waitFor('backfill progress', () => notes.filter((note) => note.topic === 'bittensor.backfillProgress').length > 3);
+      await eventually('backfill progress', () => notes.filter((note) => note.topic === 'bittensor.backfillProgress').length > 3);
       assert.deepEqual(await running.call('bittensor.cancelBackfill', { netuid: 1 }), { cancelled: 1 });
       await assert.rejects(long, /cancelled after \d+ of 3001 snapshots/);
     } finally {

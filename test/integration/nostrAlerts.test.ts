@@ -7,6 +7,7 @@ import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import type { DvmSummary } from '../../src/protocol/nostrProtocol';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { eventually } from '../support/eventually';
 
 /**
  * DESIGN.md "Liveness" and "a notification when their DVM stops answering": the whole engine, a real relay on
@@ -17,16 +18,6 @@ import { startRelay, type TestRelay } from '../support/nostrRelay';
 
 const SILENT_AFTER_SEC = 2;
 type Alert = Extract<EngineNotification, { topic: 'nostr.alert' }>['payload'];
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -6,18 +6,9 @@ import { generateSecretKey, getPublicKey, verifyEvent, type Event } from 'nostr-
 import { makeBolt11Invoice } from '../support/bolt11Invoice';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { eventually } from '../support/eventually';
 
 /** The simulated DVM speaks NIP-90 as the engine expects a real one to: checked here against the loopback relay. */
-
-async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const tagValue = (event: Event, name: string) => event.tags.find((tag) => tag[0] === name);
 const statusOf = (event: Event) => tagValue(event, 'status')?.[1];
@@ -58,7 +49,7 @@ describe('DVM simulator on a loopback relay', () => {
   it('answers payment-required (real bolt11) → processing → 6050 result', async () => {
     const request = buildJobRequest({ secretKey: customerKey, input: 'hello' });
     await customer.publish(request);
-    const answers = await waitFor('three answers', () => (dvm.answersTo(request.id).length >= 3 ? dvm.answersTo(request.id) : undefined));
+    const answers = await eventually('three answers', () => (dvm.answersTo(request.id).length >= 3 ? dvm.answersTo(request.id) : undefined));
     assert.deepEqual(answers.map((event) => event.kind), [7000, 7000, 6050]);
     assert.deepEqual(answers.slice(0, 2).map(statusOf), ['payment-required', 'processing']);
     const amount = tagValue(answers[0], 'amount')!;
@@ -75,7 +66,7 @@ describe('DVM simulator on a loopback relay', () => {
     assert.match(request.content, /\?iv=/, 'NIP-04 ciphertext');
     assert.equal(request.tags.some((tag) => tag[0] === 'i'), false, 'the input is not in clear');
     await customer.publish(request);
-    const result = await waitFor('the result', () => dvm.answersTo(request.id).find((event) => event.kind === 6050));
+    const result = await eventually('the result', () => dvm.answersTo(request.id).find((event) => event.kind === 6050));
     assert.ok(tagValue(result, 'encrypted'));
     assert.equal(nip04.decrypt(customerKey, dvm.pubkey, result.content), 'echo: secret prompt');
   });
@@ -83,7 +74,7 @@ describe('DVM simulator on a loopback relay', () => {
   it('answers 7000 error to a job with the fail param', async () => {
     const request = buildJobRequest({ secretKey: customerKey, fail: true });
     await customer.publish(request);
-    const answer = await waitFor('the error', () => dvm.answersTo(request.id)[0]);
+    const answer = await eventually('the error', () => dvm.answersTo(request.id)[0]);
     assert.equal(answer.kind, 7000);
     assert.equal(statusOf(answer), 'error');
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -93,18 +84,18 @@ describe('DVM simulator on a loopback relay', () => {
   it('feeds a chained job the result of the job it names, and ignores jobs addressed to another DVM', async () => {
     const first = buildJobRequest({ secretKey: customerKey, input: 'one' });
     await customer.publish(first);
-    await waitFor('the first result', () => dvm.answersTo(first.id).find((event) => event.kind === 6050));
+    await eventually('the first result', () => dvm.answersTo(first.id).find((event) => event.kind === 6050));
     const chained = buildChainedJob({ secretKey: customerKey, previousRequestId: first.id });
     assert.deepEqual(tagValue(chained, 'i'), ['i', first.id, 'job']);
     await customer.publish(chained);
-    const result = await waitFor('the chained result', () => dvm.answersTo(chained.id).find((event) => event.kind === 6050));
+    const result = await eventually('the chained result', () => dvm.answersTo(chained.id).find((event) => event.kind === 6050));
     assert.equal(result.content, 'echo: echo: one');
 
     const elsewhere = buildJobRequest({ secretKey: customerKey, dvmPubkey: getPublicKey(generateSecretKey()) });
     await customer.publish(elsewhere);
     const marker = buildJobRequest({ secretKey: customerKey, input: 'marker' });
     await customer.publish(marker);
-    await waitFor('the marker result', () => dvm.answersTo(marker.id).find((event) => event.kind === 6050));
+    await eventually('the marker result', () => dvm.answersTo(marker.id).find((event) => event.kind === 6050));
     assert.equal(dvm.answersTo(elsewhere.id).length, 0);
   });
 });

@@ -6,26 +6,12 @@ import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import type { JobTrace, TraceDvm } from '../../src/protocol/nostrProtocol';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { eventually } from '../support/eventually';
 
 /**
  * The whole engine (collector → validation → job assembly → store → notifications) against a real relay on
  * loopback and a simulated DVM, through the engine protocol only.
  */
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('Nostr engine against a loopback relay and a simulated DVM', () => {
   let relay: TestRelay;

@@ -4,6 +4,7 @@ import { finalizeEvent, generateSecretKey, getPublicKey, type Event } from 'nost
 import { Engine } from '../../src/engine/engine';
 import { createNostrModule } from '../../src/engine/nostrModule';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { eventually } from '../support/eventually';
 
 /**
  * The "people" subscription (DVM profiles kind 0, customers' deletions kind 5, zap receipts 9735 to DVMs) is paged
@@ -15,16 +16,6 @@ import { startRelay, type TestRelay } from '../support/nostrRelay';
 
 const COUNT = 30;
 const ZAP_MSATS = 21_000;
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('profiles, deletions and zap receipts are paged like job kinds', () => {
   let relay: TestRelay;

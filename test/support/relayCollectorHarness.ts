@@ -2,6 +2,7 @@ import type { Event } from 'nostr-tools/pure';
 import { RelayCollector, type RelayCollectorTuning, type RelayCursor } from '../../src/core/collectors/relayCollector';
 import type { Logger } from '../../src/core/util/logger';
 import type { CollectorStatus } from '../../src/protocol/engineProtocol';
+import { eventually } from './eventually';
 
 /**
  * The real RelayCollector with its outputs recorded, for integration tests against loopback relays: what it
@@ -63,9 +64,5 @@ export function startCollecting(relays: string[], tuning: RelayCollectorTuning =
 }
 
 export async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await eventually(what, condition, timeoutMs);
 }
