@@ -190,7 +190,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         break;
       case 'bittensor.changed':
         this.subnets.changed(notification.payload.netuids);
-        this.watched.refresher.refresh();
+        this.watched.changed();
         break;
       case 'nostr.alert':
       case 'bittensor.alert':

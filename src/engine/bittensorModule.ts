@@ -32,6 +32,7 @@ class BittensorModule implements EngineModule {
   private readonly subnets: SubnetRepo;
   private client: ChainClient | undefined;
   private archive: ChainClient | undefined;
+  private readonly readers = new WeakMap<ChainClient, ChainReader>();
   private collecting = false;
   /** The chain's subnet list was asked for at least once (some nodes cannot answer; do not ask on every read). */
   private listingTried = false;
@@ -119,8 +120,14 @@ class BittensorModule implements EngineModule {
     return this.archive;
   }
 
+  /** One reader per client, so that its decoders (built once per runtime version) are reused by every read. */
   private reader(client: ChainClient): ChainReader {
-    return new ChainReader(client, this.context.log, (reason) => this.context.countDropped(reason));
+    let reader = this.readers.get(client);
+    if (!reader) {
+      reader = new ChainReader(client, this.context.log, (reason) => this.context.countDropped(reason));
+      this.readers.set(client, reader);
+    }
+    return reader;
   }
 
   async startCollecting(): Promise<void> {

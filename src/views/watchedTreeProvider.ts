@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import type { BittensorMethods } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
 import { ago, alpha, percent, shortKey, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
+
+type HotkeyPlace = BittensorMethods['bittensor.hotkeys']['result'][number];
 
 export interface WatchedNode {
   readonly domain: 'dvm' | 'hotkey';
@@ -14,6 +17,8 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   readonly refresher = new TreeRefresher<WatchedNode>(300);
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
   private pins: WatchedNode[] = [];
+  /** Where every watched hotkey is, read once per refresh for all rows (not once per row). */
+  private places: Promise<HotkeyPlace[]> | undefined;
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
 
@@ -25,8 +30,23 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     } catch (error) {
       this.onError(error);
     }
-    this.refresher.refresh();
+    this.changed();
     return this.pins;
+  }
+
+  /** The stored snapshots changed (or the pins did): read the hotkeys' places again on the next render. */
+  changed(): void {
+    this.places = undefined;
+    this.refresher.refresh();
+  }
+
+  private hotkeyPlaces(): Promise<HotkeyPlace[]> {
+    const hotkeys = this.pins.filter((pin) => pin.domain === 'hotkey').map((pin) => pin.key);
+    this.places ??= this.engine.request('bittensor.hotkeys', { hotkeys }).catch((error: unknown) => {
+      this.places = undefined; // asked again on the next render, not stuck on one failure
+      throw error;
+    });
+    return this.places;
   }
 
   getChildren(node?: WatchedNode): WatchedNode[] {
@@ -57,7 +77,7 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     item.iconPath = new vscode.ThemeIcon('key');
     try {
       // A hotkey can hold UIDs on several subnets; the description names the first, the tooltip all of them.
-      const places = await this.engine.request('bittensor.hotkeys', { hotkeys: [node.key] });
+      const places = (await this.hotkeyPlaces()).filter((place) => place.neuron.hotkey === node.key);
       if (places.length > 0) {
         const [first] = places;
         const more = places.length > 1 ? ` · +${places.length - 1} subnets` : '';

@@ -127,3 +127,23 @@ test('UIDs lists the subnet\'s neurons by incentive', { timeout: 30_000 }, async
   await page.mouse.move(900, 450);
   await screenshot(page, 'subnet-tree');
 });
+
+test('Watch Hotkey on a validator row pins it to the Watched view with its subnet, UID and incentive', { timeout: 45_000 }, async () => {
+  const page = workbench.page;
+  const pane = await expandView(page, 'Subnets');
+  const validatorsRow = await waitForRow(pane, [/^Validators\b/]);
+  await expandRow(validatorsRow);
+  const top = validatorsByStake()[0];
+  const row = await waitForRow(pane, [new RegExp(`^UID ${top.uid}\\b`), /vtrust/]);
+  await row.hover();
+  await row.locator('.action-label[aria-label="Watch Hotkey"]').click();
+
+  // The Watched view reads where the hotkey is from the engine's stored snapshot, not from the Subnets tree.
+  const watched = await expandView(page, 'Watched');
+  const pinned = await waitForRow(watched, [new RegExp(`^SN${NETUID} UID ${top.uid}\\b`), new RegExp(`subnet ${NETUID} · UID ${top.uid} · inc ${top.incentive.toFixed(4)} · `)]);
+  assert.ok(pinned);
+  // And the Subnets tree marks the row as watched (its inline action turns into Stop Watching).
+  await row.hover();
+  await row.locator('.action-label[aria-label="Stop Watching Hotkey"]').waitFor({ state: 'visible', timeout: 10_000 });
+  await screenshot(page, 'watched-hotkey');
+});
