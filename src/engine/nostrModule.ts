@@ -4,6 +4,7 @@ import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/livenes
 import { NostrCore } from '../core/nostr/nostrCore';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
 import { describeError } from '../core/util/errors';
+import { isoTime } from '../core/util/isoTime';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
@@ -45,6 +46,7 @@ class NostrModule implements EngineModule {
       pinnedDvms: () => new Set(context.pins.list('dvm').map((pin) => pin.key)),
       liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
     });
+    this.repairCursors();
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
     this.handlers = {
@@ -62,6 +64,16 @@ class NostrModule implements EngineModule {
       'nostr.event': ({ id }) => core.event(String(id)),
       'nostr.series': (params) => core.series(params),
     };
+  }
+
+  /** A cursor ahead of the clock (a future-dated event moved it, before cursors were capped) would skip events. */
+  private repairCursors(): void {
+    const repaired = this.core.repairFutureCursors();
+    for (const { relay, was, now } of repaired) {
+      const put = now === undefined ? 'removed it, so the relay gets a first backfill' : `put it back to ${isoTime(now)}, the newest event it sent before`;
+      this.context.log.log('warn', `relay ${relay}: its backfill cursor ${isoTime(was)} was ahead of this computer's clock (a future-dated event had moved it there); ${put}, so the next backfill fetches what it skipped`);
+    }
+    if (repaired.length > 0) this.context.store.markDirty();
   }
 
   /** The one entry for events (relay collector batches and `nostr.ingest`); the verifier must be loaded. */

@@ -3,6 +3,7 @@ import { RelayWebSocket } from './relayWebSocket';
 import type { CollectorStatus } from '../../protocol/engineProtocol';
 import { Backoff } from '../util/backoff';
 import { describeError } from '../util/errors';
+import { isoTime } from '../util/isoTime';
 import type { Logger } from '../util/logger';
 import { backfill } from './relayBackfill';
 import { RelayEventBatcher } from './relayEventBatcher';
@@ -103,7 +104,7 @@ export class RelayConnection {
   status(): CollectorStatus {
     const s = this.snapshot();
     const parts = [`${s.events} events`];
-    parts.push(s.lastEventAt === undefined ? 'no event yet' : `last event ${new Date(s.lastEventAt * 1000).toISOString()}`);
+    parts.push(s.lastEventAt === undefined ? 'no event yet' : `last event ${isoTime(s.lastEventAt)}`);
     if (s.latencyMs !== undefined) parts.push(`latency ${Math.round(s.latencyMs)} ms`);
     if (s.backfilling) parts.push('backfilling');
     if (s.peopleBackfilling) parts.push('backfilling profiles/deletions/zaps');
@@ -196,7 +197,7 @@ export class RelayConnection {
       this.startPeople(relay, current);
       if (!this.peopleFeed?.backfilling && this.sessionNewest !== undefined) this.advanceCursor(this.sessionNewest);
       this.backoff.reset();
-      this.options.log.log('info', `relay ${this.options.url}: backfilled from ${new Date(this.backfillSince * 1000).toISOString()}, now live`);
+      this.options.log.log('info', `relay ${this.options.url}: backfilled from ${isoTime(this.backfillSince)}, now live`);
       this.setState('connected');
       this.scheduleProbe(relay, current);
     } catch (error) {
@@ -319,11 +320,10 @@ export class RelayConnection {
     this.options.onStatusChange();
   }
 
-  /** A future-dated event must not push the cursor past now, or the next backfill would skip real events. */
+  /** The cursor's writer caps it at the clock (RelayCursor.set), so a future-dated event cannot blind a backfill. */
   private advanceCursor(createdAt: number): void {
-    const next = Math.min(createdAt, nowSeconds());
     const current = this.options.cursor.get(this.options.url);
-    if (current === undefined || next > current) this.options.cursor.set(this.options.url, next);
+    if (current === undefined || createdAt > current) this.options.cursor.set(this.options.url, createdAt);
   }
 
   private fail(error: unknown): void {

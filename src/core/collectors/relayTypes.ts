@@ -3,6 +3,10 @@ import type { Logger } from '../util/logger';
 /** Where the newest delivered `created_at` of each relay is kept (the engine persists it in its store). */
 export interface RelayCursor {
   get(relay: string): number | undefined;
+  /**
+   * Moves the cursor forward. The engine's store never lets it pass its clock plus a small skew
+   * (src/core/nostr/relayCursorRepo.ts), whatever date a relay's events claim.
+   */
   set(relay: string, createdAt: number): void;
 }
 

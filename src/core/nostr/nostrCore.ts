@@ -8,6 +8,7 @@ import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThreshol
 import { MetricsQuery } from './metricsQuery';
 import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
 import { PreparedStatements } from './preparedStatements';
+import { RelayCursorRepo, type RepairedCursor } from './relayCursorRepo';
 import { NostrRetention, type RetentionReport, type RetentionWindows } from './retention';
 import { querySeries } from './seriesQuery';
 import { loadVerifier } from './signatureVerifier';
@@ -37,6 +38,7 @@ export class NostrCore {
   private readonly kindQuery: KindQuery;
   private readonly traceQuery: TraceQuery;
   private readonly retention: NostrRetention;
+  private readonly cursors: RelayCursorRepo;
   private readonly livenessThresholds: LivenessThresholds;
 
   constructor(options: NostrCoreOptions) {
@@ -48,6 +50,7 @@ export class NostrCore {
     this.kindQuery = new KindQuery(this.sql);
     this.traceQuery = new TraceQuery(this.sql);
     this.retention = new NostrRetention(this.sql);
+    this.cursors = new RelayCursorRepo(this.sql);
   }
 
   /** Loads the WASM signature verifier; `ingestSync` needs it done. */
@@ -118,13 +121,19 @@ export class NostrCore {
     return removed;
   }
 
-  /** Per-relay cursor: newest created_at seen on that relay (backfill resumes there after a restart). */
+  /** Per-relay cursor: newest created_at proven complete on that relay (backfill resumes there after a restart). */
   cursor(relay: string): number | undefined {
-    return this.sql.get<{ at: number }>('SELECT newest_created_at AS at FROM nostr_relay_cursors WHERE relay = ?', [relay])?.at;
+    return this.cursors.get(relay);
   }
 
+  /** Moves a relay's cursor forward, never past the clock plus CURSOR_CLOCK_SKEW_SECONDS (relayCursorRepo.ts). */
   setCursor(relay: string, createdAt: number): void {
-    this.sql.run('INSERT INTO nostr_relay_cursors (relay, newest_created_at) VALUES (?, ?) ON CONFLICT (relay) DO UPDATE SET newest_created_at = max(newest_created_at, excluded.newest_created_at)', [relay, createdAt]);
+    this.cursors.advance(relay, createdAt);
+  }
+
+  /** Puts back cursors found ahead of the clock (at engine start); the caller says so in the log. */
+  repairFutureCursors(now?: number): RepairedCursor[] {
+    return this.cursors.repairFuture(now);
   }
 
   /** Known DVMs and users, for the relay collector's follow-up subscriptions (capped). */

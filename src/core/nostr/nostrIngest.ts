@@ -134,8 +134,10 @@ export class NostrIngestor {
     const changes = emptyChangeSet();
     if (fresh.size > 0 || duplicates.length > 0) {
       const relayId = relay ? this.relayId(relay) : null;
+      // No relay cursor is moved here: a stored batch proves nothing about what the relay holds before it (a
+      // backfill page, a live event during a failed backfill, a file). The collector moves it once a backfill
+      // completed (relayConnection.ts), through the one capped writer (relayCursorRepo.ts).
       this.transaction(() => {
-        let newest = 0;
         for (const { event, tagsJson, contentJson } of fresh.values()) {
           const info = classify(event);
           const jobId = info ? this.assembler.apply(info, changes) : undefined;
@@ -143,19 +145,14 @@ export class NostrIngestor {
             ++this.seq, idBytes(event.id), idBytes(event.pubkey), event.kind, event.created_at,
             jobId ? idBytes(jobId) : null, relayId, tagsJson, contentJson, idBytes(event.sig),
           ]);
-          newest = Math.max(newest, event.created_at);
         }
         for (const { event, stored } of duplicates) {
           // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
           if (relayId !== null && stored && stored !== 'id-only' && stored.relayId !== relayId) {
             sql.run('INSERT OR IGNORE INTO nostr_event_relays (seq, relay_id) VALUES (?, ?)', [stored.seq, relayId]);
           }
-          newest = Math.max(newest, event.created_at);
         }
         this.tally.flush(sql);
-        if (relay && newest > 0) {
-          sql.run('INSERT INTO nostr_relay_cursors (relay, newest_created_at) VALUES (?, ?) ON CONFLICT (relay) DO UPDATE SET newest_created_at = max(newest_created_at, excluded.newest_created_at)', [relay, newest]);
-        }
       });
     }
     for (const [reason, count] of Object.entries(rejected)) this.options.countDropped(reason, count);
