@@ -18,7 +18,8 @@ import { affectsSwarmscope, readRawSettings } from './configuration';
 import type { SettingError } from './core/config/settings';
 import { describeError } from './core/util/errors';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
-import { channelLogger } from './logging';
+import { channelLogger, sanitizedLogChannel } from './logging';
+import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
 import { DashboardPanel } from './panels/dashboardPanel';
 import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
 import { DvmTreeProvider } from './views/dvmTreeProvider';
@@ -53,7 +54,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private lastStatus: EngineStatus | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
-    this.log = this.own(vscode.window.createOutputChannel('Swarmscope', { log: true }));
+    // Sanitised on the way in: log lines quote relays, DVMs and nodes.
+    this.log = this.own(sanitizedLogChannel(vscode.window.createOutputChannel('Swarmscope', { log: true })));
     this.statusItem = this.own(new EngineStatusBar());
     this.client = new EngineClient({
       workerPath: path.join(context.extensionPath, 'dist', 'engine.js'),
@@ -108,7 +110,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       reloadPins: () => this.reloadPins(),
       reportError: (error, action) => {
         this.log.error(`could not ${action}: ${describeError(error)}`);
-        void vscode.window.showErrorMessage(`Swarmscope could not ${action}: ${describeError(error)}`);
+        void vscode.window.showErrorMessage(`Swarmscope could not ${action}: ${untrustedText(describeError(error), MESSAGE_MAX_LENGTH)}`);
       },
     };
     this.own(registerShowLog(commandContext));
@@ -170,7 +172,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.statusItem.setClientState(state, detail);
     this.health.setClientState(state, detail);
     if (state === 'crashed') {
-      void vscode.window.showWarningMessage(`Swarmscope's engine stopped unexpectedly (${detail ?? 'unknown cause'}). It is being restarted.`, 'Show Log')
+      void vscode.window.showWarningMessage(`Swarmscope's engine stopped unexpectedly (${untrustedText(detail) || 'unknown cause'}). It is being restarted.`, 'Show Log')
         .then((choice) => choice && this.log.show(true));
     }
     if (state === 'ready') {
@@ -195,7 +197,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       case 'nostr.alert':
       case 'bittensor.alert':
         this.log.warn(notification.payload.message);
-        void vscode.window.showWarningMessage(`Swarmscope: ${notification.payload.message}`);
+        // The message names the DVM or hotkey by the name it chose: a `[x](command:…)` there would be a live link.
+        void vscode.window.showWarningMessage(`Swarmscope: ${untrustedText(notification.payload.message, MESSAGE_MAX_LENGTH)}`);
         break;
       default:
         break;
@@ -217,7 +220,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     if (errors.length === 0) return;
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see Health)` : '';
-    void vscode.window.showWarningMessage(`Swarmscope setting ${first.key}: ${first.message}${more}`, 'Open Settings')
+    void vscode.window.showWarningMessage(`Swarmscope setting ${first.key}: ${untrustedText(first.message, MESSAGE_MAX_LENGTH)}${more}`, 'Open Settings')
       .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', first.key));
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { WeightsPanel } from '../panels/weightsPanel';
+import { untrustedText } from '../core/util/untrustedText';
 import type { SubnetSummary } from '../protocol/bittensorProtocol';
 import type { SubnetNode } from '../views/subnetTreeProvider';
 import type { CommandContext } from './commandContext';
@@ -43,7 +44,8 @@ async function pickSubnet(context: CommandContext): Promise<number | undefined> 
   if (offered.length === 0) return askNetuid();
   const items: SubnetPick[] = offered.map((subnet) => ({
     netuid: subnet.netuid,
-    label: `${subnet.netuid}${subnet.name ? ` ${subnet.name}` : ''}`,
+    // The name is the subnet owner's chain identity; a quick pick would draw `$(icon)` in it.
+    label: `${subnet.netuid} ${untrustedText(subnet.name)}`.trim(),
     description: `${subnet.validators} validators · ${subnet.uids} UIDs`,
     detail: subnet.tracked ? 'tracked' : undefined,
   }));

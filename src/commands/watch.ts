@@ -4,13 +4,14 @@ import type { SubnetNode } from '../views/subnetTreeProvider';
 import type { WatchedNode } from '../views/watchedTreeProvider';
 import type { CommandContext } from './commandContext';
 import { COMMANDS } from './commandIds';
+import { pickDvm } from './pickDvm';
 
 type Target = DvmNode | SubnetNode | WatchedNode | undefined;
 
 /** Watch / unwatch a DVM or a hotkey: one pin in the engine, shown in the Watched view and never evicted. */
 export function registerWatchCommands(context: CommandContext): vscode.Disposable {
   const pin = async (domain: 'dvm' | 'hotkey', target: Target, pinned: boolean) => {
-    const resolved = resolveTarget(domain, target) ?? (await askKey(domain));
+    const resolved = resolveTarget(domain, target) ?? (await chooseKey(context, domain, pinned));
     if (!resolved) return;
     try {
       await context.engine.request('engine.pin', { domain, key: resolved.key, label: resolved.label, pinned });
@@ -33,6 +34,15 @@ function resolveTarget(domain: 'dvm' | 'hotkey', target: Target): { key: string;
   if (domain === 'dvm' && target.type === 'dvm' && 'summary' in target) return { key: target.summary.pubkey, label: target.summary.name };
   if (domain === 'hotkey' && target.type === 'neuron') return { key: target.neuron.hotkey, label: `SN${target.netuid} UID ${target.neuron.uid}` };
   return undefined;
+}
+
+/** From the palette or the Watched view's title: a known DVM from a list; otherwise (or on request) a typed key. */
+async function chooseKey(context: CommandContext, domain: 'dvm' | 'hotkey', pinned: boolean): Promise<{ key: string; label?: string } | undefined> {
+  if (domain === 'dvm' && pinned) {
+    const picked = await pickDvm(context, 'Watch DVM');
+    if (picked !== null) return picked;
+  }
+  return askKey(domain);
 }
 
 async function askKey(domain: 'dvm' | 'hotkey'): Promise<{ key: string; label?: string } | undefined> {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/commandIds';
 import type { DvmSummary, JobSummary } from '../protocol/nostrProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, percent, sats, seconds, shortKey, tooltipTable } from './format';
+import { untrustedText } from '../core/util/untrustedText';
+import { ago, nameOrKey, percent, sats, seconds, tooltipTable } from './format';
 import { refreshChangedRows, TreeRefresher } from './treeRefresher';
 
 export type DvmNode =
@@ -52,7 +53,7 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
       case 'kind': {
         const item = new vscode.TreeItem(`${node.kind}`, vscode.TreeItemCollapsibleState.None);
         item.id = `dvm:${node.dvm}:kind:${node.kind}`;
-        item.description = node.name;
+        item.description = untrustedText(node.name); // a kind's name may be what a DVM announced
         item.iconPath = new vscode.ThemeIcon('symbol-number');
         return item;
       }
@@ -104,7 +105,7 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
 }
 
 function dvmItem(summary: DvmSummary, watched: boolean): vscode.TreeItem {
-  const label = summary.name?.trim() || shortKey(summary.npub);
+  const label = nameOrKey(summary.name, summary.npub);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `dvm:${summary.pubkey}`;
   item.description = `${summary.jobs} jobs · ${percent(summary.successRate)}`;
@@ -122,15 +123,15 @@ function dvmItem(summary: DvmSummary, watched: boolean): vscode.TreeItem {
     ['Sats', `${sats(summary.satsRequested)} requested, ${sats(summary.satsEarned)} earned (est.), ${sats(summary.satsProven)} proven`],
     ['Last seen', ago(summary.lastSeen)],
     ['Profile', summary.hasProfile ? 'NIP-89 announced' : 'none'],
-    ...(summary.about ? [['About', summary.about.slice(0, 300)] as [string, string]] : []),
+    ...(summary.about ? [['About', summary.about] as [string, string]] : []),
   ]);
   return item;
 }
 
 function jobItem(dvm: string, job: JobSummary): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${job.kind} ${job.kindName}`.trim(), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(`${job.kind} ${untrustedText(job.kindName)}`.trim(), vscode.TreeItemCollapsibleState.None);
   item.id = `dvm:${dvm}:job:${job.requestId}`;
-  item.description = `${job.status}${job.responseSec !== null ? ` · ${seconds(job.responseSec)}` : ''} · ${ago(job.createdAt)}`;
+  item.description = `${untrustedText(job.status)}${job.responseSec !== null ? ` · ${seconds(job.responseSec)}` : ''} · ${ago(job.createdAt)}`;
   item.iconPath = new vscode.ThemeIcon(jobIcon(job.status));
   item.contextValue = 'job';
   item.tooltip = tooltipTable(`Job ${job.requestId}`, [

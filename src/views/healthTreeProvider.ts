@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import type { EngineClientState } from '../engine/engineClient';
+import { untrustedText } from '../core/util/untrustedText';
 import type { EngineStatus } from '../protocol/engineProtocol';
 import { ago } from './format';
 import { TreeRefresher } from './treeRefresher';
+
+/** Plain-text tooltips show more of an error message than a description does. */
+const TOOLTIP_MAX = 1_000;
 
 interface HealthNode {
   readonly id: string;
@@ -36,10 +40,15 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
     this.refresher.refresh();
   }
 
+  /**
+   * Rows quote relays and nodes (NOTICEs, close reasons, error messages) and settings the user typed: every label
+   * and description is sanitised here, and the network parts of a tooltip where it is built (its own line breaks
+   * are ours).
+   */
   getTreeItem(node: HealthNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.children?.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(untrustedText(node.label), node.children?.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
     item.id = node.id;
-    item.description = node.description;
+    item.description = node.description === undefined ? undefined : untrustedText(node.description);
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon, node.color ? new vscode.ThemeColor(node.color) : undefined);
     return item;
@@ -52,6 +61,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       id: 'engine',
       label: 'Engine',
       description: this.clientState === 'ready' ? `ready in ${status?.readyMs.toFixed(0) ?? '?'} ms` : `${this.clientState}${this.clientDetail ? ` — ${this.clientDetail}` : ''}`,
+      tooltip: this.clientDetail ? untrustedText(this.clientDetail, TOOLTIP_MAX) : undefined,
       icon: this.clientState === 'ready' ? 'pass' : this.clientState === 'crashed' ? 'error' : 'loading~spin',
       color: this.clientState === 'crashed' ? 'errorForeground' : undefined,
     };
@@ -61,7 +71,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       id: 'database',
       label: 'Database',
       description: `${(status.dbBytes / 1024 / 1024).toFixed(1)} MB${status.lastFlushError ? ' — last flush failed' : ''}`,
-      tooltip: `${status.dbPath ?? 'in memory'}${status.lastFlushError ? `\nLast flush failed: ${status.lastFlushError}` : ''}`,
+      tooltip: `${status.dbPath ?? 'in memory'}${status.lastFlushError ? `\nLast flush failed: ${untrustedText(status.lastFlushError, TOOLTIP_MAX)}` : ''}`,
       icon: status.lastFlushError ? 'warning' : 'database',
     });
     nodes.push({
@@ -73,7 +83,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
         id: `collector:${collector.name}`,
         label: collector.name,
         description: [collector.state, collector.detail].filter(Boolean).join(' — '),
-        tooltip: collector.lastError ? `Last error: ${collector.lastError}` : undefined,
+        tooltip: collector.lastError ? `Last error: ${untrustedText(collector.lastError, TOOLTIP_MAX)}` : undefined,
         icon: collector.state === 'connected' ? 'pass' : collector.state === 'error' || collector.state === 'retrying' ? 'warning' : 'circle-outline',
       })),
     });
@@ -87,10 +97,10 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       children: dropped.map(([reason, count]) => ({ id: `dropped:${reason}`, label: reason, description: String(count), icon: 'circle-small' })),
     });
     for (const [i, error] of status.settingErrors.entries()) {
-      nodes.push({ id: `setting:${i}`, label: error.key, description: error.message, tooltip: error.message, icon: 'warning', color: 'problemsWarningIcon.foreground' });
+      nodes.push({ id: `setting:${i}`, label: error.key, description: error.message, tooltip: untrustedText(error.message, TOOLTIP_MAX), icon: 'warning', color: 'problemsWarningIcon.foreground' });
     }
     for (const [i, notice] of status.notices.entries()) {
-      nodes.push({ id: `notice:${i}`, label: 'Notice', description: notice, tooltip: notice, icon: 'info' });
+      nodes.push({ id: `notice:${i}`, label: 'Notice', description: notice, tooltip: untrustedText(notice, TOOLTIP_MAX), icon: 'info' });
     }
     if (status.lastFlushMs !== undefined) {
       nodes.push({ id: 'started', label: 'Started', description: ago(status.startedAt / 1000), icon: 'clock' });

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { DvmSummary, KindSummary } from '../protocol/nostrProtocol';
 import type { EngineRequester } from './engineRequester';
-import { percent, shortKey, tooltipTable } from './format';
+import { untrustedText } from '../core/util/untrustedText';
+import { nameOrKey, percent, tooltipTable } from './format';
 import { refreshChangedRows, TreeRefresher } from './treeRefresher';
 
 export type KindNode =
@@ -27,7 +28,8 @@ export class KindTreeProvider implements vscode.TreeDataProvider<KindNode>, vsco
   getTreeItem(node: KindNode): vscode.TreeItem {
     if (node.type === 'kind') {
       const { summary } = node;
-      const item = new vscode.TreeItem(`${summary.kind} ${summary.name}`.trim(), vscode.TreeItemCollapsibleState.Collapsed);
+      // A kind the registry does not know is named by what a DVM announced: untrusted.
+      const item = new vscode.TreeItem(`${summary.kind} ${untrustedText(summary.name)}`.trim(), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `kind:${summary.kind}`;
       item.description = `${summary.requests} requests · ${summary.dvms} DVMs`;
       item.iconPath = new vscode.ThemeIcon('symbol-enum');
@@ -40,7 +42,7 @@ export class KindTreeProvider implements vscode.TreeDataProvider<KindNode>, vsco
       ]);
       return item;
     }
-    const label = node.dvm.name?.trim() || shortKey(node.dvm.npub);
+    const label = nameOrKey(node.dvm.name, node.dvm.npub);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = `kind:${node.kind}:dvm:${node.dvm.pubkey}`;
     item.description = `${node.dvm.jobs} jobs · ${percent(node.dvm.successRate)}`;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EngineClientState } from '../engine/engineClient';
 import type { EngineStatus } from '../protocol/engineProtocol';
 import { COMMANDS } from '../commands/commandIds';
+import { untrustedText } from '../core/util/untrustedText';
 
 /**
  * One status-bar item for the engine's health: a glance tells whether collection is running, and the tooltip says
@@ -51,7 +52,7 @@ export class EngineStatusBar implements vscode.Disposable {
     } else if (this.clientState === 'crashed') {
       icon = '$(error)';
       background = new vscode.ThemeColor('statusBarItem.errorBackground');
-      lines.push(`Swarmscope engine: stopped unexpectedly (${this.detail ?? 'restarting'})`);
+      lines.push(`Swarmscope engine: stopped unexpectedly (${untrustedText(this.detail) || 'restarting'})`);
     } else if (this.clientState === 'stopped') {
       icon = '$(circle-slash)';
       lines.push('Swarmscope engine: stopped');
@@ -62,11 +63,12 @@ export class EngineStatusBar implements vscode.Disposable {
       const up = status.collectors.filter((collector) => collector.state === 'connected').length;
       if (status.collectors.length > 0) lines.push(`Sources connected: ${up} of ${status.collectors.length}`);
       const down = status.collectors.filter((collector) => collector.state === 'error' || collector.state === 'retrying');
-      for (const collector of down) lines.push(`⚠ ${collector.name}: ${collector.lastError ?? collector.state}`);
+      // Error texts are a relay's or node's words; each stays on its own line of the tooltip, as text.
+      for (const collector of down) lines.push(`⚠ ${untrustedText(collector.name)}: ${untrustedText(collector.lastError) || collector.state}`);
       const dropped = Object.entries(status.dropped);
       if (dropped.length > 0) lines.push(`Dropped: ${dropped.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
-      for (const error of status.settingErrors) lines.push(`⚠ ${error.key}: ${error.message}`);
-      if (status.lastFlushError) lines.push(`⚠ Last flush failed: ${status.lastFlushError}`);
+      for (const error of status.settingErrors) lines.push(`⚠ ${error.key}: ${untrustedText(error.message)}`);
+      if (status.lastFlushError) lines.push(`⚠ Last flush failed: ${untrustedText(status.lastFlushError)}`);
       lines.push(`Database: ${(status.dbBytes / 1024 / 1024).toFixed(1)} MB`);
       if (this.clientState === 'ready' && (down.length > 0 || status.settingErrors.length > 0 || status.lastFlushError)) {
         icon = '$(warning)';

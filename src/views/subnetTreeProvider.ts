@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BittensorMethods, NeuronGroup, NeuronRow, NeuronSort, SubnetSummary } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
+import { untrustedText } from '../core/util/untrustedText';
 import { alpha, shortKey, tao, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
@@ -112,7 +113,8 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
 }
 
 function subnetItem(summary: SubnetSummary): vscode.TreeItem {
-  const label = `${summary.netuid}${summary.name ? ` ${summary.name}` : ''}`;
+  const name = untrustedText(summary.name); // the subnet owner's chain identity
+  const label = `${summary.netuid}${name ? ` ${name}` : ''}`;
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `subnet:${summary.netuid}`;
   const uids = summary.maxUids ? `${summary.uids}/${summary.maxUids} UIDs` : `${summary.uids} UIDs`;
@@ -134,7 +136,7 @@ function subnetItem(summary: SubnetSummary): vscode.TreeItem {
 
 function neuronItem(node: Extract<SubnetNode, { type: 'neuron' }>, watched: boolean): vscode.TreeItem {
   const { neuron } = node;
-  const name = neuron.identity?.trim();
+  const name = untrustedText(neuron.identity);
   const item = new vscode.TreeItem(`UID ${neuron.uid}${name ? ` ${name}` : ''}`, vscode.TreeItemCollapsibleState.None);
   item.id = `subnet:${node.netuid}:${node.group}:${neuron.uid}`;
   item.description = node.group === 'validators'

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
+import { untrustedText } from '../core/util/untrustedText';
 import type { BittensorMethods } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, alpha, percent, shortKey, tooltipTable } from './format';
+import { ago, alpha, nameOrKey, percent, shortKey, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 type HotkeyPlace = BittensorMethods['bittensor.hotkeys']['result'][number];
@@ -54,7 +55,8 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   }
 
   async getTreeItem(node: WatchedNode): Promise<vscode.TreeItem> {
-    const item = new vscode.TreeItem(node.label || shortKey(node.key), vscode.TreeItemCollapsibleState.None);
+    // A DVM pin's label is the name the DVM chose when it was pinned: as untrusted as the live one.
+    const item = new vscode.TreeItem(nameOrKey(node.label, node.key), vscode.TreeItemCollapsibleState.None);
     item.id = `watched:${node.domain}:${node.key}`;
     if (node.domain === 'dvm') {
       item.contextValue = 'dvm.watched';
@@ -63,7 +65,7 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
         const detail = await this.engine.request('nostr.dvm', { pubkey: node.key });
         if (detail) {
           const { summary } = detail;
-          item.label = summary.name?.trim() || node.label || shortKey(summary.npub);
+          item.label = untrustedText(summary.name) || nameOrKey(node.label, summary.npub);
           item.description = `${summary.status} · ${summary.jobs} jobs · ${percent(summary.successRate)} · seen ${ago(summary.lastSeen)}`;
           item.iconPath = new vscode.ThemeIcon(summary.status === 'silent' ? 'warning' : 'server-process');
           item.tooltip = tooltipTable(String(item.label), [['Pubkey', summary.npub], ['Status', summary.status], ['Last seen', ago(summary.lastSeen)]]);

@@ -15,6 +15,8 @@
 
 /** Characters kept for the length of a tree label, notification or quick pick entry. */
 export const DEFAULT_MAX_LENGTH = 200;
+/** A notification has room for a sentence around a name: the name must not push the sentence's end out. */
+export const MESSAGE_MAX_LENGTH = 400;
 
 /**
  * Whole ANSI escape sequences: CSI (`ESC [ … final`: colours, cursor moves, clear-screen), a terminated OSC
