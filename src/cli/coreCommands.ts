@@ -10,6 +10,7 @@ export const coreCommands: readonly CliCommand[] = [
         const status = engine.status();
         printResult(args, io, status, () =>
           [`database: ${status.dbPath ?? '(in memory)'}`, `size: ${status.dbBytes} bytes`, `ready in: ${status.readyMs.toFixed(1)} ms`,
+            ...Object.entries(status.dropped).map(([reason, count]) => `dropped: ${reason} ${count}`),
             ...status.notices.map((notice) => `notice: ${notice}`)].join('\n'));
         return 0;
       }),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
 import { coreMigrations } from '../core/store/coreMigrations';
+import { DroppedCountRepo } from '../core/store/droppedCountRepo';
 import { PinRepo } from '../core/store/pinRepo';
 import { Store } from '../core/store/store';
 import { describeError } from '../core/util/errors';
@@ -26,7 +27,6 @@ export interface EngineOptions {
 export class Engine {
   private readonly modules: EngineModule[] = [];
   private readonly handlers: Handlers = {};
-  private readonly dropped: Record<string, number> = {};
   private readonly notices: string[] = [];
   private settingErrors: readonly SettingError[] = [];
   private maintenanceTimer: NodeJS.Timeout | undefined;
@@ -34,6 +34,8 @@ export class Engine {
   private readyMs = 0;
   private disposed = false;
   private readonly pins: PinRepo;
+  /** Dropped counts live in the database, so `status` shows them across runs (issue 8). */
+  private readonly dropped: DroppedCountRepo;
 
   private constructor(
     private readonly store: Store,
@@ -42,6 +44,7 @@ export class Engine {
     private readonly startedAt: number,
   ) {
     this.pins = new PinRepo(store.db);
+    this.dropped = new DroppedCountRepo(store.db);
   }
 
   static async start(params: EngineStartParams, options: EngineOptions): Promise<Engine> {
@@ -91,7 +94,7 @@ export class Engine {
       lastFlushMs: this.store.lastFlush?.ms,
       lastFlushError: this.store.lastFlushError,
       collectors,
-      dropped: { ...this.dropped },
+      dropped: this.dropped.all(),
       settingErrors: this.settingErrors,
       notices: [...this.notices],
     };
@@ -146,7 +149,8 @@ export class Engine {
       settings: () => this.settings,
       notify: (notification) => this.options.notify(notification),
       countDropped: (reason, count = 1) => {
-        this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
+        this.dropped.add(reason, count);
+        this.store.markDirty();
       },
     };
   }

@@ -45,6 +45,7 @@ class NostrModule implements EngineModule {
       countDropped: (reason, count) => context.countDropped(`nostr:${reason}`, count),
       pinnedDvms: () => new Set(context.pins.list('dvm').map((pin) => pin.key)),
       liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
+      log: context.log,
     });
     this.repairCursors();
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
@@ -81,7 +82,7 @@ class NostrModule implements EngineModule {
     const outcome = this.core.ingestSync(relay, events);
     if (outcome.accepted > 0 || outcome.duplicates > 0) this.context.store.markDirty();
     this.coalescer.add(outcome.changes);
-    return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected };
+    return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected, rejectDetails: outcome.rejectDetails };
   }
 
   async startCollecting(): Promise<void> {
@@ -96,11 +97,8 @@ class NostrModule implements EngineModule {
           this.context.store.markDirty();
         },
       },
-      onEvents: (relay, events) => {
-        const result = this.ingest(relay, events);
-        const rejected = Object.entries(result.rejected);
-        if (rejected.length > 0) log.log('debug', `relay ${relay}: dropped ${rejected.map(([reason, count]) => `${count} ${reason}`).join(', ')}`);
-      },
+      // Rejected events are counted, and their details logged at debug level, by the ingest itself.
+      onEvents: (relay, events) => void this.ingest(relay, events),
       log,
       onDropped: (reason, count) => this.context.countDropped(`relay:${reason}`, count),
       tuning: this.options.relayTuning,

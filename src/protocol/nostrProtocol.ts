@@ -21,6 +21,8 @@ export interface IngestResult {
   readonly duplicates: number;
   /** Count per reason: malformed, oversized, excluded-kind, not-dvm-kind, bad-id, bad-signature. */
   readonly rejected: Record<string, number>;
+  /** The first few details per reason ("event <id>: kind is not an integer 0–65535"): our words, never event text. */
+  readonly rejectDetails: Record<string, string[]>;
 }
 
 export type MetricsWindow = '1h' | '24h' | '7d' | '30d';

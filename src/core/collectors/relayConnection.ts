@@ -298,8 +298,10 @@ export class RelayConnection {
     this.probeTimer.unref?.();
   }
 
+  /** The dropped reason is one fixed text (counters are kept per reason, for good); the log names kind and second. */
   private reportCrowdedSecond(second: number, kind: number | undefined): void {
-    this.options.onDropped(`more events of one kind in one second than the relay sends at once (kind ${kind ?? '?'}, second ${second}); some may be missing`, 1);
+    this.options.log.log('warn', `relay ${this.options.url}: more events of kind ${kind ?? '?'} in second ${second} (${isoTime(second)}) than the relay sends at once; some may be missing`);
+    this.options.onDropped('more events of one kind in one second than the relay sends at once; some may be missing', 1);
   }
 
   private accept(event: unknown): void {

@@ -13,6 +13,7 @@ import { NostrRetention, type RetentionReport, type RetentionWindows } from './r
 import { querySeries } from './seriesQuery';
 import { loadVerifier } from './signatureVerifier';
 import { TraceQuery } from './traceQuery';
+import type { Logger } from '../util/logger';
 
 export interface NostrCoreOptions {
   readonly db: SqlDatabase;
@@ -24,6 +25,8 @@ export interface NostrCoreOptions {
   readonly verify?: NostrIngestorOptions['verify'];
   /** DESIGN.md "Liveness" windows; the defaults unless a test needs a silence within seconds. */
   readonly liveness?: LivenessThresholds;
+  /** Where ingest says why events were rejected (debug level). */
+  readonly log?: Logger;
 }
 
 /**
@@ -44,7 +47,7 @@ export class NostrCore {
   constructor(options: NostrCoreOptions) {
     this.livenessThresholds = options.liveness ?? DEFAULT_LIVENESS;
     this.sql = new PreparedStatements(options.db);
-    this.ingestor = new NostrIngestor({ sql: this.sql, excludedKinds: options.excludedKinds, countDropped: options.countDropped, verify: options.verify });
+    this.ingestor = new NostrIngestor({ sql: this.sql, excludedKinds: options.excludedKinds, countDropped: options.countDropped, verify: options.verify, log: options.log });
     this.metricsQuery = new MetricsQuery(this.sql);
     this.dvmQuery = new DvmQuery(this.sql, options.pinnedDvms, this.livenessThresholds);
     this.kindQuery = new KindQuery(this.sql);

@@ -1,3 +1,4 @@
+import type { Logger } from '../util/logger';
 import { classify } from './eventClassifier';
 import { checkShape, MAX_EVENT_JSON_LENGTH } from './eventShape';
 import { idBytes, idHex } from './hexIds';
@@ -6,15 +7,17 @@ import { roleOfKind, type NostrEvent } from './nostrEvent';
 import type { PreparedStatements } from './preparedStatements';
 import { canonicalLength, hashMatchesId, serialize, type SerializedEvent } from './rawEvents';
 import { loadVerifier, verifySignedEvent as verifyEvent, type Verdict } from './signatureVerifier';
+import { Rejections, type RejectReason } from './rejections';
 import { Tally } from './tally';
 
-/** Why an event was dropped; each is counted (engine health view) and returned by `nostr.ingest`. */
-export type RejectReason = 'malformed' | 'oversized' | 'excluded-kind' | 'not-dvm-kind' | 'bad-id' | 'bad-signature';
+export type { RejectReason };
 
 export interface IngestResult {
   accepted: number;
   duplicates: number;
   rejected: Record<string, number>;
+  /** The first few details per reason (rejections.ts), e.g. "event …: kind is not an integer 0–65535". */
+  rejectDetails: Record<string, string[]>;
 }
 
 export interface IngestOutcome extends IngestResult {
@@ -31,10 +34,17 @@ export interface NostrIngestorOptions {
    * 200,000 synthetic rows passes its own to measure queries without minutes of signing.
    */
   readonly verify?: (event: NostrEvent) => Verdict;
+  /** Where each batch's reject details go, at debug level. */
+  readonly log?: Logger;
 }
 
 /** A stored copy: its raw row (seq, first relay, signature) while the raw tier keeps it; only its id after. */
 type Known = { readonly seq: number; readonly relayId: number | null; readonly sig: string } | 'id-only';
+
+const VERDICT_DETAILS: Record<Exclude<Verdict, 'ok'>, string> = {
+  'bad-id': 'the id is not the hash of its content (NIP-01)',
+  'bad-signature': 'the signature does not verify (BIP-340)',
+};
 
 /** Ids looked up per statement: one `IN (…)` of this many instead of one query per event. */
 const LOOKUP_CHUNK = 100;
@@ -72,10 +82,7 @@ export class NostrIngestor {
   /** Synchronous body; the verifier must be loaded. */
   ingestLoaded(relay: string | undefined, events: readonly unknown[]): IngestOutcome {
     const { sql } = this.options;
-    const rejected: Record<string, number> = {};
-    const reject = (reason: RejectReason) => {
-      rejected[reason] = (rejected[reason] ?? 0) + 1;
-    };
+    const rejections = new Rejections();
     const excluded = new Set(this.options.excludedKinds());
     const verifySignedEvent = this.options.verify ?? verifyEvent;
 
@@ -83,20 +90,22 @@ export class NostrIngestor {
     for (const raw of events) {
       const shape = checkShape(raw);
       if (!shape.ok) {
-        reject('malformed');
+        rejections.add('malformed', shape.detail, (raw as { id?: unknown } | null)?.id);
         continue;
       }
       const candidate = serialize(shape.event);
-      if (canonicalLength(candidate) > MAX_EVENT_JSON_LENGTH) {
-        reject('oversized');
+      const { id, kind } = candidate.event;
+      const length = canonicalLength(candidate);
+      if (length > MAX_EVENT_JSON_LENGTH) {
+        rejections.add('oversized', `${length} characters of JSON, more than ${MAX_EVENT_JSON_LENGTH}`, id);
         continue;
       }
-      if (excluded.has(candidate.event.kind)) {
-        reject('excluded-kind');
+      if (excluded.has(kind)) {
+        rejections.add('excluded-kind', `kind ${kind} is excluded (swarmscope.nostr.excludedKinds)`, id);
         continue;
       }
-      if (roleOfKind(candidate.event.kind) === undefined) {
-        reject('not-dvm-kind');
+      if (roleOfKind(kind) === undefined) {
+        rejections.add('not-dvm-kind', `kind ${kind} is not a DVM kind`, id);
         continue;
       }
       candidates.push(candidate);
@@ -116,7 +125,7 @@ export class NostrIngestor {
         if (!(sig === event.sig && hashMatchesId(candidate))) {
           const verdict = verifySignedEvent(event);
           if (verdict !== 'ok') {
-            reject(verdict);
+            rejections.add(verdict, VERDICT_DETAILS[verdict], event.id);
             continue;
           }
         }
@@ -125,7 +134,7 @@ export class NostrIngestor {
       }
       const verdict = verifySignedEvent(event);
       if (verdict !== 'ok') {
-        reject(verdict);
+        rejections.add(verdict, VERDICT_DETAILS[verdict], event.id);
         continue;
       }
       fresh.set(event.id, candidate);
@@ -155,8 +164,9 @@ export class NostrIngestor {
         this.tally.flush(sql);
       });
     }
-    for (const [reason, count] of Object.entries(rejected)) this.options.countDropped(reason, count);
-    return { accepted: fresh.size, duplicates: duplicates.length, rejected, changes };
+    for (const [reason, count] of Object.entries(rejections.counts)) this.options.countDropped(reason, count);
+    if (this.options.log) rejections.log(this.options.log, relay);
+    return { accepted: fresh.size, duplicates: duplicates.length, rejected: rejections.counts, rejectDetails: rejections.details, changes };
   }
 
   /** The batch's transaction; on failure nothing of the batch may linger in the tally or the assembler's caches. */

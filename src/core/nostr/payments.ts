@@ -1,4 +1,4 @@
-import { decode } from 'light-bolt11-decoder';
+import { decodeBolt11 } from './bolt11Details';
 
 /**
  * Amounts of NIP-90 payment-required feedback: ["amount", "<msats>", "<optional bolt11>"]. When a bolt11 is there
@@ -31,14 +31,7 @@ export function parseMsats(value: string | undefined): number | undefined {
 
 /** The amount of a BOLT11 invoice in millisats (light-bolt11-decoder), or undefined if it has none or is not one. */
 export function bolt11Msats(invoice: string): number | undefined {
-  try {
-    const section = decode(invoice).sections.find((candidate) => candidate.name === 'amount');
-    if (!section || !('value' in section)) return undefined;
-    const msats = Number(section.value);
-    return Number.isSafeInteger(msats) && msats >= 0 ? msats : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeBolt11(invoice)?.amountMsats;
 }
 
 export function looksLikeBolt11(value: string | undefined): value is string {

@@ -1,6 +1,7 @@
-import type { ChainLink, JobStatusText, JobTrace, NostrEvent, TraceDvm, TraceEvent } from '../../protocol/nostrProtocol';
-import { classify, statusRank } from './eventClassifier';
-import { announcedKindNames, displayName, npub } from './dvmNames';
+import type { ChainLink, JobStatusText, JobTrace, NostrEvent, TraceDvm, TraceEvent, TraceGraph } from '../../protocol/nostrProtocol';
+import { classify } from './eventClassifier';
+import { displayNameCache, type NameOf } from './displayNameCache';
+import { announcedKindNames, npub } from './dvmNames';
 import { encryptionScheme } from './encryption';
 import { parseEventId } from './eventId';
 import { kindName } from './kindRegistry';
@@ -9,16 +10,24 @@ import { msatsToSats } from './payments';
 import { idBytes, idHex } from './hexIds';
 import type { PreparedStatements } from './preparedStatements';
 import { eventFromRow, RAW_EVENT_COLUMNS } from './rawEvents';
+import { buildTraceGraph } from './traceGraph';
+import type { StoredTraceEvent, TraceJobInput } from './traceInput';
+import { compareStored } from './traceTimeline';
 
-/** Chains deeper than this are cut (a loop of `i` tags, or a runaway pipeline). */
+/** Chains deeper than this are cut in the classic trace's parent / child lists (a loop of `i` tags, a runaway pipeline). */
 const MAX_CHAIN_DEPTH = 16;
 const MAX_TRACE_EVENTS = 1_000;
+/** A chain graph holds at most this many jobs and events; past them it is cut and says so (`truncated`). */
+const MAX_GRAPH_JOBS = 500;
+const MAX_GRAPH_EVENTS = 10_000;
 
 type JobRow = { kind: number; customer: string; created_at: number; encrypted: number; scheme: string | null; cancelled_at: number | null };
+type StoredJob = TraceJobInput & { readonly scheme: string | null };
 
 /**
  * The job trace (DESIGN.md, user story 3): the request, every linked event, the chain both ways and each DVM's
- * status. An id of a result, feedback, zap or deletion opens the job it belongs to.
+ * status. An id of a result, feedback, zap or deletion opens the job it belongs to. `traceGraph` loads the whole
+ * chain and hands it to the pure model (traceGraph.ts).
  */
 export class TraceQuery {
   constructor(private readonly sql: PreparedStatements) {}
@@ -36,26 +45,54 @@ export class TraceQuery {
     const requestId = this.jobOf(asked);
     if (!requestId) return null;
     const names = announcedKindNames(this.sql);
-    const job = this.sql.get<JobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
-    const knownKind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
-    const events = this.events(requestId);
-    const request = events.find((item) => item.id === requestId)?.event ?? null;
+    const job = this.loadJob(requestId, this.parentsOf(requestId), names, displayNameCache(this.sql));
     return {
       requestId,
       askedId: asked,
-      request,
-      kind: knownKind,
-      kindName: knownKind === null ? 'unknown kind' : kindName(knownKind, names).name,
-      customer: job?.customer ?? null,
-      createdAt: job?.created_at ?? null,
-      encrypted: job?.encrypted === 1,
-      encryptionScheme: job?.encrypted === 1 ? ((job.scheme ?? (request ? encryptionScheme(request.content) : 'unknown')) as JobTrace['encryptionScheme']) : null,
-      cancelled: job?.cancelled_at != null,
-      events,
+      request: job.request,
+      kind: job.kind,
+      kindName: job.kindName,
+      customer: job.customer,
+      createdAt: job.createdAt,
+      encrypted: job.encrypted,
+      encryptionScheme: job.encrypted ? ((job.scheme ?? (job.request ? encryptionScheme(job.request.content) : 'unknown')) as JobTrace['encryptionScheme']) : null,
+      cancelled: job.cancelled,
+      events: [...job.events].sort(compareStored).map(({ item }) => item),
       parents: this.chain(requestId, 'parents', names),
       children: this.chain(requestId, 'children', names),
-      dvms: this.dvms(requestId, job?.cancelled_at != null),
+      dvms: [...job.dvms],
     };
+  }
+
+  /** The graph, timeline and per-DVM summaries of the asked event's job and of its whole chain. */
+  traceGraph(input: string): TraceGraph | null {
+    const asked = parseEventId(input);
+    if (!asked) return null;
+    const requestId = this.jobOf(asked);
+    if (!requestId) return null;
+    const kindNames = announcedKindNames(this.sql);
+    const nameOf = displayNameCache(this.sql);
+    const chain = this.component(requestId);
+    let truncated = chain.truncated;
+    let events = 0;
+    const jobs: TraceJobInput[] = [];
+    for (const [id, parents] of chain.parents) {
+      if (events >= MAX_GRAPH_EVENTS) {
+        truncated = true;
+        break;
+      }
+      const job = this.loadJob(id, parents, kindNames, nameOf);
+      events += job.events.length;
+      jobs.push(job);
+    }
+    const names = new Map<string, string>();
+    for (const job of jobs) {
+      for (const pubkey of [job.customer, ...job.events.map(({ item }) => item.pubkey)]) {
+        const name = pubkey ? nameOf(pubkey) : undefined;
+        if (pubkey && name !== undefined) names.set(pubkey, name);
+      }
+    }
+    return buildTraceGraph({ askedId: asked, requestId, jobs, names, truncated });
   }
 
   /** The request id a given event id belongs to, or undefined if nothing links it to a job. */
@@ -68,7 +105,58 @@ export class TraceQuery {
     return undefined;
   }
 
-  private events(requestId: string): TraceEvent[] {
+  private loadJob(requestId: string, parents: readonly string[], kindNames: ReadonlyMap<number, string>, nameOf: NameOf): StoredJob {
+    const job = this.sql.get<JobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
+    const kind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
+    const events = this.events(requestId);
+    const cancelled = job?.cancelled_at != null;
+    return {
+      requestId,
+      request: events.find(({ item }) => item.id === requestId)?.item.event ?? null,
+      kind,
+      kindName: kind === null ? 'unknown kind' : kindName(kind, kindNames).name,
+      customer: job?.customer ?? null,
+      createdAt: job?.created_at ?? null,
+      cancelled,
+      encrypted: job?.encrypted === 1,
+      scheme: job?.scheme ?? null,
+      parents,
+      events,
+      dvms: this.dvms(requestId, cancelled, nameOf),
+    };
+  }
+
+  private parentsOf(requestId: string): string[] {
+    return this.sql.column<string>('SELECT lower(hex(parent_id)) FROM nostr_job_links WHERE child_id = unhex(?)', [requestId]);
+  }
+
+  private childrenOf(requestId: string): string[] {
+    return this.sql.column<string>('SELECT lower(hex(child_id)) FROM nostr_job_links WHERE parent_id = unhex(?)', [requestId]);
+  }
+
+  /**
+   * Every job linked to `start` through sub-job links, in both directions and at any depth (a sibling sub-job of a
+   * shared parent included), with each job's direct parents. Breadth first from `start`, so a cut keeps the nearest.
+   */
+  private component(start: string): { parents: Map<string, string[]>; truncated: boolean } {
+    const parents = new Map<string, string[]>();
+    const queue = [start];
+    const seen = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      const id = queue[i];
+      const up = this.parentsOf(id);
+      parents.set(id, up);
+      for (const next of [...up, ...this.childrenOf(id)]) {
+        if (seen.has(next)) continue;
+        if (seen.size >= MAX_GRAPH_JOBS) return { parents, truncated: true };
+        seen.add(next);
+        queue.push(next);
+      }
+    }
+    return { parents, truncated: false };
+  }
+
+  private events(requestId: string): StoredTraceEvent[] {
     const key = idBytes(requestId);
     const rows = this.sql.rows(`SELECT seq, (SELECT url FROM nostr_relays WHERE id = relay_id), ${RAW_EVENT_COLUMNS} FROM nostr_events WHERE job_id = ?1 OR id = ?1 ORDER BY seq LIMIT ?2`, [key, MAX_TRACE_EVENTS]);
     // The first relay is on the event's row; relays that carried a copy later are in nostr_event_relays.
@@ -77,10 +165,7 @@ export class TraceQuery {
       WHERE r.seq IN (SELECT seq FROM nostr_events WHERE job_id = ?1 OR id = ?1)`, [key])) {
       relays.get(seq as number)?.push(url as string);
     }
-    const items = rows.map((row) => ({ item: this.traceEvent(eventFromRow(row.slice(2)), relays.get(row[0] as number) ?? []), seq: row[0] as number }));
-    // Events of one job often share a created_at second: the job's stage breaks the tie, then arrival order.
-    items.sort((a, b) => a.item.createdAt - b.item.createdAt || stageOf(a.item) - stageOf(b.item) || a.seq - b.seq);
-    return items.map(({ item }) => item);
+    return rows.map((row) => ({ item: this.traceEvent(eventFromRow(row.slice(2)), relays.get(row[0] as number) ?? []), seq: row[0] as number }));
   }
 
   private traceEvent(event: NostrEvent, relays: string[]): TraceEvent {
@@ -109,16 +194,13 @@ export class TraceQuery {
   }
 
   private chain(start: string, direction: 'parents' | 'children', names: ReadonlyMap<number, string>): ChainLink[] {
-    const query = direction === 'parents'
-      ? 'SELECT lower(hex(parent_id)) AS next FROM nostr_job_links WHERE child_id = unhex(?)'
-      : 'SELECT lower(hex(child_id)) AS next FROM nostr_job_links WHERE parent_id = unhex(?)';
     const links: ChainLink[] = [];
     const seen = new Set([start]);
     let frontier = [start];
     for (let depth = 1; depth <= MAX_CHAIN_DEPTH && frontier.length > 0; depth++) {
       const next: string[] = [];
       for (const from of frontier) {
-        for (const id of this.sql.column<string>(query, [from])) {
+        for (const id of direction === 'parents' ? this.parentsOf(from) : this.childrenOf(from)) {
           if (seen.has(id)) continue;
           seen.add(id);
           next.push(id);
@@ -131,12 +213,12 @@ export class TraceQuery {
     return links;
   }
 
-  private dvms(requestId: string, cancelled: boolean): TraceDvm[] {
+  private dvms(requestId: string, cancelled: boolean, nameOf: NameOf): TraceDvm[] {
     const rows = this.sql.all<{ dvm: string; status: string | null; response_sec: number | null; feedback_sec: number | null; requested_msats: number; amount_mismatch: number; proven_msats: number }>(
       'SELECT lower(hex(dvm)) AS dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = unhex(?) ORDER BY first_at', [requestId]);
     const targeted = this.sql.column<string>('SELECT lower(hex(dvm)) FROM nostr_job_targets WHERE request_id = unhex(?)', [requestId]).filter((dvm) => !rows.some((row) => row.dvm === dvm));
     const describe = (pubkey: string) => {
-      const name = displayName(this.sql, pubkey);
+      const name = nameOf(pubkey);
       return { pubkey, npub: npub(pubkey), ...(name ? { name } : {}) };
     };
     return [
@@ -156,16 +238,4 @@ export class TraceQuery {
       })),
     ];
   }
-}
-
-/** Request, then the job statuses in NIP-90 order, then payments and deletions. */
-function stageOf(item: TraceEvent): number {
-  if (item.role === 'request') return 0;
-  if (item.role === 'zap') return 20;
-  if (item.role === 'deletion') return 21;
-  if (item.status && item.role === 'feedback' && ['payment-required', 'processing', 'partial', 'error', 'success'].includes(item.status)) {
-    return statusRank(item.status as 'payment-required');
-  }
-  if (item.role === 'result') return statusRank('result-delivered');
-  return 10;
 }

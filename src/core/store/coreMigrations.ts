@@ -1,6 +1,6 @@
 import type { Migration } from './migration';
 
-/** Tables every domain shares: key/value metadata and the user's pins (never evicted). */
+/** Tables every domain shares: key/value metadata, the user's pins (never evicted), dropped-event counts. */
 export const coreMigrations: readonly Migration[] = [
   {
     id: 'core-001-meta-and-pins',
@@ -17,6 +17,13 @@ export const coreMigrations: readonly Migration[] = [
           PRIMARY KEY (domain, key)
         );
       `);
+    },
+  },
+  {
+    id: 'core-002-dropped-counts',
+    up(db) {
+      // What was dropped on arrival, by reason, kept across runs (droppedCountRepo.ts).
+      db.run('CREATE TABLE dropped_counts (reason TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;');
     },
   },
 ];

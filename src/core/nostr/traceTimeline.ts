@@ -1,0 +1,76 @@
+import type { TraceDvmSummary, TraceEvent, TraceTimelineRow } from '../../protocol/nostrProtocol';
+import { isJobStatus, statusRank } from './eventClassifier';
+import { firstTag } from './nostrEvent';
+import type { StoredTraceEvent, TraceGraphInput, TraceJobInput } from './traceInput';
+import { dvmNodeId, eventNodeId } from './traceNodeIds';
+
+/** Request, then the job statuses in NIP-90 order, then payments and deletions. */
+export function traceStage(item: TraceEvent): number {
+  if (item.role === 'request') return 0;
+  if (item.role === 'zap') return 20;
+  if (item.role === 'deletion') return 21;
+  if (item.role === 'result') return statusRank('result-delivered');
+  if (item.role === 'feedback' && isJobStatus(item.status)) return statusRank(item.status);
+  return 10;
+}
+
+/**
+ * Timeline order: created_at, then the job's stage, then arrival. A fast DVM sends payment-required, processing
+ * and its result within one second; timestamps alone would shuffle them (TESTING.md).
+ */
+export function compareStored(a: StoredTraceEvent, b: StoredTraceEvent): number {
+  return a.item.createdAt - b.item.createdAt || traceStage(a.item) - traceStage(b.item) || a.seq - b.seq;
+}
+
+/** Every event of the chain, in timeline order. */
+export function buildTimeline(input: TraceGraphInput): TraceTimelineRow[] {
+  const rows: { row: TraceTimelineRow; stored: StoredTraceEvent }[] = [];
+  for (const job of input.jobs) {
+    for (const stored of job.events) {
+      const { item } = stored;
+      const name = input.names.get(item.pubkey);
+      const nodeId = eventNodeId(item, job);
+      rows.push({
+        stored,
+        row: {
+          ...item,
+          requestId: job.requestId,
+          ...(nodeId ? { nodeId } : {}),
+          sinceRequestSec: job.createdAt === null ? null : item.createdAt - job.createdAt,
+          ...(name !== undefined ? { authorName: name } : {}),
+          asked: item.id === input.askedId,
+        },
+      });
+    }
+  }
+  rows.sort((a, b) => compareStored(a.stored, b.stored));
+  return rows.map(({ row }) => row);
+}
+
+/** Each DVM on each job: the assembler's figures, plus what only the events tell (DESIGN.md "Trace graph"). */
+export function buildDvmSummaries(input: TraceGraphInput): TraceDvmSummary[] {
+  return input.jobs.flatMap((job) => job.dvms.map((dvm) => {
+    const own = job.events.map((stored) => stored.item).filter((item) => item.pubkey === dvm.pubkey);
+    const results = own.filter((item) => item.role === 'result');
+    const askedToPay = own.some((item) => item.role === 'feedback' && item.status === 'payment-required') ||
+      own.some((item) => (item.role === 'feedback' || item.role === 'result') && (item.amountSats !== undefined || item.bolt11 !== undefined));
+    const errorMessage = latestErrorMessage(job, dvm.pubkey);
+    return {
+      ...dvm,
+      requestId: job.requestId,
+      nodeId: dvmNodeId(job.requestId, dvm.pubkey),
+      paymentWithoutResult: askedToPay && results.length === 0,
+      resultWithoutPayment: results.length > 0 && !askedToPay,
+      ...(errorMessage !== undefined ? { errorMessage } : {}),
+    };
+  }));
+}
+
+/** NIP-90 puts the human-readable reason in the status tag's third value; some DVMs write it in `content`. */
+function latestErrorMessage(job: TraceJobInput, pubkey: string): string | undefined {
+  const errors = job.events.filter((stored) => stored.item.pubkey === pubkey && stored.item.role === 'feedback' && stored.item.status === 'error');
+  if (errors.length === 0) return undefined;
+  const latest = errors.reduce((a, b) => (compareStored(a, b) >= 0 ? a : b)).item.event;
+  const message = firstTag(latest, 'status')?.[2]?.trim() || latest.content.trim();
+  return message || 'error (no message)';
+}
