@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type {
-  DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, SeriesPoint,
+  DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, RecentJob, SeriesPoint, TraceGraph,
 } from '../../protocol/nostrProtocol';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
@@ -8,6 +8,7 @@ import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThreshol
 import { MetricsQuery } from './metricsQuery';
 import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
 import { PreparedStatements } from './preparedStatements';
+import { recentJobs } from './recentJobsQuery';
 import { RelayCursorRepo, type RepairedCursor } from './relayCursorRepo';
 import { NostrRetention, type RetentionReport, type RetentionWindows } from './retention';
 import { querySeries } from './seriesQuery';
@@ -100,6 +101,15 @@ export class NostrCore {
 
   trace(id: string): JobTrace | null {
     return this.traceQuery.trace(id);
+  }
+
+  /** The job an event belongs to and its whole chain, as a graph with timeline and per-DVM summaries. */
+  traceGraph(id: string): TraceGraph | null {
+    return this.traceQuery.traceGraph(id);
+  }
+
+  recentJobs(limit?: number): RecentJob[] {
+    return recentJobs(this.sql, limit);
   }
 
   event(id: string): NostrEvent | null {
