@@ -110,7 +110,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       reloadPins: () => this.reloadPins(),
       reportError: (error, action) => {
         this.log.error(`could not ${action}: ${describeError(error)}`);
-        void vscode.window.showErrorMessage(`Swarmscope could not ${action}: ${untrustedText(describeError(error), MESSAGE_MAX_LENGTH)}`);
+        void vscode.window.showErrorMessage(`Swarmscope could not ${action}: ${untrustedText(describeError(error), MESSAGE_MAX_LENGTH, 'middle')}`);
       },
     };
     this.own(registerShowLog(commandContext));
@@ -198,7 +198,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       case 'bittensor.alert':
         this.log.warn(notification.payload.message);
         // The message names the DVM or hotkey by the name it chose: a `[x](command:…)` there would be a live link.
-        void vscode.window.showWarningMessage(`Swarmscope: ${untrustedText(notification.payload.message, MESSAGE_MAX_LENGTH)}`);
+        void vscode.window.showWarningMessage(`Swarmscope: ${untrustedText(notification.payload.message, MESSAGE_MAX_LENGTH, 'middle')}`);
         break;
       default:
         break;
@@ -220,7 +220,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     if (errors.length === 0) return;
     const first = errors[0];
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more; see Health)` : '';
-    void vscode.window.showWarningMessage(`Swarmscope setting ${first.key}: ${untrustedText(first.message, MESSAGE_MAX_LENGTH)}${more}`, 'Open Settings')
+    void vscode.window.showWarningMessage(`Swarmscope setting ${first.key}: ${untrustedText(first.message, MESSAGE_MAX_LENGTH, 'middle')}${more}`, 'Open Settings')
       .then((choice) => choice && vscode.commands.executeCommand('workbench.action.openSettings', first.key));
   }
 

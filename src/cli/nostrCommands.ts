@@ -42,7 +42,7 @@ export const nostrCommands: readonly CliCommand[] = [
       const events = readEventsFile(file);
       const relay = args.flags.get('relay')?.at(-1);
       return withEngine(args, io, { collect: false }, async (engine) => {
-        const total: { -readonly [K in keyof IngestResult]: IngestResult[K] } = { accepted: 0, duplicates: 0, rejected: {} };
+        const total: { -readonly [K in keyof IngestResult]: IngestResult[K] } = { accepted: 0, duplicates: 0, rejected: {}, rejectDetails: {} };
         for (let start = 0; start < events.length; start += INGEST_CHUNK) {
           const result = await engine.call('nostr.ingest', { events: events.slice(start, start + INGEST_CHUNK), ...(relay ? { relay } : {}) });
           total.accepted += result.accepted;

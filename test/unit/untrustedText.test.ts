@@ -58,6 +58,14 @@ describe('untrustedText: network text for VS Code surfaces', () => {
     assert.equal(untrustedText('short', 10), 'short');
   });
 
+  it('cut in the middle, keeps what a sentence says after a long name', () => {
+    const shown = untrustedText(`${'N'.repeat(2_000)} has not answered a job addressed to it for 900 s`, 120, 'middle');
+    assert.equal(Array.from(shown).length, 120);
+    assert.ok(shown.startsWith('NNN'));
+    assert.ok(shown.endsWith('has not answered a job addressed to it for 900 s'), shown);
+    assert.equal(untrustedText(`${'a'.repeat(100_000)}[x](command:y) end`, 60, 'middle').endsWith('[x] (command: y) end'), true);
+  });
+
   it('replaces lone surrogates, caps piles of combining marks, and turns non-strings into ""', () => {
     assert.equal(untrustedText('a\ud800b'), 'a\ufffdb');
     assert.equal(Array.from(untrustedText(`Z${'\u0301'.repeat(500)}`)).length, 9);

@@ -63,12 +63,16 @@ export function singleLine(text: string): string {
  * Text from the network, for a VS Code surface: one line, no controls, link and icon syntax broken so that it is
  * shown and not followed, at most `maxLength` characters (code points, an ellipsis marking a cut). Anything that is
  * not a string (a missing name) becomes ''; callers fall back to a key.
+ *
+ * `cut: 'middle'` keeps both ends of a long text: for a sentence that quotes a name ("<name> has not answered…"),
+ * where a 2,000-character name must not push out what the sentence says.
  */
-export function untrustedText(value: unknown, maxLength = DEFAULT_MAX_LENGTH): string {
+export function untrustedText(value: unknown, maxLength = DEFAULT_MAX_LENGTH, cut: 'end' | 'middle' = 'end'): string {
   if (typeof value !== 'string' || value.length === 0) return '';
   // Cut far beyond the bound first, so that a 100 kB name costs no more than a short one; stripping only shortens.
-  const head = value.length > maxLength * 8 ? value.slice(0, maxLength * 8) : value;
-  return bounded(neutraliseSyntax(singleLine(head)), maxLength);
+  const reach = maxLength * 8;
+  const near = value.length <= reach ? value : cut === 'end' ? value.slice(0, reach) : `${value.slice(0, reach / 2)} ${value.slice(-reach / 2)}`;
+  return bounded(neutraliseSyntax(singleLine(near)), maxLength, cut);
 }
 
 /**
@@ -84,11 +88,14 @@ function neutraliseSyntax(text: string): string {
     .replace(/\$\(/g, '$ (');
 }
 
-function bounded(text: string, maxLength: number): string {
+function bounded(text: string, maxLength: number, cut: 'end' | 'middle'): string {
   if (text.length <= maxLength) return text;
   const points = Array.from(text);
   if (points.length <= maxLength) return text;
-  return `${points.slice(0, Math.max(0, maxLength - 1)).join('').trimEnd()}…`;
+  const kept = Math.max(0, maxLength - 1);
+  if (cut === 'end') return `${points.slice(0, kept).join('').trimEnd()}…`;
+  const tail = Math.floor(kept / 2);
+  return `${points.slice(0, kept - tail).join('').trimEnd()}…${points.slice(points.length - tail).join('').trimStart()}`;
 }
 
 function joinsEmoji(text: string, offset: number): boolean {
