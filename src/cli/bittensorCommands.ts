@@ -1,11 +1,19 @@
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
-import type { RawSettings } from '../core/config/settings';
+import { isWebSocketUrl, type RawSettings } from '../core/config/settings';
 import { flag, formatTable, intFlag, printResult, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
 
-/** `--endpoint URL` becomes the engine's subtensorEndpoint (and its archive endpoint, for --block reads). */
+/** An endpoint flag the user gave is used as it is or refused: the reads never go to finney in its place. */
+function endpointFlag(args: CliArgs, name: 'endpoint' | 'archive'): string | undefined {
+  const value = flag(args, name);
+  if (value !== undefined && !isWebSocketUrl(value)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not a ws:// or wss:// URL`);
+  return value;
+}
+
+/** `--endpoint URL` becomes the engine's subtensorEndpoint; `--archive URL` (default: the endpoint) serves --block reads. */
 function chainSettings(args: CliArgs): RawSettings {
-  const endpoint = flag(args, 'endpoint');
-  return endpoint ? { subtensorEndpoint: endpoint, archiveEndpoint: flag(args, 'archive') ?? endpoint } : {};
+  const endpoint = endpointFlag(args, 'endpoint');
+  const archive = endpointFlag(args, 'archive') ?? endpoint;
+  return { ...(endpoint ? { subtensorEndpoint: endpoint } : {}), ...(archive ? { archiveEndpoint: archive } : {}) };
 }
 
 function requiredNetuid(args: CliArgs): number {

@@ -10,7 +10,7 @@ import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshot
 import { subnetSummaries } from '../core/bittensor/subnetSummaries';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
 import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
-import type { Settings } from '../core/config/settings';
+import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
@@ -101,9 +101,20 @@ class BittensorModule implements EngineModule {
     return this.context.settings();
   }
 
+  /**
+   * Why the chain must not be read now (a refused endpoint setting), or undefined. While there is one, no client
+   * exists: a chain read fails with this reason rather than go to any endpoint the user did not choose.
+   */
+  private refusal(): string | undefined {
+    return chainEndpointRefusal(this.settings());
+  }
+
   private mainClient(): ChainClient {
+    const endpoint = this.settings().subtensorEndpoint;
+    const refusal = this.refusal();
+    if (refusal !== undefined || endpoint === null) throw new Error(`the chain is not read: ${refusal ?? 'no endpoint'}`);
     this.client ??= new ChainClient({
-      endpoint: this.settings().subtensorEndpoint,
+      endpoint,
       log: this.context.log,
       followHeads: this.collecting,
       onStatus: (status) => this.onChainStatus(status),
@@ -114,8 +125,9 @@ class BittensorModule implements EngineModule {
 
   /** Past blocks come from the archive endpoint when one is set; otherwise the main one (which may have pruned them). */
   private historyClient(): ChainClient {
+    const main = this.mainClient();
     const endpoint = this.settings().archiveEndpoint;
-    if (!endpoint || endpoint === this.settings().subtensorEndpoint) return this.mainClient();
+    if (!endpoint || endpoint === this.settings().subtensorEndpoint) return main;
     this.archive ??= new ChainClient({ endpoint, log: this.context.log });
     return this.archive;
   }
@@ -132,6 +144,13 @@ class BittensorModule implements EngineModule {
 
   async startCollecting(): Promise<void> {
     this.collecting = true;
+    const refusal = this.refusal();
+    if (refusal !== undefined) {
+      // Stays collecting in intent: onSettings starts the client once the setting is fixed.
+      this.context.log.log('warn', `bittensor: the chain collector is stopped: ${refusal}`);
+      this.onChainStatus(null);
+      return;
+    }
     const client = this.mainClient();
     try {
       await client.connect();
@@ -224,7 +243,7 @@ class BittensorModule implements EngineModule {
   private async subnetList(refresh: boolean) {
     const tracked = this.settings().trackedSubnets;
     if (refresh) await this.loadListing(tracked);
-    else if (!this.listingTried && this.subnets.listing().length === 0) {
+    else if (!this.listingTried && this.subnets.listing().length === 0 && this.refusal() === undefined) {
       this.loadListing(tracked).then(
         () => this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...tracked] } }),
         (error) => this.context.log.log('warn', `bittensor: could not list subnets: ${describeError(error)}`),
@@ -283,9 +302,11 @@ class BittensorModule implements EngineModule {
   }
 
   private chainStatus(): ChainStatusPayload {
+    const refusal = this.refusal();
+    if (refusal !== undefined) return { endpoint: '', state: 'stopped', headBlock: null, specVersion: null, lastError: `stopped: ${refusal}` };
     const status = this.client?.status();
     return {
-      endpoint: status?.endpoint ?? this.settings().subtensorEndpoint,
+      endpoint: status?.endpoint ?? this.settings().subtensorEndpoint ?? '',
       state: status?.state ?? 'idle',
       headBlock: status?.headBlock ?? null,
       specVersion: status?.specVersion ?? null,
@@ -293,13 +314,17 @@ class BittensorModule implements EngineModule {
     };
   }
 
-  private onChainStatus(status: ChainStatus): void {
-    this.context.notify({ topic: 'bittensor.chainStatus', payload: {
+  /** `null`: the client is gone (a refused setting); the payload then says why. */
+  private onChainStatus(status: ChainStatus | null): void {
+    this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
       endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
     } });
   }
 
   collectorStatus(): readonly CollectorStatus[] {
+    const refusal = this.refusal();
+    // An error, not merely stopped: the status bar and Health list it with the setting to fix.
+    if (refusal !== undefined) return [{ name: 'subtensor (no endpoint)', state: 'error', detail: 'stopped until the setting is fixed', lastError: `stopped: ${refusal}` }];
     const status = this.chainStatus();
     const retry = this.client?.status().retryInMs;
     const detail = status.state === 'connected'
@@ -314,16 +339,17 @@ class BittensorModule implements EngineModule {
   }
 
   onSettings(settings: Settings, previous: Settings): void {
-    if (settings.subtensorEndpoint !== previous.subtensorEndpoint) {
+    const refusedChanged = chainEndpointRefusal(settings) !== chainEndpointRefusal(previous);
+    if (settings.archiveEndpoint !== previous.archiveEndpoint || refusedChanged) {
+      const old = this.archive;
+      this.archive = undefined;
+      void old?.dispose();
+    }
+    if (settings.subtensorEndpoint !== previous.subtensorEndpoint || refusedChanged) {
       const old = this.client;
       this.client = undefined;
       void old?.dispose();
       if (this.collecting) this.startCollecting().catch(() => undefined);
-    }
-    if (settings.archiveEndpoint !== previous.archiveEndpoint) {
-      const old = this.archive;
-      this.archive = undefined;
-      void old?.dispose();
     }
   }
 

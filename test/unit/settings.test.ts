@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS, validateSettings } from '../../src/core/config/settings';
+import { chainEndpointRefusal, DEFAULT_SETTINGS, validateSettings } from '../../src/core/config/settings';
 
 test('empty settings give the public defaults and no errors', () => {
   const { settings, errors } = validateSettings({});
@@ -30,12 +30,22 @@ test('a negative window is named and replaced by its default', () => {
   assert.match(errors.find((error) => error.key === 'swarmscope.storage.rawWindowHours')!.message, /-1/);
 });
 
-test('a bad endpoint falls back; an empty archive endpoint means none, a bad one is named', () => {
-  const { settings, errors } = validateSettings({ subtensorEndpoint: 'finney', archiveEndpoint: 'https://archive' });
-  assert.equal(settings.subtensorEndpoint, DEFAULT_SETTINGS.subtensorEndpoint);
-  assert.equal(settings.archiveEndpoint, undefined);
+test('a bad endpoint is refused, never replaced by the public node; an empty archive endpoint means none', () => {
+  const { settings, errors } = validateSettings({ subtensorEndpoint: 'http://my-node.example:9944', archiveEndpoint: 'https://archive' });
+  assert.equal(settings.subtensorEndpoint, null);
+  assert.equal(settings.archiveEndpoint, null);
   assert.deepEqual(errors.map((error) => error.key), ['swarmscope.bittensor.endpoint', 'swarmscope.bittensor.archiveEndpoint']);
-  assert.deepEqual(validateSettings({ archiveEndpoint: '' }).errors, []);
+  assert.match(errors[0].message, /"http:\/\/my-node\.example:9944" is not a ws:\/\/ or wss:\/\/ URL; the chain collector is stopped/);
+  assert.doesNotMatch(errors.map((error) => error.message).join('\n'), /finney|opentensor/);
+  assert.equal(chainEndpointRefusal(settings),
+    'swarmscope.bittensor.endpoint and swarmscope.bittensor.archiveEndpoint are not ws:// or wss:// URLs (no other endpoint is used in its place)');
+  assert.match(chainEndpointRefusal(validateSettings({ archiveEndpoint: 'archive.example' }).settings) ?? '', /^swarmscope\.bittensor\.archiveEndpoint is not a ws/);
+
+  const unset = validateSettings({ archiveEndpoint: '' });
+  assert.deepEqual(unset.errors, []);
+  assert.equal(unset.settings.subtensorEndpoint, DEFAULT_SETTINGS.subtensorEndpoint);
+  assert.equal(unset.settings.archiveEndpoint, undefined);
+  assert.equal(chainEndpointRefusal(unset.settings), undefined);
 });
 
 test('kinds and netuids must be integers in range; duplicates fold', () => {

@@ -1,19 +1,26 @@
 /**
  * Swarmscope's settings as the engine sees them, with the public defaults, and one validator shared by the
  * extension (values from `swarmscope.*`) and the CLI (flags). A bad value is named in its error and replaced by
- * its default, so that one typo never stops the rest of the product.
+ * its default, so that one typo never stops the rest of the product — except a chain endpoint: swapping the
+ * user's node for the public one would send their traffic where they did not choose, so a bad endpoint is
+ * refused (null) and the chain stays stopped until it is fixed (chainEndpointRefusal).
  */
 export interface Settings {
   readonly relays: readonly string[];
   readonly excludedKinds: readonly number[];
-  readonly subtensorEndpoint: string;
-  readonly archiveEndpoint: string | undefined;
+  /** null: the user's value is not a ws:// or wss:// URL (see chainEndpointRefusal). */
+  readonly subtensorEndpoint: string | null;
+  /** undefined: none set (past blocks come from the main endpoint); null: the user's value was refused. */
+  readonly archiveEndpoint: string | null | undefined;
   readonly trackedSubnets: readonly number[];
   readonly snapshotIntervalBlocks: number;
   readonly rawWindowHours: number;
   readonly historyDays: number;
   readonly sizeBudgetMB: number;
 }
+
+/** The public finney node: the default when the user set no endpoint, never a stand-in for a bad one. */
+const PUBLIC_SUBTENSOR_ENDPOINT = 'wss://entrypoint-finney.opentensor.ai:443';
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
   // Relays where DVM traffic is seen; DVMDash listens to a similar set.
@@ -26,7 +33,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   ]),
   // Polls (5666/6666, 5969/6969) and nsite manifests (5128) share the 5xxx range but are not DVM jobs.
   excludedKinds: Object.freeze([5666, 6666, 5969, 6969, 5128]),
-  subtensorEndpoint: 'wss://entrypoint-finney.opentensor.ai:443',
+  subtensorEndpoint: PUBLIC_SUBTENSOR_ENDPOINT,
   archiveEndpoint: undefined,
   trackedSubnets: Object.freeze([1]),
   snapshotIntervalBlocks: 100,
@@ -60,10 +67,18 @@ export interface ValidatedSettings {
 
 export type RawSettings = { readonly [K in keyof Settings]?: unknown };
 
+/**
+ * The shape of a ws:// or wss:// URL as the user must write it; package.json gives the URL settings this same
+ * `pattern`, so the settings editor flags what the engine refuses. It is checked on the text itself because the
+ * URL parser repairs what it can ("wss:///host", " wss://host"), and the text is what gets dialled.
+ */
+export const WEBSOCKET_URL_PATTERN = '^[Ww][Ss][Ss]?://[^\\s/?#]+([/?#]\\S*)?$';
+const WEBSOCKET_URL = new RegExp(WEBSOCKET_URL_PATTERN, 'u');
+
 export function isWebSocketUrl(value: string): boolean {
+  if (!WEBSOCKET_URL.test(value)) return false;
   try {
-    const url = new URL(value);
-    return (url.protocol === 'ws:' || url.protocol === 'wss:') && url.hostname.length > 0;
+    return new URL(value).hostname.length > 0;
   } catch {
     return false;
   }
@@ -79,11 +94,10 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
   const excludedKinds = validateList(raw.excludedKinds, DEFAULT_SETTINGS.excludedKinds, isKind,
     (bad) => fail('excludedKinds', `${JSON.stringify(bad)} is not an event kind (an integer 0–65535); it is ignored`)) as number[];
 
-  const subtensorEndpoint = validateEndpoint(raw.subtensorEndpoint, DEFAULT_SETTINGS.subtensorEndpoint, false,
-    (bad) => fail('subtensorEndpoint', `${JSON.stringify(bad)} is not a ws:// or wss:// URL; using ${DEFAULT_SETTINGS.subtensorEndpoint}`));
-
-  const archiveEndpoint = validateEndpoint(raw.archiveEndpoint, undefined, true,
-    (bad) => fail('archiveEndpoint', `${JSON.stringify(bad)} is not a ws:// or wss:// URL; backfill is off`));
+  const refusedEndpoint = (field: 'subtensorEndpoint' | 'archiveEndpoint') => (bad: unknown) =>
+    fail(field, `${JSON.stringify(bad)} is not a ws:// or wss:// URL; the chain collector is stopped until it is fixed (no other endpoint is used instead)`);
+  const subtensorEndpoint = validateEndpoint(raw.subtensorEndpoint, PUBLIC_SUBTENSOR_ENDPOINT, false, refusedEndpoint('subtensorEndpoint'));
+  const archiveEndpoint = validateEndpoint(raw.archiveEndpoint, undefined, true, refusedEndpoint('archiveEndpoint'));
 
   const trackedSubnets = validateList(raw.trackedSubnets, DEFAULT_SETTINGS.trackedSubnets,
     (item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 65535,
@@ -135,10 +149,24 @@ function validateList(value: unknown, fallback: readonly unknown[], ok: (item: u
   return kept;
 }
 
-function validateEndpoint<T extends string | undefined>(value: unknown, fallback: T, emptyMeansNone: boolean, onBad: (item: unknown) => void): string | T {
+/**
+ * Why the chain must not be read with these settings — a chain endpoint the user gave was refused, naming its
+ * setting — or undefined when both endpoints are usable.
+ */
+export function chainEndpointRefusal(settings: Settings): string | undefined {
+  const keys: string[] = [];
+  if (settings.subtensorEndpoint === null) keys.push(SETTING_KEYS.subtensorEndpoint);
+  if (settings.archiveEndpoint === null) keys.push(SETTING_KEYS.archiveEndpoint);
+  if (keys.length === 0) return undefined;
+  const what = keys.length === 1 ? `${keys[0]} is not a ws:// or wss:// URL` : `${keys.join(' and ')} are not ws:// or wss:// URLs`;
+  return `${what} (no other endpoint is used in its place)`;
+}
+
+/** Unset takes the default; a value the user gave is used as it is or refused (null), never replaced. */
+function validateEndpoint<T extends string | undefined>(value: unknown, fallback: T, emptyMeansNone: boolean, onBad: (item: unknown) => void): string | T | null {
   if (value === undefined || value === null) return fallback;
   if (emptyMeansNone && value === '') return fallback;
   if (typeof value === 'string' && isWebSocketUrl(value)) return value;
   onBad(value);
-  return fallback;
+  return null;
 }
