@@ -16,6 +16,13 @@ function chainSettings(args: CliArgs): RawSettings {
   return { ...(endpoint ? { subtensorEndpoint: endpoint } : {}), ...(archive ? { archiveEndpoint: archive } : {}) };
 }
 
+/** `--block B` is 0 or more; a block beyond the head is refused by the engine, which asks the node for its head. */
+function blockFlag(args: CliArgs): number | undefined {
+  const block = intFlag(args, 'block');
+  if (block !== undefined && block < 0) throw new UsageError(`--block must be a block number, 0 or more (got ${block})`);
+  return block;
+}
+
 function requiredNetuid(args: CliArgs): number {
   const netuid = intFlag(args, 'netuid');
   if (netuid === undefined || netuid < 0 || netuid > 65_535) throw new UsageError('--netuid N is required (0–65535)');
@@ -68,7 +75,7 @@ export const bittensorCommands: readonly CliCommand[] = [
     usage: 'swarmscope snapshot --netuid N [--block B] [--endpoint URL] [--archive URL] [--db PATH] [--json]',
     run: (args, io) => {
       const netuid = requiredNetuid(args);
-      const block = intFlag(args, 'block');
+      const block = blockFlag(args);
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const snapshot = await engine.call('bittensor.snapshot', { netuid, ...(block === undefined ? {} : { block }) });
         printResult(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
@@ -82,7 +89,7 @@ export const bittensorCommands: readonly CliCommand[] = [
     usage: 'swarmscope metagraph --netuid N [--block B] [--db PATH] [--json]',
     run: (args, io) => {
       const netuid = requiredNetuid(args);
-      const block = intFlag(args, 'block');
+      const block = blockFlag(args);
       return withEngine(args, io, { collect: false }, async (engine) => {
         const snapshot = await engine.call('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) });
         if (!snapshot) {
@@ -100,7 +107,7 @@ export const bittensorCommands: readonly CliCommand[] = [
     usage: 'swarmscope weights --netuid N [--block B] [--endpoint URL] [--archive URL] [--db PATH] [--json]',
     run: (args, io) => {
       const netuid = requiredNetuid(args);
-      const block = intFlag(args, 'block');
+      const block = blockFlag(args);
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const matrix = await engine.call('bittensor.weights', { netuid, ...(block === undefined ? {} : { block }) });
         printResult(args, io, matrix, () => weightsText(matrix));

@@ -34,6 +34,11 @@ export interface ReplayNodeOptions {
    * one block's state was recorded). Lets backfill, progress and cancellation be tested; values are the head's.
    */
   readonly archive?: boolean;
+  /**
+   * Answer `chain_getBlockHash` with the head's hash for every block number, as a node that ignores the parameter
+   * would. Its headers still tell the truth, so a client that checks a hash's header number can tell.
+   */
+  readonly inconsistent?: boolean;
 }
 
 export interface ReplayRequest {
@@ -187,7 +192,7 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
         return headHash;
       case 'chain_getBlockHash': {
         const block = params[0];
-        if (block === undefined || block === null) return headHash;
+        if (block === undefined || block === null || options.inconsistent) return headHash;
         const number = typeof block === 'string' ? Number.parseInt(block, block.startsWith('0x') ? 16 : 10) : Number(block);
         if (number === 0) return FINNEY_GENESIS;
         if (number === headNumber) return headHash;

@@ -2,7 +2,9 @@ import type { ApiPromise, WsProvider } from '@polkadot/api';
 import { Backoff } from '../util/backoff';
 import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
-import { describeChainError, isStateDiscarded, NotConnectedError, StateDiscardedError, withTimeout } from './chainErrors';
+import {
+  BlockOutOfRangeError, describeChainError, InconsistentNodeError, isStateDiscarded, NotConnectedError, StateDiscardedError, withTimeout,
+} from './chainErrors';
 import { runtimeTypesFromMetadata, type MetadataLike } from './runtimeTypes';
 import type { RuntimeTypes } from './scale/portableTypes';
 import { fromHex } from './scale/scaleEncoder';
@@ -199,19 +201,40 @@ export class ChainClient {
     return fromHex(hex);
   }
 
+  /**
+   * The hash of a past block. A number the chain cannot have (negative, beyond the head) is refused before the node
+   * is asked, and the hash the node names must have a header with that very number: a node that answers the head's
+   * hash for any number would otherwise have us store head data labelled with another block.
+   */
   async blockHash(block: number): Promise<string> {
+    if (!Number.isSafeInteger(block) || block < 0) throw new BlockOutOfRangeError(`block ${block} is not a block number (an integer, 0 or more)`);
+    const known = this.current.headBlock;
+    // The cached head is enough to accept a block; only a refusal is worth asking the node for its newest head.
+    const head = known !== null && block <= known ? known : (await this.head()).block;
+    if (block > head) throw new BlockOutOfRangeError(`block ${block} is in the future: the head of ${this.endpoint} is block ${head}`);
     const hash = await this.rpc<string | null>('chain_getBlockHash', [block], block);
-    if (!hash || /^0x0+$/.test(hash)) throw new Error(`${this.endpoint} does not know block ${block} (the head is ${this.current.headBlock ?? 'unknown'})`);
+    if (!hash || /^0x0+$/.test(hash)) throw new Error(`${this.endpoint} does not know block ${block} (the head is ${head})`);
+    const numbered = await this.headerNumber(hash);
+    if (numbered !== block) {
+      throw new InconsistentNodeError(`${this.endpoint} answered the hash of block ${block} with ${hash}, whose header is block ${numbered}; nothing was read at it`);
+    }
     return hash;
   }
 
-  /** The head (number and hash) as the node sees it now. */
+  /** The head as the node sees it now: its hash first, then the number from that block's own header (one block, by construction). */
   async head(): Promise<{ block: number; hash: string }> {
-    const header = await this.rpc<{ number: string }>('chain_getHeader', []);
-    const hash = await this.rpc<string>('chain_getBlockHash', [Number.parseInt(header.number, 16)]);
-    const block = Number.parseInt(header.number, 16);
+    const hash = await this.rpc<string | null>('chain_getBlockHash', []);
+    if (!hash) throw new InconsistentNodeError(`${this.endpoint} named no head block`);
+    const block = await this.headerNumber(hash);
     if (this.current.headBlock === null || block >= this.current.headBlock) this.setStatus({ headBlock: block, headHash: hash });
     return { block, hash };
+  }
+
+  private async headerNumber(hash: string): Promise<number> {
+    const header = await this.rpc<{ number?: unknown } | null>('chain_getHeader', [hash], hash);
+    const number = typeof header?.number === 'string' ? Number.parseInt(header.number, 16) : Number.NaN;
+    if (!Number.isSafeInteger(number)) throw new InconsistentNodeError(`${this.endpoint} named block hash ${hash} but has no header for it`);
+    return number;
   }
 
   /** The portable types and runtime APIs of the runtime that produced `blockHash` (cached per spec version). */

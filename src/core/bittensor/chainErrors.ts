@@ -12,6 +12,12 @@ export class StateDiscardedError extends Error {
 
 export class ChainTimeoutError extends Error {}
 
+/** A block the chain cannot have: negative, not an integer, or beyond the node's head. */
+export class BlockOutOfRangeError extends RangeError {}
+
+/** The node contradicts itself (a block hash whose header carries another number): nothing it said is stored. */
+export class InconsistentNodeError extends Error {}
+
 export class NotConnectedError extends Error {}
 
 /** substrate's sc-rpc answers 4003 "… State already discarded for 0x…" for pruned state (and older nodes "UnknownBlock"). */
