@@ -9,6 +9,7 @@ import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
 import { RelayCollector, type RelayCollectorTuning } from '../core/collectors/relayCollector';
+import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -62,6 +63,17 @@ class NostrModule implements EngineModule {
       'nostr.kinds': () => core.kinds(),
       'nostr.kind': ({ kind, now }) => core.kind(Number(kind), now ?? unixNow()),
       'nostr.trace': ({ id }) => core.trace(String(id)),
+      'nostr.traceGraph': async ({ id, fetch, relays }) => {
+        const input = String(id);
+        if (fetch !== true || core.event(input)) return { graph: core.traceGraph(input) };
+        // Not stored yet: fetched once, with its job and chain, and stored through the same ingest as collected events.
+        await core.ready();
+        const fetched = await fetchEventWithRelated({
+          reference: input, relays: Array.isArray(relays) ? relays.map(String) : context.settings().relays, deliver: (relay, events) => this.ingest(relay, events), log: context.log,
+        });
+        return { graph: core.traceGraph(input), fetched };
+      },
+      'nostr.recentJobs': ({ limit }) => core.recentJobs(limit),
       'nostr.event': ({ id }) => core.event(String(id)),
       'nostr.series': (params) => core.series(params),
     };
