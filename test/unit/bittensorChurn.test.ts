@@ -30,8 +30,8 @@ describe('bittensor churn, occupancy and groups', () => {
 
   it('reports validator and miner slot occupancy on both sides', () => {
     const churn = churnBetween(first, second);
-    assert.deepEqual(churn.occupancy.from, { validators: { used: 12, max: 128 }, miners: { used: 1012, max: 896 } });
-    assert.deepEqual(churn.occupancy.to, { validators: { used: 13, max: 128 }, miners: { used: 1010, max: 896 } });
+    assert.deepEqual(churn.occupancy.from, { validators: { used: 12, max: 128 }, miners: { used: 1012, max: 1012 } });
+    assert.deepEqual(churn.occupancy.to, { validators: { used: 13, max: 128 }, miners: { used: 1010, max: 1011 } });
   });
 
   it('finds no churn between a snapshot and itself', () => {

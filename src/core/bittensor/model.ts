@@ -136,10 +136,18 @@ export const STALE_AFTER_BLOCKS = 100;
 export const BLOCKS_PER_DAY = 7_200;
 export const SECONDS_PER_BLOCK = 12;
 
+/**
+ * DESIGN.md "Occupancy": validators hold `permits` of MaxAllowedValidators slots; miners hold every other registered
+ * UID, of the MaxAllowedUids slots validators do not hold (not MaxAllowedUids − MaxAllowedValidators: unused validator
+ * slots are open to miners, so a full subnet reads 1012 / 1012 with 12 permits, never 1012 / 896). A slot held is a
+ * slot that exists: where governance lowered a maximum below what is held (until the chain trims), the maximum shown
+ * is what is held, so used never exceeds available.
+ */
 export function occupancyOf(n: number, validators: number, maxUids: number | null, maxValidators: number | null): Occupancy {
+  const miners = n - validators;
   return {
-    validators: { used: validators, max: maxValidators },
-    miners: { used: n - validators, max: maxUids === null ? null : maxUids - (maxValidators ?? 0) },
+    validators: { used: validators, max: maxValidators === null ? null : Math.max(maxValidators, validators) },
+    miners: { used: miners, max: maxUids === null ? null : Math.max(maxUids - validators, miners) },
   };
 }
 
