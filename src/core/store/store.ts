@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlDatabase } from 'sql.js';
 import { describeError } from '../util/errors';
+import {
+  DatabaseRefusedError, isDamagedSwarmscopeDatabase, markAsSwarmscope, MIGRATIONS_TABLE_SQL, readDatabaseFile, whyNotSwarmscope,
+} from './databaseFile';
 import type { Migration } from './migration';
 import { loadSqlJs } from './sqlRuntime';
 
@@ -43,33 +46,52 @@ export class Store {
     private readonly flushDelayMs: number,
   ) {}
 
+  /**
+   * Opens the database file, or starts one where there is none. A file that is not Swarmscope's is refused with
+   * DatabaseRefusedError and left untouched; a Swarmscope database that cannot be read is moved aside and reported.
+   */
   static async open(options: StoreOptions): Promise<{ store: Store; notices: OpenNotice[] }> {
     const SQL = await loadSqlJs();
     const notices: OpenNotice[] = [];
+    const known = new Set(options.migrations.map((migration) => migration.id));
+    const file = options.path ? readDatabaseFile(options.path) : { kind: 'missing' as const };
     let db: SqlDatabase | undefined;
-    if (options.path) removeInterruptedFlushes(options.path);
-    if (options.path && fs.existsSync(options.path)) {
+    let fresh = file.kind !== 'sqlite';
+    if (options.path && file.kind === 'sqlite') {
       try {
-        db = new SQL.Database(fs.readFileSync(options.path));
+        db = new SQL.Database(file.bytes);
         assertIntact(db);
       } catch (error) {
         db?.close();
         db = undefined;
+        if (!isDamagedSwarmscopeDatabase(file.bytes)) {
+          throw new DatabaseRefusedError(options.path, `cannot be read as a database (${describeError(error)}) and is not recognisably a Swarmscope database`);
+        }
         const aside = moveAside(options.path);
+        fresh = true;
         notices.push({
           level: 'error',
           message: `The database ${options.path} could not be read (${describeError(error)}). It was moved to ${aside} and a new, empty database was started.`,
         });
       }
+      const foreign = db && whyNotSwarmscope(db, known);
+      if (foreign) {
+        db?.close();
+        throw new DatabaseRefusedError(options.path, foreign);
+      }
     }
+    // Only now that the file is known to be ours (or absent) are temp files beside it ours to remove.
+    if (options.path) removeInterruptedFlushes(options.path);
     db ??= new SQL.Database();
     // The database lives in memory and reaches the disk only by export + rename, so the rollback journal need not
     // touch sql.js' emulated file system: keeping it in memory cuts per-write cost by about a third.
     db.run('PRAGMA journal_mode = MEMORY');
     db.run('PRAGMA foreign_keys = ON');
     migrate(db, options.migrations);
+    markAsSwarmscope(db);
     const store = new Store(db, options.path, options.flushDelayMs ?? 2_000);
-    if (options.path && !fs.existsSync(options.path)) await store.flush();
+    // A new database is written at once, so that the file is ours (stamped) from the start.
+    if (options.path && fresh) await store.flush();
     return { store, notices };
   }
 
@@ -100,6 +122,7 @@ export class Store {
     this.db.run('VACUUM');
   }
 
+  /** Writes the database to its file; a failure throws an error that names the file (the old file stays intact). */
   async flush(): Promise<FlushResult> {
     if (this.flushing) await this.flushing.catch(() => undefined);
     this.flushing = this.writeFile();
@@ -109,9 +132,9 @@ export class Store {
       this.lastFlushError = undefined;
       return result;
     } catch (error) {
-      this.lastFlushError = describeError(error);
+      this.lastFlushError = `could not save the database ${this.path ?? '(in memory)'}: ${describeError(error)}`;
       this.dirty = true;
-      throw error;
+      throw new Error(this.lastFlushError, { cause: error });
     } finally {
       this.flushing = undefined;
     }
@@ -128,12 +151,14 @@ export class Store {
     return { bytes: bytes.length, ms: performance.now() - started, path: this.path };
   }
 
+  /** Flushes what is not yet on disk, then frees the database. A failed flush throws and leaves the store open. */
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    // A flush under way may fail (and mark the store dirty again): wait for it, then write whatever is not saved.
+    if (this.flushing) await this.flushing.catch(() => undefined);
     if (this.dirty && this.path) await this.flush();
-    else if (this.flushing) await this.flushing.catch(() => undefined);
     this.closed = true;
     this.db.close();
   }
@@ -142,17 +167,18 @@ export class Store {
 export async function writeFileAtomically(target: string, bytes: Uint8Array): Promise<void> {
   await fs.promises.mkdir(path.dirname(target), { recursive: true });
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const handle = await fs.promises.open(temp, 'w');
   try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    const handle = await fs.promises.open(temp, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(temp, target);
   } catch (error) {
-    await fs.promises.rm(temp, { force: true });
+    // A write that failed part-way (full disk, read-only folder) leaves no half-written temp file behind.
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
   // Persist the rename itself; not every platform lets a directory be opened, and that is not fatal.
@@ -186,7 +212,7 @@ function moveAside(file: string): string {
 }
 
 function migrate(db: SqlDatabase, migrations: readonly Migration[]): void {
-  db.run('CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  db.run(MIGRATIONS_TABLE_SQL.replace(/^CREATE TABLE/, 'CREATE TABLE IF NOT EXISTS'));
   const applied = new Set((db.exec('SELECT id FROM schema_migrations')[0]?.values ?? []).map((row) => row[0] as string));
   const seen = new Set<string>();
   for (const migration of migrations) {
