@@ -1,5 +1,6 @@
 import { COMMANDS } from './cli/commandTable';
-import { parseArgs, UsageError, type CliIo } from './cli/cliCommand';
+import type { CliCommand, CliIo } from './cli/cliCommand';
+import { optionsHelp, parseArgs, usageLine, UsageError, type CliArgs } from './cli/cliOptions';
 import { describeError } from './core/util/errors';
 
 /** The headless `swarmscope` command: the same engine as the extension, run in-process. */
@@ -19,8 +20,13 @@ function help(): string {
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     `  ${'help'.padEnd(width)}  Show this list, or one command's options: swarmscope help <command>`,
     '',
-    'Common options: --db PATH (default ~/.swarmscope/swarmscope.db, or $SWARMSCOPE_DB; :memory: for none), --json, --verbose',
+    'Options of every command:',
+    optionsHelp({ name: 'swarmscope', options: [] }),
   ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  return `${command.summary}\n\nUsage: ${usageLine(command)}\n\n${optionsHelp(command)}`;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -36,11 +42,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   if (name === 'help' || rest.includes('--help')) {
-    io.out(`${command.summary}\n\nUsage: ${command.usage}`);
+    io.out(commandHelp(command));
     return 0;
   }
+  let args: CliArgs;
   try {
-    return await command.run(parseArgs(rest), io);
+    args = parseArgs(rest, command);
+  } catch (error) {
+    // A word the command does not know is never skipped: name it, and show what the command does take.
+    io.err(`swarmscope ${command.name}: ${describeError(error)}\n\nUsage: ${usageLine(command)}\n\n${optionsHelp(command)}`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
   } catch (error) {
     io.err(`swarmscope ${command.name}: ${describeError(error)}`);
     return error instanceof UsageError ? 2 : 1;

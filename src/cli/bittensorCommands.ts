@@ -1,6 +1,6 @@
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
 import { isWebSocketUrl, type RawSettings } from '../core/config/settings';
-import { flag, formatTable, intFlag, printResult, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
+import { flag, formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand, type CliOption } from './cliCommand';
 
 /** An endpoint flag the user gave is used as it is or refused: the reads never go to finney in its place. */
 function endpointFlag(args: CliArgs, name: 'endpoint' | 'archive'): string | undefined {
@@ -53,65 +53,65 @@ function snapshotText(snapshot: MetagraphSnapshot): string {
   ].join('\n').trimEnd();
 }
 
+const NETUID: CliOption = { name: 'netuid', value: 'N', required: true, help: 'the subnet, 0–65535' };
+const BLOCK: CliOption = { name: 'block', value: 'B', help: 'read at this block instead of the head (needs an archive node for old blocks)' };
+const ENDPOINT: CliOption = { name: 'endpoint', value: 'URL', help: 'the subtensor node, ws:// or wss:// (default: the public finney endpoint)' };
+const ARCHIVE: CliOption = { name: 'archive', value: 'URL', help: 'the archive node for --block reads (default: --endpoint)' };
+
 export const bittensorCommands: readonly CliCommand[] = [
   {
     name: 'subnets',
     summary: 'List Bittensor subnets (name, tempo, UIDs, validators, register cost, price) from a subtensor node.',
-    usage: 'swarmscope subnets [--endpoint URL] [--db PATH] [--json]',
+    options: [ENDPOINT],
     run: (args, io) =>
       withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const subnets = await engine.call('bittensor.subnets', { refresh: true });
-        printResult(args, io, subnets, () => formatTable(subnets.map((s) => ({
+        return report(args, io, subnets, () => formatTable(subnets.map((s) => ({
           netuid: s.netuid, name: s.name, tempo: s.tempo, uids: `${s.uids}/${s.maxUids ?? '?'}`,
           validators: `${s.validators}${s.validatorsEstimated ? '~' : ''}/${s.maxValidators ?? '?'}`, burnTao: s.burnTao,
           burn24h: s.burnChange24hTao, priceTao: s.priceTao, snapshot: s.latestSnapshotBlock, stale: s.stale ? 'stale' : '',
         }))));
-        return 0;
       }),
   },
   {
     name: 'snapshot',
     summary: 'Take a metagraph snapshot of a subnet from a subtensor node (the head, or --block B), store it and print it.',
-    usage: 'swarmscope snapshot --netuid N [--block B] [--endpoint URL] [--archive URL] [--db PATH] [--json]',
+    options: [NETUID, BLOCK, ENDPOINT, ARCHIVE],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
       const block = blockFlag(args);
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const snapshot = await engine.call('bittensor.snapshot', { netuid, ...(block === undefined ? {} : { block }) });
-        printResult(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
-        return 0;
+        return report(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
       });
     },
   },
   {
     name: 'metagraph',
     summary: 'Print a stored metagraph snapshot (at --block B or the newest before it; the newest without it).',
-    usage: 'swarmscope metagraph --netuid N [--block B] [--db PATH] [--json]',
+    options: [NETUID, { ...BLOCK, help: 'the snapshot at this block, or the newest before it (default: the newest)' }],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
       const block = blockFlag(args);
       return withEngine(args, io, { collect: false }, async (engine) => {
         const snapshot = await engine.call('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) });
         if (!snapshot) {
-          io.err(`no stored snapshot of subnet ${netuid}${block === undefined ? '' : ` at or before block ${block}`}; take one with: swarmscope snapshot --netuid ${netuid}`);
-          return 1;
+          return reportFailure(io, `no stored snapshot of subnet ${netuid}${block === undefined ? '' : ` at or before block ${block}`}; take one with: swarmscope snapshot --netuid ${netuid}`);
         }
-        printResult(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
-        return 0;
+        return report(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
       });
     },
   },
   {
     name: 'weights',
     summary: 'Read the weights matrix of a subnet from a subtensor node (the head, or --block B) with validator agreement.',
-    usage: 'swarmscope weights --netuid N [--block B] [--endpoint URL] [--archive URL] [--db PATH] [--json]',
+    options: [NETUID, BLOCK, ENDPOINT, ARCHIVE],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
       const block = blockFlag(args);
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
         const matrix = await engine.call('bittensor.weights', { netuid, ...(block === undefined ? {} : { block }) });
-        printResult(args, io, matrix, () => weightsText(matrix));
-        return 0;
+        return report(args, io, matrix, () => weightsText(matrix));
       });
     },
   },

@@ -1,71 +1,24 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RawSettings } from '../core/config/settings';
+import { describeError } from '../core/util/errors';
 import { Engine } from '../engine/engine';
 import type { LogLevel } from '../protocol/engineProtocol';
+import { flag, hasFlag, type CliArgs, type CommandSpec } from './cliOptions';
 
-/** Parsed command line: positionals, and flags (repeatable flags keep every value, in order). */
-export interface CliArgs {
-  readonly positionals: readonly string[];
-  readonly flags: ReadonlyMap<string, readonly string[]>;
-}
+// The option helpers are part of every command's toolkit; commands import them from here with the rest.
+export { flag, flagList, hasFlag, intFlag, parseArgs, UsageError, type CliArgs, type CliOption } from './cliOptions';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
 }
 
-export interface CliCommand {
-  readonly name: string;
+export interface CliCommand extends CommandSpec {
   /** One line for `swarmscope --help`. */
   readonly summary: string;
-  /** Arguments and flags, shown by `swarmscope help NAME`. */
-  readonly usage: string;
+  /** `args` are parsed by this command's declaration (`arguments`, `options`). */
   run(args: CliArgs, io: CliIo): Promise<number>;
-}
-
-/** Flags that take no value. Everything else in `--name value` form takes the next word. */
-const BOOLEAN_FLAGS = new Set(['json', 'help', 'verbose']);
-
-export function parseArgs(argv: readonly string[]): CliArgs {
-  const positionals: string[] = [];
-  const flags = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i];
-    if (!word.startsWith('--')) {
-      positionals.push(word);
-      continue;
-    }
-    const [name, inline] = word.slice(2).split(/=(.*)/s, 2);
-    let value = inline;
-    if (value === undefined) value = BOOLEAN_FLAGS.has(name) ? 'true' : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
-  }
-  return { positionals, flags };
-}
-
-export class UsageError extends Error {}
-
-export function flag(args: CliArgs, name: string): string | undefined {
-  const values = args.flags.get(name);
-  return values?.[values.length - 1];
-}
-
-export function flagList(args: CliArgs, name: string): string[] {
-  return [...(args.flags.get(name) ?? [])];
-}
-
-export function hasFlag(args: CliArgs, name: string): boolean {
-  return args.flags.has(name);
-}
-
-export function intFlag(args: CliArgs, name: string): number | undefined {
-  const value = flag(args, name);
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new UsageError(`--${name} must be an integer, not ${JSON.stringify(value)}`);
-  return parsed;
 }
 
 /** `--db PATH`, `$SWARMSCOPE_DB`, or ~/.swarmscope/swarmscope.db; `:memory:` keeps nothing on disk. */
@@ -75,26 +28,53 @@ export function databasePath(args: CliArgs): string | undefined {
 }
 
 /**
- * Runs `body` against an in-process engine on the chosen database, closing (and so flushing) it afterwards.
- * Engine log lines go to stderr so that stdout stays clean JSON with --json.
+ * What a command has to say, held back until what it stored is on disk: `withEngine` prints it only after the
+ * engine's final flush has renamed the database into place, then exits with `code`.
  */
-export async function withEngine<T>(
+export interface Report {
+  readonly code: number;
+  print(): void;
+}
+
+/** The command's result on stdout: JSON with --json, else `asText()`; exit code 0 unless `code` says otherwise. */
+export function report(args: CliArgs, io: CliIo, value: unknown, asText: () => string, code = 0): Report {
+  return { code, print: () => io.out(hasFlag(args, 'json') ? JSON.stringify(value, null, 2) : asText()) };
+}
+
+/** A failure the command found (nothing to show): `message` on stderr and a non-zero exit code. */
+export function reportFailure(io: CliIo, message: string, code = 1): Report {
+  return { code, print: () => io.err(message) };
+}
+
+/**
+ * Runs `body` against an in-process engine on the chosen database, closes the engine (which flushes the database
+ * and renames it into place), and only then prints what `body` reported and returns its exit code. A final flush
+ * that fails (read-only folder, full disk) throws, naming the database, and nothing is printed: the CLI never
+ * reports data as stored that is not on disk. Engine log lines go to stderr at once, so stdout stays clean JSON.
+ */
+export async function withEngine(
   args: CliArgs,
   io: CliIo,
   options: { collect: boolean; settings?: RawSettings },
-  body: (engine: Engine) => Promise<T>,
-): Promise<T> {
+  body: (engine: Engine) => Promise<Report>,
+): Promise<number> {
   const verbose = hasFlag(args, 'verbose');
   const quiet: ReadonlySet<LogLevel> = new Set<LogLevel>(verbose ? [] : ['trace', 'debug', 'info']);
   const engine = await Engine.start(
     { dbPath: databasePath(args), settings: options.settings ?? {}, collect: options.collect },
     { notify: () => undefined, log: { log: (level, message) => { if (!quiet.has(level)) io.err(`[${level}] ${message}`); } } },
   );
+  let outcome: Report;
   try {
-    return await body(engine);
-  } finally {
-    await engine.dispose();
+    outcome = await body(engine);
+  } catch (error) {
+    // What the command stored before it failed is still saved; its own error is the one the user needs.
+    await engine.dispose().catch((flushError) => io.err(`[error] ${describeError(flushError)}`));
+    throw error;
   }
+  await engine.dispose();
+  outcome.print();
+  return outcome.code;
 }
 
 /** Prints rows as an aligned text table; columns are the keys of the first row. */
@@ -112,8 +92,4 @@ function formatCell(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(3);
   if (Array.isArray(value)) return value.join(',');
   return String(value);
-}
-
-export function printResult(args: CliArgs, io: CliIo, value: unknown, asText: () => string): void {
-  io.out(hasFlag(args, 'json') ? JSON.stringify(value, null, 2) : asText());
 }

@@ -2,7 +2,7 @@ import { DEFAULT_SETTINGS, isWebSocketUrl } from '../core/config/settings';
 import type { Engine } from '../engine/engine';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { NostrMetricsScope } from '../protocol/nostrProtocol';
-import { flag, flagList, intFlag, printResult, UsageError, withEngine, type CliCommand } from './cliCommand';
+import { flag, flagList, intFlag, report, UsageError, withEngine, type CliCommand } from './cliCommand';
 
 /**
  * `swarmscope collect`: the engine's relay collector, headless, for a while (or until Ctrl-C); then a flush and a
@@ -27,10 +27,11 @@ export interface CollectSummary {
 export const collectCommand: CliCommand = {
   name: 'collect',
   summary: 'Collect DVM traffic (NIP-90) from relays for a while, store it, and print what arrived.',
-  usage: 'swarmscope collect [--relay URL …] [--duration S] [--endpoint URL] [--db PATH] [--json] [--verbose]\n' +
-    `  --relay URL     a ws:// or wss:// relay; repeat for several (default: ${DEFAULT_SETTINGS.relays.join(', ')})\n` +
-    '  --duration S    seconds to collect (default: until Ctrl-C)\n' +
-    `  --endpoint URL  the subtensor endpoint the engine's chain collector uses meanwhile (default: ${DEFAULT_SETTINGS.subtensorEndpoint})`,
+  options: [
+    { name: 'relay', value: 'URL', repeatable: true, help: `a ws:// or wss:// relay (default: ${DEFAULT_SETTINGS.relays.join(', ')})` },
+    { name: 'duration', value: 'S', help: 'seconds to collect (default: until Ctrl-C)' },
+    { name: 'endpoint', value: 'URL', help: `the subtensor endpoint the engine's chain collector uses meanwhile (default: ${DEFAULT_SETTINGS.subtensorEndpoint})` },
+  ],
   run: async (args, io) => {
     const relays = flagList(args, 'relay');
     for (const relay of relays) if (!isWebSocketUrl(relay)) throw new UsageError(`--relay ${JSON.stringify(relay)} is not a ws:// or wss:// URL`);
@@ -71,8 +72,7 @@ export const collectCommand: CliCommand = {
         dvms: after.dvms,
         flushedBytes: flushed.bytes,
       };
-      printResult(args, io, summary, () => formatSummary(summary));
-      return 0;
+      return report(args, io, summary, () => formatSummary(summary));
     });
   },
 };

@@ -1,18 +1,17 @@
-import { printResult, withEngine, type CliCommand } from './cliCommand';
+import { report, withEngine, type CliCommand } from './cliCommand';
 
 export const coreCommands: readonly CliCommand[] = [
   {
     name: 'status',
     summary: 'Open the database and print the engine status (size, dropped events, notices).',
-    usage: 'swarmscope status [--db PATH] [--json]',
+    options: [],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
         const status = engine.status();
-        printResult(args, io, status, () =>
+        return report(args, io, status, () =>
           [`database: ${status.dbPath ?? '(in memory)'}`, `size: ${status.dbBytes} bytes`, `ready in: ${status.readyMs.toFixed(1)} ms`,
             ...Object.entries(status.dropped).map(([reason, count]) => `dropped: ${reason} ${count}`),
             ...status.notices.map((notice) => `notice: ${notice}`)].join('\n'));
-        return 0;
       }),
   },
 ];

@@ -1,71 +1,22 @@
-import * as fs from 'node:fs';
-import type { DvmSummary, IngestResult, NostrMetricsScope } from '../protocol/nostrProtocol';
+import type { DvmSummary, NostrMetricsScope } from '../protocol/nostrProtocol';
 import { METRICS_WINDOWS } from '../protocol/nostrProtocol';
-import { formatTable, intFlag, printResult, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
-
-/** Events per `nostr.ingest` call: one transaction each, so memory stays flat on large files. */
-const INGEST_CHUNK = 5_000;
-
-/**
- * A JSON array of events, or JSON lines (one event per line). A line that is not JSON is passed on as text, so it
- * is counted as `malformed` like any other bad event instead of aborting the import.
- */
-export function readEventsFile(file: string): unknown[] {
-  const text = fs.readFileSync(file, 'utf8');
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    const parsed = JSON.parse(trimmed) as unknown;
-    if (!Array.isArray(parsed)) throw new UsageError(`${file} is not a JSON array of events`);
-    return parsed;
-  }
-  return text.split('\n').filter((line) => line.trim().length > 0).map((line) => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch {
-      return line;
-    }
-  });
-}
+import { formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand, type CliOption } from './cliCommand';
 
 function nowFlag(args: CliArgs): number | undefined {
   return intFlag(args, 'now');
 }
 
+const NOW_OPTION: CliOption = { name: 'now', value: 'UNIX', help: 'end the time windows at this unix time (default: now)' };
+
 export const nostrCommands: readonly CliCommand[] = [
-  {
-    name: 'ingest',
-    summary: 'Verify and store Nostr events from a file (JSON array or JSON lines), as if a relay had sent them.',
-    usage: 'swarmscope ingest FILE [--relay URL] [--db PATH] [--json]',
-    run: async (args, io) => {
-      const file = args.positionals[0];
-      if (!file) throw new UsageError('ingest needs a FILE');
-      const events = readEventsFile(file);
-      const relay = args.flags.get('relay')?.at(-1);
-      return withEngine(args, io, { collect: false }, async (engine) => {
-        const total: { -readonly [K in keyof IngestResult]: IngestResult[K] } = { accepted: 0, duplicates: 0, rejected: {}, rejectDetails: {} };
-        for (let start = 0; start < events.length; start += INGEST_CHUNK) {
-          const result = await engine.call('nostr.ingest', { events: events.slice(start, start + INGEST_CHUNK), ...(relay ? { relay } : {}) });
-          total.accepted += result.accepted;
-          total.duplicates += result.duplicates;
-          for (const [reason, count] of Object.entries(result.rejected)) total.rejected[reason] = (total.rejected[reason] ?? 0) + count;
-        }
-        printResult(args, io, total, () => [
-          `accepted: ${total.accepted}`,
-          `duplicates: ${total.duplicates}`,
-          `rejected: ${Object.entries(total.rejected).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none'}`,
-        ].join('\n'));
-        return 0;
-      });
-    },
-  },
   {
     name: 'metrics',
     summary: 'Print the DVM metrics: all-time and the 1h / 24h / 7d / 30d windows.',
-    usage: 'swarmscope metrics [--now UNIX] [--db PATH] [--json]',
+    options: [NOW_OPTION],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
         const metrics = await engine.call('nostr.metrics', { now: nowFlag(args) });
-        printResult(args, io, metrics, () => {
+        return report(args, io, metrics, () => {
           const scopes: [string, NostrMetricsScope][] = [['all-time', metrics], ...METRICS_WINDOWS.map((window) => [window, metrics.windows[window]] as [string, NostrMetricsScope])];
           return formatTable(scopes.map(([scope, m]) => ({
             scope, requests: m.requests, results: m.results, feedback: m.feedback, kinds: m.requestKinds, dvms: m.dvms, users: m.users,
@@ -75,47 +26,46 @@ export const nostrCommands: readonly CliCommand[] = [
             topKind: m.mostPopularKind ? `${m.mostPopularKind.kind} ${m.mostPopularKind.name}` : '',
           })));
         });
-        return 0;
       }),
   },
   {
     name: 'dvms',
     summary: 'List DVMs, busiest first: jobs, results, success rate, response time, sats, liveness.',
-    usage: 'swarmscope dvms [--limit N] [--offset N] [--now UNIX] [--db PATH] [--json]',
+    options: [
+      { name: 'limit', value: 'N', help: 'list at most N DVMs' },
+      { name: 'offset', value: 'N', help: 'skip the first N DVMs' },
+      NOW_OPTION,
+    ],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
         const dvms = await engine.call('nostr.dvms', { limit: intFlag(args, 'limit'), offset: intFlag(args, 'offset'), now: nowFlag(args) });
-        printResult(args, io, dvms, () => formatTable(dvms.map(dvmRow)));
-        return 0;
+        return report(args, io, dvms, () => formatTable(dvms.map(dvmRow)));
       }),
   },
   {
     name: 'kinds',
     summary: 'List job kinds with their names, requests, results, DVMs and users.',
-    usage: 'swarmscope kinds [--db PATH] [--json]',
+    options: [],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
         const kinds = await engine.call('nostr.kinds', {});
-        printResult(args, io, kinds, () => formatTable(kinds.map((kind) => ({
+        return report(args, io, kinds, () => formatTable(kinds.map((kind) => ({
           kind: kind.kind, name: kind.name, requests: kind.requests, results: kind.results, dvms: kind.dvms, users: kind.users,
         }))));
-        return 0;
       }),
   },
   {
     name: 'trace',
     summary: "Show a job's trace: its request, feedback, results, payments, chain and each DVM's status.",
-    usage: 'swarmscope trace ID (hex, note1… or nevent1…) [--db PATH] [--json]',
+    arguments: [{ name: 'ID', help: 'the job request or any event of the job: hex, note1… or nevent1…' }],
+    options: [],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
         const id = args.positionals[0];
         if (!id) throw new UsageError('trace needs an event ID (hex, note1… or nevent1…)');
         const trace = await engine.call('nostr.trace', { id });
-        if (!trace) {
-          io.err(`no job found for ${id}`);
-          return 1;
-        }
-        printResult(args, io, trace, () => [
+        if (!trace) return reportFailure(io, `no job found for ${id}`);
+        return report(args, io, trace, () => [
           `job ${trace.requestId}  kind ${trace.kind ?? '?'} (${trace.kindName})${trace.cancelled ? '  CANCELLED' : ''}${trace.encrypted ? `  encrypted (${trace.encryptionScheme})` : ''}`,
           `customer: ${trace.customer ?? '(request not seen)'}`,
           '',
@@ -130,7 +80,6 @@ export const nostrCommands: readonly CliCommand[] = [
           ...(trace.parents.length > 0 ? ['', `parents: ${trace.parents.map((link) => `${link.requestId.slice(0, 12)} (${link.kindName})`).join(', ')}`] : []),
           ...(trace.children.length > 0 ? ['', `children: ${trace.children.map((link) => `${link.requestId.slice(0, 12)} (${link.kindName})`).join(', ')}`] : []),
         ].join('\n'));
-        return 0;
       }),
   },
 ];

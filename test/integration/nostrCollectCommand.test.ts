@@ -36,7 +36,7 @@ describe('swarmscope collect', () => {
     const dbPath = path.join(dir, 'collect.db');
     const code = await collectCommand.run(
       // A dead loopback port keeps the engine's chain collector off the network.
-      parseArgs(['--relay', relay.url, '--duration', '2', '--endpoint', 'ws://127.0.0.1:1', '--db', dbPath, '--json']),
+      parseArgs(['--relay', relay.url, '--duration', '2', '--endpoint', 'ws://127.0.0.1:1', '--db', dbPath, '--json'], collectCommand),
       { out: (text) => out.push(text), err: (text) => err.push(text) },
     );
     assert.equal(code, 0, err.join('\n'));
@@ -52,6 +52,6 @@ describe('swarmscope collect', () => {
   });
 
   it('refuses a relay that is not a WebSocket URL', async () => {
-    await assert.rejects(collectCommand.run(parseArgs(['--relay', 'https://example.org', '--duration', '1']), { out: () => undefined, err: () => undefined }), /not a ws:\/\/ or wss:\/\/ URL/);
+    await assert.rejects(collectCommand.run(parseArgs(['--relay', 'https://example.org', '--duration', '1'], collectCommand), { out: () => undefined, err: () => undefined }), /not a ws:\/\/ or wss:\/\/ URL/);
   });
 });

@@ -3,27 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli';
 import { Actor, fixtureEvents } from '../fixtures/nostr/eventBuilders';
+import { runCliInProcess } from '../support/cliRun';
 
-/**
- * Runs the real CLI entry in-process and captures the text it writes to stdout. The CLI writes strings; the test
- * runner shares stdout with binary (Buffer) reports, which are passed through untouched.
- */
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-    if (typeof chunk !== 'string') return write(chunk, ...rest);
-    chunks.push(chunk);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await main(argv);
-    return { code, out: chunks.join('') };
-  } finally {
-    process.stdout.write = write;
-  }
+  const { code, stdout } = await runCliInProcess(argv);
+  return { code, out: stdout };
 }
 
 describe('swarmscope CLI: nostr commands', () => {
@@ -43,7 +28,9 @@ describe('swarmscope CLI: nostr commands', () => {
     fs.writeFileSync(file, JSON.stringify([...events, events[1], forged, new Actor().sign(1, [], 'note')]));
     const { code, out } = await run(['ingest', file, '--db', db, '--json']);
     assert.equal(code, 0);
-    assert.deepEqual(JSON.parse(out), { accepted: events.length, duplicates: 1, rejected: { 'bad-id': 1, 'not-dvm-kind': 1 } });
+    const result = JSON.parse(out) as { rejectDetails: Record<string, string[]> };
+    assert.deepEqual({ ...result, rejectDetails: Object.keys(result.rejectDetails).sort() },
+      { accepted: events.length, duplicates: 1, rejected: { 'bad-id': 1, 'not-dvm-kind': 1 }, rejectDetails: ['bad-id', 'not-dvm-kind'] });
     assert.ok(fs.existsSync(db), 'the database was flushed to disk');
   });
 
@@ -52,7 +39,8 @@ describe('swarmscope CLI: nostr commands', () => {
     fs.writeFileSync(file, [...events.map((event) => JSON.stringify(event)), '{not json'].join('\n'));
     const { code, out } = await run(['ingest', file, '--db', db, '--json']);
     assert.equal(code, 0);
-    assert.deepEqual(JSON.parse(out), { accepted: 0, duplicates: events.length, rejected: { malformed: 1 } });
+    const result = JSON.parse(out) as { rejectDetails: Record<string, string[]> };
+    assert.deepEqual({ ...result, rejectDetails: Object.keys(result.rejectDetails) }, { accepted: 0, duplicates: events.length, rejected: { malformed: 1 }, rejectDetails: ['malformed'] });
   });
 
   it('metrics --json has the all-time cards and the four windows', async () => {
