@@ -1,5 +1,5 @@
 // `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
-// reports, the tests decide. Areas: foundation, activation, nostr, bittensor (all when none is named).
+// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace (all when none is named).
 import { runFoundationBench } from './foundationBench';
 
 type Bench = (print: (line: string) => void) => Promise<void>;
@@ -16,6 +16,7 @@ const areas: Record<string, () => Promise<Bench>> = {
   },
   bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
   weights: async () => (await import('./weightsBench')).runWeightsBench,
+  trace: async () => (await import('./traceBench')).runTraceBench,
 };
 
 async function main(): Promise<void> {

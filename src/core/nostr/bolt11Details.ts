@@ -10,6 +10,22 @@ const DEFAULT_EXPIRY_SEC = 3600;
  * integer of millisats, like every amount Swarmscope stores; payments.ts reads invoice amounts through this.
  */
 export function decodeBolt11(invoice: string): Bolt11Details | undefined {
+  const known = decoded.get(invoice);
+  if (known !== undefined || decoded.has(invoice)) return known;
+  if (decoded.size >= CACHE_SIZE) decoded.clear();
+  const details = decodeUncached(invoice);
+  decoded.set(invoice, details);
+  return details;
+}
+
+/**
+ * Decoding checks the bech32 checksum over the whole invoice (~75 µs each): a trace of a 20-job chain holds about a
+ * hundred invoices, read once by the classifier and once by the graph, and again on every live refresh.
+ */
+const CACHE_SIZE = 4_096;
+const decoded = new Map<string, Bolt11Details | undefined>();
+
+function decodeUncached(invoice: string): Bolt11Details | undefined {
   let sections: ReturnType<typeof decode>['sections'];
   try {
     sections = decode(invoice).sections;

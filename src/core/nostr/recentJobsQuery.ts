@@ -1,8 +1,8 @@
 import type { JobStatusText, RecentJob } from '../../protocol/nostrProtocol';
-import { displayNameCache } from './displayNameCache';
 import { announcedKindNames } from './dvmNames';
 import { clampLimit } from './dvmQuery';
 import { kindName } from './kindRegistry';
+import { PeopleCache } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
 
 type Row = {
@@ -24,9 +24,9 @@ const RECENT_JOBS_SQL = `SELECT lower(hex(j.request_id)) AS request_id, j.kind, 
 
 export function recentJobs(sql: PreparedStatements, limit: number | undefined): RecentJob[] {
   const kindNames = announcedKindNames(sql);
-  const nameOf = displayNameCache(sql);
+  const people = new PeopleCache(sql);
   return sql.all<Row>(RECENT_JOBS_SQL, [clampLimit(limit, 200)]).map((row) => {
-    const dvmName = row.dvm ? nameOf(row.dvm) : undefined;
+    const dvmName = row.dvm ? people.name(row.dvm) : undefined;
     return {
       requestId: row.request_id,
       kind: row.kind,

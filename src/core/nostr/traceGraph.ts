@@ -4,7 +4,7 @@ import { npub } from './dvmNames';
 import { firstTag } from './nostrEvent';
 import type { TraceGraphInput, TraceJobInput } from './traceInput';
 import { customerNodeId, dvmNodeId, eventNodeId, invoiceNodeId, requestNodeId } from './traceNodeIds';
-import { buildDvmSummaries, buildTimeline, compareStored } from './traceTimeline';
+import { buildDvmSummaries, buildTimeline, inTimelineOrder } from './traceTimeline';
 
 /**
  * The job trace as a graph (DESIGN.md "Trace graph"): the pure model behind `nostr.traceGraph`, the trace panel and
@@ -33,6 +33,8 @@ export function buildTraceGraph(input: TraceGraphInput): TraceGraph {
 class GraphBuilder {
   private readonly nodeMap = new Map<string, TraceNode>();
   private readonly edgeMap = new Map<string, TraceEdge>();
+  /** A chain repeats its DVMs on every job; their labels (an npub is a bech32 encoding) are made once. */
+  private readonly labels = new Map<string, string>();
 
   constructor(private readonly input: TraceGraphInput) {}
 
@@ -49,7 +51,7 @@ class GraphBuilder {
     const request = this.addRequest(job.requestId, job);
     if (job.customer) this.edge(this.addPerson('customer', job.customer), request, 'requested');
     for (const dvm of job.dvms) this.addDvm(job, dvm.pubkey, dvm.status, dvm.name);
-    for (const { item } of [...job.events].sort(compareStored)) {
+    for (const { item } of inTimelineOrder(job.events)) {
       const id = eventNodeId(item, job);
       if (!id || item.role === 'request' || item.role === 'zap') continue;
       if (item.role === 'deletion') {
@@ -161,8 +163,13 @@ class GraphBuilder {
   private personLabel(pubkey: string, name?: string): string {
     const known = name ?? this.input.names.get(pubkey);
     if (known !== undefined && known.trim() !== '') return known;
-    const encoded = npub(pubkey);
-    return `${encoded.slice(0, 12)}…${encoded.slice(-4)}`;
+    let label = this.labels.get(pubkey);
+    if (label === undefined) {
+      const encoded = npub(pubkey);
+      label = `${encoded.slice(0, 12)}…${encoded.slice(-4)}`;
+      this.labels.set(pubkey, label);
+    }
+    return label;
   }
 
   private node(node: TraceNode): string {

@@ -1,18 +1,18 @@
 import type { ChainLink, JobStatusText, JobTrace, NostrEvent, TraceDvm, TraceEvent, TraceGraph } from '../../protocol/nostrProtocol';
 import { classify } from './eventClassifier';
-import { displayNameCache, type NameOf } from './displayNameCache';
-import { announcedKindNames, npub } from './dvmNames';
+import { announcedKindNames } from './dvmNames';
 import { encryptionScheme } from './encryption';
 import { parseEventId } from './eventId';
 import { kindName } from './kindRegistry';
 import { isRequestKind } from './nostrEvent';
 import { msatsToSats } from './payments';
 import { idBytes, idHex } from './hexIds';
+import { PeopleCache } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
 import { eventFromRow, RAW_EVENT_COLUMNS } from './rawEvents';
 import { buildTraceGraph } from './traceGraph';
 import type { StoredTraceEvent, TraceJobInput } from './traceInput';
-import { compareStored } from './traceTimeline';
+import { inTimelineOrder } from './traceTimeline';
 
 /** Chains deeper than this are cut in the classic trace's parent / child lists (a loop of `i` tags, a runaway pipeline). */
 const MAX_CHAIN_DEPTH = 16;
@@ -45,7 +45,7 @@ export class TraceQuery {
     const requestId = this.jobOf(asked);
     if (!requestId) return null;
     const names = announcedKindNames(this.sql);
-    const job = this.loadJob(requestId, this.parentsOf(requestId), names, displayNameCache(this.sql));
+    const job = this.loadJob(requestId, this.parentsOf(requestId), names, new PeopleCache(this.sql));
     return {
       requestId,
       askedId: asked,
@@ -57,7 +57,7 @@ export class TraceQuery {
       encrypted: job.encrypted,
       encryptionScheme: job.encrypted ? ((job.scheme ?? (job.request ? encryptionScheme(job.request.content) : 'unknown')) as JobTrace['encryptionScheme']) : null,
       cancelled: job.cancelled,
-      events: [...job.events].sort(compareStored).map(({ item }) => item),
+      events: inTimelineOrder(job.events).map(({ item }) => item),
       parents: this.chain(requestId, 'parents', names),
       children: this.chain(requestId, 'children', names),
       dvms: [...job.dvms],
@@ -71,7 +71,7 @@ export class TraceQuery {
     const requestId = this.jobOf(asked);
     if (!requestId) return null;
     const kindNames = announcedKindNames(this.sql);
-    const nameOf = displayNameCache(this.sql);
+    const people = new PeopleCache(this.sql);
     const chain = this.component(requestId);
     let truncated = chain.truncated;
     let events = 0;
@@ -81,14 +81,14 @@ export class TraceQuery {
         truncated = true;
         break;
       }
-      const job = this.loadJob(id, parents, kindNames, nameOf);
+      const job = this.loadJob(id, parents, kindNames, people);
       events += job.events.length;
       jobs.push(job);
     }
     const names = new Map<string, string>();
     for (const job of jobs) {
       for (const pubkey of [job.customer, ...job.events.map(({ item }) => item.pubkey)]) {
-        const name = pubkey ? nameOf(pubkey) : undefined;
+        const name = pubkey ? people.name(pubkey) : undefined;
         if (pubkey && name !== undefined) names.set(pubkey, name);
       }
     }
@@ -105,7 +105,7 @@ export class TraceQuery {
     return undefined;
   }
 
-  private loadJob(requestId: string, parents: readonly string[], kindNames: ReadonlyMap<number, string>, nameOf: NameOf): StoredJob {
+  private loadJob(requestId: string, parents: readonly string[], kindNames: ReadonlyMap<number, string>, people: PeopleCache): StoredJob {
     const job = this.sql.get<JobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
     const kind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
     const events = this.events(requestId);
@@ -122,7 +122,7 @@ export class TraceQuery {
       scheme: job?.scheme ?? null,
       parents,
       events,
-      dvms: this.dvms(requestId, cancelled, nameOf),
+      dvms: this.dvms(requestId, cancelled, people),
     };
   }
 
@@ -213,13 +213,13 @@ export class TraceQuery {
     return links;
   }
 
-  private dvms(requestId: string, cancelled: boolean, nameOf: NameOf): TraceDvm[] {
+  private dvms(requestId: string, cancelled: boolean, people: PeopleCache): TraceDvm[] {
     const rows = this.sql.all<{ dvm: string; status: string | null; response_sec: number | null; feedback_sec: number | null; requested_msats: number; amount_mismatch: number; proven_msats: number }>(
       'SELECT lower(hex(dvm)) AS dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = unhex(?) ORDER BY first_at', [requestId]);
     const targeted = this.sql.column<string>('SELECT lower(hex(dvm)) FROM nostr_job_targets WHERE request_id = unhex(?)', [requestId]).filter((dvm) => !rows.some((row) => row.dvm === dvm));
     const describe = (pubkey: string) => {
-      const name = nameOf(pubkey);
-      return { pubkey, npub: npub(pubkey), ...(name ? { name } : {}) };
+      const name = people.name(pubkey);
+      return { pubkey, npub: people.npub(pubkey), ...(name ? { name } : {}) };
     };
     return [
       ...rows.map((row) => ({

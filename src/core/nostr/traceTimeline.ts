@@ -18,33 +18,27 @@ export function traceStage(item: TraceEvent): number {
  * Timeline order: created_at, then the job's stage, then arrival. A fast DVM sends payment-required, processing
  * and its result within one second; timestamps alone would shuffle them (TESTING.md).
  */
-export function compareStored(a: StoredTraceEvent, b: StoredTraceEvent): number {
-  return a.item.createdAt - b.item.createdAt || traceStage(a.item) - traceStage(b.item) || a.seq - b.seq;
+export function inTimelineOrder<T extends StoredTraceEvent>(events: readonly T[]): T[] {
+  const keyed = events.map((stored) => ({ stored, stage: traceStage(stored.item) }));
+  keyed.sort((a, b) => a.stored.item.createdAt - b.stored.item.createdAt || a.stage - b.stage || a.stored.seq - b.stored.seq);
+  return keyed.map(({ stored }) => stored);
 }
 
 /** Every event of the chain, in timeline order. */
 export function buildTimeline(input: TraceGraphInput): TraceTimelineRow[] {
-  const rows: { row: TraceTimelineRow; stored: StoredTraceEvent }[] = [];
-  for (const job of input.jobs) {
-    for (const stored of job.events) {
-      const { item } = stored;
-      const name = input.names.get(item.pubkey);
-      const nodeId = eventNodeId(item, job);
-      rows.push({
-        stored,
-        row: {
-          ...item,
-          requestId: job.requestId,
-          ...(nodeId ? { nodeId } : {}),
-          sinceRequestSec: job.createdAt === null ? null : item.createdAt - job.createdAt,
-          ...(name !== undefined ? { authorName: name } : {}),
-          asked: item.id === input.askedId,
-        },
-      });
-    }
-  }
-  rows.sort((a, b) => compareStored(a.stored, b.stored));
-  return rows.map(({ row }) => row);
+  const all = input.jobs.flatMap((job) => job.events.map((stored) => ({ ...stored, job })));
+  return inTimelineOrder(all).map(({ item, job }) => {
+    const name = input.names.get(item.pubkey);
+    const nodeId = eventNodeId(item, job);
+    return {
+      ...item,
+      requestId: job.requestId,
+      ...(nodeId ? { nodeId } : {}),
+      sinceRequestSec: job.createdAt === null ? null : item.createdAt - job.createdAt,
+      ...(name !== undefined ? { authorName: name } : {}),
+      asked: item.id === input.askedId,
+    };
+  });
 }
 
 /** Each DVM on each job: the assembler's figures, plus what only the events tell (DESIGN.md "Trace graph"). */
@@ -68,9 +62,9 @@ export function buildDvmSummaries(input: TraceGraphInput): TraceDvmSummary[] {
 
 /** NIP-90 puts the human-readable reason in the status tag's third value; some DVMs write it in `content`. */
 function latestErrorMessage(job: TraceJobInput, pubkey: string): string | undefined {
-  const errors = job.events.filter((stored) => stored.item.pubkey === pubkey && stored.item.role === 'feedback' && stored.item.status === 'error');
+  const errors = inTimelineOrder(job.events.filter(({ item }) => item.pubkey === pubkey && item.role === 'feedback' && item.status === 'error'));
   if (errors.length === 0) return undefined;
-  const latest = errors.reduce((a, b) => (compareStored(a, b) >= 0 ? a : b)).item.event;
+  const latest = errors[errors.length - 1].item.event;
   const message = firstTag(latest, 'status')?.[2]?.trim() || latest.content.trim();
   return message || 'error (no message)';
 }
