@@ -10,9 +10,14 @@ import { NOSTR_METHODS, type NostrMethods, type NostrNotification } from './nost
 
 export interface CollectorStatus {
   readonly name: string;
-  readonly state: 'idle' | 'connecting' | 'connected' | 'retrying' | 'error' | 'stopped';
+  /** `degraded`: connected, but not delivering as it should (a relay sending bad frames or only NOTICEs); see `reason`. */
+  readonly state: 'idle' | 'connecting' | 'connected' | 'degraded' | 'retrying' | 'error' | 'stopped';
   readonly detail?: string;
   readonly lastError?: string;
+  /** Why the state is `degraded`. May quote a relay's words: untrusted text. */
+  readonly reason?: string;
+  /** When a connection last opened (unix ms); absent if it never did in this run. */
+  readonly lastConnectedAt?: number;
 }
 
 export interface EngineStatus {

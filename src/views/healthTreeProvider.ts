@@ -83,8 +83,11 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
         id: `collector:${collector.name}`,
         label: collector.name,
         description: [collector.state, collector.detail].filter(Boolean).join(' — '),
-        tooltip: collector.lastError ? `Last error: ${untrustedText(collector.lastError, TOOLTIP_MAX)}` : undefined,
-        icon: collector.state === 'connected' ? 'pass' : collector.state === 'error' || collector.state === 'retrying' ? 'warning' : 'circle-outline',
+        tooltip: [
+          collector.reason ? `Degraded: ${untrustedText(collector.reason, TOOLTIP_MAX)}` : '',
+          collector.lastError ? `Last error: ${untrustedText(collector.lastError, TOOLTIP_MAX)}` : '',
+        ].filter(Boolean).join('\n') || undefined,
+        icon: collector.state === 'connected' ? 'pass' : collector.state === 'error' || collector.state === 'retrying' || collector.state === 'degraded' ? 'warning' : 'circle-outline',
       })),
     });
     const dropped = Object.entries(status.dropped).sort((a, b) => b[1] - a[1]);

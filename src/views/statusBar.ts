@@ -62,9 +62,9 @@ export class EngineStatusBar implements vscode.Disposable {
     if (status) {
       const up = status.collectors.filter((collector) => collector.state === 'connected').length;
       if (status.collectors.length > 0) lines.push(`Sources connected: ${up} of ${status.collectors.length}`);
-      const down = status.collectors.filter((collector) => collector.state === 'error' || collector.state === 'retrying');
+      const down = status.collectors.filter((collector) => collector.state === 'error' || collector.state === 'retrying' || collector.state === 'degraded');
       // Error texts are a relay's or node's words; each stays on its own line of the tooltip, as text.
-      for (const collector of down) lines.push(`⚠ ${untrustedText(collector.name)}: ${untrustedText(collector.lastError) || collector.state}`);
+      for (const collector of down) lines.push(`⚠ ${untrustedText(collector.name)}: ${untrustedText(collector.reason ?? collector.lastError) || collector.state}`);
       const dropped = Object.entries(status.dropped);
       if (dropped.length > 0) lines.push(`Dropped: ${dropped.map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
       for (const error of status.settingErrors) lines.push(`⚠ ${error.key}: ${untrustedText(error.message)}`);

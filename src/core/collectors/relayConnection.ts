@@ -1,10 +1,10 @@
-import { AbstractRelay, type AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
-import { RelayWebSocket } from './relayWebSocket';
+import type { AbstractRelay, AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
 import type { CollectorStatus } from '../../protocol/engineProtocol';
 import { Backoff } from '../util/backoff';
 import { describeError } from '../util/errors';
 import { isoTime } from '../util/isoTime';
 import type { Logger } from '../util/logger';
+import { GuardedRelay } from './guardedRelay';
 import { backfill } from './relayBackfill';
 import { RelayEventBatcher } from './relayEventBatcher';
 import { FALLBACK_KINDS_PER_FILTER, jobFilters, withTimeBounds } from './relayFilters';
@@ -12,7 +12,9 @@ import type { RelayPeople } from './relayPeople';
 import { RelayPeopleFeed } from './relayPeopleFeed';
 import { RelayRecentIds } from './relayRecentIds';
 import { openRelaySubscription, type RelaySubscription } from './relaySubscription';
+import { RelayHealth } from './relayHealth';
 import type { RelayCollectorTuning, RelayCursor } from './relayTypes';
+import { reportingRelayWebSocket } from './relayWebSocket';
 
 export interface RelayConnectionOptions {
   readonly url: string;
@@ -40,6 +42,13 @@ export interface RelayStats {
   /** The relay sent no EOSE for the live subscription: live events are taken, backfill is skipped. */
   readonly liveOnly: boolean;
   readonly lastError: string | undefined;
+  /** Frames that were not NIP-01 messages, and NOTICEs, since the collector started (relayHealth.ts). */
+  readonly badFrames: number;
+  readonly notices: number;
+  /** Why the relay, though connected, is not healthy (bad frames, only NOTICEs); undefined when it is. */
+  readonly degradedReason: string | undefined;
+  /** When a connection to the relay last opened (unix ms); undefined if it never did. */
+  readonly lastConnectedAt: number | undefined;
 }
 
 // A zero id matches nothing: its REQ→EOSE time is the relay's round trip (NIP-01 has no ping).
@@ -59,6 +68,8 @@ export class RelayConnection {
   private readonly backoff: Backoff;
   private readonly recent: RelayRecentIds;
   private readonly batcher: RelayEventBatcher;
+  private readonly health: RelayHealth;
+  private lastConnectedAt: number | undefined;
   private generation = 0;
   private relay: AbstractRelay | undefined;
   private live: RelaySubscription | undefined;
@@ -81,6 +92,12 @@ export class RelayConnection {
     this.backoff = new Backoff(tuning.backoffBaseMs, tuning.backoffCapMs);
     this.recent = new RelayRecentIds(tuning.recentIdCapacity);
     this.kindsPerFilter = tuning.kindsPerFilter;
+    this.health = new RelayHealth({
+      url: options.url,
+      log: options.log,
+      onDegraded: () => options.onStatusChange(),
+      onBadFrame: () => options.onDropped('bad frame (not a NIP-01 message)', 1),
+    });
     this.batcher = new RelayEventBatcher({
       flushMs: tuning.flushMs,
       maxBatch: tuning.maxBatch,
@@ -111,8 +128,16 @@ export class RelayConnection {
     if (s.liveOnly) parts.push(`live only: no EOSE within ${this.options.tuning.maxWaitMs} ms, backfill skipped`);
     if (s.errors > 0) parts.push(`${s.errors} errors`);
     if (s.reconnects > 0) parts.push(`${s.reconnects} reconnects`);
+    parts.push(...this.health.detailParts());
     if (this.stats.state === 'retrying' && this.stats.retryInMs !== undefined) parts.push(`retry in ${(this.stats.retryInMs / 1000).toFixed(1)} s`);
-    return { name: this.options.url, state: s.state, detail: parts.join(' · '), lastError: s.lastError };
+    return {
+      name: this.options.url,
+      state: s.degradedReason ? 'degraded' : s.state,
+      detail: parts.join(' · '),
+      lastError: s.lastError,
+      ...(s.degradedReason ? { reason: s.degradedReason } : {}),
+      ...(s.lastConnectedAt !== undefined ? { lastConnectedAt: s.lastConnectedAt } : {}),
+    };
   }
 
   snapshot(): RelayStats {
@@ -128,6 +153,10 @@ export class RelayConnection {
       peopleBackfilling: this.stats.state === 'connected' && (this.peopleFeed?.backfilling ?? false),
       liveOnly: this.stats.state === 'connected' && this.liveOnly,
       lastError: this.stats.lastError,
+      badFrames: this.health.badFrames,
+      notices: this.health.notices,
+      degradedReason: this.stats.state === 'connected' ? this.health.degradedReason() : undefined,
+      lastConnectedAt: this.lastConnectedAt,
     };
   }
 
@@ -145,21 +174,32 @@ export class RelayConnection {
     this.setState('connecting');
     const { tuning } = this.options;
     try {
-      const relay = new AbstractRelay(this.options.url, {
+      // nostr-tools says only "connection failed" or nothing: the socket says why (relaySocketFailure.ts).
+      let failure: string | undefined;
+      let closed: string | undefined;
+      let opened = false;
+      const relay = new GuardedRelay(this.options.url, {
         // The engine verifies every event (WASM, in batches); verifying here too would double the cost.
         verifyEvent: () => true,
         // Node 20 has no global WebSocket.
-        websocketImplementation: RelayWebSocket as unknown as AbstractRelayConstructorOptions['websocketImplementation'],
+        websocketImplementation: reportingRelayWebSocket({
+          failed: (reason) => { failure ??= reason; },
+          closed: (reason) => { closed ??= reason; },
+        }) as unknown as AbstractRelayConstructorOptions['websocketImplementation'],
         // ws-level ping/pong: a half-open connection is closed (and so retried) instead of hanging forever.
         enablePing: true,
-      });
-      relay.onnotice = (message) => this.options.log.log('info', `relay ${this.options.url} NOTICE: ${String(message).slice(0, 300)}`);
+      }, this.health);
+      relay.onnotice = (message) => this.health.notice(String(message));
       relay.onclose = () => {
-        if (current()) this.fail(new Error('connection closed'));
+        const reason = failure ?? (opened ? closed ?? 'connection closed' : `no connection within ${tuning.connectTimeoutMs} ms`);
+        if (current()) this.fail(new Error(reason));
       };
       this.relay = relay;
+      this.health.startSession();
       await relay.connect({ timeout: tuning.connectTimeoutMs });
       if (!current()) return;
+      opened = true;
+      this.lastConnectedAt = Date.now();
 
       const sessionStart = nowSeconds();
       const cursor = this.options.cursor.get(this.options.url);
@@ -368,3 +408,4 @@ export class RelayConnection {
     this.options.onStatusChange();
   }
 }
+

@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import type { LogLevel } from '../../protocol/engineProtocol';
 
 /** Where engine code logs; the worker forwards lines to the host's LogOutputChannel, the CLI to stderr. */
@@ -6,3 +7,23 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = { log: () => undefined };
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+
+/**
+ * Runs `body` with whatever it writes to the console handed to `sink` (one formatted text per call) instead of
+ * stdout/stderr, then puts the console back. For libraries that print on their own, whatever our log level
+ * (nostr-tools writes raw relay frames and stack traces with console.warn). `body` must be synchronous, so that
+ * only its own output is caught.
+ */
+export function routeConsole<T>(sink: (text: string) => void, body: () => T): T {
+  const saved = CONSOLE_METHODS.map((method) => console[method]);
+  for (const method of CONSOLE_METHODS) console[method] = (...args: unknown[]) => sink(format(...args));
+  try {
+    return body();
+  } finally {
+    CONSOLE_METHODS.forEach((method, i) => {
+      console[method] = saved[i];
+    });
+  }
+}
