@@ -17,11 +17,23 @@ export interface CollectSummary {
   readonly accepted: { readonly requests: number; readonly results: number; readonly feedback: number; readonly total: number };
   /** Events dropped by validation or by the collector during the run, by reason. */
   readonly rejected: Readonly<Record<string, number>>;
-  readonly relays: readonly { readonly url: string; readonly state: CollectorStatus['state']; readonly received: number; readonly detail?: string; readonly lastError?: string }[];
+  readonly relays: readonly CollectedRelay[];
   /** The engine's other collectors (the subtensor client), which `collect` runs too. */
   readonly otherCollectors: readonly CollectorStatus[];
   readonly dvms: number;
   readonly flushedBytes: number;
+}
+
+export interface CollectedRelay {
+  readonly url: string;
+  readonly state: CollectorStatus['state'];
+  /** A connection to it opened during the run. */
+  readonly reached: boolean;
+  readonly received: number;
+  readonly detail?: string;
+  readonly lastError?: string;
+  /** Why it is `degraded` (bad frames, only NOTICEs). */
+  readonly reason?: string;
 }
 
 export const collectCommand: CliCommand = {
@@ -64,15 +76,20 @@ export const collectCommand: CliCommand = {
         relays: status.collectors.filter((collector) => watched.includes(collector.name)).map((collector) => ({
           url: collector.name,
           state: collector.state,
+          reached: collector.lastConnectedAt !== undefined,
           received: receivedOf(collector),
           detail: collector.detail,
           lastError: collector.lastError,
+          reason: collector.reason,
         })),
         otherCollectors: status.collectors.filter((collector) => !watched.includes(collector.name)),
         dvms: after.dvms,
         flushedBytes: flushed.bytes,
       };
-      return report(args, io, summary, () => formatSummary(summary));
+      const printed = report(args, io, summary, () => formatSummary(summary));
+      // Nothing collected because nothing answered is a failure a script must see, not an empty success.
+      if (summary.relays.some((relay) => relay.reached)) return printed;
+      return { code: 1, print: () => { printed.print(); io.err(noRelayReached(summary)); } };
     });
   },
 };
@@ -120,8 +137,13 @@ function formatSummary(summary: CollectSummary): string {
     `accepted: ${summary.accepted.total} job events (${summary.accepted.requests} requests, ${summary.accepted.results} results, ${summary.accepted.feedback} feedback); DVMs known: ${summary.dvms}`,
     `rejected: ${rejected.length === 0 ? 'none' : rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')}`,
     '',
-    ...summary.relays.map((relay) => `${relay.url}  ${relay.state}  ${relay.detail ?? ''}${relay.lastError ? `  (last error: ${relay.lastError})` : ''}`),
+    ...summary.relays.map((relay) => `${relay.url}  ${relay.state}${relay.reason ? ` (${relay.reason})` : ''}  ${relay.detail ?? ''}${relay.lastError ? `  (last error: ${relay.lastError})` : ''}`),
     ...summary.otherCollectors.map((collector) => `also: ${collector.name}  ${collector.state}  ${collector.detail ?? ''}`),
     `flushed: ${summary.flushedBytes} bytes`,
   ].join('\n');
+}
+
+function noRelayReached(summary: CollectSummary): string {
+  const why = summary.relays.map((relay) => `${relay.url}: ${relay.lastError ?? relay.state}`).join('; ');
+  return `swarmscope collect: no relay was reached in ${summary.durationSec} s (${why || 'no relay given'})`;
 }

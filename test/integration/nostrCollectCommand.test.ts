@@ -47,8 +47,22 @@ describe('swarmscope collect', () => {
     assert.equal(summary.relays[0].url, relay.url);
     assert.equal(summary.relays[0].received, 5);
     assert.equal(summary.relays[0].state, 'connected');
+    assert.equal(summary.relays[0].reached, true);
     assert.deepEqual(summary.rejected, {});
     assert.ok(fs.statSync(dbPath).size > 0, 'the database was flushed to --db');
+  });
+
+  it('exits 1 naming each relay and why when no relay was ever reached, after printing the summary', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await collectCommand.run(
+      parseArgs(['--relay', 'ws://127.0.0.1:1', '--duration', '1', '--endpoint', 'ws://127.0.0.1:1', '--db', ':memory:', '--json'], collectCommand),
+      { out: (text) => out.push(text), err: (text) => err.push(text) },
+    );
+    assert.equal(code, 1);
+    const summary = JSON.parse(out.join('\n')) as CollectSummary;
+    assert.equal(summary.relays[0].reached, false);
+    assert.match(err.at(-1) ?? '', /^swarmscope collect: no relay was reached in [\d.]+ s \(ws:\/\/127\.0\.0\.1:1: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:1\)\)$/);
   });
 
   it('refuses a relay that is not a WebSocket URL', async () => {
