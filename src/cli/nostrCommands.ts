@@ -1,6 +1,7 @@
 import type { DvmSummary, NostrMetricsScope } from '../protocol/nostrProtocol';
 import { METRICS_WINDOWS } from '../protocol/nostrProtocol';
-import { formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand, type CliOption } from './cliCommand';
+import { formatTable, intFlag, report, withEngine, type CliArgs, type CliCommand, type CliOption } from './cliCommand';
+import { traceCommand } from './traceCommand';
 
 function nowFlag(args: CliArgs): number | undefined {
   return intFlag(args, 'now');
@@ -54,34 +55,7 @@ export const nostrCommands: readonly CliCommand[] = [
         }))));
       }),
   },
-  {
-    name: 'trace',
-    summary: "Show a job's trace: its request, feedback, results, payments, chain and each DVM's status.",
-    arguments: [{ name: 'ID', help: 'the job request or any event of the job: hex, note1… or nevent1…' }],
-    options: [],
-    run: (args, io) =>
-      withEngine(args, io, { collect: false }, async (engine) => {
-        const id = args.positionals[0];
-        if (!id) throw new UsageError('trace needs an event ID (hex, note1… or nevent1…)');
-        const trace = await engine.call('nostr.trace', { id });
-        if (!trace) return reportFailure(io, `no job found for ${id}`);
-        return report(args, io, trace, () => [
-          `job ${trace.requestId}  kind ${trace.kind ?? '?'} (${trace.kindName})${trace.cancelled ? '  CANCELLED' : ''}${trace.encrypted ? `  encrypted (${trace.encryptionScheme})` : ''}`,
-          `customer: ${trace.customer ?? '(request not seen)'}`,
-          '',
-          formatTable(trace.events.map((event) => ({
-            time: new Date(event.createdAt * 1000).toISOString(), role: event.role, kind: event.kind, status: event.status ?? '',
-            sats: event.amountSats ?? '', flag: event.amountMismatch ? 'amount≠bolt11' : '', author: event.pubkey.slice(0, 12), id: event.id.slice(0, 12),
-          }))),
-          '',
-          formatTable(trace.dvms.map((dvm) => ({
-            dvm: dvm.name ?? dvm.npub.slice(0, 16), status: dvm.status, responseSec: dvm.responseSec, feedbackSec: dvm.feedbackSec, satsRequested: dvm.satsRequested, satsProven: dvm.satsProven,
-          }))),
-          ...(trace.parents.length > 0 ? ['', `parents: ${trace.parents.map((link) => `${link.requestId.slice(0, 12)} (${link.kindName})`).join(', ')}`] : []),
-          ...(trace.children.length > 0 ? ['', `children: ${trace.children.map((link) => `${link.requestId.slice(0, 12)} (${link.kindName})`).join(', ')}`] : []),
-        ].join('\n'));
-      }),
-  },
+  traceCommand,
 ];
 
 function dvmRow(dvm: DvmSummary): Record<string, unknown> {
