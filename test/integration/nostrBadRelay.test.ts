@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GuardedRelay } from '../../src/core/collectors/guardedRelay';
+import { fetchEventWithRelated } from '../../src/core/collectors/relayEventFetch';
 import { reportingRelayWebSocket } from '../../src/core/collectors/relayWebSocket';
 import { eventually } from '../support/eventually';
 import { FAST_TUNING, startCollecting, type CollectorHarness } from '../support/relayCollectorHarness';
@@ -119,5 +120,20 @@ describe('a relay that misbehaves', () => {
     assert.equal(output.length, 1);
     assert.match(output[0], /error processing message/);
     assert.doesNotMatch(stderr, /error processing message/);
+  });
+
+  it('the one-shot trace fetch says why a relay could not be reached, and keeps nostr-tools off stderr', async () => {
+    const logged: string[] = [];
+    const { result: report, stderr } = await stderrDuring(() => fetchEventWithRelated({
+      reference: 'ab'.repeat(32),
+      relays: ['ws://127.0.0.1:1', garbage.url],
+      deliver: () => ({ accepted: 0 }),
+      log: { log: (level, message) => logged.push(`${level}: ${message}`) },
+      maxWaitMs: 300,
+    }));
+    const byUrl = new Map(report.relays.map((entry) => [entry.url, entry.error]));
+    assert.match(byUrl.get('ws://127.0.0.1:1') ?? '', /^could not connect: connection refused \(connect ECONNREFUSED 127\.0\.0\.1:1\)$/);
+    assert.ok(logged.some((line) => line.startsWith(`debug: relay ${garbage.url} sent a bad frame (not JSON)`)));
+    assert.doesNotMatch(stderr, /nostr|not json|SyntaxError/i);
   });
 });

@@ -1,4 +1,4 @@
-import { AbstractRelay, type AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
+import type { AbstractRelay, AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
 import type { Filter } from 'nostr-tools/filter';
 import type { NostrEvent, TraceFetchReport } from '../../protocol/nostrProtocol';
 import { classify } from '../nostr/eventClassifier';
@@ -7,8 +7,9 @@ import { checkShape } from '../nostr/eventShape';
 import { KIND_HANDLER_INFO, KIND_METADATA } from '../nostr/nostrEvent';
 import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
+import { GuardedRelay } from './guardedRelay';
 import { openRelaySubscription } from './relaySubscription';
-import { RelayWebSocket } from './relayWebSocket';
+import { reportingRelayWebSocket } from './relayWebSocket';
 
 export interface EventFetchOptions {
   /** hex, note1… or nevent1…: an nevent's relay hints are asked too, first. */
@@ -17,8 +18,11 @@ export interface EventFetchOptions {
   /** Raw events of one relay, unverified: the engine's ingest verifies, dedupes and stores them like collected ones. */
   readonly deliver: (relay: string, events: readonly unknown[]) => { readonly accepted: number };
   readonly log: Logger;
+  /** Longest wait for one relay's EOSE to one question; a relay that runs past it is not asked again. */
   readonly maxWaitMs?: number;
   readonly connectTimeoutMs?: number;
+  /** The whole fetch ends by then, whatever is left to ask: someone is waiting for the trace to open. */
+  readonly totalMs?: number;
 }
 
 /** Rounds of "what else does this name": one per level of a chain, each a REQ per relay. */
@@ -28,7 +32,7 @@ const MAX_IDS = 2_000;
 const EVENTS_PER_FILTER = 1_000;
 /** Authors whose profiles (NIP-89 handler, kind 0) are fetched with the chain, so the trace can name them. */
 const MAX_AUTHORS = 200;
-const DEFAULTS = { maxWaitMs: 5_000, connectTimeoutMs: 5_000 };
+const DEFAULTS = { maxWaitMs: 5_000, connectTimeoutMs: 5_000, totalMs: 20_000 };
 
 interface Frontier {
   /** Ids to fetch, with everything that names them by `e` tag (feedback, results, zaps, deletions). */
@@ -48,11 +52,12 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
   const reference = parseEventReference(options.reference);
   if (!reference) return { relays: [], received: 0, accepted: 0 };
   const settings = { ...DEFAULTS, ...options };
+  const deadline = Date.now() + settings.totalMs;
   const urls = [...new Set([...reference.relays, ...options.relays])];
   const report = new Map(urls.map((url) => [url, { url, events: 0, error: undefined as string | undefined }]));
   const relays = (await Promise.all(urls.map(async (url) => {
     try {
-      return { url, relay: await connect(url, settings.connectTimeoutMs) };
+      return { url, relay: await connect(url, settings.connectTimeoutMs, options.log) };
     } catch (error) {
       report.get(url)!.error = `could not connect: ${describeError(error)}`;
       return undefined;
@@ -64,13 +69,18 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
   const asked = { ids: new Set<string>(), jobs: new Set<string>() };
   const seen = new Set<string>();
   const authors = new Set<string>();
-  /** Asks every relay at once and hands each one's answers to the ingest; returns the events new to this fetch. */
+  /**
+   * Asks every relay still answering at once and hands each one's answers to the ingest; returns the events new to
+   * this fetch. A relay that failed a question (no EOSE in time, CLOSED) is not asked the next ones.
+   */
   const round = async (filters: Filter[]) => {
-    const answers = await Promise.all(relays.map(async ({ url, relay }) => ({ url, ...(await ask(relay, filters, settings.maxWaitMs)) })));
+    const waitMs = Math.max(0, Math.min(settings.maxWaitMs, deadline - Date.now()));
+    const answers = await Promise.all(relays.filter(({ url }) => !report.get(url)!.error)
+      .map(async ({ url, relay }) => ({ url, ...(await ask(relay, filters, waitMs)) })));
     const fresh: NostrEvent[] = [];
     for (const { url, events, error } of answers) {
       const entry = report.get(url)!;
-      if (error && !entry.error) entry.error = error;
+      if (error && !entry.error) entry.error = `${error}; not asked further`;
       entry.events += events.length;
       received += events.length;
       if (events.length > 0) accepted += options.deliver(url, events).accepted;
@@ -85,7 +95,8 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
   };
   let frontier: Frontier = { ids: new Set([reference.id]), jobs: new Set() };
   try {
-    for (let depth = 0; depth < MAX_ROUNDS && (frontier.ids.size > 0 || frontier.jobs.size > 0) && relays.length > 0; depth++) {
+    const answering = () => Date.now() < deadline && relays.some(({ url }) => !report.get(url)!.error);
+    for (let depth = 0; depth < MAX_ROUNDS && (frontier.ids.size > 0 || frontier.jobs.size > 0) && answering(); depth++) {
       for (const id of frontier.ids) asked.ids.add(id);
       for (const id of frontier.jobs) asked.jobs.add(id);
       const next: Frontier = { ids: new Set(), jobs: new Set() };
@@ -98,7 +109,7 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
         jobs: new Set([...next.jobs].filter((id) => !asked.jobs.has(id)).slice(0, Math.max(0, MAX_IDS - asked.jobs.size))),
       };
     }
-    if (authors.size > 0 && relays.length > 0) await round([{ kinds: [KIND_HANDLER_INFO, KIND_METADATA], authors: [...authors], limit: EVENTS_PER_FILTER }]);
+    if (authors.size > 0 && answering()) await round([{ kinds: [KIND_HANDLER_INFO, KIND_METADATA], authors: [...authors], limit: EVENTS_PER_FILTER }]);
   } finally {
     for (const { relay } of relays) relay.close();
   }
@@ -147,14 +158,27 @@ function referencesOf(event: NostrEvent, next: Frontier): void {
   }
 }
 
-async function connect(url: string, timeout: number): Promise<AbstractRelay> {
+/** Bad frames and nostr-tools' own output go to the debug log (guardedRelay.ts); a failure says why. */
+async function connect(url: string, timeout: number, log: Logger): Promise<AbstractRelay> {
   if (!/^wss?:\/\//i.test(url)) throw new Error('not a ws:// or wss:// URL');
-  const relay = new AbstractRelay(url, {
+  let failure: string | undefined;
+  const relay = new GuardedRelay(url, {
     // The engine verifies every event it is given; verifying here too would double the cost.
     verifyEvent: () => true,
-    websocketImplementation: RelayWebSocket as unknown as AbstractRelayConstructorOptions['websocketImplementation'],
+    websocketImplementation: reportingRelayWebSocket({
+      failed: (reason) => { failure ??= reason; },
+      closed: () => undefined,
+    }) as unknown as AbstractRelayConstructorOptions['websocketImplementation'],
+  }, {
+    frame: () => undefined,
+    badFrame: (reason) => log.log('debug', `relay ${url} sent a bad frame (${reason})`),
+    libraryOutput: (text) => log.log('debug', `relay ${url}: nostr-tools: ${text.slice(0, 300)}`),
   });
-  await relay.connect({ timeout });
+  try {
+    await relay.connect({ timeout });
+  } catch (error) {
+    throw new Error(failure ?? describeError(error));
+  }
   return relay;
 }
 
