@@ -103,6 +103,16 @@ describe('trace graph', () => {
     for (const edge of graph.edges) assert.ok(ids.has(edge.from) && ids.has(edge.to), `${edge.from} → ${edge.to}`);
   });
 
+  it('hangs a zap of the request itself off the DVM it paid (NIP-57 p tag)', async () => {
+    const { a, invoice, events } = everyKindOfEvent();
+    const zapper = new Actor();
+    const ofRequest = zapper.sign(9735, [['e', events.request.id], ['p', a.pubkey], ['bolt11', invoice], ['description', '{}']], '', T + 7);
+    const graph = await graphOf([events.request, events.quote, events.result, ofRequest], ofRequest.id);
+    assert.ok(hasEdge(graph, `dvm:${events.request.id}:${a.pubkey}`, `zap:${ofRequest.id}`, 'paid-by'));
+    assert.equal(graph.dvms.find((dvm) => dvm.pubkey === a.pubkey)?.satsProven, 21);
+    assert.deepEqual(graph.nodes.filter((node) => node.asked).map((node) => node.id), [`zap:${ofRequest.id}`]);
+  });
+
   it('summarizes each DVM: status, times, sats requested and proven, and the flags only events tell', async () => {
     const { a, b, events } = everyKindOfEvent();
     const greedy = new Actor();
