@@ -68,13 +68,27 @@ describe('a relay that misbehaves', () => {
   });
 
   it('shows a relay that answers only with NOTICEs as degraded, quoting the notice as one plain line', async () => {
-    const h = startCollecting([noticesOnly.url]);
+    const h = startCollecting([noticesOnly.url], { ...FAST_TUNING, maxWaitMs: 1_000 });
     try {
       const degraded = await eventually('the relay shown as degraded', () => state(h).state === 'degraded' && state(h));
       assert.equal(degraded.reason, 'answers only with NOTICE (last: "rate-limited: slow down")');
       assert.ok(h.logged.some((line) => line === `info: relay ${noticesOnly.url} NOTICE: rate-limited: slow down`));
     } finally {
       await h.collector.dispose();
+    }
+  });
+
+  it('keeps a relay that sends a NOTICE and then answers healthy', async () => {
+    const greeting = await startScriptedRelay((id) => [JSON.stringify(['NOTICE', 'welcome']), JSON.stringify(['EOSE', id])]);
+    const h = startCollecting([greeting.url]);
+    try {
+      await eventually('the backfill done', () => state(h).state === 'connected' && !h.collector.stats()[0].backfilling);
+      assert.equal(h.collector.stats()[0].degradedReason, undefined);
+      assert.ok(h.collector.stats()[0].notices >= 2, 'its notices are counted');
+      assert.ok(!h.logged.some((line) => line.includes('is degraded')));
+    } finally {
+      await h.collector.dispose();
+      await greeting.stop();
     }
   });
 

@@ -253,6 +253,7 @@ export class RelayConnection {
    */
   private goLiveOnly(relay: AbstractRelay, current: () => boolean): void {
     this.liveOnly = true;
+    this.health.answerOverdue();
     this.backoff.reset();
     this.noteError(`no EOSE within ${this.options.tuning.maxWaitMs} ms (NIP-01): backfill skipped, taking live events only`);
     this.setState('connected');

@@ -35,6 +35,7 @@ export class RelayHealth implements FrameReports {
   private lastBadFrame: { readonly reason: string; readonly at: number } | undefined;
   private lastNotice: string | undefined;
   private sessionAnswered = false;
+  private sessionOverdue = false;
   private sessionNotices = 0;
   private sessionBadFrames = 0;
 
@@ -43,6 +44,7 @@ export class RelayHealth implements FrameReports {
   /** A new connection: NOTICEs and answers are judged per session, bad frames by age. */
   startSession(): void {
     this.sessionAnswered = false;
+    this.sessionOverdue = false;
     this.sessionNotices = 0;
     this.sessionBadFrames = 0;
   }
@@ -70,6 +72,13 @@ export class RelayHealth implements FrameReports {
     if (!wasDegraded) this.reportDegraded();
   }
 
+  /** The relay let a request's wait run out without an answer (no EOSE in time). */
+  answerOverdue(): void {
+    const wasDegraded = this.degradedReason() !== undefined;
+    this.sessionOverdue = true;
+    if (!wasDegraded) this.reportDegraded();
+  }
+
   libraryOutput(text: string): void {
     this.options.log.log('debug', `relay ${this.options.url}: nostr-tools: ${sample(text)}`);
   }
@@ -79,7 +88,10 @@ export class RelayHealth implements FrameReports {
     if (this.lastBadFrame && now - this.lastBadFrame.at < DEGRADED_AFTER_BAD_FRAME_MS) {
       return `${this.badFrames} bad frame${this.badFrames === 1 ? '' : 's'} (last: ${this.lastBadFrame.reason})`;
     }
-    if (this.sessionNotices > 0 && !this.sessionAnswered) return `answers only with NOTICE (last: "${this.lastNotice}")`;
+    // One NOTICE before the first answer is a greeting; a second, or one and then silence, is all it says.
+    if (this.sessionNotices > 0 && !this.sessionAnswered && (this.sessionNotices >= 2 || this.sessionOverdue)) {
+      return `answers only with NOTICE (last: "${this.lastNotice}")`;
+    }
     return undefined;
   }
 
