@@ -1,5 +1,6 @@
 import { isWebSocketUrl } from '../core/config/settings';
 import { parseEventReference } from '../core/nostr/eventId';
+import { isoTime } from '../core/util/isoTime';
 import { singleLine } from '../core/util/untrustedText';
 import type { JobTrace, TraceFetchReport, TraceGraph } from '../protocol/nostrProtocol';
 import { flagList, formatTable, report, reportFailure, UsageError, withEngine, type CliCommand } from './cliCommand';
@@ -43,7 +44,7 @@ function traceText(trace: JobTrace, graph: TraceGraph, fetched: TraceFetchReport
     `customer: ${trace.customer ?? '(request not seen)'}`,
     '',
     formatTable(trace.events.map((event) => ({
-      time: new Date(event.createdAt * 1000).toISOString(), role: event.role, kind: event.kind, status: text(event.status),
+      time: isoTime(event.createdAt), role: event.role, kind: event.kind, status: text(event.status),
       sats: event.amountSats ?? '', flag: event.amountMismatch ? 'amount≠bolt11' : '', author: event.pubkey.slice(0, 12), id: event.id.slice(0, 12),
     }))),
     '',
