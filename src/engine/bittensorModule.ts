@@ -2,13 +2,20 @@ import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
 import { BackfillCancelled, runBackfill } from '../core/bittensor/backfill';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { ChainReader } from '../core/bittensor/chainReader';
-import { churnBetween, groupPointOf, groupsOf } from '../core/bittensor/churn';
+import { animationFrames } from '../core/bittensor/animationQuery';
+import { churnBetween } from '../core/bittensor/churn';
+import { churnHistory } from '../core/bittensor/churnHistoryQuery';
+import { groupingHistory, groupMembers, groupSeries, groupsTable } from '../core/bittensor/groupQueries';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
-import { SECONDS_PER_BLOCK, type MetagraphSnapshot, type WeightsMatrix } from '../core/bittensor/model';
+import { metagraphDiff } from '../core/bittensor/metagraphDiff';
+import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
+import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
 import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
 import { subnetSummaries } from '../core/bittensor/subnetSummaries';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
+import { subnetOverview } from '../core/bittensor/overviewQuery';
+import { traces } from '../core/bittensor/traceQuery';
 import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
@@ -42,6 +49,10 @@ class BittensorModule implements EngineModule {
   private readonly raised = new Set<string>();
   readonly handlers: Handlers;
 
+  private get db() {
+    return this.context.store.db;
+  }
+
   constructor(private readonly context: EngineContext) {
     this.snapshots = new SnapshotRepo(context.store.db);
     this.subnets = new SubnetRepo(context.store.db);
@@ -71,7 +82,31 @@ class BittensorModule implements EngineModule {
         if (!current || !previous) return null;
         return churnBetween(this.snapshots.read(previous), this.snapshots.read(current));
       },
-      'bittensor.groups': ({ netuid, by, block, limit }) => this.groups(netuid, by, block, limit ?? 50),
+      'bittensor.groups': ({ netuid, by, block, limit, offset, historyLimit }) => {
+        const info = this.snapshots.find(netuid, block);
+        if (!info) return null;
+        return { ...groupsTable(this.db, info, by, limit, offset), history: groupingHistory(this.db, netuid, by, { toBlock: info.block }, historyLimit) };
+      },
+      'bittensor.groupSeries': ({ netuid, by, keys, top, fromBlock, toBlock, maxPoints }) =>
+        groupSeries(this.db, this.snapshots, netuid, by, { keys, top }, { fromBlock, toBlock }, maxPoints),
+      'bittensor.groupMembers': ({ netuid, by, key, block }) => {
+        const info = this.snapshots.find(netuid, block);
+        return info ? groupMembers(this.snapshots, info, by, key) : null;
+      },
+      'bittensor.overview': async ({ netuid, readHead }) => {
+        const head = readHead ? (await this.mainClient().head()).block : this.client?.status().headBlock ?? null;
+        return subnetOverview(this.db, this.subnets, netuid, head);
+      },
+      'bittensor.churnHistory': ({ netuid, fromBlock, toBlock, limit }) => churnHistory(this.db, netuid, { fromBlock, toBlock }, limit),
+      'bittensor.traces': ({ netuid, field, select, fromBlock, toBlock, maxPoints }) =>
+        traces(this.db, this.snapshots, netuid, field, select, { fromBlock, toBlock }, maxPoints),
+      'bittensor.frames': ({ netuid, role, fromBlock, toBlock, offset, limit }) => animationFrames(this.db, netuid, role, { fromBlock, toBlock }, { offset, limit }),
+      'bittensor.metagraphDiff': ({ netuid, block }) => {
+        const info = this.snapshots.find(netuid, block);
+        if (!info) return null;
+        const previous = this.snapshots.find(netuid, info.block - 1);
+        return metagraphDiff(previous ? this.snapshots.read(previous) : null, this.snapshots.read(info));
+      },
       'bittensor.backfill': (params) => this.backfill(params),
       'bittensor.cancelBackfill': ({ netuid }) => {
         let cancelled = 0;
@@ -201,10 +236,7 @@ class BittensorModule implements EngineModule {
 
   private store(snapshot: MetagraphSnapshot, headBlock: number | null): void {
     const previousInfo = this.snapshots.latestTwo(snapshot.netuid).find((info) => info.block < snapshot.block);
-    const now = Math.floor(Date.now() / 1000);
-    const blockTime = now - Math.max(0, (headBlock ?? snapshot.block) - snapshot.block) * SECONDS_PER_BLOCK;
-    this.snapshots.save(snapshot, { takenAt: now, blockTime });
-    this.subnets.addPoint(snapshot.netuid, snapshot.block, snapshot.burnTao === null ? null : Math.round(snapshot.burnTao * 1e9), snapshot.priceTao, snapshot.n);
+    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock });
     this.context.store.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
     const newest = this.snapshots.latestBlock(snapshot.netuid);
@@ -267,14 +299,6 @@ class BittensorModule implements EngineModule {
         if (this.snapshots.latestBlock(netuid) === null) await this.takeSnapshot(netuid);
       }
     }
-  }
-
-  private groups(netuid: number, by: 'coldkey' | 'ip', block: number | undefined, limit: number) {
-    const info = this.snapshots.find(netuid, block);
-    if (!info) return null;
-    const history = this.snapshots.list(netuid, 500).filter((item) => item.complete).reverse()
-      .map((item) => groupPointOf(this.snapshots.read(item), by));
-    return { block: info.block, groups: groupsOf(this.snapshots.read(info), by).slice(0, limit), history };
   }
 
   private async backfill({ netuid, fromBlock, toBlock, step }: { netuid: number; fromBlock: number; toBlock: number; step: number }) {

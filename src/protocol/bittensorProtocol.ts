@@ -1,12 +1,21 @@
 import type {
-  Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
+  Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
 } from '../core/bittensor/model';
+import type {
+  AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, SubnetOverview,
+  TraceField, Traces, TraceSelection,
+} from '../core/bittensor/subnetHistoryModel';
 
 /**
  * Engine requests and notifications of the Bittensor half. Method names start with `bittensor.`.
  * Figures are scaled (scores 0–1, stake and emission in TAO / alpha units); blocks are block numbers.
  */
-export type { Churn, GroupPoint, HotkeyAlert, KeyGroup, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix };
+export type { Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix };
+export type {
+  AnimationFrame, AnimationFrames, AnimationRole, BlockRange, ChurnHistory, ChurnPoint, DiffField, GroupBy, GroupMembers, GroupRow,
+  GroupSeries, GroupSeriesPoint, GroupsTable, MetagraphDiff, RegistrationDay, SlotsPoint, SubnetOverview, TraceField, TracePoint, Traces,
+  TraceSelection, TraceSeries, UidDiff,
+} from '../core/bittensor/subnetHistoryModel';
 export type { ValidatorAgreement, WeightRow } from '../core/bittensor/model';
 export type { AxonRow, Occupancy, AlertKind } from '../core/bittensor/model';
 
@@ -40,11 +49,40 @@ export interface BittensorMethods {
   'bittensor.hotkeys': { params: { hotkeys: string[] }; result: { netuid: number; block: number; neuron: NeuronRow }[] };
   /** Churn between the two newest stored snapshots of a subnet. */
   'bittensor.churn': { params: { netuid: number }; result: Churn | null };
-  /** Hotkeys grouped by coldkey or axon IP in a stored snapshot, with the grouping's history over stored snapshots. */
+  /**
+   * Hotkeys grouped by coldkey or axon IP in a stored snapshot (at `block` or the newest before it; a page of the
+   * largest groups), with the grouping over the complete snapshots up to it (at most `historyLimit` points).
+   */
   'bittensor.groups': {
-    params: { netuid: number; by: 'coldkey' | 'ip'; block?: number; limit?: number };
-    result: { block: number; groups: KeyGroup[]; history: GroupPoint[] } | null;
+    params: { netuid: number; by: GroupBy; block?: number; limit?: number; offset?: number; historyLimit?: number };
+    result: (GroupsTable & { history: GroupPoint[] }) | null;
   };
+  /** Sizes of chosen groups (`keys`, else the `top` largest) over a block range: raw snapshots, and daily rollups before them (coldkeys). */
+  'bittensor.groupSeries': {
+    params: { netuid: number; by: GroupBy; keys?: string[]; top?: number; fromBlock?: number; toBlock?: number; maxPoints?: number };
+    result: GroupSeries | null;
+  };
+  /** The hotkeys of one group in a stored snapshot (at `block` or the newest before it). */
+  'bittensor.groupMembers': { params: { netuid: number; by: GroupBy; key: string; block?: number }; result: GroupMembers | null };
+  /**
+   * The dashboard's first row: newest snapshot against the head (staleness) and a day earlier (24 h changes). The
+   * head is the collector's; `readHead` asks the node for it first (the CLI, which does not collect).
+   */
+  'bittensor.overview': { params: { netuid: number; readHead?: boolean }; result: SubnetOverview | null };
+  /** Churn per complete snapshot, slots used per stored snapshot, registrations per day, over a block range. */
+  'bittensor.churnHistory': { params: { netuid: number; fromBlock?: number; toBlock?: number; limit?: number }; result: ChurnHistory };
+  /** One field over a block range for chosen hotkeys or UIDs or the top N: raw snapshots, and daily rollups before them. */
+  'bittensor.traces': {
+    params: { netuid: number; field: TraceField; select: TraceSelection; fromBlock?: number; toBlock?: number; maxPoints?: number };
+    result: Traces;
+  };
+  /** A page of animation frames (one per complete snapshot of the range) for miners or validators. */
+  'bittensor.frames': {
+    params: { netuid: number; role: AnimationRole; fromBlock?: number; toBlock?: number; offset?: number; limit?: number };
+    result: AnimationFrames;
+  };
+  /** How a stored snapshot (at `block` or the newest before it) differs from the complete snapshot before it. */
+  'bittensor.metagraphDiff': { params: { netuid: number; block?: number }; result: MetagraphDiff | null };
   /** Snapshots of past blocks from the archive endpoint (fromBlock…toBlock every `step`), with progress notifications. */
   'bittensor.backfill': { params: { netuid: number; fromBlock: number; toBlock: number; step: number }; result: { snapshots: number } };
   'bittensor.cancelBackfill': { params: { netuid?: number }; result: { cancelled: number } };
@@ -55,7 +93,8 @@ export interface BittensorMethods {
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
   'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
-  'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
+  'bittensor.groupSeries', 'bittensor.groupMembers', 'bittensor.overview', 'bittensor.churnHistory', 'bittensor.traces', 'bittensor.frames',
+  'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
 ];
 
 export type BittensorNotification =

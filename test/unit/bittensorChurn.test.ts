@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { churnBetween, groupPointOf, groupsOf } from '../../src/core/bittensor/churn';
+import { churnBetween } from '../../src/core/bittensor/churn';
 import { hotkeyAlerts } from '../../src/core/bittensor/hotkeyAlerts';
 import { occupancyOf, type MetagraphSnapshot, type NeuronRow } from '../../src/core/bittensor/model';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
@@ -15,7 +15,7 @@ function laterSnapshot(base: MetagraphSnapshot): MetagraphSnapshot {
   return { ...base, block: base.block + 100, neurons, n: neurons.length, validators, occupancy: occupancyOf(neurons.length, validators, base.maxUids, base.maxValidators) };
 }
 
-describe('bittensor churn, occupancy and groups', () => {
+describe('bittensor churn and occupancy', () => {
   const first = recordedMetagraphSnapshot();
   const second = laterSnapshot(first);
 
@@ -37,21 +37,6 @@ describe('bittensor churn, occupancy and groups', () => {
   it('finds no churn between a snapshot and itself', () => {
     const churn = churnBetween(first, { ...first, block: first.block + 1 });
     assert.deepEqual([churn.added, churn.removed, churn.changed], [[], [], []]);
-  });
-
-  it('groups hotkeys by coldkey and by axon IP', () => {
-    const byColdkey = groupsOf(first, 'coldkey');
-    assert.equal(byColdkey.length, first.coldkeys);
-    assert.equal(byColdkey.reduce((sum, group) => sum + group.hotkeys, 0), 1024);
-    assert.ok(byColdkey[0].hotkeys >= byColdkey[byColdkey.length - 1].hotkeys);
-    const uid0 = first.neurons[0];
-    const group = byColdkey.find((candidate) => candidate.key === uid0.coldkey);
-    assert.ok(group?.uids.includes(0));
-    const byIp = groupsOf(first, 'ip');
-    assert.ok(byIp.every((candidate) => candidate.uids.every((uid) => first.neurons[uid].axon?.ip === candidate.key)));
-    const point = groupPointOf(first, 'coldkey');
-    assert.equal(point.groups, first.coldkeys);
-    assert.equal(point.largest, byColdkey[0].hotkeys);
   });
 });
 

@@ -95,4 +95,12 @@ export const bittensorMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Consensus joins the daily rollups so that its trace reaches past the raw window like the other scores. Days
+    // rolled up before this step have no sum: NULL (shown as a gap), never a mean of zero.
+    id: 'bittensor-002-consensus-rollup',
+    up(db) {
+      db.run('ALTER TABLE bittensor_uid_days ADD COLUMN consensus_sum INTEGER');
+    },
+  },
 ];

@@ -1,4 +1,4 @@
-import type { Churn, GroupPoint, HotkeyChange, KeyGroup, MetagraphSnapshot } from './model';
+import type { Churn, HotkeyChange, MetagraphSnapshot } from './model';
 
 /**
  * Churn between two snapshots of one subnet: hotkeys that appeared, hotkeys that left, and UIDs whose hotkey was
@@ -25,27 +25,3 @@ export function churnBetween(previous: MetagraphSnapshot, current: MetagraphSnap
   };
 }
 
-/** Hotkeys sharing a coldkey or an axon IP (the "cabals" view), largest groups first. */
-export function groupsOf(snapshot: MetagraphSnapshot, by: 'coldkey' | 'ip'): KeyGroup[] {
-  const groups = new Map<string, number[]>();
-  for (const neuron of snapshot.neurons) {
-    const key = by === 'coldkey' ? neuron.coldkey : neuron.axon?.ip;
-    if (!key) continue;
-    const uids = groups.get(key);
-    if (uids) uids.push(neuron.uid);
-    else groups.set(key, [neuron.uid]);
-  }
-  return [...groups]
-    .map(([key, uids]) => ({ key, hotkeys: uids.length, uids }))
-    .sort((a, b) => b.hotkeys - a.hotkeys || a.key.localeCompare(b.key));
-}
-
-export function groupPointOf(snapshot: MetagraphSnapshot, by: 'coldkey' | 'ip'): GroupPoint {
-  const groups = groupsOf(snapshot, by);
-  return {
-    block: snapshot.block,
-    groups: groups.length,
-    largest: groups[0]?.hotkeys ?? 0,
-    grouped: groups.filter((group) => group.hotkeys > 1).reduce((sum, group) => sum + group.hotkeys, 0),
-  };
-}

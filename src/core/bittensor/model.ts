@@ -105,13 +105,6 @@ export interface Churn {
   readonly occupancy: { readonly from: Occupancy; readonly to: Occupancy };
 }
 
-export interface KeyGroup {
-  /** The coldkey (by 'coldkey') or axon IP (by 'ip'). */
-  readonly key: string;
-  readonly hotkeys: number;
-  readonly uids: number[];
-}
-
 export interface GroupPoint {
   readonly block: number;
   readonly groups: number;

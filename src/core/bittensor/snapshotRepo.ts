@@ -30,15 +30,15 @@ const INSERT_NEURON = `INSERT INTO bittensor_neurons (snapshot_id, uid, hotkey_i
 
 // WHERE is required before an upsert's ON CONFLICT when the rows come from a SELECT.
 const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (netuid, day, uid, hotkey_id, coldkey_id, samples, permit_samples, incentive_sum,
-    dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block)
+    dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block, consensus_sum)
   SELECT ?1, ?2, uid, hotkey_id, coldkey_id, 1, (flags >> 1) & 1, incentive, dividends, trust, validator_trust, emission,
-    stake_total, ?3, ?3
+    stake_total, ?3, ?3, consensus
   FROM bittensor_neurons WHERE snapshot_id = ?4
   ON CONFLICT (netuid, day, uid, hotkey_id) DO UPDATE SET
     samples = samples + 1, permit_samples = permit_samples + excluded.permit_samples,
     incentive_sum = incentive_sum + excluded.incentive_sum, dividends_sum = dividends_sum + excluded.dividends_sum,
     trust_sum = trust_sum + excluded.trust_sum, validator_trust_sum = validator_trust_sum + excluded.validator_trust_sum,
-    emission_sum = emission_sum + excluded.emission_sum,
+    emission_sum = emission_sum + excluded.emission_sum, consensus_sum = consensus_sum + excluded.consensus_sum,
     stake_last = CASE WHEN excluded.last_block >= last_block THEN excluded.stake_last ELSE stake_last END,
     first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`;
 
@@ -46,7 +46,8 @@ const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (netuid, day, uid, hotkey_id
 const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
     samples = d.samples - 1, permit_samples = d.permit_samples - ((n.flags >> 1) & 1),
     incentive_sum = d.incentive_sum - n.incentive, dividends_sum = d.dividends_sum - n.dividends, trust_sum = d.trust_sum - n.trust,
-    validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission
+    validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission,
+    consensus_sum = d.consensus_sum - n.consensus
   FROM bittensor_neurons AS n
   WHERE n.snapshot_id = ?3 AND d.netuid = ?1 AND d.day = ?2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
 

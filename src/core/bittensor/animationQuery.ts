@@ -1,0 +1,61 @@
+import type { Database as SqlDatabase } from 'sql.js';
+import { blockBounds, boundedCount, jsonResult, keysById, oneOf, RAO, U16 } from './historySql';
+import { rows } from './snapshotRepo';
+import type { AnimationFrame, AnimationFrames, AnimationRole, BlockRange } from './subnetHistoryModel';
+
+export const FRAMES_PAGE_DEFAULT = 64;
+export const FRAMES_PAGE_MAX = 256;
+
+/**
+ * The animation's frames: one per complete snapshot of the range, oldest first, paged (`offset`, `limit`). Each
+ * frame holds the UIDs of one role (validators: a permit; miners: none) with stake, incentive and dividends; hotkeys
+ * and coldkeys are indices into the page's dictionaries, so that a key repeated over 64 frames is sent once.
+ */
+export function animationFrames(
+  db: SqlDatabase,
+  netuid: number,
+  role: AnimationRole,
+  range: BlockRange,
+  page: { readonly offset?: number; readonly limit?: number } = {},
+): AnimationFrames {
+  oneOf(role, ['miners', 'validators'], 'role');
+  const [from, to] = blockBounds(range);
+  const offset = Math.max(0, Math.floor(page.offset ?? 0));
+  const limit = boundedCount(page.limit, FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX);
+  const total = rows(db, 'SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block BETWEEN ? AND ?', [netuid, from, to])[0][0] as number;
+  const found = jsonResult<[number, number, [number, number, number, number, number, number][]][]>(db,
+    `SELECT json_group_array(json_array(block, block_time, json(uids))) FROM (
+       SELECT s.block, s.block_time,
+         (SELECT json_group_array(json_array(n.uid, n.hotkey_id, n.coldkey_id, n.stake_total, n.incentive, n.dividends))
+          FROM bittensor_neurons n WHERE n.snapshot_id = s.id AND ((n.flags >> 1) & 1) = ?) AS uids
+       FROM bittensor_snapshots s WHERE s.netuid = ? AND s.complete = 1 AND s.block BETWEEN ? AND ?
+       ORDER BY s.block LIMIT ? OFFSET ?)`,
+    [role === 'validators' ? 1 : 0, netuid, from, to, limit, offset]) ?? [];
+  const hotkeyIndex = new Map<number, number>();
+  const coldkeyIndex = new Map<number, number>();
+  const indexOf = (map: Map<number, number>, id: number) => {
+    let at = map.get(id);
+    if (at === undefined) map.set(id, (at = map.size));
+    return at;
+  };
+  const frames: AnimationFrame[] = found.map(([block, time, uids]) => ({
+    block,
+    time,
+    uids: uids.map((row) => row[0]),
+    hotkeys: uids.map((row) => indexOf(hotkeyIndex, row[1])),
+    coldkeys: uids.map((row) => indexOf(coldkeyIndex, row[2])),
+    stake: uids.map((row) => row[3] / RAO),
+    incentive: uids.map((row) => row[4] / U16),
+    dividends: uids.map((row) => row[5] / U16),
+  }));
+  const keys = keysById(db, [...hotkeyIndex.keys(), ...coldkeyIndex.keys()]);
+  return {
+    netuid,
+    role,
+    total,
+    offset,
+    hotkeys: [...hotkeyIndex.keys()].map((id) => keys.get(id)!),
+    coldkeys: [...coldkeyIndex.keys()].map((id) => keys.get(id)!),
+    frames,
+  };
+}

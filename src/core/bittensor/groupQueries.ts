@@ -1,0 +1,139 @@
+import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { boundedCount, identityNames, idsByKey, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY } from './historySql';
+import type { GroupPoint } from './model';
+import { rows, type SnapshotInfo, type SnapshotRepo } from './snapshotRepo';
+import type { BlockRange, GroupBy, GroupMembers, GroupRow, GroupSeries, GroupSeriesPoint, GroupsTable } from './subnetHistoryModel';
+
+/**
+ * Hotkeys grouped by coldkey or by axon IP (the "cabals" view): the groups of one snapshot, the grouping over stored
+ * snapshots, the top groups' sizes over time, and one group's members. UIDs without an axon belong to no IP group.
+ */
+
+export const GROUPS_PAGE_MAX = 1_024;
+export const GROUP_SERIES_MAX = 50;
+export const GROUP_POINTS_DEFAULT = 500;
+export const GROUP_POINTS_MAX = 2_000;
+
+/** The grouping key's SQL per kind: the coldkey's id, or the axon's IP text (axon ids differ per port). */
+const KEY_SQL_BY: Record<GroupBy, { readonly column: string; readonly join: string }> = {
+  coldkey: { column: 'n.coldkey_id', join: '' },
+  ip: { column: 'ax.ip', join: 'JOIN bittensor_axons ax ON ax.id = n.axon_id' },
+};
+
+function keySql(by: GroupBy): { readonly column: string; readonly join: string } {
+  return KEY_SQL_BY[oneOf(by, ['coldkey', 'ip'], 'by')];
+}
+
+export function groupsTable(db: SqlDatabase, info: SnapshotInfo, by: GroupBy, limit?: number, offset = 0): GroupsTable {
+  const { column, join } = keySql(by);
+  const total = rows(db, `SELECT COUNT(DISTINCT ${column}) FROM bittensor_neurons n ${join} WHERE n.snapshot_id = ?`, [info.id])[0][0] as number;
+  const found = rows(db,
+    `SELECT ${column}, COUNT(*) AS hotkeys, SUM((n.flags >> 1) & 1), TOTAL(n.stake_total), TOTAL(n.emission)
+     FROM bittensor_neurons n ${join} WHERE n.snapshot_id = ? GROUP BY ${column}`,
+    [info.id]) as [number | string, number, number, number, number][];
+  const names = by === 'coldkey' ? identityNames(db, found.map(([id]) => id as number)) : new Map<number, string>();
+  const keys = by === 'coldkey' ? keysById(db, found.map(([id]) => id as number)) : undefined;
+  const groups: GroupRow[] = found.map(([key, hotkeys, validators, stake, emission]) => {
+    const name = typeof key === 'number' ? names.get(key) : undefined;
+    return {
+      key: typeof key === 'number' ? keys!.get(key)! : key,
+      ...(name ? { name } : {}),
+      hotkeys, validators, stake: stake / RAO, emission: emission / RAO,
+    };
+  });
+  // Ordered here, by the ss58 text: SQL would order coldkeys by their ids.
+  groups.sort((a, b) => b.hotkeys - a.hotkeys || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const page = boundedCount(limit, 50, GROUPS_PAGE_MAX);
+  return { netuid: info.netuid, by, block: info.block, total, groups: groups.slice(Math.max(0, offset), Math.max(0, offset) + page) };
+}
+
+/** Per complete snapshot of the range: how many groups, the largest, and the hotkeys in groups of two or more. */
+export function groupingHistory(db: SqlDatabase, netuid: number, by: GroupBy, range: BlockRange, limit?: number): GroupPoint[] {
+  const { column, join } = keySql(by);
+  const snapshots = rawSnapshots(db, netuid, range, boundedCount(limit, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX));
+  if (snapshots.length === 0) return [];
+  const sizes = new Map(rows(db,
+    `SELECT snapshot_id, COUNT(*), MAX(size), TOTAL(CASE WHEN size > 1 THEN size END) FROM (
+       SELECT n.snapshot_id, COUNT(*) AS size FROM bittensor_neurons n ${join}
+       WHERE n.snapshot_id IN (SELECT value FROM json_each(?)) GROUP BY n.snapshot_id, ${column})
+     GROUP BY snapshot_id`,
+    [JSON.stringify(snapshots.map((s) => s.id))]).map(([id, groups, largest, grouped]) => [id as number, [groups, largest, grouped] as number[]]));
+  return snapshots.map((s) => {
+    const [groups, largest, grouped] = sizes.get(s.id) ?? [0, 0, 0];
+    return { block: s.block, groups, largest, grouped };
+  });
+}
+
+/**
+ * The sizes of chosen groups (`keys`, or the `top` largest of the range's newest snapshot) over the range: from raw
+ * snapshots, and for coldkeys also from the daily rollups before them (hotkeys seen in the group that day). The
+ * rollups keep no axons, so IP series start at the raw window.
+ */
+export function groupSeries(
+  db: SqlDatabase,
+  repo: SnapshotRepo,
+  netuid: number,
+  by: GroupBy,
+  choice: { readonly keys?: readonly string[]; readonly top?: number },
+  range: BlockRange,
+  maxPoints?: number,
+): GroupSeries | null {
+  const { column, join } = keySql(by);
+  let keys = choice.keys ? [...new Set(choice.keys.filter((key) => typeof key === 'string'))].slice(0, GROUP_SERIES_MAX) : undefined;
+  if (!keys) {
+    const newest = repo.find(netuid, range.toBlock);
+    if (!newest) return null;
+    keys = groupsTable(db, newest, by, boundedCount(choice.top, 10, GROUP_SERIES_MAX)).groups.map((group) => group.key);
+  }
+  const limit = boundedCount(maxPoints, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX);
+  // Coldkeys are stored as ids; IPs are compared as text.
+  const ids = by === 'coldkey' ? idsByKey(db, keys) : undefined;
+  const stored: SqlValue[] = ids ? keys.flatMap((key) => (ids.has(key) ? [ids.get(key)!] : [])) : keys;
+  const index = new Map<SqlValue, number>(keys.map((key, i) => [ids ? ids.get(key) ?? `missing:${key}` : key, i]));
+  const empty = () => new Array<number>(keys.length).fill(0);
+  const points: GroupSeriesPoint[] = [];
+  const days = by === 'coldkey' ? rollupDays(db, netuid, range) : [];
+  if (days.length > 0) {
+    const counts = countsByBucket(rows(db,
+      `SELECT day, coldkey_id, COUNT(DISTINCT hotkey_id) FROM bittensor_uid_days
+       WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND coldkey_id IN (SELECT value FROM json_each(?)) GROUP BY day, coldkey_id`,
+      [netuid, JSON.stringify(days.map((d) => d.day)), JSON.stringify(stored)]), index, keys.length);
+    for (const { day, block } of days) points.push({ block, time: day * SECONDS_PER_DAY, daily: true, counts: counts.get(day) ?? empty() });
+  }
+  const raw = rawSnapshots(db, netuid, range, Math.max(1, limit - days.length));
+  const counts = countsByBucket(rows(db,
+    `SELECT n.snapshot_id, ${column}, COUNT(*) FROM bittensor_neurons n ${join}
+     WHERE n.snapshot_id IN (SELECT value FROM json_each(?)) AND ${column} IN (SELECT value FROM json_each(?)) GROUP BY n.snapshot_id, ${column}`,
+    [JSON.stringify(raw.map((s) => s.id)), JSON.stringify(stored)]), index, keys.length);
+  for (const s of raw) points.push({ block: s.block, time: s.time, daily: false, counts: counts.get(s.id) ?? empty() });
+  const names = ids ? identityNames(db, ids.values()) : new Map<number, string>();
+  return {
+    netuid,
+    by,
+    keys: keys.map((key) => {
+      const id = ids?.get(key);
+      const name = id === undefined ? undefined : names.get(id);
+      return name ? { key, name } : { key };
+    }),
+    points,
+  };
+}
+
+/** The hotkeys of one group in a snapshot, by UID. */
+export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy, key: string): GroupMembers {
+  const rows = repo.read(info).neurons.filter((neuron) => (by === 'coldkey' ? neuron.coldkey : neuron.axon?.ip) === key);
+  return { netuid: info.netuid, by, key, block: info.block, rows };
+}
+
+/** [bucket, key, count] rows into one count array per bucket, in the order of `index`. */
+function countsByBucket(found: SqlValue[][], index: Map<SqlValue, number>, width: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (const [bucket, key, count] of found) {
+    const at = index.get(key);
+    if (at === undefined) continue;
+    let counts = out.get(bucket as number);
+    if (!counts) out.set(bucket as number, (counts = new Array<number>(width).fill(0)));
+    counts[at] = count as number;
+  }
+  return out;
+}

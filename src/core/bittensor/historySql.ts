@@ -1,0 +1,105 @@
+import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { rows } from './snapshotRepo';
+import type { BlockRange } from './subnetHistoryModel';
+
+/** The stored units the history queries scale back (snapshotRepo keeps u16 scores and RAO). */
+export const U16 = 65_535;
+export const RAO = 1e9;
+export const SECONDS_PER_DAY = 86_400;
+
+/** [from, to] with open ends filled: every stored block. */
+export function blockBounds(range: BlockRange): [number, number] {
+  return [range.fromBlock ?? 0, range.toBlock ?? Number.MAX_SAFE_INTEGER];
+}
+
+/** A page size asked for by a client, held inside [1, max]; `fallback` when none was asked for. */
+export function boundedCount(asked: number | undefined, fallback: number, max: number): number {
+  if (asked === undefined || !Number.isFinite(asked)) return fallback;
+  return Math.min(max, Math.max(1, Math.floor(asked)));
+}
+
+/**
+ * A query whose one row holds one JSON text (json_group_array): a page of thousands of values crosses the JS/WASM
+ * boundary once and is decoded once, instead of a step and a get per row.
+ */
+export function jsonResult<T>(db: SqlDatabase, sql: string, params: SqlValue[]): T | undefined {
+  const text = rows(db, sql, params)[0]?.[0];
+  return typeof text === 'string' ? (JSON.parse(text) as T) : undefined;
+}
+
+/** ss58 of key ids (hotkeys and coldkeys share one dictionary). */
+export function keysById(db: SqlDatabase, ids: Iterable<number>): Map<number, string> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Map();
+  const found = jsonResult<[number, string][]>(db,
+    'SELECT json_group_array(json_array(id, ss58)) FROM bittensor_keys WHERE id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(wanted)]) ?? [];
+  return new Map(found);
+}
+
+/** Key ids of ss58 addresses; addresses never stored are left out. */
+export function idsByKey(db: SqlDatabase, keys: readonly string[]): Map<string, number> {
+  if (keys.length === 0) return new Map();
+  const found = jsonResult<[number, string][]>(db,
+    'SELECT json_group_array(json_array(id, ss58)) FROM bittensor_keys WHERE ss58 IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(keys)]) ?? [];
+  return new Map(found.map(([id, ss58]) => [ss58, id]));
+}
+
+/** Coldkey identity names by coldkey id. */
+export function identityNames(db: SqlDatabase, coldkeyIds: Iterable<number>): Map<number, string> {
+  const wanted = [...new Set(coldkeyIds)];
+  if (wanted.length === 0) return new Map();
+  const found = jsonResult<[number, string][]>(db,
+    'SELECT json_group_array(json_array(coldkey_id, name)) FROM bittensor_identities WHERE coldkey_id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(wanted)]) ?? [];
+  return new Map(found);
+}
+
+/**
+ * The complete (raw) snapshots of a range, at most `limit`, spread evenly over it and always including the newest:
+ * every k-th counted back from the newest. Oldest first.
+ */
+export function rawSnapshots(db: SqlDatabase, netuid: number, range: BlockRange, limit: number): { id: number; block: number; time: number }[] {
+  const [from, to] = blockBounds(range);
+  const count = rows(db, 'SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block BETWEEN ? AND ?', [netuid, from, to])[0][0] as number;
+  const every = Math.max(1, Math.ceil(count / limit));
+  return rows(db,
+    `SELECT id, block, block_time FROM (
+       SELECT id, block, block_time, ROW_NUMBER() OVER (ORDER BY block DESC) - 1 AS back
+       FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block BETWEEN ? AND ?)
+     WHERE back % ? = 0 ORDER BY block`,
+    [netuid, from, to, every]).map(([id, block, time]) => ({ id: id as number, block: block as number, time: time as number }));
+}
+
+/**
+ * The days of a range that only the daily rollups cover: those before the day of the first raw snapshot (a day the
+ * raw snapshots reach is drawn from them, never twice). Each day with the newest block stored for it.
+ */
+export function rollupDays(db: SqlDatabase, netuid: number, range: BlockRange): { day: number; block: number }[] {
+  const [from, to] = blockBounds(range);
+  const raw = firstRaw(db, netuid, range);
+  const beforeDay = raw === null ? Number.MAX_SAFE_INTEGER : Math.floor(raw.time / SECONDS_PER_DAY);
+  return rows(db,
+    `SELECT day, MAX(last_block) FROM bittensor_uid_days
+     WHERE netuid = ? AND day < ? AND last_block >= ? AND first_block <= ? GROUP BY day ORDER BY day`,
+    [netuid, beforeDay, from, to]).map(([day, block]) => ({ day: day as number, block: block as number }));
+}
+
+/** The oldest complete (raw) snapshot of a range: where raw points start and daily ones stop. */
+export function firstRaw(db: SqlDatabase, netuid: number, range: BlockRange): { block: number; time: number } | null {
+  const [from, to] = blockBounds(range);
+  const found = rows(db,
+    'SELECT block, block_time FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block BETWEEN ? AND ? ORDER BY block LIMIT 1',
+    [netuid, from, to])[0];
+  return found ? { block: found[0] as number, time: found[1] as number } : null;
+}
+
+/**
+ * Names that choose a column or a join reach SQL only through fixed tables keyed by them; a name from a client that
+ * is not one of them is refused here with the choices, never looked up (`constructor` is a key of every object).
+ */
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`${what} must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+}

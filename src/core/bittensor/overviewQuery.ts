@@ -1,0 +1,52 @@
+import type { Database as SqlDatabase } from 'sql.js';
+import { RAO } from './historySql';
+import { BLOCKS_PER_DAY, occupancyOf, STALE_AFTER_BLOCKS, type SubnetFacts } from './model';
+import { rows } from './snapshotRepo';
+import type { SubnetOverview } from './subnetHistoryModel';
+import type { SubnetRepo } from './subnetRepo';
+
+/**
+ * The dashboard's first row for a subnet: its newest snapshot against the head (staleness), and against the newest
+ * snapshot at least a day (7,200 blocks) older for the 24 h changes. Headers outlive their rows, so a day-old
+ * comparison works past the raw window too. null when the subnet has no complete snapshot.
+ */
+export function subnetOverview(db: SqlDatabase, subnets: SubnetRepo, netuid: number, headBlock: number | null): SubnetOverview | null {
+  const newest = rows(db,
+    'SELECT id, block, block_time, n, validators, facts FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 ORDER BY block DESC LIMIT 1',
+    [netuid])[0];
+  if (!newest) return null;
+  const [id, block, time, n, validators, factsJson] = newest as [number, number, number, number, number, string];
+  const facts = JSON.parse(factsJson) as SubnetFacts;
+  const dayBefore = rows(db,
+    'SELECT block, n, validators FROM bittensor_snapshots WHERE netuid = ? AND block <= ? ORDER BY block DESC LIMIT 1',
+    [netuid, block - BLOCKS_PER_DAY])[0] as [number, number, number] | undefined;
+  const emissionRao = rows(db, 'SELECT TOTAL(emission) FROM bittensor_neurons WHERE snapshot_id = ?', [id])[0][0] as number;
+  const [stored, complete, oldestBlock] = rows(db,
+    'SELECT COUNT(*), SUM(complete), MIN(block) FROM bittensor_snapshots WHERE netuid = ?', [netuid])[0] as [number, number, number];
+  const burnChange = subnets.burnChange24h(netuid);
+  const blocksBehind = headBlock === null ? null : Math.max(0, headBlock - block);
+  return {
+    netuid,
+    name: facts.name,
+    symbol: facts.symbol,
+    headBlock,
+    newestBlock: block,
+    newestTime: time,
+    blocksBehind,
+    stale: blocksBehind !== null && blocksBehind >= STALE_AFTER_BLOCKS,
+    burnTao: facts.burnTao,
+    burnChange24hTao: burnChange === null ? null : burnChange / RAO,
+    n,
+    validators,
+    miners: n - validators,
+    validatorsChange24h: dayBefore ? validators - dayBefore[2] : null,
+    minersChange24h: dayBefore ? n - validators - (dayBefore[1] - dayBefore[2]) : null,
+    comparedBlock: dayBefore ? dayBefore[0] : null,
+    emissionPerTempo: emissionRao / RAO,
+    priceTao: facts.priceTao,
+    movingPriceTao: facts.movingPriceTao,
+    tempo: facts.tempo,
+    occupancy: occupancyOf(n, validators, facts.maxUids, facts.maxValidators),
+    snapshots: { stored, complete, oldestBlock },
+  };
+}

@@ -1,0 +1,137 @@
+import type { Database as SqlDatabase } from 'sql.js';
+import { boundedCount, firstRaw, idsByKey, jsonResult, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY, U16 } from './historySql';
+import type { SnapshotRepo } from './snapshotRepo';
+import { TRACE_FIELDS, type BlockRange, type TraceField, type TracePoint, type Traces, type TraceSelection, type TraceSeries } from './subnetHistoryModel';
+
+export const TRACE_SERIES_MAX = 64;
+export const TRACE_POINTS_DEFAULT = 1_000;
+export const TRACE_POINTS_MAX = 5_000;
+
+/**
+ * Per field: the raw column, its scale, and the daily rollup's figure (a day's mean from its sums; stake is a level,
+ * so its day takes the last value, the bare column of the row with MAX(last_block)).
+ */
+const FIELDS: Record<TraceField, { readonly column: string; readonly scale: number; readonly daily: string }> = {
+  stake: { column: 'stake_total', scale: RAO, daily: 'stake_last * 1.0' },
+  incentive: { column: 'incentive', scale: U16, daily: 'SUM(incentive_sum) * 1.0 / SUM(samples)' },
+  dividends: { column: 'dividends', scale: U16, daily: 'SUM(dividends_sum) * 1.0 / SUM(samples)' },
+  emission: { column: 'emission', scale: RAO, daily: 'SUM(emission_sum) * 1.0 / SUM(samples)' },
+  trust: { column: 'trust', scale: U16, daily: 'SUM(trust_sum) * 1.0 / SUM(samples)' },
+  consensus: { column: 'consensus', scale: U16, daily: 'SUM(consensus_sum) * 1.0 / SUM(samples)' },
+};
+
+/** One series in the making: its points keyed by snapshot id (raw) or day (daily), with its newest keys. */
+interface Building {
+  readonly key: string;
+  readonly uid: number | null;
+  hotkeyId: number | null;
+  coldkeyId: number | null;
+  newestBlock: number;
+  readonly points: TracePoint[];
+}
+
+/**
+ * Traces of one field for chosen hotkeys, UIDs, or the top N (by the field in the range's newest snapshot): raw
+ * snapshots inside the range (every k-th when there are more than the points allowed) and daily rollups for the days
+ * before the first raw snapshot. A hotkey's series follows the hotkey wherever it sat; a UID's follows the UID.
+ */
+export function traces(
+  db: SqlDatabase,
+  repo: SnapshotRepo,
+  netuid: number,
+  field: TraceField,
+  selection: TraceSelection,
+  range: BlockRange,
+  maxPoints?: number,
+): Traces {
+  const { column, scale, daily } = FIELDS[oneOf(field, TRACE_FIELDS, 'field')];
+  const byUid = isUidSelection(selection);
+  const selected = byUid ? selection.uids.filter(Number.isInteger).slice(0, TRACE_SERIES_MAX) : selectedHotkeyIds(db, repo, netuid, column, selection, range);
+  const series = new Map<number, Building>();
+  for (const [value, key] of byUid ? (selected as number[]).map((uid) => [uid, `uid:${uid}`] as const) : (selected as [number, string][])) {
+    series.set(value, { key, uid: byUid ? value : null, hotkeyId: byUid ? null : value, coldkeyId: null, newestBlock: -1, points: [] });
+  }
+  const first = firstRaw(db, netuid, range);
+  const selectColumn = byUid ? 'uid' : 'hotkey_id';
+  const selectedJson = JSON.stringify([...series.keys()]);
+  const limit = boundedCount(maxPoints, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX);
+  const days = series.size === 0 ? [] : rollupDays(db, netuid, range);
+  if (days.length > 0) {
+    const blockOfDay = new Map(days.map((d) => [d.day, d.block]));
+    const found = jsonResult<[number, number, number | null, number, number, number, number][]>(db,
+      `SELECT json_group_array(json_array(day, selected, value, last_block, hotkey_id, coldkey_id, uid)) FROM (
+         SELECT day, ${selectColumn} AS selected, ${daily} AS value, MAX(last_block) AS last_block, hotkey_id, coldkey_id, uid
+         FROM bittensor_uid_days WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))
+         GROUP BY day, ${selectColumn} ORDER BY day)`,
+      [netuid, JSON.stringify(days.map((d) => d.day)), selectedJson]) ?? [];
+    for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
+      const building = series.get(selectedValue)!;
+      building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
+      note(building, lastBlock, hotkeyId, coldkeyId);
+    }
+  }
+  const raw = series.size === 0 || first === null ? [] : rawSnapshots(db, netuid, range, Math.max(1, limit - days.length));
+  if (raw.length > 0) {
+    const snapshotOf = new Map(raw.map((s) => [s.id, s]));
+    const found = jsonResult<[number, number, number, number, number][]>(db,
+      `SELECT json_group_array(json_array(snapshot_id, ${selectColumn}, ${column}, hotkey_id, coldkey_id)) FROM bittensor_neurons
+       WHERE snapshot_id IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(raw.map((s) => s.id)), selectedJson]) ?? [];
+    // Rows arrive by snapshot id, which follows save order, not block order (a backfill saves past blocks late).
+    found.sort((a, b) => snapshotOf.get(a[0])!.block - snapshotOf.get(b[0])!.block);
+    for (const [snapshotId, selectedValue, value, hotkeyId, coldkeyId] of found) {
+      const snapshot = snapshotOf.get(snapshotId)!;
+      const building = series.get(selectedValue)!;
+      building.points.push({ block: snapshot.block, time: snapshot.time, value: value / scale, daily: false });
+      note(building, snapshot.block, hotkeyId, coldkeyId);
+    }
+  }
+  const keys = keysById(db, [...series.values()].flatMap((s) => [s.hotkeyId, s.coldkeyId]).filter((id): id is number => id !== null));
+  const out: TraceSeries[] = [...series.values()].map((s) => ({
+    key: s.key,
+    hotkey: s.hotkeyId === null ? null : keys.get(s.hotkeyId) ?? null,
+    coldkey: s.coldkeyId === null ? null : keys.get(s.coldkeyId) ?? null,
+    uid: s.uid,
+    points: s.points,
+  }));
+  return { netuid, field, rawFromBlock: first?.block ?? null, series: out };
+}
+
+/** A selection from a client has exactly one of its shapes; anything else is refused by name. */
+function isUidSelection(selection: TraceSelection): selection is { readonly uids: readonly number[] } {
+  const value = selection as Record<string, unknown> | null;
+  if (value && Array.isArray(value.uids)) return true;
+  if (value && (Array.isArray(value.hotkeys) || typeof value.top === 'number')) return false;
+  throw new Error(`select must be { hotkeys: [...] }, { uids: [...] } or { top: N }, not ${JSON.stringify(selection)}`);
+}
+
+function note(building: Building, block: number, hotkeyId: number, coldkeyId: number): void {
+  if (block < building.newestBlock) return;
+  building.newestBlock = block;
+  if (building.uid !== null) building.hotkeyId = hotkeyId;
+  building.coldkeyId = coldkeyId;
+}
+
+/** [hotkey id, hotkey] of the named hotkeys that were ever stored, or of the top N in the range's newest snapshot. */
+function selectedHotkeyIds(
+  db: SqlDatabase,
+  repo: SnapshotRepo,
+  netuid: number,
+  column: string,
+  selection: { readonly hotkeys: readonly string[] } | { readonly top: number },
+  range: BlockRange,
+): [number, string][] {
+  if ('hotkeys' in selection) {
+    const hotkeys = selection.hotkeys.filter((hotkey) => typeof hotkey === 'string').slice(0, TRACE_SERIES_MAX);
+    const ids = idsByKey(db, hotkeys);
+    return hotkeys.flatMap((hotkey) => (ids.has(hotkey) ? [[ids.get(hotkey)!, hotkey] as [number, string]] : []));
+  }
+  const newest = repo.find(netuid, range.toBlock);
+  if (!newest || (range.fromBlock !== undefined && newest.block < range.fromBlock)) return [];
+  const top = jsonResult<[number, string][]>(db,
+    `SELECT json_group_array(json_array(hotkey_id, ss58)) FROM (
+       SELECT n.hotkey_id, k.ss58 FROM bittensor_neurons n JOIN bittensor_keys k ON k.id = n.hotkey_id
+       WHERE n.snapshot_id = ? ORDER BY n.${column} DESC, n.uid LIMIT ?)`,
+    [newest.id, boundedCount(selection.top, 20, TRACE_SERIES_MAX)]) ?? [];
+  return top;
+}
