@@ -27,6 +27,12 @@ export interface DvmSimulatorOptions {
   readonly announce?: boolean;
   /** Send a heartbeat this often (off when absent). */
   readonly heartbeatMs?: number;
+  /** More fields of the NIP-89 announcement's JSON content (about, picture, website, …), e.g. hostile ones. */
+  readonly profile?: Readonly<Record<string, unknown>>;
+  /** Also publish this as its NIP-01 metadata (kind 0 content) at start. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** Unix seconds to date what it publishes (default: now); a clock behind lets a test show a past silence. */
+  readonly clock?: () => number;
 }
 
 function connectRelay(url: string): Promise<AbstractRelay> {
@@ -76,6 +82,12 @@ export class DvmSimulator {
     return this.published.filter((event) => event.tags.some((tag) => tag[0] === 'e' && tag[1] === requestId));
   }
 
+  /** Answers a job it did not receive live (one dated before it subscribed), as if it had. */
+  answerJob(job: Event): Promise<void> {
+    this.work = this.work.then(() => this.answer(job));
+    return this.work;
+  }
+
   async heartbeat(): Promise<Event> {
     return this.publish({ kind: HEARTBEAT_KIND, tags: [['status', 'online']], content: '' });
   }
@@ -97,9 +109,11 @@ export class DvmSimulator {
           about: 'Answers kind 5050 jobs for integration tests',
           encryptionSupported: true,
           nip90Params: { fail: { required: false, values: ['true'] } },
+          ...this.options.profile,
         }),
       });
     }
+    if (this.options.metadata) await this.publish({ kind: 0, tags: [], content: JSON.stringify(this.options.metadata) });
     const since = Math.floor(Date.now() / 1000) - 1;
     await new Promise<void>((resolve) => {
       this.subscription = this.relay.subscribe([{ kinds: [this.jobKind], since }], {
@@ -170,7 +184,7 @@ export class DvmSimulator {
   }
 
   private async publish(template: { kind: number; tags: string[][]; content: string }): Promise<Event> {
-    const event = finalizeEvent({ ...template, created_at: Math.floor(Date.now() / 1000) }, this.secretKey);
+    const event = finalizeEvent({ ...template, created_at: this.options.clock?.() ?? Math.floor(Date.now() / 1000) }, this.secretKey);
     await this.relay.publish(event);
     this.published.push(event);
     return event;
