@@ -1,33 +1,8 @@
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
-import { isWebSocketUrl, type RawSettings } from '../core/config/settings';
-import { flag, formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand, type CliOption } from './cliCommand';
-
-/** An endpoint flag the user gave is used as it is or refused: the reads never go to finney in its place. */
-function endpointFlag(args: CliArgs, name: 'endpoint' | 'archive'): string | undefined {
-  const value = flag(args, name);
-  if (value !== undefined && !isWebSocketUrl(value)) throw new UsageError(`--${name} ${JSON.stringify(value)} is not a ws:// or wss:// URL`);
-  return value;
-}
-
-/** `--endpoint URL` becomes the engine's subtensorEndpoint; `--archive URL` (default: the endpoint) serves --block reads. */
-function chainSettings(args: CliArgs): RawSettings {
-  const endpoint = endpointFlag(args, 'endpoint');
-  const archive = endpointFlag(args, 'archive') ?? endpoint;
-  return { ...(endpoint ? { subtensorEndpoint: endpoint } : {}), ...(archive ? { archiveEndpoint: archive } : {}) };
-}
-
-/** `--block B` is 0 or more; a block beyond the head is refused by the engine, which asks the node for its head. */
-function blockFlag(args: CliArgs): number | undefined {
-  const block = intFlag(args, 'block');
-  if (block !== undefined && block < 0) throw new UsageError(`--block must be a block number, 0 or more (got ${block})`);
-  return block;
-}
-
-function requiredNetuid(args: CliArgs): number {
-  const netuid = intFlag(args, 'netuid');
-  if (netuid === undefined || netuid < 0 || netuid > 65_535) throw new UsageError('--netuid N is required (0–65535)');
-  return netuid;
-}
+import { ARCHIVE, BLOCK, blockFlag, chainSettings, ENDPOINT, NETUID, requiredNetuid } from './bittensorOptions';
+import { formatTable, hasFlag, report, reportFailure, UsageError, withEngine, type CliCommand } from './cliCommand';
+import { metagraphCsv } from './metagraphCsv';
+import { subnetHistoryCommands } from './subnetHistoryCommands';
 
 /** The JSON shape the issue fixes: snapshot header plus one object per UID (every NeuronRow field). */
 function snapshotJson(snapshot: MetagraphSnapshot) {
@@ -52,11 +27,6 @@ function snapshotText(snapshot: MetagraphSnapshot): string {
     snapshot.n > top.length ? `… top ${top.length} by stake of ${snapshot.n}; --json for all` : '',
   ].join('\n').trimEnd();
 }
-
-const NETUID: CliOption = { name: 'netuid', value: 'N', required: true, help: 'the subnet, 0–65535' };
-const BLOCK: CliOption = { name: 'block', value: 'B', help: 'read at this block instead of the head (needs an archive node for old blocks)' };
-const ENDPOINT: CliOption = { name: 'endpoint', value: 'URL', help: 'the subtensor node, ws:// or wss:// (default: the public finney endpoint)' };
-const ARCHIVE: CliOption = { name: 'archive', value: 'URL', help: 'the archive node for --block reads (default: --endpoint)' };
 
 export const bittensorCommands: readonly CliCommand[] = [
   {
@@ -88,16 +58,21 @@ export const bittensorCommands: readonly CliCommand[] = [
   },
   {
     name: 'metagraph',
-    summary: 'Print a stored metagraph snapshot (at --block B or the newest before it; the newest without it).',
-    options: [NETUID, { ...BLOCK, help: 'the snapshot at this block, or the newest before it (default: the newest)' }],
+    summary: 'Print a stored metagraph snapshot (at --block B or the newest before it; the newest without it), as text, JSON or CSV.',
+    options: [
+      NETUID, { ...BLOCK, help: 'the snapshot at this block, or the newest before it (default: the newest)' },
+      { name: 'csv', help: 'print CSV: a header, then one row per UID with every column' },
+    ],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
       const block = blockFlag(args);
+      if (hasFlag(args, 'csv') && hasFlag(args, 'json')) throw new UsageError('--csv and --json each choose the output: give one');
       return withEngine(args, io, { collect: false }, async (engine) => {
         const snapshot = await engine.call('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) });
         if (!snapshot) {
           return reportFailure(io, `no stored snapshot of subnet ${netuid}${block === undefined ? '' : ` at or before block ${block}`}; take one with: swarmscope snapshot --netuid ${netuid}`);
         }
+        if (hasFlag(args, 'csv')) return { code: 0, print: () => io.out(metagraphCsv(snapshot.neurons)) };
         return report(args, io, snapshotJson(snapshot), () => snapshotText(snapshot));
       });
     },
@@ -115,6 +90,7 @@ export const bittensorCommands: readonly CliCommand[] = [
       });
     },
   },
+  ...subnetHistoryCommands,
 ];
 
 function weightsText(matrix: WeightsMatrix): string {

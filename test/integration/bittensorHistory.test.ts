@@ -14,6 +14,7 @@ import { Store } from '../../src/core/store/store';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import type { TraceSeries } from '../../src/protocol/bittensorProtocol';
+import { runCliInProcess } from '../support/cliRun';
 import { deriveMetagraph, derivedKey, type MetagraphStep } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
 
@@ -108,6 +109,8 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
   const newest = history[STEPS - 1];
   let dir: string;
   let dbPath: string;
+  /** A copy for the CLI, which opens its own engine on it. */
+  let cliDb: string;
   let node: ReplayNode;
   let engine: Engine;
   /** Steps whose snapshot is still complete after retention (block_time ≥ now − 48 h). */
@@ -126,6 +129,8 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     applyRetention(store.db, { now: timeAt(STEPS - 1), rawWindowHours: 48, historyDays: 90, pinnedHotkeys: [] });
     store.markDirty();
     await store.close();
+    cliDb = path.join(dir, 'cli.db');
+    fs.copyFileSync(dbPath, cliDb);
     node = await startReplayNode({ seed: 'metagraph' });
     engine = await Engine.start({ dbPath, settings: { subtensorEndpoint: node.url }, collect: false }, { notify: () => undefined, log: silentLogger });
   });
@@ -387,9 +392,92 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     assert.equal((await engine.call('bittensor.metagraphDiff', { netuid: 1, block: blockAt(15) }))?.previousBlock, null);
   });
 
+  it('swarmscope metagraph --csv prints the stored snapshot, row for row, every column', async () => {
+    const run = await runCliInProcess(['metagraph', '--netuid', '1', '--block', String(blockAt(20)), '--csv', '--db', cliDb]);
+    assert.equal(run.code, 0, run.stderr);
+    const [header, ...rows] = parseCsv(run.stdout);
+    assert.deepEqual(header, ['uid', 'hotkey', 'coldkey', 'identity', 'active', 'validatorPermit', 'stake', 'stakeAlpha', 'stakeTao', 'rank', 'trust',
+      'consensus', 'incentive', 'dividends', 'validatorTrust', 'emission', 'lastUpdate', 'registrationBlock', 'axonIp', 'axonPort', 'axonIpType', 'axonVersion']);
+    const stored = history[20].neurons;
+    assert.equal(rows.length, stored.length);
+    const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+    rows.forEach((row, i) => {
+      const n = stored[i];
+      // A name a spreadsheet would run as a formula is printed with a leading apostrophe.
+      const identity = n.identity && /^[=+\-@\t\r]/.test(n.identity) ? `'${n.identity}` : text(n.identity);
+      assert.deepEqual(row, [n.uid, n.hotkey, n.coldkey, identity, n.active, n.validatorPermit, n.stake, n.stakeAlpha, n.stakeTao, n.rank, n.trust,
+        n.consensus, n.incentive, n.dividends, n.validatorTrust, n.emission, n.lastUpdate, n.registrationBlock, n.axon?.ip, n.axon?.port, n.axon?.ipType,
+        n.axon?.version].map((value, column) => (column === 3 ? identity : text(value))), `UID ${n.uid}`);
+    });
+    assert.ok(rows.some((row) => row[3] === `'${GAINER_NAME}`), 'the hostile name survives quoting whole');
+    const both = await runCliInProcess(['metagraph', '--netuid', '1', '--csv', '--json', '--db', cliDb]);
+    assert.equal(both.code, 2);
+  });
+
+  it('swarmscope history, overview and groups print what the engine answers', async () => {
+    const history1 = await runCliInProcess(['history', '--netuid', '1', '--uid', '1023', '--uid', '3', '--field', 'consensus', '--json', '--db', cliDb]);
+    assert.equal(history1.code, 0, history1.stderr);
+    assert.deepEqual(JSON.parse(history1.stdout), await engine.call('bittensor.traces', { netuid: 1, field: 'consensus', select: { uids: [1023, 3] } }));
+    const top = await runCliInProcess(['history', '--netuid', '1', '--top', '20', '--field', 'stake', '--json', '--db', cliDb]);
+    assert.deepEqual(JSON.parse(top.stdout), await engine.call('bittensor.traces', { netuid: 1, field: 'stake', select: { top: 20 } }));
+    const byHotkey = await runCliInProcess(['history', '--netuid', '1', '--hotkey', R1, '--field', 'incentive', '--json', '--db', cliDb]);
+    assert.deepEqual(JSON.parse(byHotkey.stdout), await engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select: { hotkeys: [R1] } }));
+    for (const wrong of [['--top', '3', '--uid', '1'], ['--field', 'rank', '--top', '3'], []]) {
+      assert.equal((await runCliInProcess(['history', '--netuid', '1', ...wrong, '--db', cliDb])).code, 2, wrong.join(' '));
+    }
+
+    const overview = await runCliInProcess(['overview', '--netuid', '1', '--json', '--db', cliDb]);
+    assert.equal(overview.code, 0, overview.stderr);
+    const fromEngine = await engine.call('bittensor.overview', { netuid: 1, readHead: true });
+    // Without --endpoint the CLI does not read the head.
+    assert.deepEqual(JSON.parse(overview.stdout), { ...fromEngine, headBlock: null, blocksBehind: null, stale: false });
+    const overviewText = await runCliInProcess(['overview', '--netuid', '1', '--endpoint', node.url, '--db', cliDb]);
+    assert.match(overviewText.stdout, new RegExp(`OUT OF DATE: ${BEHIND} blocks behind head ${HEAD}`));
+    const permits = newest.neurons.filter((n) => n.validatorPermit).length;
+    assert.match(overviewText.stdout, new RegExp(`slots: validators ${permits}/${newest.maxValidators}, miners ${newest.neurons.length - permits}/${newest.maxUids! - permits}`));
+
+    for (const by of ['coldkey', 'ip'] as const) {
+      const groups = await runCliInProcess(['groups', '--netuid', '1', '--by', by, '--json', '--db', cliDb]);
+      assert.equal(groups.code, 0, groups.stderr);
+      assert.deepEqual(JSON.parse(groups.stdout), await engine.call('bittensor.groups', { netuid: 1, by, limit: 20 }));
+    }
+    const members = await runCliInProcess(['groups', '--netuid', '1', '--by', 'coldkey', '--key', GAINER, '--json', '--db', cliDb]);
+    assert.deepEqual(JSON.parse(members.stdout).rows.map((n: NeuronRow) => n.hotkey), newest.neurons.filter((n) => n.coldkey === GAINER).map((n) => n.hotkey));
+    assert.equal((await runCliInProcess(['groups', '--netuid', '1', '--by', 'axon', '--db', cliDb])).code, 2);
+  });
+
   it('after a snapshot at the head, the overview is no longer out of date', async () => {
     await engine.call('bittensor.snapshot', { netuid: 1 });
     const overview = await engine.call('bittensor.overview', { netuid: 1 });
     assert.deepEqual([overview?.newestBlock, overview?.blocksBehind, overview?.stale], [HEAD, 0, false]);
   });
 });
+
+/** RFC 4180, read independently of the CLI's writer: quoted cells may hold commas, doubled quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
