@@ -52,6 +52,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private statusTimer: NodeJS.Timeout | undefined;
   private readyWaiters: ((status: EngineStatus) => void)[] = [];
   private lastStatus: EngineStatus | undefined;
+  private everReady = false;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     // Sanitised on the way in: log lines quote relays, DVMs and nodes.
@@ -65,6 +66,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         collect: true,
         // Set by the test harnesses (code-server, @vscode/test-electron) only.
         debugMethods: process.env.SWARMSCOPE_DEBUG_METHODS === '1',
+        // Shown in the other windows of this profile, which use this window's engine while it owns the database.
+        ownerLabel: `VS Code window ${vscode.workspace.name ?? '(no folder)'}`,
       }),
       log: channelLogger(this.log),
       onNotification: (notification) => this.route(notification),
@@ -176,8 +179,19 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         .then((choice) => choice && this.log.show(true));
     }
     if (state === 'ready') {
+      this.statusItem.setOwnership(this.client.role, this.client.owner);
       void this.client.request('engine.status', {}).then((status) => this.onStatus(status), () => undefined);
+      // After a hand-over (or a restart) the views read the engine afresh: what they asked during the gap failed.
+      if (this.everReady) this.refillViews();
+      this.everReady = true;
     }
+  }
+
+  private refillViews(): void {
+    this.dvms.refresher.refresh();
+    this.kinds.refresher.refresh();
+    this.subnets.refresher.refresh();
+    void this.reloadPins();
   }
 
   private route(notification: EngineNotification): void {
@@ -194,8 +208,13 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         this.subnets.changed(notification.payload.netuids);
         this.watched.changed();
         break;
+      case 'engine.pinsChanged':
+        void this.reloadPins();
+        break;
       case 'nostr.alert':
       case 'bittensor.alert':
+        // Raised by the window that owns the engine; the windows that share it would only repeat it.
+        if (this.client.role !== 'owner') break;
         this.log.warn(notification.payload.message);
         // The message names the DVM or hotkey by the name it chose: a `[x](command:…)` there would be a live link.
         void vscode.window.showWarningMessage(`Swarmscope: ${untrustedText(notification.payload.message, MESSAGE_MAX_LENGTH, 'middle')}`);
@@ -206,6 +225,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   }
 
   private async reconfigure(): Promise<void> {
+    // The owner's window sees the same change to user settings and applies it; a client would only repeat it.
+    if (this.client.role === 'client') return;
     try {
       const { errors } = await this.client.request('engine.configure', { settings: readRawSettings() });
       this.lastSettingErrors = errors;

@@ -191,6 +191,8 @@ export class Engine {
         if (pinned) pins.add(domain, key, label);
         else pins.remove(domain, key);
         this.store.markDirty();
+        // Other windows that share this engine show the watch too.
+        this.options.notify({ topic: 'engine.pinsChanged', payload: { domain, key, pinned } });
         return { ok: true };
       },
       'engine.stop': async () => {

@@ -4,8 +4,10 @@ import { NOSTR_METHODS, type NostrMethods, type NostrNotification } from './nost
 
 /**
  * The one protocol between the extension host and the engine worker (and the CLI, which calls the same methods
- * in-process). Requests carry ids and get exactly one response; notifications flow from the engine only.
- * Every message that crosses the thread boundary passes `isEngineToHost` / `isHostToEngine` first.
+ * in-process), and between the engine that owns a database and its clients in other windows or CLI processes (over
+ * a local socket, src/engine/engineSocketServer.ts). Requests carry ids and get exactly one response; notifications
+ * flow from the engine only. Every message that crosses a thread or process boundary passes `isEngineToHost` /
+ * `isHostToEngine` first.
  */
 
 export interface CollectorStatus {
@@ -44,10 +46,35 @@ export interface EngineStartParams {
    * command or extension can crash the worker or write filler into the user's database.
    */
   readonly debugMethods?: boolean;
+  /** Who runs this engine ("VS Code window <workspace>", "swarmscope ingest"), as other windows and the CLI see it. */
+  readonly ownerLabel?: string;
+  /** The id the database's lock will carry; the host chooses it, so that it can release a lock its crashed worker left. */
+  readonly lockId?: string;
 }
 
+/** The engine that owns a database file: the content of its lock file (src/engine/engineLock.ts). */
+export interface EngineOwnerInfo {
+  /** Random per lock, so that a release never removes another engine's lock. */
+  readonly id: string;
+  readonly pid: number;
+  /** From /proc/<pid>/stat where there is one: a recycled pid does not pass for the owner. */
+  readonly processStart?: string;
+  readonly startedAt: number;
+  /** Where the owner serves the engine protocol to other windows and CLI processes. */
+  readonly socketPath: string;
+  readonly label: string;
+}
+
+/**
+ * What a worker answers to `engine.start`: it owns the database's engine now, or another live process does and the
+ * host should be that engine's client instead. `owner` is absent for an in-memory database (nothing to share).
+ */
+export type EngineStartResult =
+  | { readonly role: 'owner'; readonly status: EngineStatus; readonly owner?: EngineOwnerInfo }
+  | { readonly role: 'client'; readonly owner: EngineOwnerInfo };
+
 export interface CoreMethods {
-  'engine.start': { params: EngineStartParams; result: EngineStatus };
+  'engine.start': { params: EngineStartParams; result: EngineStartResult };
   'engine.status': { params: Record<string, never>; result: EngineStatus };
   'engine.configure': { params: { settings: RawSettings }; result: { errors: readonly SettingError[] } };
   'engine.flush': { params: Record<string, never>; result: { bytes: number; ms: number } };
@@ -75,7 +102,9 @@ export const ENGINE_METHODS: ReadonlySet<string> = new Set<string>([...CORE_METH
 
 export type CoreNotification =
   | { readonly topic: 'engine.status'; readonly payload: EngineStatus }
-  | { readonly topic: 'engine.log'; readonly payload: { level: LogLevel; message: string } };
+  | { readonly topic: 'engine.log'; readonly payload: { level: LogLevel; message: string } }
+  /** A watch was added or removed (by any window or CLI process that shares this engine). */
+  | { readonly topic: 'engine.pinsChanged'; readonly payload: { domain: 'dvm' | 'hotkey'; key: string; pinned: boolean } };
 
 export type EngineNotification = CoreNotification | NostrNotification | BittensorNotification;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

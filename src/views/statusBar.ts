@@ -1,18 +1,20 @@
 import * as vscode from 'vscode';
-import type { EngineClientState } from '../engine/engineClient';
-import type { EngineStatus } from '../protocol/engineProtocol';
+import type { EngineClientState, EngineRole } from '../engine/engineClient';
+import type { EngineOwnerInfo, EngineStatus } from '../protocol/engineProtocol';
 import { COMMANDS } from '../commands/commandIds';
 import { untrustedText } from '../core/util/untrustedText';
 
 /**
  * One status-bar item for the engine's health: a glance tells whether collection is running, and the tooltip says
- * what is wrong (a crashed worker, relays down, dropped events, a bad setting). Clicking shows the health view.
+ * what is wrong (a crashed worker, relays down, dropped events, a bad setting) and which window (or CLI process) runs
+ * the one engine this profile's windows share. Clicking shows the health view.
  */
 export class EngineStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('swarmscope.engine', vscode.StatusBarAlignment.Left, 10);
   private clientState: EngineClientState = 'starting';
   private detail: string | undefined;
   private status: EngineStatus | undefined;
+  private ownership: { role: EngineRole; owner: EngineOwnerInfo | undefined } | undefined;
 
   constructor() {
     this.item.name = 'Swarmscope Engine';
@@ -24,6 +26,12 @@ export class EngineStatusBar implements vscode.Disposable {
   setClientState(state: EngineClientState, detail?: string): void {
     this.clientState = state;
     this.detail = detail;
+    this.render();
+  }
+
+  /** Whether this window runs the engine or uses the one in another window or process (`owner`). */
+  setOwnership(role: EngineRole | undefined, owner: EngineOwnerInfo | undefined): void {
+    this.ownership = role ? { role, owner } : undefined;
     this.render();
   }
 
@@ -48,7 +56,7 @@ export class EngineStatusBar implements vscode.Disposable {
     let background: vscode.ThemeColor | undefined;
     if (this.clientState === 'starting') {
       icon = '$(loading~spin)';
-      lines.push('Swarmscope engine: starting');
+      lines.push(`Swarmscope engine: starting${this.detail ? ` (${this.detail})` : ''}`);
     } else if (this.clientState === 'crashed') {
       icon = '$(error)';
       background = new vscode.ThemeColor('statusBarItem.errorBackground');
@@ -57,7 +65,7 @@ export class EngineStatusBar implements vscode.Disposable {
       icon = '$(circle-slash)';
       lines.push('Swarmscope engine: stopped');
     } else {
-      lines.push('Swarmscope engine: healthy');
+      lines.push(`Swarmscope engine: healthy${this.whereItRuns()}`);
     }
     if (status) {
       const up = status.collectors.filter((collector) => collector.state === 'connected').length;
@@ -79,6 +87,13 @@ export class EngineStatusBar implements vscode.Disposable {
     this.item.tooltip = lines.join('\n');
     this.item.accessibilityInformation = { label: lines[0] };
     this.item.backgroundColor = background;
+  }
+
+  private whereItRuns(): string {
+    if (!this.ownership) return '';
+    const { role, owner } = this.ownership;
+    if (role === 'owner') return ' · runs in this window';
+    return owner ? ` · runs in ${owner.label} (pid ${owner.pid})` : '';
   }
 
   dispose(): void {

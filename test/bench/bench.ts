@@ -15,6 +15,7 @@ const areas: Record<string, () => Promise<Bench>> = {
     };
   },
   bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
+  shared: async () => (await import('./sharedEngineBench')).runSharedEngineBench,
   weights: async () => (await import('./weightsBench')).runWeightsBench,
   trace: async () => (await import('./traceBench')).runTraceBench,
 };

@@ -64,11 +64,11 @@ async function workerEngine(url: string, workerPath: string): Promise<EngineUnde
 }
 
 /** The chain collector starts too; a dead loopback port keeps it off the network and out of the figures. */
-function settingsFor(url: string) {
+export function settingsFor(url: string) {
   return { relays: [url], subtensorEndpoint: 'ws://127.0.0.1:1' };
 }
 
-function isLive(collectors: readonly { name: string; state: string; detail?: string }[], url: string): boolean {
+export function isLive(collectors: readonly { name: string; state: string; detail?: string }[], url: string): boolean {
   const relay = collectors.find((collector) => collector.name === url);
   return relay?.state === 'connected' && !relay.detail?.includes('backfilling');
 }
@@ -114,7 +114,7 @@ async function measure(print: (line: string) => void, url: string, engine: Engin
 }
 
 /** dist/engine.js beside the bench bundle (dist/bench/bench.js) or from the repository root when run from source. */
-function locateWorker(): string | undefined {
+export function locateWorker(): string | undefined {
   const candidates = [path.join(__dirname, '..', 'engine.js'), path.join(__dirname, '..', '..', 'dist', 'engine.js')];
   return candidates.find((candidate) => fs.existsSync(candidate));
 }

@@ -32,6 +32,17 @@ export class WorkbenchSession {
     return this.opened;
   }
 
+  /**
+   * Another window of the same code-server on another folder: its own extension host, but the same user data, so the
+   * same profile and global storage (and so the same database) as the first window.
+   */
+  async openWindow(folder: string): Promise<Page> {
+    if (!this.server || !this.browser) throw new Error('open() the first window before another');
+    const url = new URL(this.server.url);
+    url.searchParams.set('folder', folder);
+    return openWorkbench(this.browser, url.toString());
+  }
+
   async close(): Promise<void> {
     if (this.opened) await screenshot(this.opened, `${this.name}-last`).catch(() => undefined);
     await this.browser?.close();

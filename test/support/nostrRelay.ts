@@ -46,6 +46,8 @@ export interface TestRelay {
   restart(whileDown?: (inject: InjectEvent) => Promise<void>): Promise<void>;
   /** Closes everything and deletes the temp folder if this relay made it. */
   stop(): Promise<void>;
+  /** Open connections that have asked (REQ) for `kind`: how many collectors subscribe, e.g. to feedback (7000). */
+  connectionsAsking(kind: number): number;
 }
 
 const DEFAULT_TUNING: Required<RelayTuning> = {
@@ -65,12 +67,13 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<TestR
   const ownedDir = options.dbFile ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-relay-'));
   const dbFile = options.dbFile ?? path.join(ownedDir!, 'relay.sqlite');
   const validator = new Validator({ maxFilterKindsLength: tuning.maxFilterKinds });
+  const askedKinds: AskedKinds = new Map();
 
   let core: RelayCore | undefined;
   let listener: Listener;
   try {
     core = await openCore(dbFile, tuning);
-    listener = await listen(options.port ?? 0, () => core, validator);
+    listener = await listen(options.port ?? 0, () => core, validator, askedKinds);
   } catch (error) {
     await closeCore(core).catch(() => undefined);
     if (ownedDir) fs.rmSync(ownedDir, { recursive: true, force: true });
@@ -93,7 +96,7 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<TestR
       await closeCore(core);
       core = await openCore(dbFile, tuning);
       await whileDown?.(inject);
-      listener = await listen(port, () => core, validator);
+      listener = await listen(port, () => core, validator, askedKinds);
     },
     async stop() {
       await listener.close();
@@ -101,8 +104,12 @@ export async function startRelay(options: StartRelayOptions = {}): Promise<TestR
       core = undefined;
       if (ownedDir) fs.rmSync(ownedDir, { recursive: true, force: true });
     },
+    connectionsAsking: (kind) => [...askedKinds.values()].filter((kinds) => kinds.has(kind)).length,
   };
 }
+
+/** Per open connection, every kind its REQs asked for. */
+type AskedKinds = Map<WebSocket, Set<number>>;
 
 async function openCore(dbFile: string, tuning: Required<RelayTuning>): Promise<RelayCore> {
   const repository = new EventRepositorySqlite(dbFile, { defaultLimit: tuning.defaultLimit });
@@ -142,7 +149,7 @@ interface Listener {
   close(): Promise<void>;
 }
 
-function listen(port: number, currentCore: () => RelayCore | undefined, validator: Validator): Promise<Listener> {
+function listen(port: number, currentCore: () => RelayCore | undefined, validator: Validator, askedKinds: AskedKinds): Promise<Listener> {
   const server = http.createServer((_request, response) => {
     response.writeHead(426, { 'content-type': 'text/plain' }).end('this is a nostr relay: connect with a WebSocket');
   });
@@ -151,8 +158,11 @@ function listen(port: number, currentCore: () => RelayCore | undefined, validato
     const core = currentCore();
     if (!core) return socket.terminate();
     core.relay.handleConnection(socket, request.socket.remoteAddress);
-    socket.on('message', (data) => void handleMessage(core, validator, socket, data.toString()));
-    socket.on('close', () => core.relay.handleDisconnect(socket));
+    socket.on('message', (data) => void handleMessage(core, validator, socket, data.toString(), askedKinds));
+    socket.on('close', () => {
+      askedKinds.delete(socket);
+      core.relay.handleDisconnect(socket);
+    });
     socket.on('error', () => undefined);
   });
   return new Promise((resolve, reject) => {
@@ -174,7 +184,7 @@ function listen(port: number, currentCore: () => RelayCore | undefined, validato
   });
 }
 
-async function handleMessage(core: RelayCore, validator: Validator, socket: WebSocket, text: string): Promise<void> {
+async function handleMessage(core: RelayCore, validator: Validator, socket: WebSocket, text: string, askedKinds: AskedKinds): Promise<void> {
   let message: Awaited<ReturnType<Validator['validateIncomingMessage']>>;
   try {
     message = await validator.validateIncomingMessage(text);
@@ -189,6 +199,11 @@ async function handleMessage(core: RelayCore, validator: Validator, socket: WebS
     return;
   }
   try {
+    if (message[0] === 'REQ') {
+      const kinds = askedKinds.get(socket) ?? new Set<number>();
+      for (const filter of message.slice(2) as { kinds?: number[] }[]) for (const kind of filter.kinds ?? []) kinds.add(kind);
+      askedKinds.set(socket, kinds);
+    }
     if (message[0] === 'EVENT') {
       const result = await storeEvent(core, message[1]);
       send(socket, ['OK', message[1].id, result.ok, result.message ?? '']);
