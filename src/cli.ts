@@ -2,11 +2,13 @@ import { COMMANDS } from './cli/commandTable';
 import type { CliCommand, CliIo } from './cli/cliCommand';
 import { optionsHelp, parseArgs, usageLine, UsageError, type CliArgs } from './cli/cliOptions';
 import { describeError } from './core/util/errors';
+import { withoutControls } from './core/util/untrustedText';
 
 /** The headless `swarmscope` command: the same engine as the extension, run in-process. */
 const io: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  // Errors quote nodes and relays (a node's error message, a relay's NOTICE): no escape sequence reaches the terminal.
+  err: (text) => process.stderr.write(`${withoutControls(text, true)}\n`),
 };
 
 function help(): string {

@@ -1,4 +1,5 @@
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
+import { singleLine } from '../core/util/untrustedText';
 import { ARCHIVE, BLOCK, blockFlag, chainSettings, ENDPOINT, NETUID, requiredNetuid } from './bittensorOptions';
 import { formatTable, hasFlag, report, reportFailure, UsageError, withEngine, type CliCommand } from './cliCommand';
 import { metagraphCsv } from './metagraphCsv';
@@ -20,7 +21,7 @@ function snapshotText(snapshot: MetagraphSnapshot): string {
     incentive: neuron.incentive, dividends: neuron.dividends, vtrust: neuron.validatorTrust, emission: neuron.emission,
   }));
   return [
-    `subnet ${snapshot.netuid} "${snapshot.name}" at block ${snapshot.block}: ${snapshot.n} UIDs, ${snapshot.validators} validators, ${snapshot.coldkeys} coldkeys`,
+    `subnet ${snapshot.netuid} "${singleLine(snapshot.name)}" at block ${snapshot.block}: ${snapshot.n} UIDs, ${snapshot.validators} validators, ${snapshot.coldkeys} coldkeys`,
     `register cost ${snapshot.burnTao ?? '?'} TAO, price ${snapshot.priceTao?.toFixed(6) ?? '?'} TAO, tempo ${snapshot.tempo ?? '?'}`,
     '',
     formatTable(top),

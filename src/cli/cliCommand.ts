@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RawSettings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
+import { singleLine, withoutControls } from '../core/util/untrustedText';
 import { Engine } from '../engine/engine';
 import type { LogLevel } from '../protocol/engineProtocol';
 import { flag, hasFlag, type CliArgs, type CommandSpec } from './cliOptions';
@@ -36,9 +37,13 @@ export interface Report {
   print(): void;
 }
 
-/** The command's result on stdout: JSON with --json, else `asText()`; exit code 0 unless `code` says otherwise. */
+/**
+ * The command's result on stdout: JSON with --json (exact: names as the network gave them), else `asText()` with
+ * terminal controls stripped (escape sequences, bidi overrides: names are chosen by DVMs and chain identities);
+ * exit code 0 unless `code` says otherwise.
+ */
 export function report(args: CliArgs, io: CliIo, value: unknown, asText: () => string, code = 0): Report {
-  return { code, print: () => io.out(hasFlag(args, 'json') ? JSON.stringify(value, null, 2) : asText()) };
+  return { code, print: () => io.out(hasFlag(args, 'json') ? JSON.stringify(value, null, 2) : withoutControls(asText(), true)) };
 }
 
 /** A failure the command found (nothing to show): `message` on stderr and a non-zero exit code. */
@@ -62,7 +67,7 @@ export async function withEngine(
   const quiet: ReadonlySet<LogLevel> = new Set<LogLevel>(verbose ? [] : ['trace', 'debug', 'info']);
   const engine = await Engine.start(
     { dbPath: databasePath(args), settings: options.settings ?? {}, collect: options.collect },
-    { notify: () => undefined, log: { log: (level, message) => { if (!quiet.has(level)) io.err(`[${level}] ${message}`); } } },
+    { notify: () => undefined, log: { log: (level, message) => { if (!quiet.has(level)) io.err(`[${level}] ${singleLine(message)}`); } } },
   );
   let outcome: Report;
   try {
@@ -87,9 +92,10 @@ export function formatTable(rows: readonly Record<string, unknown>[]): string {
   return [line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n');
 }
 
+/** One line per cell, whatever a name holds: a line break would start a forged row, an escape move the cursor. */
 function formatCell(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(3);
-  if (Array.isArray(value)) return value.join(',');
-  return String(value);
+  if (Array.isArray(value)) return singleLine(value.join(','));
+  return singleLine(String(value));
 }
