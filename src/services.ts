@@ -20,7 +20,7 @@ import { describeError } from './core/util/errors';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
-import { DashboardPanel } from './panels/dashboardPanel';
+import { Panels } from './panels/panels';
 import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
 import { DvmTreeProvider } from './views/dvmTreeProvider';
 import { EVENT_SCHEME, EventDocumentProvider } from './views/eventDocumentProvider';
@@ -48,6 +48,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private readonly kinds: KindTreeProvider;
   private readonly subnets: SubnetTreeProvider;
   private readonly watched: WatchedTreeProvider;
+  private readonly panels: Panels;
   private lastSettingErrors: readonly SettingError[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
   private readyWaiters: ((status: EngineStatus) => void)[] = [];
@@ -85,6 +86,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.registerView('swarmscope.subnets', this.subnets);
     this.registerView('swarmscope.health', this.health);
     this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
+    // During activation: VS Code restores open panels after a reload through the serializers this registers.
+    this.panels = this.own(new Panels({ extensionUri: context.extensionUri, engine: this.client, log: this.log }));
     this.registerCommands();
     this.own(vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSwarmscope(event)) void this.reconfigure();
@@ -126,8 +129,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerOpenTrace());
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
-    this.own(registerOpenDashboard(commandContext, this.context.extensionUri));
-    this.own(registerShowWeights(commandContext, this.context.extensionUri));
+    this.own(registerOpenDashboard(this.panels.dashboard));
+    this.own(registerShowWeights(commandContext, this.panels.weights));
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */
@@ -195,6 +198,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   }
 
   private route(notification: EngineNotification): void {
+    this.panels.route(notification);
     switch (notification.topic) {
       case 'engine.status':
         this.onStatus(notification.payload);
@@ -202,7 +206,6 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       case 'nostr.changed':
         void this.dvms.changed(notification.payload.dvms);
         void this.kinds.changed(notification.payload.kinds);
-        DashboardPanel.changed();
         break;
       case 'bittensor.changed':
         this.subnets.changed(notification.payload.netuids);

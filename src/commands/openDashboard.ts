@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { DashboardPanel } from '../panels/dashboardPanel';
-import type { CommandContext } from './commandContext';
+import { DASHBOARD } from '../panels/dashboardPanel';
+import type { DashboardPanels } from '../panels/panels';
 import { COMMANDS } from './commandIds';
 
-export function registerOpenDashboard(context: CommandContext, extensionUri: vscode.Uri): vscode.Disposable {
+export function registerOpenDashboard(dashboard: DashboardPanels): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.openDashboard, () => {
-    DashboardPanel.show(extensionUri, context.engine, () => void vscode.commands.executeCommand('swarmscope.kinds.focus'));
+    dashboard.show(DASHBOARD);
   });
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { WeightsPanel } from '../panels/weightsPanel';
+import type { WeightsPanels } from '../panels/panels';
 import { untrustedText } from '../core/util/untrustedText';
 import type { SubnetSummary } from '../protocol/bittensorProtocol';
 import type { SubnetNode } from '../views/subnetTreeProvider';
@@ -10,11 +10,11 @@ import { COMMANDS } from './commandIds';
  * "Show Weights Matrix": from the palette (asks for a tracked subnet), from a Subnets-tree row (a subnet, its
  * Validators/UIDs group or a UID row all name their netuid), or with a netuid from another command.
  */
-export function registerShowWeights(context: CommandContext, extensionUri: vscode.Uri): vscode.Disposable {
+export function registerShowWeights(context: CommandContext, weights: WeightsPanels): vscode.Disposable {
   return vscode.commands.registerCommand(COMMANDS.showWeights, async (target?: number | SubnetNode) => {
     const netuid = netuidOf(target) ?? (await pickSubnet(context));
     if (netuid === undefined) return;
-    WeightsPanel.show(extensionUri, context.engine, netuid);
+    weights.show(netuid);
   });
 }
 

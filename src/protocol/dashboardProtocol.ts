@@ -1,8 +1,10 @@
 import type { KindSummary, MetricsWindow, NostrMetrics } from './nostrProtocol';
+import type { PanelProtocol } from './webviewPanelProtocol';
 
 /**
- * Messages between the DVM dashboard panel and its webview (webview/dashboard). Shared by both sides; no vscode
- * and no DOM here. The webview says `ready` first; the host answers with a full snapshot, then sends updates.
+ * Messages between the DVM dashboard panel and its webview (webview/dashboard), inside the panel envelope
+ * (webviewPanelProtocol.ts). Shared by both sides; no vscode and no DOM here. After the page says ready, the host
+ * replays the last snapshot and reads a fresh one; while the panel is visible, changes bring new snapshots.
  */
 export type DashboardScope = 'all' | MetricsWindow;
 
@@ -11,7 +13,6 @@ export type ToDashboard =
   | { readonly type: 'error'; readonly message: string };
 
 export type FromDashboard =
-  | { readonly type: 'ready' }
   | { readonly type: 'refresh' }
   | { readonly type: 'openKind'; readonly kind: number };
 
@@ -19,7 +20,6 @@ export function isFromDashboard(value: unknown): value is FromDashboard {
   if (typeof value !== 'object' || value === null) return false;
   const message = value as Record<string, unknown>;
   switch (message.type) {
-    case 'ready':
     case 'refresh':
       return true;
     case 'openKind':
@@ -35,3 +35,9 @@ export function isToDashboard(value: unknown): value is ToDashboard {
   if (message.type === 'snapshot') return typeof message.metrics === 'object' && message.metrics !== null && Array.isArray(message.kinds);
   return message.type === 'error' && typeof message.message === 'string';
 }
+
+export const dashboardProtocol: PanelProtocol<ToDashboard, FromDashboard> = {
+  toWebview: isToDashboard,
+  fromWebview: isFromDashboard,
+  requests: {},
+};

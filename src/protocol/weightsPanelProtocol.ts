@@ -1,9 +1,11 @@
 import type { WeightsMatrix } from './bittensorProtocol';
+import type { PanelProtocol } from './webviewPanelProtocol';
 
 /**
- * Messages between the Weights panel (src/panels/weightsPanel.ts) and its webview (webview/weights). Shared by both
- * sides; no vscode and no DOM here. The webview says `ready` first; the host answers with `loading` while the engine
- * reads the chain (seconds), then `matrix` or `error`. `refresh` reads the chain again.
+ * Messages between the Weights panel (src/panels/weightsPanel.ts) and its webview (webview/weights), inside the panel
+ * envelope (webviewPanelProtocol.ts). Shared by both sides; no vscode and no DOM here. When the page says ready, the
+ * host answers with `loading` while the engine reads the chain (seconds), then `matrix` or `error`; a page that
+ * loads again gets the last of these replayed. `refresh` reads the chain again.
  */
 export type ToWeights =
   | { readonly type: 'loading'; readonly netuid: number }
@@ -11,13 +13,11 @@ export type ToWeights =
   | { readonly type: 'matrix'; readonly matrix: WeightsMatrix; readonly readAt: number }
   | { readonly type: 'error'; readonly netuid: number; readonly message: string };
 
-export type FromWeights =
-  | { readonly type: 'ready' }
-  | { readonly type: 'refresh' };
+export type FromWeights = { readonly type: 'refresh' };
 
 export function isFromWeights(value: unknown): value is FromWeights {
   if (!isRecord(value)) return false;
-  return value.type === 'ready' || value.type === 'refresh';
+  return value.type === 'refresh';
 }
 
 export function isToWeights(value: unknown): value is ToWeights {
@@ -33,6 +33,12 @@ export function isToWeights(value: unknown): value is ToWeights {
       return false;
   }
 }
+
+export const weightsProtocol: PanelProtocol<ToWeights, FromWeights> = {
+  toWebview: isToWeights,
+  fromWebview: isFromWeights,
+  requests: {},
+};
 
 /**
  * The webview indexes arrays by these numbers and draws every cell, so the whole matrix is checked once on arrival

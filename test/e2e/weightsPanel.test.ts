@@ -1,15 +1,16 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
 import { screenshot, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
+import { editorTab, reloadWindow, webviewContent } from '../support/webviewPanels';
 import { WorkbenchSession } from './workbenchSession';
 
 /**
  * The Weights panel in the packaged extension, fed by the replay node's `weights` seed: storage Weights of
  * netuid 23 recorded on finney at block 3,264,158 (UID 10 gives all its weight to itself). Opened from the
- * command palette, as a user would; what the webview shows is read from inside its frame. Screenshot: weights-panel.
+ * command palette, as a user would; what the webview shows is read from inside its frame. After a window reload the
+ * panel comes back for the same subnet, with the column width the user chose. Screenshot: weights-panel.
  */
 
 const NETUID = 23;
@@ -27,11 +28,6 @@ after(async () => {
   await workbench.close();
   await node?.stop();
 });
-
-/** The page inside a webview panel: VS Code nests it in two iframes. */
-function webviewContent(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-}
 
 test('Show Weights Matrix asks for a netuid and draws the recorded weights of subnet 23', { timeout: 90_000 }, async () => {
   const page = workbench.page;
@@ -67,4 +63,20 @@ test('Show Weights Matrix asks for a netuid and draws the recorded weights of su
   // The panel was opened by reading the chain: the replay node saw the Weights keys of netuid 23 paged.
   assert.ok(node!.requests.some((request) => request.method === 'state_getKeysPaged' && /a1e7036061f484bc3048a64b64e35ec41700$/i.test(String(request.params[0]))));
   await screenshot(page, 'weights-panel');
+});
+
+test('after a window reload the panel comes back for subnet 23, with the column width chosen', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  let content = webviewContent(page);
+  await content.locator('select#column-width').selectOption({ label: '8 px' });
+  const readsBefore = node!.requests.length;
+
+  await reloadWindow(page);
+  await editorTab(page, `Weights · SN${NETUID}`).waitFor({ state: 'visible', timeout: 30_000 });
+  content = webviewContent(page);
+  await content.locator('h1').filter({ hasText: `Subnet ${NETUID} weights at block ${BLOCK.toLocaleString('en-US')}` }).waitFor({ state: 'visible', timeout: 60_000 });
+  assert.match(await content.locator('body').innerText(), /1 row × 1 target · 1 weight set/);
+  assert.equal(await content.locator('select#column-width').inputValue(), '8');
+  // The restored panel read the chain again in the new window (the old window's answer went with it).
+  assert.ok(node!.requests.slice(readsBefore).some((request) => request.method === 'state_getKeysPaged'));
 });

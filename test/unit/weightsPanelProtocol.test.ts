@@ -31,9 +31,9 @@ function altered(change: (matrix: any) => void): unknown {
   return copy;
 }
 
-test('webview → host: only ready and refresh pass', () => {
-  assert.equal(isFromWeights({ type: 'ready' }), true);
+test('webview → host: only refresh passes (ready is the panel envelope\'s, not the panel\'s)', () => {
   assert.equal(isFromWeights({ type: 'refresh' }), true);
+  assert.equal(isFromWeights({ type: 'ready' }), false);
   assert.equal(isFromWeights({ type: 'openKind', kind: 5050 }), false);
   assert.equal(isFromWeights({ type: 'Refresh' }), false);
   assert.equal(isFromWeights({}), false);

@@ -1,35 +1,49 @@
-/**
- * The webview's only handle on VS Code. `acquireVsCodeApi` may be called once per page, so it is called here and
- * nowhere else; UI code takes a `HostApi`, which tests can replace.
- */
-export interface HostApi<ToHost, State> {
-  postMessage(message: ToHost): void;
-  getState(): State | undefined;
-  setState(state: State): void;
+import { SUBJECT_META_NAME, type AnyPanelProtocol } from '../../src/protocol/webviewPanelProtocol';
+import { Messenger, type HostPort } from './messenger';
+import { PageState, type StateStore } from './pageState';
+
+/** The webview's only handle on VS Code (gitlens apps/shared/host/context.ts keeps it behind an interface too). */
+export interface VsCodeApi extends StateStore {
+  postMessage(message: unknown): void;
 }
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
+declare function acquireVsCodeApi(): VsCodeApi;
 
-export function connectToHost<ToHost, State>(): HostApi<ToHost, State> {
-  const api = acquireVsCodeApi();
+let api: VsCodeApi | undefined;
+
+/** `acquireVsCodeApi` may be called once per page: this is the one place that calls it. */
+export function vsCodeApi(): VsCodeApi {
+  return (api ??= acquireVsCodeApi());
+}
+
+/** Messages both ways through the page's window. */
+export function windowPort(vscode: VsCodeApi): HostPort {
   return {
-    postMessage: (message) => api.postMessage(message),
-    getState: () => api.getState() as State | undefined,
-    setState: (state) => api.setState(state),
+    postMessage: (message) => vscode.postMessage(message),
+    subscribe: (listener) => {
+      const onMessage = (event: MessageEvent<unknown>) => listener(event.data);
+      window.addEventListener('message', onMessage);
+      return () => window.removeEventListener('message', onMessage);
+    },
   };
 }
 
-/** Creates an element with text content only: untrusted strings never pass through innerHTML. */
-export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (options.className) node.className = options.className;
-  if (options.text !== undefined) node.textContent = options.text;
-  if (options.title !== undefined) node.title = options.title;
-  for (const child of children) node.append(child);
-  return node;
+/** The subject the host wrote into this page's meta tag (webviewHtml.ts); null when there is none. */
+export function pageSubject(): unknown {
+  const content = document.querySelector(`meta[name="${SUBJECT_META_NAME}"]`)?.getAttribute('content');
+  if (!content) return null;
+  try {
+    return JSON.parse(content) as unknown;
+  } catch {
+    return null;
+  }
 }
 
-/** Reads a VS Code theme colour, so charts follow the theme. */
-export function themeColor(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+/**
+ * Everything a panel page starts with: a messenger speaking its protocol, and its persisted state (subject + UI).
+ * The page sets its listeners, then calls `messenger.ready()`.
+ */
+export function connectPanel<P extends AnyPanelProtocol, Ui extends object>(protocol: P, defaults: Ui): { messenger: Messenger<P>; state: PageState<Ui> } {
+  const vscode = vsCodeApi();
+  return { messenger: new Messenger(protocol, windowPort(vscode)), state: new PageState(vscode, pageSubject(), defaults) };
 }

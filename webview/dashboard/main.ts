@@ -1,35 +1,35 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import { isToDashboard, type DashboardScope, type FromDashboard } from '../../src/protocol/dashboardProtocol';
+import { dashboardProtocol, type DashboardScope } from '../../src/protocol/dashboardProtocol';
 import type { KindSummary, NostrMetrics, NostrMetricsScope } from '../../src/protocol/nostrProtocol';
-import { connectToHost, element, themeColor } from '../common/hostApi';
+import { themedChart, type ThemedChart } from '../common/charts';
+import { element } from '../common/dom';
+import { connectPanel } from '../common/hostApi';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
-interface State {
-  scope: DashboardScope;
-}
-
-const host = connectToHost<FromDashboard, State>();
-const state: State = host.getState() ?? { scope: 'all' };
+const scopes: DashboardScope[] = ['all', '1h', '24h', '7d', '30d'];
+const { messenger, state } = connectPanel(dashboardProtocol, { scope: 'all' as DashboardScope });
+let scope: DashboardScope = scopes.includes(state.ui.scope) ? state.ui.scope : 'all';
 let latest: { metrics: NostrMetrics; kinds: readonly KindSummary[] } | undefined;
-let chart: Chart | undefined;
+let chart: ThemedChart<'bar'> | undefined;
+/** The kinds behind the bars, in bar order, for a click on a bar. */
+let bars: readonly KindSummary[] = [];
 
 const root = document.getElementById('root')!;
 const header = element('header', { className: 'toolbar' });
-const scopes: DashboardScope[] = ['all', '1h', '24h', '7d', '30d'];
-const scopeButtons = scopes.map((scope) => {
-  const button = element('button', { text: scope === 'all' ? 'All time' : scope });
-  button.setAttribute('aria-pressed', String(scope === state.scope));
+const scopeButtons = scopes.map((each) => {
+  const button = element('button', { text: each === 'all' ? 'All time' : each });
+  button.setAttribute('aria-pressed', String(each === scope));
   button.addEventListener('click', () => {
-    state.scope = scope;
-    host.setState(state);
+    scope = each;
+    state.update({ scope });
     for (const [i, other] of scopeButtons.entries()) other.setAttribute('aria-pressed', String(scopes[i] === scope));
     render();
   });
   return button;
 });
 const refresh = element('button', { text: 'Refresh', className: 'secondary' });
-refresh.addEventListener('click', () => host.postMessage({ type: 'refresh' }));
+refresh.addEventListener('click', () => messenger.post({ type: 'refresh' }));
 const status = element('span', { className: 'status', text: 'Loading…' });
 status.setAttribute('role', 'status');
 header.append(element('h1', { text: 'DVM Dashboard' }), ...scopeButtons, refresh, status);
@@ -43,9 +43,7 @@ canvas.setAttribute('role', 'img');
 chartBox.append(element('h2', { text: 'Requests per kind' }), canvas);
 root.append(header, cards, chartBox);
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const message = event.data;
-  if (!isToDashboard(message)) return;
+messenger.onMessage((message) => {
   if (message.type === 'error') {
     status.textContent = `Could not read metrics: ${message.message}`;
     return;
@@ -56,7 +54,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 function scopeOf(metrics: NostrMetrics): NostrMetricsScope {
-  return state.scope === 'all' ? metrics : metrics.windows[state.scope];
+  return scope === 'all' ? metrics : metrics.windows[scope];
 }
 
 function render(): void {
@@ -93,39 +91,34 @@ function render(): void {
 }
 
 function drawChart(kinds: readonly KindSummary[]): void {
-  const top = [...kinds].sort((a, b) => b.requests - a.requests).slice(0, 20);
-  const labels = top.map((kind) => `${kind.kind}${kind.name ? ` ${kind.name}` : ''}`);
-  const data = top.map((kind) => kind.requests);
-  const color = themeColor('--vscode-charts-blue', '#3794ff');
-  const text = themeColor('--vscode-foreground', '#cccccc');
-  if (!chart) {
-    chart = new Chart(canvas, {
-      type: 'bar',
-      data: { labels, datasets: [{ label: 'Requests', data, backgroundColor: color }] },
-      options: {
-        indexAxis: 'y',
-        animation: false,
-        maintainAspectRatio: false,
-        onClick: (_event, elements) => {
-          const index = elements[0]?.index;
-          if (index !== undefined) host.postMessage({ type: 'openKind', kind: top[index].kind });
-        },
-        scales: { x: { ticks: { color: text } }, y: { ticks: { color: text } } },
-      },
-    });
+  bars = [...kinds].sort((a, b) => b.requests - a.requests).slice(0, 20);
+  const labels = bars.map((kind) => `${kind.kind}${kind.name ? ` ${kind.name}` : ''}`);
+  const data = bars.map((kind) => kind.requests);
+  if (chart) {
+    chart.chart.data.labels = labels;
+    chart.chart.data.datasets[0].data = data;
+    chart.chart.update();
     return;
   }
-  chart.data.labels = labels;
-  chart.data.datasets[0].data = data;
-  chart.data.datasets[0].backgroundColor = color;
-  chart.update();
+  chart = themedChart(canvas, {
+    type: 'bar',
+    data: { labels, datasets: [{ label: 'Requests', data }] },
+    options: {
+      indexAxis: 'y',
+      animation: false,
+      maintainAspectRatio: false,
+      onClick: (_event, elements) => {
+        const index = elements[0]?.index;
+        if (index !== undefined && bars[index]) messenger.post({ type: 'openKind', kind: bars[index].kind });
+      },
+      scales: { x: { ticks: {} }, y: { ticks: {} } },
+    },
+  }, (themed, colors) => {
+    themed.data.datasets[0].backgroundColor = colors.charts.blue;
+    for (const axis of [themed.options.scales?.x, themed.options.scales?.y]) {
+      if (axis?.ticks) axis.ticks.color = colors.foreground;
+    }
+  });
 }
 
-// VS Code swaps body classes on theme change; redraw with the new colours.
-new MutationObserver(() => {
-  chart?.destroy();
-  chart = undefined;
-  render();
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-
-host.postMessage({ type: 'ready' });
+messenger.ready();

@@ -1,5 +1,5 @@
 import type { WeightRow, WeightsMatrix } from '../../src/protocol/bittensorProtocol';
-import { element } from '../common/hostApi';
+import { element } from '../common/dom';
 import { outliersFirst, shortHotkey } from './matrixGrid';
 
 /** Rows shown per table; the rest are counted below it (the DOM stays small at 1,024 UIDs). */

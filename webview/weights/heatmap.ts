@@ -1,4 +1,4 @@
-import { element } from '../common/hostApi';
+import { element } from '../common/dom';
 import type { Grid } from './matrixGrid';
 import { stepOf, type Palette } from './palette';
 

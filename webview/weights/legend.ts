@@ -1,4 +1,4 @@
-import { element } from '../common/hostApi';
+import { element } from '../common/dom';
 import { colourAt, type Palette } from './palette';
 
 export interface LegendStop {

@@ -1,20 +1,20 @@
 import { NEAR_DUPLICATE_COSINE } from '../../src/core/bittensor/model';
 import type { WeightsMatrix } from '../../src/protocol/bittensorProtocol';
-import { isToWeights, type FromWeights } from '../../src/protocol/weightsPanelProtocol';
-import { connectToHost, element } from '../common/hostApi';
+import { weightsProtocol } from '../../src/protocol/weightsPanelProtocol';
+import { element } from '../common/dom';
+import { connectPanel } from '../common/hostApi';
+import { onThemeChange } from '../common/theme';
 import { consensusTable, duplicatesTable } from './agreementTables';
 import { Heatmap } from './heatmap';
 import { legend } from './legend';
 import { cosineGrid, cosineIntensity, cosineSummary, describeWeight, percentText, weightGrid, weightIntensity, type Grid, type WeightGrid } from './matrixGrid';
 import { themePalette, type Palette } from './palette';
 
-interface State {
-  /** Column width of the weights heatmap in CSS px; 0 fits it to the panel. */
-  columnWidth: number;
-}
+/** Column widths offered for the weights heatmap, CSS px; 0 fits it to the panel. */
+const COLUMN_WIDTHS = [[0, 'Fit'], [2, '2 px'], [4, '4 px'], [8, '8 px'], [16, '16 px']] as const;
 
-const host = connectToHost<FromWeights, State>();
-const state: State = { columnWidth: 0, ...host.getState() };
+const { messenger, state } = connectPanel(weightsProtocol, { columnWidth: 0 as number });
+const columnWidth = COLUMN_WIDTHS.some(([value]) => value === state.ui.columnWidth) ? state.ui.columnWidth : 0;
 let shown: { matrix: WeightsMatrix; weights: WeightGrid; cosine: Grid } | undefined;
 let netuid: number | undefined;
 
@@ -23,16 +23,16 @@ const title = element('h1', { text: 'Subnet weights' });
 const counts = element('span', { className: 'counts' });
 const widthSelect = element('select');
 widthSelect.id = 'column-width';
-for (const [value, label] of [[0, 'Fit'], [2, '2 px'], [4, '4 px'], [8, '8 px'], [16, '16 px']] as const) {
+for (const [value, label] of COLUMN_WIDTHS) {
   const option = element('option', { text: label });
   option.value = String(value);
-  option.selected = value === state.columnWidth;
+  option.selected = value === columnWidth;
   widthSelect.append(option);
 }
 const widthLabel = element('label', { text: 'Column width' });
 widthLabel.htmlFor = widthSelect.id;
 const refresh = element('button', { text: 'Refresh', className: 'secondary' });
-refresh.addEventListener('click', () => host.postMessage({ type: 'refresh' }));
+refresh.addEventListener('click', () => messenger.post({ type: 'refresh' }));
 const status = element('span', { className: 'status', text: 'Loading…' });
 status.setAttribute('role', 'status');
 const header = element('header', { className: 'toolbar' }, title, counts, widthLabel, widthSelect, refresh, status);
@@ -48,7 +48,7 @@ const live = element('div', { className: 'visually-hidden' });
 live.setAttribute('aria-live', 'polite');
 
 const weightsMap = new Heatmap({ maxCell: 16, maxHeight: 520, square: false }, tooltip, live);
-weightsMap.setColumnWidth(state.columnWidth);
+weightsMap.setColumnWidth(columnWidth);
 const weightsLegend = element('div', { className: 'legend-box' });
 const weightsSection = element('section', { className: 'weights' },
   element('h2', { text: 'Weights matrix' }),
@@ -73,17 +73,13 @@ let weightsPalette: Palette = themePalette('--vscode-charts-blue', '#3794ff');
 let cosinePalette: Palette = themePalette('--vscode-charts-orange', '#d18616');
 
 widthSelect.addEventListener('change', () => {
-  state.columnWidth = Number(widthSelect.value);
-  host.setState(state);
-  weightsMap.setColumnWidth(state.columnWidth);
+  const width = Number(widthSelect.value);
+  state.update({ columnWidth: width });
+  weightsMap.setColumnWidth(width);
 });
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const received = event.data;
-  if (!isToWeights(received)) {
-    refuse(received);
-    return;
-  }
+messenger.onRefused((refusal) => refuse(refusal.messageType));
+messenger.onMessage((received) => {
   switch (received.type) {
     case 'loading':
       netuid = received.netuid;
@@ -176,8 +172,7 @@ function cosineAria(grid: Grid, uids: readonly number[]): string {
 
 /** A message of ours that fails the guard is refused, counted and said, never drawn half way. */
 let refused = 0;
-function refuse(received: unknown): void {
-  const type = typeof received === 'object' && received !== null ? (received as { type?: unknown }).type : undefined;
+function refuse(type: string | undefined): void {
   if (type !== 'loading' && type !== 'matrix' && type !== 'error') return;
   refused++;
   setBusy(false);
@@ -206,11 +201,11 @@ function setBusy(busy: boolean): void {
   }
 }
 
-// VS Code swaps body classes on theme change: rebuild the palettes and repaint.
-new MutationObserver(() => {
+// Canvases do not follow CSS: rebuild the palettes and repaint with the new theme's colours.
+onThemeChange(() => {
   weightsPalette = themePalette('--vscode-charts-blue', '#3794ff');
   cosinePalette = themePalette('--vscode-charts-orange', '#d18616');
   drawAll();
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+});
 
-host.postMessage({ type: 'ready' });
+messenger.ready();

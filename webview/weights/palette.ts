@@ -1,4 +1,4 @@
-import { themeColor } from '../common/hostApi';
+import { themeColor } from '../common/theme';
 
 /** 256 RGB steps from the "empty cell" colour to the theme accent; rebuilt on theme change. */
 export interface Palette {

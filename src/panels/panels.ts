@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { dashboardProtocol } from '../protocol/dashboardProtocol';
+import type { EngineNotification } from '../protocol/engineProtocol';
+import type { weightsProtocol } from '../protocol/weightsPanelProtocol';
+import type { EngineRequester } from '../views/engineRequester';
+import { dashboardPanel, type DashboardSubject } from './dashboardPanel';
+import { NotificationRouter } from './notificationRouter';
+import { PanelManager } from './panelManager';
+import type { PanelLog } from './panelSession';
+import { weightsPanel } from './weightsPanel';
+
+export type DashboardPanels = PanelManager<DashboardSubject, typeof dashboardProtocol>;
+export type WeightsPanels = PanelManager<number, typeof weightsProtocol>;
+
+/**
+ * Every kind of webview panel, built once in services.ts during activation (their serializers must exist when VS
+ * Code restores panels after a reload), and the router through which engine notifications reach them.
+ */
+export class Panels implements vscode.Disposable {
+  private readonly router = new NotificationRouter();
+  readonly dashboard: DashboardPanels;
+  readonly weights: WeightsPanels;
+
+  constructor(deps: { readonly extensionUri: vscode.Uri; readonly engine: EngineRequester; readonly log: PanelLog }) {
+    const hostDeps = { extensionUri: deps.extensionUri, router: this.router, log: deps.log };
+    this.dashboard = new PanelManager(dashboardPanel({
+      engine: deps.engine,
+      openKind: () => void vscode.commands.executeCommand('swarmscope.kinds.focus'),
+    }), hostDeps);
+    this.weights = new PanelManager(weightsPanel({ engine: deps.engine }), hostDeps);
+  }
+
+  route(notification: EngineNotification): void {
+    this.router.route(notification);
+  }
+
+  dispose(): void {
+    this.weights.dispose();
+    this.dashboard.dispose();
+  }
+}
