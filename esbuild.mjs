@@ -5,9 +5,11 @@
 //   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), plus vis-network's CSS
 //   dist/test/*.js     the in-VS Code extension test suite (not packaged)
 // Flags: --watch, --production (minify, no source maps).
+// Imported (not run), it only exports `webviewBuild`, so tests bundle webview code exactly as the pages are built.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -30,6 +32,14 @@ const node = {
   external: ['vscode'],
 };
 
+/** Browser bundles: one IIFE per page. vis-network is imported from its peer build, which injects no <style>. */
+export const webviewBuild = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+};
+
 const webviewEntries = fs.existsSync(path.join(root, 'webview'))
   ? fs.readdirSync(path.join(root, 'webview'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'webview', entry.name, 'main.ts')))
@@ -41,10 +51,7 @@ const builds = [
   { ...node, entryPoints: { engine: 'src/engine/worker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   webviewEntries.length > 0 && {
-    ...common,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
+    ...webviewBuild,
     entryPoints: webviewEntries,
     outdir: path.join(dist, 'webview'),
   },
@@ -62,15 +69,27 @@ function copyAssets() {
   fs.copyFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), path.join(dist, 'webview', 'vis-network.css'));
 }
 
-fs.mkdirSync(dist, { recursive: true });
-copyAssets();
-if (watch) {
-  const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
-  await Promise.all(contexts.map((context) => context.watch()));
-  console.log('esbuild: watching for changes');
-} else {
+async function main() {
+  fs.mkdirSync(dist, { recursive: true });
+  copyAssets();
+  if (watch) {
+    const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+    await Promise.all(contexts.map((context) => context.watch()));
+    console.log('esbuild: watching for changes');
+    return;
+  }
   const started = Date.now();
   await Promise.all(builds.map((options) => esbuild.build(options)));
   fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
   console.log(`esbuild: built ${builds.length} bundle groups in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}
+
+// Real paths on both sides: Node gives the main module's URL with symlinks resolved.
+const runAsScript = process.argv[1] !== undefined && import.meta.url === pathToFileURL(fs.realpathSync(path.resolve(process.argv[1]))).href;
+// No top-level await: tests load this file through a CommonJS transform.
+if (runAsScript) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
 }
