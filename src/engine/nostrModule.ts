@@ -10,6 +10,8 @@ import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
 import { RelayCollector, type RelayCollectorTuning } from '../core/collectors/relayCollector';
 import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
+import type { JobRelayTuning } from '../core/jobs/jobRelays';
+import { PostedJobs } from './postedJobs';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -18,6 +20,8 @@ export interface NostrModuleOptions {
   /** DESIGN.md "Liveness" windows, for the DVM status and the silent-DVM alert. */
   readonly liveness?: Partial<LivenessThresholds>;
   readonly relayTuning?: RelayCollectorTuning;
+  /** Publishing posted jobs: connect and `OK` timeouts. */
+  readonly jobRelayTuning?: JobRelayTuning;
 }
 
 /** The Nostr DVM half of the engine: NostrCore over the shared store, the relay collector, and alerts. */
@@ -36,6 +40,7 @@ class NostrModule implements EngineModule {
   private readonly core: NostrCore;
   private readonly coalescer: ChangeCoalescer;
   private collector: RelayCollector | undefined;
+  private readonly jobs: PostedJobs;
   /** Pinned DVMs an alert was raised for; cleared when they are seen alive again. */
   private readonly alerted = new Set<string>();
 
@@ -51,6 +56,12 @@ class NostrModule implements EngineModule {
     this.repairCursors();
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
+    this.jobs = new PostedJobs({
+      ingest: (relay, events) => this.ingest(relay, events),
+      statuses: (id) => core.trace(id)?.dvms ?? [],
+      log: context.log,
+      tuning: options.jobRelayTuning,
+    });
     this.handlers = {
       'nostr.ingest': async ({ events, relay }) => {
         if (!Array.isArray(events)) throw new Error('nostr.ingest: events must be an array');
@@ -76,6 +87,13 @@ class NostrModule implements EngineModule {
       'nostr.recentJobs': ({ limit }) => core.recentJobs(limit),
       'nostr.event': ({ id }) => core.event(String(id)),
       'nostr.series': (params) => core.series(params),
+      'nostr.publish': async (params) => {
+        await core.ready();
+        return this.jobs.publish(params);
+      },
+      'nostr.stopWatching': ({ id }) => ({ stopped: this.jobs.stopWatching(String(id)) }),
+      'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
+      'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
     };
   }
 
@@ -173,6 +191,7 @@ class NostrModule implements EngineModule {
     // The collector delivers its last batch while disposing; the coalescer must still be there to hear it.
     const collector = this.collector;
     this.collector = undefined;
+    this.jobs.dispose();
     await collector?.dispose();
     this.coalescer.flush();
     this.coalescer.dispose();

@@ -1,4 +1,5 @@
 import type { DvmProfile } from '../core/nostr/dvmNames';
+import type { AwaitJobParams, AwaitJobResult, DvmAnnouncement, PublishParams, PublishResult } from './jobProtocol';
 
 /**
  * Engine requests and notifications of the Nostr DVM half. Method names start with `nostr.`.
@@ -357,10 +358,17 @@ export interface NostrMethods {
     params: { bucket: 'hour' | 'day'; since?: number; until?: number; kind?: number; dvm?: string };
     result: SeriesPoint[];
   };
+  /** Posting a job (jobProtocol.ts): a signed job request or deletion, verified, stored, published; its answers watched. */
+  'nostr.publish': { params: PublishParams; result: PublishResult };
+  'nostr.stopWatching': { params: { id: string }; result: { stopped: boolean } };
+  'nostr.awaitJob': { params: AwaitJobParams; result: AwaitJobResult };
+  /** What a DVM announces for posting a job to it (params, encryption, relays); null when the store knows nothing of it. */
+  'nostr.dvmAnnouncement': { params: { pubkey: string }; result: DvmAnnouncement | null };
 }
 
 export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
+  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement',
 ];
 
 export type NostrNotification =

@@ -2,6 +2,8 @@ import type { Database as SqlDatabase } from 'sql.js';
 import type {
   DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, RecentJob, SeriesPoint, TraceGraph,
 } from '../../protocol/nostrProtocol';
+import type { DvmAnnouncement } from '../../protocol/jobProtocol';
+import { dvmAnnouncement } from '../jobs/dvmAnnouncementQuery';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
@@ -88,6 +90,11 @@ export class NostrCore {
   /** Up, silent or unknown (DESIGN.md "Liveness"), with the same windows as the DVM summaries. */
   liveness(pubkey: string, now: number): LivenessState {
     return livenessOf(this.sql, pubkey.toLowerCase(), now, this.livenessThresholds);
+  }
+
+  /** What a DVM announces for posting a job to it (params, encryption schemes, relays). */
+  dvmAnnouncement(pubkey: string): DvmAnnouncement | null {
+    return dvmAnnouncement(this.sql, pubkey);
   }
 
   kinds(): KindSummary[] {

@@ -1,0 +1,76 @@
+import type { JobStatusText } from './nostrProtocol';
+
+/**
+ * Posting a job (issue 11): what the engine is asked and answers. The engine never sees a secret key: the caller
+ * (the extension host, the CLI) signs the event where the key is and hands over the signed event only.
+ */
+
+/** What one relay said to our EVENT (NIP-01 `OK`), or why it never could. */
+export interface RelayPublishResult {
+  readonly url: string;
+  /**
+   * ok: `OK true`; rejected: `OK false` (the relay's reason in `message`); timeout: no `OK` in time;
+   * failed: no connection (why in `message`).
+   */
+  readonly outcome: 'ok' | 'rejected' | 'timeout' | 'failed';
+  /** The relay's own words for ok / rejected (untrusted text, one line), or our reason for timeout / failed. */
+  readonly message?: string;
+  /** From sending the EVENT to the relay's `OK`: the relay's round trip for this event. */
+  readonly ms?: number;
+}
+
+export interface PublishParams {
+  /** Signed: a job request (kind 5000–5999) or a deletion of one (kind 5). It passes the normal verified ingest first. */
+  readonly event: unknown;
+  /** ws:// or wss:// relays to publish to (and to watch on). */
+  readonly relays: readonly string[];
+  /** For a job request: keep a subscription to its feedback and results (`#e`) open this long; 0 or absent: none. */
+  readonly watchSeconds?: number;
+}
+
+export interface PublishResult {
+  readonly id: string;
+  readonly kind: number;
+  /** `duplicate`: the database had it already (a re-publish). */
+  readonly stored: 'new' | 'duplicate';
+  readonly relays: readonly RelayPublishResult[];
+  /** Unix ms until which its feedback and results are being watched for; absent when not watched. */
+  readonly watchingUntil?: number;
+}
+
+/** Waits until each DVM named (or, when none is named, any DVM) has finished the job: a result, success or error. */
+export interface AwaitJobParams {
+  readonly id: string;
+  readonly timeoutMs: number;
+  readonly dvms?: readonly string[];
+}
+
+export interface AwaitJobResult {
+  readonly settled: boolean;
+  /** The job's status per DVM that answered, as the trace shows it. */
+  readonly dvms: readonly { readonly pubkey: string; readonly status: JobStatusText }[];
+}
+
+/** A param a DVM announces in its NIP-89 profile (`nip90Params`: `{ name: { required, values, … } }`). */
+export interface AnnouncedParam {
+  readonly name: string;
+  readonly required: boolean;
+  /** Allowed values, when it lists them. Untrusted text. */
+  readonly values: readonly string[];
+  readonly description?: string;
+  readonly default?: string;
+}
+
+/** What a target DVM announces for posting a job to it (DESIGN.md "Profile"). Every string is untrusted text. */
+export interface DvmAnnouncement {
+  readonly pubkey: string;
+  readonly name?: string;
+  /** Job kinds it announces. */
+  readonly kinds: readonly number[];
+  readonly encryptionSupported: boolean;
+  /** Schemes it takes encrypted jobs in: NIP-04 whenever it supports encryption, NIP-44 when it says so. */
+  readonly encryptionSchemes: readonly ('nip04' | 'nip44')[];
+  readonly params: readonly AnnouncedParam[];
+  /** ws:// / wss:// relays its handler announcement names (a `relays` tag or a `relays` list in its content). */
+  readonly relays: readonly string[];
+}
