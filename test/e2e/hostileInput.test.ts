@@ -73,6 +73,8 @@ before(async () => {
     'swarmscope.nostr.relays': [relay.url],
     'swarmscope.bittensor.endpoint': proxy.url,
     'swarmscope.bittensor.trackedSubnets': [],
+    // One log line, one rendered line in the Output view (it wraps by default): read below.
+    '[Log]': { 'editor.wordWrap': 'off' },
   });
 }, { timeout: 300_000 });
 
@@ -94,11 +96,27 @@ function assertNeutralised(text: string, where: string, maxLength = 200): void {
   assert.ok(Array.from(text).length <= maxLength, `${where} is bounded to ${maxLength}; it is ${text.length} characters long`);
 }
 
-/** A tree row's label and description, read apart (the row's text runs them together). */
-async function rowParts(row: Locator): Promise<{ label: string; description: string }> {
-  const [label, description] = await row.evaluate((element) =>
-    [element.querySelector('.label-name')?.textContent ?? '', element.querySelector('.label-description')?.textContent ?? '']);
-  return { label, description };
+interface RowParts {
+  readonly label: string;
+  readonly description: string;
+}
+
+/**
+ * Waits for a row of `pane` whose label and description (read apart: the row's text runs them together) satisfy
+ * `wanted`, reading every row in one pass: a live refresh between finding a row and reading it cannot swap rows.
+ */
+async function waitForRowParts(pane: Locator, wanted: (row: RowParts) => boolean, timeoutMs = 15_000): Promise<RowParts> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await pane.locator('.pane-body .monaco-list-row').evaluateAll((elements) => elements.map((element) => ({
+      label: element.querySelector('.label-name')?.textContent ?? '',
+      description: element.querySelector('.label-description')?.textContent ?? '',
+    })));
+    const found = rows.find(wanted);
+    if (found) return found;
+    if (Date.now() > deadline) assert.fail(`no such row within ${timeoutMs} ms; rows: ${JSON.stringify(rows.map((row) => `${row.label} | ${row.description}`.slice(0, 160)))}`);
+    await pane.page().waitForTimeout(150);
+  }
 }
 
 /** The page inside the active webview panel: VS Code nests it in two iframes. */
@@ -112,21 +130,20 @@ test('the trees show the hostile DVM name as plain text: DVM row, its kind and j
   await widenSidebar(page, 560);
   const dvms = await expandView(page, 'DVMs');
   const dvmRow = await waitForRow(dvms, [NAMED], 45_000);
-  assertNeutralised((await rowParts(dvmRow)).label, 'the DVM row label');
+  assertNeutralised((await waitForRowParts(dvms, (row) => NAMED.test(row.label))).label, 'the DVM row label');
 
   await expandRow(dvmRow);
   await expandRow(await waitForRow(dvms, [/^Kinds$/]));
-  const kindRow = await waitForRow(dvms, [new RegExp(`^${JOB_KIND} `), NAMED]);
-  const kind = await rowParts(kindRow);
-  assert.equal(kind.label, String(JOB_KIND));
+  // The DVM's kind, not in the registry, is named by the DVM's announcement.
+  const kind = await waitForRowParts(dvms, (row) => row.label === String(JOB_KIND) && /Evil DVM/.test(row.description));
   assertNeutralised(kind.description, 'the kind row description');
   await expandRow(await waitForRow(dvms, [/^Recent jobs$/]));
-  const jobRow = await waitForRow(dvms, [new RegExp(`^${JOB_KIND} Evil DVM`), /result-delivered/]);
-  assertNeutralised((await rowParts(jobRow)).label, 'the job row label', KIND_PREFIX + 200);
+  const job = await waitForRowParts(dvms, (row) => row.label.startsWith(`${JOB_KIND} Evil DVM`) && /result-delivered/.test(row.description));
+  assertNeutralised(job.label, 'the job row label', KIND_PREFIX + 200);
 
   const kinds = await expandView(page, 'Kinds');
-  const kindsRow = await waitForRow(kinds, [new RegExp(`^${JOB_KIND} Evil DVM`)]);
-  assertNeutralised((await rowParts(kindsRow)).label, 'the Kinds tree label', KIND_PREFIX + 200);
+  const kindsRow = await waitForRowParts(kinds, (row) => row.label.startsWith(`${JOB_KIND} Evil DVM`));
+  assertNeutralised(kindsRow.label, 'the Kinds tree label', KIND_PREFIX + 200);
   await page.mouse.move(900, 450);
   await screenshot(page, 'hostile-dvm-tree');
   await assertShownAsText(page, [], 'the workbench');
@@ -153,8 +170,7 @@ test('Watch DVM lists it in a quick pick with the name neutralised and no icon d
   assert.ok(text.includes('$ (zap)'), text);
 
   const watched = await expandView(page, 'Watched');
-  const row = await waitForRow(watched, [NAMED], 15_000);
-  assertNeutralised((await rowParts(row)).label, 'the Watched tree label');
+  assertNeutralised((await waitForRowParts(watched, (row) => NAMED.test(row.label))).label, 'the Watched tree label');
 });
 
 test('the silence notification names the DVM as text: no link, nothing that runs a command', { timeout: ALERT_TIMEOUT_MS + 30_000 }, async () => {
@@ -171,6 +187,26 @@ test('the silence notification names the DVM as text: no link, nothing that runs
   // The workbench is still there: nothing asked it to quit.
   assert.equal(await page.locator('.monaco-workbench').count(), 1);
   await assertShownAsText(page, [], 'the workbench');
+});
+
+test('the engine log quotes the alert with the name neutralised, on one line', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  await runPaletteCommand(page, 'Swarmscope: Show Engine Log');
+  // Monaco draws spaces as U+00A0, and a raw control character as a visible symbol: it is the text that is read.
+  const lines = page.locator('.part.panel .monaco-editor .view-lines .view-line');
+  const deadline = Date.now() + 20_000;
+  let shown: string[] = [];
+  let text: string | undefined;
+  while (text === undefined) {
+    shown = (await lines.allTextContents()).map((line) => line.replace(/\u00a0/g, ' '));
+    text = shown.find((line) => line.includes('has not answered a job addressed to it'));
+    if (text === undefined && Date.now() > deadline) assert.fail(`no alert line in the log; lines: ${JSON.stringify(shown.map((line) => line.slice(0, 160)))}`);
+    if (text === undefined) await page.waitForTimeout(250);
+  }
+  assert.match(text, /\[warning\] Evil DVM .*workbench\.action\.quit/, text.slice(0, 300));
+  assert.doesNotMatch(text, /\]\(|command:\S|\$\(/, `the log line keeps link or icon syntax: ${text.slice(0, 300)}`);
+  assert.doesNotMatch(text, CONTROL, `the log line holds control characters: ${JSON.stringify(text.slice(0, 300))}`);
+  await runPaletteCommand(page, 'View: Hide Panel');
 });
 
 test('the DVM dashboard shows the hostile name and kind name as text, and nothing in them runs', { timeout: 60_000 }, async () => {
