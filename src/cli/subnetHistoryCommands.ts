@@ -1,4 +1,5 @@
 import { TRACE_FIELDS, type GroupBy, type GroupsTable, type SubnetOverview, type Traces, type TraceSelection } from '../core/bittensor/subnetHistoryModel';
+import { singleLine } from '../core/util/untrustedText';
 import { blockFlag, chainSettings, choiceFlag, countFlag, ENDPOINT, NETUID, requiredNetuid } from './bittensorOptions';
 import { flag, flagList, formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
 
@@ -28,7 +29,7 @@ function overviewText(o: SubnetOverview): string {
     ? 'head not read (give --endpoint to compare with the chain)'
     : o.stale ? `OUT OF DATE: ${o.blocksBehind} blocks behind head ${o.headBlock}` : `${o.blocksBehind} blocks behind head ${o.headBlock}`;
   return [
-    `subnet ${o.netuid} "${o.name}": newest snapshot at block ${o.newestBlock} (${new Date(o.newestTime * 1000).toISOString()}), ${behind}`,
+    `subnet ${o.netuid} "${singleLine(o.name)}": newest snapshot at block ${o.newestBlock} (${new Date(o.newestTime * 1000).toISOString()}), ${behind}`,
     `register cost ${o.burnTao ?? '?'} TAO (24 h ${change(o.burnChange24hTao)}), price ${o.priceTao ?? '?'} TAO, tempo ${o.tempo ?? '?'}`,
     `validators ${o.validators} (24 h ${change(o.validatorsChange24h)}), miners ${o.miners} (24 h ${change(o.minersChange24h)})`,
     `slots: validators ${o.occupancy.validators.used}/${o.occupancy.validators.max ?? '?'}, miners ${o.occupancy.miners.used}/${o.occupancy.miners.max ?? '?'}`,

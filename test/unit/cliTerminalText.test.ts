@@ -99,6 +99,13 @@ describe('CLI text output strips terminal control characters; --json keeps them'
     assert.match(stdout.split('\n')[0], /^subnet 1 "Evil.*forged row.*" at block/, stdout.slice(0, 300));
   });
 
+  it('overview: the subnet name in the header is clean and on its line', async () => {
+    const { code, stdout } = await runCliInProcess(['overview', '--netuid', '1', '--db', db]);
+    assert.equal(code, 0, stdout);
+    assertClean(stdout, 'overview');
+    assert.match(stdout.split('\n')[0], /^subnet 1 "Evil.*forged row.*": newest snapshot/, stdout.slice(0, 300));
+  });
+
   it('--json prints the names exactly as the DVM and the chain gave them', async () => {
     const dvms = JSON.parse((await runCliInProcess(['dvms', '--db', db, '--json'])).stdout) as { name?: string }[];
     assert.equal(dvms[0].name, HOSTILE);
