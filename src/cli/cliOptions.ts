@@ -14,6 +14,8 @@ export interface CliOption {
   readonly required?: boolean;
   /** May be given more than once, each value kept in order (`--relay A --relay B`); otherwise a repeat is an error. */
   readonly repeatable?: boolean;
+  /** Words the option takes when it takes more than one (`--param K V`: 2); read them with `flagGroups`. */
+  readonly arity?: number;
 }
 
 /** A positional argument; every declared one is required. */
@@ -67,21 +69,22 @@ export function parseArgs(argv: readonly string[], spec: CommandSpec): CliArgs {
     const [name, inline] = word.replace(/^--?/, '').split(/=(.*)/s, 2);
     const option = declared.get(name);
     if (!option || !word.startsWith('--')) throw new UsageError(`unknown option ${word.split('=')[0]}`);
-    let value: string;
+    let values: string[];
+    const arity = option.arity ?? 1;
     if (option.value === undefined) {
       if (inline !== undefined) throw new UsageError(`--${name} is a switch and takes no value`);
-      value = 'true';
+      values = ['true'];
     } else if (inline !== undefined) {
-      value = inline;
+      if (arity !== 1) throw new UsageError(`--${name} takes ${arity} values (--${name} ${option.value}), not --${name}=…`);
+      values = [inline];
     } else {
-      const next = argv[i + 1];
+      values = argv.slice(i + 1, i + 1 + arity);
       // A following option is not taken as the value: `--db --json` is a missing path, not a file named "--json".
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value (${option.value})`);
-      value = next;
-      i++;
+      if (values.length < arity || values.some((next) => next.startsWith('--'))) throw new UsageError(`--${name} needs ${arity === 1 ? 'a value' : `${arity} values`} (${option.value})`);
+      i += arity;
     }
     if (flags.has(name) && !option.repeatable) throw new UsageError(`--${name} is given more than once`);
-    flags.set(name, [...(flags.get(name) ?? []), value]);
+    flags.set(name, [...(flags.get(name) ?? []), ...values]);
   }
   const wanted = spec.arguments ?? [];
   if (positionals.length < wanted.length) throw new UsageError(`missing ${wanted.slice(positionals.length).map((argument) => argument.name).join(' ')}`);
@@ -124,6 +127,12 @@ export function flag(args: CliArgs, name: string): string | undefined {
 
 export function flagList(args: CliArgs, name: string): string[] {
   return [...(args.flags.get(name) ?? [])];
+}
+
+/** The values of an option that takes `size` words at a time, one group per use, in order: `--param a 1 --param b 2`. */
+export function flagGroups(args: CliArgs, name: string, size: number): string[][] {
+  const values = args.flags.get(name) ?? [];
+  return Array.from({ length: Math.floor(values.length / size) }, (_, i) => values.slice(i * size, (i + 1) * size));
 }
 
 export function hasFlag(args: CliArgs, name: string): boolean {

@@ -1,7 +1,9 @@
 import { AbstractRelay, type AbstractRelayConstructorOptions, type Subscription } from 'nostr-tools/abstract-relay';
 import * as nip04 from 'nostr-tools/nip04';
+import * as nip44 from 'nostr-tools/nip44';
 import { finalizeEvent, generateSecretKey, getPublicKey, verifyEvent, type Event } from 'nostr-tools/pure';
 import { RelayWebSocket } from '../../src/core/collectors/relayWebSocket';
+import { encryptionScheme } from '../../src/core/nostr/encryption';
 import { makeBolt11Invoice } from './bolt11Invoice';
 
 /**
@@ -33,6 +35,11 @@ export interface DvmSimulatorOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** Unix seconds to date what it publishes (default: now); a clock behind lets a test show a past silence. */
   readonly clock?: () => number;
+  /**
+   * Takes NIP-44 encrypted jobs too (answering in NIP-44), and says so in its announcement (`"nip44": true`, as
+   * src/core/jobs/dvmAnnouncementQuery.ts reads it). Without it, a NIP-44 job gets a 7000 error: it cannot read it.
+   */
+  readonly nip44?: boolean;
 }
 
 function connectRelay(url: string): Promise<AbstractRelay> {
@@ -109,6 +116,7 @@ export class DvmSimulator {
           about: 'Answers kind 5050 jobs for integration tests',
           encryptionSupported: true,
           nip90Params: { fail: { required: false, values: ['true'] } },
+          ...(this.options.nip44 ? { nip44: true } : {}),
           ...this.options.profile,
         }),
       });
@@ -145,7 +153,7 @@ export class DvmSimulator {
     let jobTags = job.tags;
     if (encrypted) {
       try {
-        jobTags = JSON.parse(nip04.decrypt(this.secretKey, job.pubkey, job.content)) as string[][];
+        jobTags = JSON.parse(this.decrypt(job)) as string[][];
       } catch {
         await this.feedback(job, 'error', 'could not decrypt the job');
         return;
@@ -167,7 +175,7 @@ export class DvmSimulator {
       ? await this.publish({
           kind: job.kind + 1000,
           tags: [...routing, ['encrypted'], ['amount', String(amount), invoice]],
-          content: nip04.encrypt(this.secretKey, job.pubkey, output),
+          content: this.encrypt(job, output),
         })
       : await this.publish({
           kind: job.kind + 1000,
@@ -175,6 +183,19 @@ export class DvmSimulator {
           content: output,
         });
     this.resultsByRequest.set(job.id, result);
+  }
+
+  /** In the scheme the job came in: NIP-44 (when this DVM takes it) or NIP-04. */
+  private decrypt(job: Event): string {
+    if (encryptionScheme(job.content) !== 'nip44') return nip04.decrypt(this.secretKey, job.pubkey, job.content);
+    if (!this.options.nip44) throw new Error('this DVM does not take NIP-44');
+    return nip44.decrypt(job.content, nip44.getConversationKey(this.secretKey, job.pubkey));
+  }
+
+  private encrypt(job: Event, text: string): string {
+    return encryptionScheme(job.content) === 'nip44'
+      ? nip44.encrypt(text, nip44.getConversationKey(this.secretKey, job.pubkey))
+      : nip04.encrypt(this.secretKey, job.pubkey, text);
   }
 
   private feedback(job: Event, status: string, message: string, extra: string[][] = []): Promise<Event> {
