@@ -21,8 +21,9 @@ import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
 import { Panels } from './panels/panels';
+import { traceActions } from './panels/traceActions';
 import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
-import { DvmTreeProvider } from './views/dvmTreeProvider';
+import { DvmTreeProvider, type DvmNode } from './views/dvmTreeProvider';
 import { EVENT_SCHEME, EventDocumentProvider } from './views/eventDocumentProvider';
 import { HealthTreeProvider } from './views/healthTreeProvider';
 import { KindTreeProvider } from './views/kindTreeProvider';
@@ -49,6 +50,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private readonly subnets: SubnetTreeProvider;
   private readonly watched: WatchedTreeProvider;
   private readonly panels: Panels;
+  private readonly dvmView: vscode.TreeView<DvmNode>;
   private lastSettingErrors: readonly SettingError[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
   private readyWaiters: ((status: EngineStatus) => void)[] = [];
@@ -80,14 +82,16 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.kinds = this.own(new KindTreeProvider(this.client, onError));
     this.subnets = this.own(new SubnetTreeProvider(this.client, onError));
     this.watched = this.own(new WatchedTreeProvider(this.client, onError));
-    this.registerView('swarmscope.dvms', this.dvms);
+    this.dvmView = this.registerView('swarmscope.dvms', this.dvms);
     this.registerView('swarmscope.kinds', this.kinds);
     this.registerView('swarmscope.watched', this.watched);
     this.registerView('swarmscope.subnets', this.subnets);
     this.registerView('swarmscope.health', this.health);
     this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
     // During activation: VS Code restores open panels after a reload through the serializers this registers.
-    this.panels = this.own(new Panels({ extensionUri: context.extensionUri, engine: this.client, log: this.log }));
+    this.panels = this.own(new Panels({
+      extensionUri: context.extensionUri, engine: this.client, log: this.log, traceActions: traceActions({ revealDvm: (pubkey) => this.revealDvm(pubkey) }),
+    }));
     this.registerCommands();
     this.own(vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSwarmscope(event)) void this.reconfigure();
@@ -99,9 +103,18 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     return disposable;
   }
 
-  private registerView<T>(id: string, provider: vscode.TreeDataProvider<T> & { refresher: { follow(view: vscode.TreeView<T>): vscode.Disposable } }): void {
+  private registerView<T>(id: string, provider: vscode.TreeDataProvider<T> & { refresher: { follow(view: vscode.TreeView<T>): vscode.Disposable } }): vscode.TreeView<T> {
     const view = this.own(vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: id !== 'swarmscope.health' }));
     this.own(provider.refresher.follow(view));
+    return view;
+  }
+
+  /** A DVM's row in the DVMs view, shown and selected (the trace panel's "reveal"); false when the view does not list it. */
+  private async revealDvm(pubkey: string): Promise<boolean> {
+    const node = await this.dvms.find(pubkey);
+    if (!node) return false;
+    await this.dvmView.reveal(node, { select: true, focus: true, expand: false });
+    return true;
   }
 
   private registerCommands(): void {
@@ -126,7 +139,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerRefreshSubnets(commandContext));
     this.own(registerSnapshotSubnet(commandContext));
     this.own(registerOpenEvent());
-    this.own(registerOpenTrace());
+    this.own(registerOpenTrace(commandContext, this.panels.trace));
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(this.panels.dashboard));

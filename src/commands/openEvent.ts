@@ -6,7 +6,9 @@ const HEX_ID = /^[0-9a-f]{64}$/;
 
 /** Opens one stored event's signed JSON in a read-only editor tab (from a job row, or with an id). */
 export function registerOpenEvent(): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.openEvent, async (id?: string) => {
+  // From a job row's context menu the argument is the row itself.
+  return vscode.commands.registerCommand(COMMANDS.openEvent, async (target?: string | { readonly job?: { readonly requestId?: unknown } }) => {
+    const id = typeof target === 'string' ? target : typeof target?.job?.requestId === 'string' ? target.job.requestId : undefined;
     const chosen = id ?? (await vscode.window.showInputBox({
       prompt: 'Event id (64 hex characters)',
       validateInput: (value) => (HEX_ID.test(value.trim()) ? undefined : 'An event id is 64 hex characters'),

@@ -1,19 +1,66 @@
 import * as vscode from 'vscode';
-import { EventDocumentProvider } from '../views/eventDocumentProvider';
+import { parseEventReference } from '../core/nostr/eventId';
+import { MESSAGE_MAX_LENGTH, untrustedText } from '../core/util/untrustedText';
+import type { TracePanels } from '../panels/tracePanels';
+import type { TraceFetchReport, TraceGraphResult } from '../protocol/nostrProtocol';
+import type { CommandContext } from './commandContext';
 import { COMMANDS } from './commandIds';
+import { pickTraceTarget } from './pickTraceTarget';
 
-/** Accepts what people paste: a hex id, `note1…` or `nevent1…` (NIP-19); the engine resolves and links it. */
-const EVENT_REFERENCE = /^([0-9a-f]{64}|note1[02-9ac-hj-np-z]+|nevent1[02-9ac-hj-np-z]+)$/;
+/** A trace read from the store answers in milliseconds; a fetch from relays can take up to 20 s: only that shows progress. */
+const PROGRESS_AFTER_MS = 400;
 
-export function registerOpenTrace(): vscode.Disposable {
-  return vscode.commands.registerCommand(COMMANDS.openTrace, async (id?: string) => {
-    const chosen = id ?? (await vscode.window.showInputBox({
-      prompt: 'Job or event id: hex, note1… or nevent1…',
-      placeHolder: 'nevent1…',
-      validateInput: (value) => (EVENT_REFERENCE.test(value.trim()) ? undefined : 'Paste a 64-hex event id, a note1… or an nevent1…'),
-    }));
-    if (!chosen) return;
-    const document = await vscode.workspace.openTextDocument(EventDocumentProvider.traceUri(chosen.trim()));
-    await vscode.window.showTextDocument(document, { preview: true });
+/** What the command accepts: an id or reference (palette, other commands, the dashboard), or a job row of a tree. */
+type TraceTarget = string | { readonly job?: { readonly requestId?: unknown } } | undefined;
+
+/**
+ * "Open Job Trace": the job of any of its events (request, feedback, result, invoice's feedback, a sub-job), with
+ * its whole chain, in a trace panel that highlights the asked event. An event missing from the database is fetched
+ * with its job and chain from the configured relays and an nevent's relay hints.
+ */
+export function registerOpenTrace(context: CommandContext, traces: TracePanels): vscode.Disposable {
+  return vscode.commands.registerCommand(COMMANDS.openTrace, async (target?: TraceTarget) => {
+    const reference = referenceOf(target) ?? (await pickTraceTarget(context));
+    if (!reference) return;
+    if (!parseEventReference(reference)) {
+      void vscode.window.showErrorMessage('Open Job Trace: that is not an event id (64 hex characters, note1… or nevent1…).');
+      return;
+    }
+    let result: TraceGraphResult;
+    try {
+      result = await withLateProgress(context.engine.request('nostr.traceGraph', { id: reference, fetch: true }));
+    } catch (error) {
+      context.reportError(error, 'read the job trace');
+      return;
+    }
+    const { graph, fetched } = result;
+    if (!graph) {
+      void vscode.window.showWarningMessage(`No job found for ${shorten(reference)}: ${fetched ? fetchSummary(fetched) : 'it is not in the database'}.`);
+      return;
+    }
+    traces.show({ requestId: graph.requestId, asked: graph.askedId });
   });
+}
+
+function referenceOf(target: TraceTarget): string | undefined {
+  if (typeof target === 'string') return target.trim();
+  const requestId = target?.job?.requestId;
+  return typeof requestId === 'string' ? requestId : undefined;
+}
+
+async function withLateProgress<T>(work: Promise<T>): Promise<T> {
+  const early = await Promise.race([work.then(() => true, () => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), PROGRESS_AFTER_MS))]);
+  if (early) return work;
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Swarmscope: fetching the job and its chain from the relays…' }, () => work);
+}
+
+function fetchSummary(fetched: TraceFetchReport): string {
+  const failed = fetched.relays.filter((relay) => relay.error);
+  const asked = `${fetched.relays.length} relay${fetched.relays.length === 1 ? '' : 's'} asked`;
+  const errors = failed.length > 0 ? `; ${failed.length} failed (${untrustedText(failed[0].error, 120)}${failed.length > 1 ? ', …' : ''})` : '';
+  return untrustedText(`not in the database, and not on the relays (${asked}, ${fetched.received} events received${errors})`, MESSAGE_MAX_LENGTH);
+}
+
+function shorten(reference: string): string {
+  return reference.length > 24 ? `${reference.slice(0, 14)}…${reference.slice(-6)}` : reference;
 }

@@ -7,6 +7,8 @@ import { dashboardPanel, type DashboardSubject } from './dashboardPanel';
 import { NotificationRouter } from './notificationRouter';
 import { PanelManager } from './panelManager';
 import type { PanelLog } from './panelSession';
+import type { TraceActions } from './tracePanel';
+import { TracePanels } from './tracePanels';
 import { weightsPanel } from './weightsPanel';
 
 export type DashboardPanels = PanelManager<DashboardSubject, typeof dashboardProtocol>;
@@ -20,14 +22,16 @@ export class Panels implements vscode.Disposable {
   private readonly router = new NotificationRouter();
   readonly dashboard: DashboardPanels;
   readonly weights: WeightsPanels;
+  readonly trace: TracePanels;
 
-  constructor(deps: { readonly extensionUri: vscode.Uri; readonly engine: EngineRequester; readonly log: PanelLog }) {
+  constructor(deps: { readonly extensionUri: vscode.Uri; readonly engine: EngineRequester; readonly log: PanelLog; readonly traceActions: TraceActions }) {
     const hostDeps = { extensionUri: deps.extensionUri, router: this.router, log: deps.log };
     this.dashboard = new PanelManager(dashboardPanel({
       engine: deps.engine,
       openKind: () => void vscode.commands.executeCommand('swarmscope.kinds.focus'),
     }), hostDeps);
     this.weights = new PanelManager(weightsPanel({ engine: deps.engine }), hostDeps);
+    this.trace = new TracePanels({ engine: deps.engine, actions: deps.traceActions }, hostDeps);
   }
 
   route(notification: EngineNotification): void {
@@ -35,6 +39,7 @@ export class Panels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trace.dispose();
     this.weights.dispose();
     this.dashboard.dispose();
   }

@@ -62,6 +62,17 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
     }
   }
 
+  /** For TreeView.reveal: DVM rows are roots; a DVM's groups hang off it (other rows are not revealed). */
+  getParent(node: DvmNode): DvmNode | undefined {
+    return node.type === 'group' ? this.nodes.get(node.dvm) : undefined;
+  }
+
+  /** The row of this DVM (the same object the tree shows, as reveal needs), reading the list first if it was never drawn. */
+  async find(pubkey: string): Promise<DvmNode | undefined> {
+    if (!this.nodes.has(pubkey)) await this.getChildren();
+    return this.nodes.get(pubkey);
+  }
+
   async getChildren(node?: DvmNode): Promise<DvmNode[]> {
     try {
       if (!node) {
@@ -141,7 +152,8 @@ function jobItem(dvm: string, job: JobSummary): vscode.TreeItem {
     ['Encrypted', job.encrypted ? 'yes' : 'no'],
     ['Response time', seconds(job.responseSec)],
   ]);
-  item.command = { command: COMMANDS.openEvent, title: 'Open Event JSON', arguments: [job.requestId] };
+  // A click opens the job's trace; the signed JSON stays a context action (Open Event JSON).
+  item.command = { command: COMMANDS.openTrace, title: 'Open Job Trace', arguments: [job.requestId] };
   return item;
 }
 

@@ -17,6 +17,11 @@ export interface GraphNode {
   readonly group: string;
   /** Hover text, shown as text. */
   readonly title?: string;
+  /** Drawn larger (the trace's asked event): a size reads in every theme, where a colour might not. */
+  readonly emphasis?: boolean;
+  /** A place chosen by the page (setData only: see there). */
+  readonly x?: number;
+  readonly y?: number;
 }
 
 export interface GraphEdge {
@@ -90,13 +95,22 @@ export class GraphView {
     this.stopTheme = onThemeChange((colors) => this.network.setOptions(themeOptions(colors, this.options.groups)));
   }
 
-  /** Replaces the whole graph and lays it out once (then fits it to the view). */
+  /**
+   * Replaces the whole graph and lays it out once, then fits it to the view. When the page placed every node itself
+   * (x and y), those places are used as they are: no physics at all, so a large graph is drawn at once.
+   */
   setData(data: GraphData): void {
     this.nodes.clear();
     this.edges.clear();
-    this.nodes.add(data.nodes.map(toVisNode));
+    const placed = data.nodes.length > 0 && data.nodes.every((node) => node.x !== undefined && node.y !== undefined);
+    this.nodes.add(data.nodes.map((node) => (placed ? { ...toVisNode(node), x: node.x, y: node.y } : toVisNode(node))));
     this.edges.add(data.edges.map(toVisEdge));
     this.laidOut = true;
+    if (placed) {
+      this.network.setOptions({ physics: { enabled: false } });
+      this.network.fit({ animation: false });
+      return;
+    }
     this.network.setOptions({ physics: { enabled: true } });
     this.network.stabilize(STABILIZATION_ITERATIONS);
   }
@@ -117,6 +131,11 @@ export class GraphView {
     this.nodes.update(data.nodes.filter((node) => known.has(node.id)).map(toVisNode));
     this.nodes.add(fresh.map((node) => ({ ...toVisNode(node), ...placed.get(node.id) })));
     this.edges.update(data.edges.map(toVisEdge));
+  }
+
+  /** Zooms about the centre of the view (factor > 1: in). */
+  zoom(factor: number): void {
+    this.network.moveTo({ scale: this.network.getScale() * factor, animation: { duration: 150, easingFunction: 'easeInOutQuad' } });
   }
 
   fit(): void {
@@ -159,8 +178,9 @@ export class GraphView {
   }
 }
 
+/** Without x and y: an update never moves a node the user may have dragged. */
 function toVisNode(node: GraphNode): Node {
-  return { id: node.id, label: node.label, group: node.group, title: node.title };
+  return { id: node.id, label: node.label, group: node.group, title: node.title, size: node.emphasis ? 26 : 14, borderWidth: node.emphasis ? 3 : 1 };
 }
 
 function toVisEdge(edge: GraphEdge): Edge {

@@ -1,0 +1,63 @@
+import type { TraceDvmSummary, TraceJob } from '../../src/protocol/nostrProtocol';
+import { element } from '../common/dom';
+import { keyboardRows, restoreTabStop } from './rowKeys';
+import { duration, satsText, shortId } from './traceFormat';
+
+const COLUMNS = ['DVM', 'Job', 'Status', 'Response', 'First feedback', 'Sats requested', 'Sats proven', 'Flags', 'Error'];
+
+/** The flags DESIGN.md names for a DVM on a job, as words. */
+export function dvmFlags(dvm: Pick<TraceDvmSummary, 'amountMismatch' | 'paymentWithoutResult' | 'resultWithoutPayment' | 'errorMessage'>): string[] {
+  const flags: string[] = [];
+  if (dvm.amountMismatch) flags.push('amount tag ≠ bolt11');
+  if (dvm.paymentWithoutResult) flags.push('payment requested, no result');
+  if (dvm.resultWithoutPayment) flags.push('result without payment request');
+  if (dvm.errorMessage !== undefined) flags.push('error');
+  return flags;
+}
+
+/** Each DVM on each job of the chain: status, times, sats and flags. Enter (or a click) selects its node. */
+export class DvmTable {
+  readonly element: HTMLTableElement;
+  private readonly body = element('tbody');
+  private dvms = new Map<string, TraceDvmSummary>();
+
+  constructor(activate: (dvm: TraceDvmSummary) => void) {
+    this.element = element('table', { className: 'dvms' });
+    this.element.setAttribute('aria-label', 'Each DVM on each job');
+    this.element.append(element('thead', {}, element('tr', {}, ...COLUMNS.map((column) => element('th', { text: column })))), this.body);
+    keyboardRows(this.body, (tr) => {
+      const dvm = this.dvms.get(tr.dataset.key ?? '');
+      if (dvm) activate(dvm);
+    });
+  }
+
+  render(dvms: readonly TraceDvmSummary[], jobs: readonly TraceJob[]): void {
+    const focused = this.body.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
+    const stop = [...this.body.rows].find((row) => row.tabIndex === 0)?.dataset.key;
+    const jobNames = new Map(jobs.map((job) => [job.requestId, job.kind === null ? shortId(job.requestId) : `${job.kind} ${job.kindName}`]));
+    this.dvms = new Map(dvms.map((dvm) => [dvm.nodeId, dvm]));
+    this.body.replaceChildren(...dvms.map((dvm) => {
+      const flags = dvmFlags(dvm);
+      const tr = element('tr', {},
+        element('td', { text: dvm.name || shortId(dvm.npub), className: dvm.name ? 'text name' : 'key', title: dvm.npub }),
+        element('td', { text: jobNames.get(dvm.requestId) ?? shortId(dvm.requestId), className: 'text', title: dvm.requestId }),
+        element('td', { text: dvm.status, className: dvm.status === 'error' ? 'flag' : '' }),
+        element('td', { text: duration(dvm.responseSec), className: 'number' }),
+        element('td', { text: duration(dvm.feedbackSec), className: 'number' }),
+        element('td', { text: satsText(dvm.satsRequested), className: 'number' }),
+        element('td', { text: satsText(dvm.satsProven), className: 'number' }),
+        element('td', { text: flags.join('; '), className: flags.length > 0 ? 'flag' : '' }),
+        element('td', { text: dvm.errorMessage ?? '', className: 'text' }),
+      );
+      tr.dataset.key = dvm.nodeId;
+      tr.dataset.nodeId = dvm.nodeId;
+      tr.tabIndex = -1;
+      return tr;
+    }));
+    restoreTabStop(this.body, focused ?? stop, focused !== undefined);
+  }
+
+  select(nodeId: string | undefined): void {
+    for (const tr of this.body.rows) tr.setAttribute('aria-selected', String(nodeId !== undefined && tr.dataset.nodeId === nodeId));
+  }
+}
