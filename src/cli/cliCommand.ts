@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import type { RawSettings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
 import { singleLine, withoutControls } from '../core/util/untrustedText';
-import { Engine } from '../engine/engine';
-import type { LogLevel } from '../protocol/engineProtocol';
+import type { Engine } from '../engine/engine';
+import { EngineSession, type EngineCaller } from '../engine/engineSession';
+import type { EngineOwnerInfo, LogLevel } from '../protocol/engineProtocol';
 import { flag, hasFlag, type CliArgs, type CommandSpec } from './cliOptions';
 
 // The option helpers are part of every command's toolkit; commands import them from here with the rest.
@@ -52,34 +53,64 @@ export function reportFailure(io: CliIo, message: string, code = 1): Report {
 }
 
 /**
- * Runs `body` against an in-process engine on the chosen database, closes the engine (which flushes the database
- * and renames it into place), and only then prints what `body` reported and returns its exit code. A final flush
- * that fails (read-only folder, full disk) throws, naming the database, and nothing is printed: the CLI never
- * reports data as stored that is not on disk. Engine log lines go to stderr at once, so stdout stays clean JSON.
+ * Runs `body` against the database's one engine (src/engine/engineLock.ts), then prints what `body` reported and
+ * returns its exit code. If no other process owns the database, the engine runs in-process and is closed at the end
+ * (which flushes the database and renames it into place, then hands it on to any window waiting for it). If a VS Code
+ * window or another CLI process owns it, `body` runs against that engine over its socket, and a command that wrote
+ * ends with a flush there. Either way results are printed only once what they report is on disk; a flush that fails
+ * throws, naming the database, and nothing is printed. `collect` needs the database to itself and is refused, naming
+ * the owner, when another process has it. Engine log lines go to stderr at once, so stdout stays clean JSON.
  */
+export function withEngine(args: CliArgs, io: CliIo, options: { collect: true; settings?: RawSettings }, body: (engine: Engine) => Promise<Report>): Promise<number>;
+export function withEngine(args: CliArgs, io: CliIo, options: { collect: false; settings?: RawSettings }, body: (engine: EngineCaller) => Promise<Report>): Promise<number>;
 export async function withEngine(
   args: CliArgs,
   io: CliIo,
   options: { collect: boolean; settings?: RawSettings },
-  body: (engine: Engine) => Promise<Report>,
+  body: (engine: Engine & EngineCaller) => Promise<Report>,
 ): Promise<number> {
   const verbose = hasFlag(args, 'verbose');
   const quiet: ReadonlySet<LogLevel> = new Set<LogLevel>(verbose ? [] : ['trace', 'debug', 'info']);
-  const engine = await Engine.start(
-    { dbPath: databasePath(args), settings: options.settings ?? {}, collect: options.collect },
-    { notify: () => undefined, log: { log: (level, message) => { if (!quiet.has(level)) io.err(`[${level}] ${singleLine(message)}`); } } },
+  const log = { log: (level: LogLevel, message: string) => { if (!quiet.has(level)) io.err(`[${level}] ${singleLine(message)}`); } };
+  const dbPath = databasePath(args);
+  const given = Object.keys(options.settings ?? {});
+  let joined: EngineOwnerInfo | undefined;
+  const { session, owned } = await EngineSession.open(
+    { dbPath, settings: options.settings ?? {}, collect: options.collect, ownerLabel: ownerLabel() },
+    {
+      notify: () => undefined,
+      log,
+      onJoin: (owner) => {
+        joined = owner;
+        log.log('info', `the database is in use by ${owner.label} (pid ${owner.pid}); this command runs in that engine`);
+        if (given.length > 0) log.log('warn', `the engine in ${owner.label} (pid ${owner.pid}) keeps its own settings; ${given.join(', ')} given here are not used`);
+      },
+    },
   );
+  if (!owned && options.collect) {
+    await session.close();
+    const holder = joined ? `${joined.label} (pid ${joined.pid})` : 'another process';
+    throw new Error(`the database ${dbPath} is in use by ${holder}; collect needs it to itself: close that, or collect into another --db`);
+  }
   let outcome: Report;
   try {
-    outcome = await body(engine);
+    // Only `collect` needs the in-process Engine itself (it reads its collectors' status); the overloads keep it so.
+    outcome = await body((owned?.engine ?? session) as Engine & EngineCaller);
+    if (!owned && session.wrote) await session.call('engine.flush', {});
   } catch (error) {
     // What the command stored before it failed is still saved; its own error is the one the user needs.
-    await engine.dispose().catch((flushError) => io.err(`[error] ${describeError(flushError)}`));
+    await session.close().catch((flushError) => io.err(`[error] ${describeError(flushError)}`));
     throw error;
   }
-  await engine.dispose();
+  await session.close();
   outcome.print();
   return outcome.code;
+}
+
+/** How windows and other CLI processes name this process while it owns the database: "swarmscope ingest". */
+function ownerLabel(): string {
+  const command = process.argv.slice(2).find((word) => !word.startsWith('-'));
+  return command ? `swarmscope ${command}` : 'swarmscope';
 }
 
 /** Prints rows as an aligned text table; columns are the keys of the first row. */

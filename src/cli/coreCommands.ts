@@ -7,7 +7,7 @@ export const coreCommands: readonly CliCommand[] = [
     options: [],
     run: (args, io) =>
       withEngine(args, io, { collect: false }, async (engine) => {
-        const status = engine.status();
+        const status = await engine.call('engine.status', {});
         return report(args, io, status, () =>
           [`database: ${status.dbPath ?? '(in memory)'}`, `size: ${status.dbBytes} bytes`, `ready in: ${status.readyMs.toFixed(1)} ms`,
             ...Object.entries(status.dropped).map(([reason, count]) => `dropped: ${reason} ${count}`),

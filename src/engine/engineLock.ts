@@ -50,6 +50,15 @@ export class EngineLock {
   }
 }
 
+/**
+ * Errors that mean no lock can be made beside the database: its folder is read-only. Then no engine can write the
+ * database either (a flush renames a new file into that folder), so there is no writer to keep out.
+ */
+export function isReadOnlyFolderError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
+}
+
 /** Takes the database's lock, or names the live engine that holds it. */
 export function acquireEngineLock(request: EngineLockRequest): LockAttempt {
   const lockPath = lockPathFor(request.dbPath);
@@ -123,7 +132,7 @@ function createLockFile(lockPath: string, owner: EngineOwnerInfo): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new Error(`could not create the lock ${lockPath}: ${describeError(error)}`);
+    throw error;
   } finally {
     fs.rmSync(temp, { force: true });
   }

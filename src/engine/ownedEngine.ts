@@ -1,7 +1,7 @@
 import { describeError } from '../core/util/errors';
 import type { EngineNotification, EngineOwnerInfo, EngineStartParams } from '../protocol/engineProtocol';
 import { Engine, type EngineOptions } from './engine';
-import { acquireEngineLock, type EngineLock } from './engineLock';
+import { acquireEngineLock, isReadOnlyFolderError, type EngineLock, type LockAttempt } from './engineLock';
 import { engineSocketPath } from './engineSocketPath';
 import { EngineSocketServer } from './engineSocketServer';
 
@@ -23,9 +23,17 @@ export async function openEngine(params: EngineStartParams, options: EngineOptio
     return { role: 'owner', engine: new OwnedEngine(await Engine.start(params, options), undefined, undefined) };
   }
   const socketPath = engineSocketPath(params.dbPath);
-  const attempt = acquireEngineLock({
-    dbPath: params.dbPath, socketPath, label: params.ownerLabel ?? `process ${process.pid}`, log: options.log, id: params.lockId,
-  });
+  let attempt: LockAttempt;
+  try {
+    attempt = acquireEngineLock({
+      dbPath: params.dbPath, socketPath, label: params.ownerLabel ?? `process ${process.pid}`, log: options.log, id: params.lockId,
+    });
+  } catch (error) {
+    if (!isReadOnlyFolderError(error)) throw error;
+    // Readers still read; a writer fails at its flush, naming the database, as it would have anyway.
+    options.log.log('warn', `${params.dbPath} is in a read-only folder: this engine runs unshared, and cannot save changes`);
+    return { role: 'owner', engine: new OwnedEngine(await Engine.start(params, options), undefined, undefined) };
+  }
   if (!attempt.acquired) return { role: 'client', owner: attempt.owner };
   let server: EngineSocketServer | undefined;
   let resolveEngine!: (engine: Engine) => void;

@@ -6,9 +6,12 @@ import { after, test } from 'node:test';
 import { Backoff } from '../../src/core/util/backoff';
 import { EngineClient } from '../../src/engine/engineClient';
 import { lockPathFor, readEngineLock } from '../../src/engine/engineLock';
+import { EngineSession } from '../../src/engine/engineSession';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
+import { Actor } from '../fixtures/nostr/eventBuilders';
 import { startOwnerProcess } from '../support/engineOwnerProcess';
 import { eventually } from '../support/eventually';
+import { makeReadOnly } from '../support/readOnlyFolder';
 import { engineWorkerPath } from '../support/paths';
 
 /**
@@ -117,9 +120,7 @@ test('a stale lock (its process killed with SIGKILL) is taken over, and the log 
   assert.equal(b.client.role, 'client', 'the other process owns the database');
   assert.equal(b.client.owner?.pid, other.pid);
 
-  const exited = new Promise((resolve) => other.child.once('exit', resolve));
-  other.child.kill('SIGKILL');
-  await exited;
+  await other.kill();
   await eventually('B to take the database over', () => b.client.role === 'owner' && b.client.state === 'ready');
   assert.ok(
     b.logs.some((line) => /took over the lock of swarmscope collect \(pid \d+\), whose process is gone/.test(line)),
@@ -127,4 +128,49 @@ test('a stale lock (its process killed with SIGKILL) is taken over, and the log 
   );
   assert.equal((await b.client.request('engine.status', {})).state, 'ready');
   await b.client.stop();
+});
+
+test('a request the owner could not answer before it let go of the database is sent again to the next owner', async () => {
+  const dbPath = path.join(dir, 'resend.db');
+  const quiet = { notify: () => undefined, log: { log: () => undefined } };
+  const params = { dbPath, settings: offline, collect: false };
+  const first = await EngineSession.open({ ...params, ownerLabel: 'swarmscope ingest (first)' }, quiet);
+  const second = await EngineSession.open({ ...params, ownerLabel: 'swarmscope ingest (second)' }, quiet);
+  assert.ok(first.owned && !second.owned, 'the first owns the database, the second is its client');
+  const customer = new Actor();
+  const events = Array.from({ length: 5 }, (_, i) => customer.sign(5050, [['i', `resend ${i}`, 'text']]));
+
+  // The owner starts to let go (it stops taking requests at once), then the client asks.
+  const closing = first.session.close();
+  const answer = await second.session.call('nostr.ingest', { events });
+  await closing;
+  assert.equal(answer.accepted, 5, 'answered by the next owner: the client itself, once the lock was free');
+  const lock = readEngineLock(lockPathFor(dbPath));
+  assert.ok(lock !== 'missing' && lock !== 'unreadable' && lock.label === 'swarmscope ingest (second)');
+  await second.session.close();
+
+  const check = await EngineSession.open(params, quiet);
+  assert.equal((await check.session.call('nostr.metrics', {})).requests, 5);
+  await check.session.close();
+});
+
+test('a database in a read-only folder (where no lock can be made, and so no writer can exist) is still read', async () => {
+  const folder = path.join(dir, 'read-only');
+  fs.mkdirSync(folder);
+  const dbPath = path.join(folder, 'kept.db');
+  const quiet = { notify: () => undefined, log: { log: () => undefined } };
+  const writer = await EngineSession.open({ dbPath, settings: offline, collect: false }, quiet);
+  await writer.session.call('engine.pin', { domain: 'dvm', key: DVM, label: 'kept', pinned: true });
+  await writer.session.close();
+  const undo = makeReadOnly(folder);
+  try {
+    const logs: string[] = [];
+    const reader = await EngineSession.open({ dbPath, settings: offline, collect: false }, { ...quiet, log: { log: (level, message) => logs.push(`${level}: ${message}`) } });
+    assert.ok(reader.owned, 'an unshared engine of its own');
+    assert.deepEqual((await reader.session.call('engine.pins', {})).map((pin) => pin.label), ['kept']);
+    assert.ok(logs.some((line) => /read-only folder: this engine runs unshared/.test(line)), JSON.stringify(logs));
+    await reader.session.close();
+  } finally {
+    undo();
+  }
 });
