@@ -263,8 +263,8 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     const expected = [
       ...dailyDays.map((day) => ({
         block: blockAt(Math.max(...stepsOfDay(day))), time: day * 86_400, daily: true,
-        // Hotkeys seen in the group at any snapshot of that day.
-        counts: keys.map((key) => new Set(stepsOfDay(day).flatMap((k) => history[k].neurons.filter((n) => n.coldkey === key).map((n) => n.hotkey))).size),
+        // (UID, hotkey) pairs the group held at any snapshot of that day.
+        counts: keys.map((key) => new Set(stepsOfDay(day).flatMap((k) => history[k].neurons.filter((n) => n.coldkey === key).map((n) => `${n.uid}|${n.hotkey}`))).size),
       })),
       ...rawSteps.map((k) => ({ block: blockAt(k), time: timeAt(k), daily: false, counts: keys.map((key) => history[k].neurons.filter((n) => n.coldkey === key).length) })),
     ];

@@ -103,4 +103,19 @@ export const bittensorMigrations: readonly Migration[] = [
       db.run('ALTER TABLE bittensor_uid_days ADD COLUMN consensus_sum INTEGER');
     },
   },
+  {
+    // The dashboard's series follow a few keys through many snapshots (issue 13): without these, a top-20 trace or
+    // group series reads every row of the raw window. Each index holds the key, the snapshot and (WITHOUT ROWID) the
+    // UID, so counting a group's hotkeys never touches the rows themselves.
+    id: 'bittensor-003-history-indexes',
+    up(db) {
+      db.run(`
+        CREATE INDEX bittensor_neurons_by_hotkey ON bittensor_neurons (hotkey_id, snapshot_id);
+        CREATE INDEX bittensor_neurons_by_coldkey ON bittensor_neurons (coldkey_id, snapshot_id);
+        CREATE INDEX bittensor_neurons_by_axon ON bittensor_neurons (axon_id, snapshot_id);
+        CREATE INDEX bittensor_uid_days_by_hotkey ON bittensor_uid_days (netuid, hotkey_id, day);
+        CREATE INDEX bittensor_uid_days_by_coldkey ON bittensor_uid_days (netuid, coldkey_id, day);
+      `);
+    },
+  },
 ];

@@ -66,8 +66,8 @@ export function groupingHistory(db: SqlDatabase, netuid: number, by: GroupBy, ra
 
 /**
  * The sizes of chosen groups (`keys`, or the `top` largest of the range's newest snapshot) over the range: from raw
- * snapshots, and for coldkeys also from the daily rollups before them (hotkeys seen in the group that day). The
- * rollups keep no axons, so IP series start at the raw window.
+ * snapshots, and for coldkeys also from the daily rollups before them (the UIDs the group held that day, a UID that
+ * changed hands inside the group counted per holder). The rollups keep no axons, so IP series start at the raw window.
  */
 export function groupSeries(
   db: SqlDatabase,
@@ -78,7 +78,7 @@ export function groupSeries(
   range: BlockRange,
   maxPoints?: number,
 ): GroupSeries | null {
-  const { column, join } = keySql(by);
+  keySql(by);
   let keys = choice.keys ? [...new Set(choice.keys.filter((key) => typeof key === 'string'))].slice(0, GROUP_SERIES_MAX) : undefined;
   if (!keys) {
     const newest = repo.find(netuid, range.toBlock);
@@ -86,25 +86,32 @@ export function groupSeries(
     keys = groupsTable(db, newest, by, boundedCount(choice.top, 10, GROUP_SERIES_MAX)).groups.map((group) => group.key);
   }
   const limit = boundedCount(maxPoints, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX);
-  // Coldkeys are stored as ids; IPs are compared as text.
+  // Rows name coldkeys and axons by id; an IP is every axon (port, version) at it. Ids go to SQL, counts come back by id.
   const ids = by === 'coldkey' ? idsByKey(db, keys) : undefined;
-  const stored: SqlValue[] = ids ? keys.flatMap((key) => (ids.has(key) ? [ids.get(key)!] : [])) : keys;
-  const index = new Map<SqlValue, number>(keys.map((key, i) => [ids ? ids.get(key) ?? `missing:${key}` : key, i]));
+  const index = new Map<number, number>();
+  if (ids) keys.forEach((key, i) => ids.has(key) && index.set(ids.get(key)!, i));
+  else for (const [id, ip] of axonsAt(db, keys)) index.set(id, keys.indexOf(ip));
+  const stored = [...index.keys()];
   const empty = () => new Array<number>(keys.length).fill(0);
   const points: GroupSeriesPoint[] = [];
   const days = by === 'coldkey' ? rollupDays(db, netuid, range) : [];
   if (days.length > 0) {
     const counts = countsByBucket(rows(db,
-      `SELECT day, coldkey_id, COUNT(DISTINCT hotkey_id) FROM bittensor_uid_days
-       WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND coldkey_id IN (SELECT value FROM json_each(?)) GROUP BY day, coldkey_id`,
+      // Grouped in the index's order (coldkey, day): no temporary b-tree.
+      `SELECT day, coldkey_id, COUNT(*) FROM bittensor_uid_days
+       WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND coldkey_id IN (SELECT value FROM json_each(?)) GROUP BY coldkey_id, day`,
       [netuid, JSON.stringify(days.map((d) => d.day)), JSON.stringify(stored)]), index, keys.length);
     for (const { day, block } of days) points.push({ block, time: day * SECONDS_PER_DAY, daily: true, counts: counts.get(day) ?? empty() });
   }
   const raw = rawSnapshots(db, netuid, range, Math.max(1, limit - days.length));
-  const counts = countsByBucket(rows(db,
-    `SELECT n.snapshot_id, ${column}, COUNT(*) FROM bittensor_neurons n ${join}
-     WHERE n.snapshot_id IN (SELECT value FROM json_each(?)) AND ${column} IN (SELECT value FROM json_each(?)) GROUP BY n.snapshot_id, ${column}`,
-    [JSON.stringify(raw.map((s) => s.id)), JSON.stringify(stored)]), index, keys.length);
+  const idColumn = by === 'coldkey' ? 'coldkey_id' : 'axon_id';
+  const snapshotIds = raw.map((s) => s.id);
+  // One index range per key over the span of snapshot ids (an IP may have hundreds of axon ids: a list of snapshots
+  // would be probed once per axon and snapshot); counts of snapshots not drawn are left unread.
+  const counts = raw.length === 0 ? new Map<number, number[]>() : countsByBucket(rows(db,
+    `SELECT snapshot_id, ${idColumn}, COUNT(*) FROM bittensor_neurons
+     WHERE ${idColumn} IN (SELECT value FROM json_each(?)) AND snapshot_id BETWEEN ? AND ? GROUP BY ${idColumn}, snapshot_id`,
+    [JSON.stringify(stored), Math.min(...snapshotIds), Math.max(...snapshotIds)]), index, keys.length);
   for (const s of raw) points.push({ block: s.block, time: s.time, daily: false, counts: counts.get(s.id) ?? empty() });
   const names = ids ? identityNames(db, ids.values()) : new Map<number, string>();
   return {
@@ -125,15 +132,20 @@ export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy
   return { netuid: info.netuid, by, key, block: info.block, rows };
 }
 
-/** [bucket, key, count] rows into one count array per bucket, in the order of `index`. */
-function countsByBucket(found: SqlValue[][], index: Map<SqlValue, number>, width: number): Map<number, number[]> {
+/** [bucket, key id, count] rows into one count array per bucket, in the order of `index` (ids of one key add up). */
+function countsByBucket(found: SqlValue[][], index: Map<number, number>, width: number): Map<number, number[]> {
   const out = new Map<number, number[]>();
   for (const [bucket, key, count] of found) {
-    const at = index.get(key);
+    const at = index.get(key as number);
     if (at === undefined) continue;
     let counts = out.get(bucket as number);
     if (!counts) out.set(bucket as number, (counts = new Array<number>(width).fill(0)));
-    counts[at] = count as number;
+    counts[at] += count as number;
   }
   return out;
+}
+
+/** [axon id, IP] of every stored axon at these IPs. */
+function axonsAt(db: SqlDatabase, ips: readonly string[]): [number, string][] {
+  return rows(db, 'SELECT id, ip FROM bittensor_axons WHERE ip IN (SELECT value FROM json_each(?))', [JSON.stringify(ips)]) as [number, string][];
 }

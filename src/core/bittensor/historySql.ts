@@ -74,16 +74,17 @@ export function rawSnapshots(db: SqlDatabase, netuid: number, range: BlockRange,
 
 /**
  * The days of a range that only the daily rollups cover: those before the day of the first raw snapshot (a day the
- * raw snapshots reach is drawn from them, never twice). Each day with the newest block stored for it.
+ * raw snapshots reach is drawn from them, never twice), each with its newest block. Read from the snapshot headers,
+ * which outlive their rows as long as the rollups do, and are a hundredth of the rollups' rows.
  */
 export function rollupDays(db: SqlDatabase, netuid: number, range: BlockRange): { day: number; block: number }[] {
   const [from, to] = blockBounds(range);
   const raw = firstRaw(db, netuid, range);
   const beforeDay = raw === null ? Number.MAX_SAFE_INTEGER : Math.floor(raw.time / SECONDS_PER_DAY);
   return rows(db,
-    `SELECT day, MAX(last_block) FROM bittensor_uid_days
-     WHERE netuid = ? AND day < ? AND last_block >= ? AND first_block <= ? GROUP BY day ORDER BY day`,
-    [netuid, beforeDay, from, to]).map(([day, block]) => ({ day: day as number, block: block as number }));
+    `SELECT block_time / ${SECONDS_PER_DAY} AS day, MAX(block) FROM bittensor_snapshots
+     WHERE netuid = ? AND block BETWEEN ? AND ? AND block_time < ? GROUP BY day ORDER BY day`,
+    [netuid, from, to, beforeDay * SECONDS_PER_DAY]).map(([day, block]) => ({ day: day as number, block: block as number }));
 }
 
 /** The oldest complete (raw) snapshot of a range: where raw points start and daily ones stop. */

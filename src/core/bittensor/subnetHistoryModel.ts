@@ -105,7 +105,7 @@ export interface GroupsTable {
 export interface GroupSeriesPoint {
   readonly block: number;
   readonly time: number;
-  /** A daily rollup (hotkeys seen in the group that day) rather than a raw snapshot. */
+  /** A daily rollup ((UID, hotkey) pairs the group held that day) rather than a raw snapshot. */
   readonly daily: boolean;
   /** Hotkeys in each group of `keys`, in that order. */
   readonly counts: readonly number[];

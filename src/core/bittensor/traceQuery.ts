@@ -74,7 +74,9 @@ export function traces(
   if (raw.length > 0) {
     const snapshotOf = new Map(raw.map((s) => [s.id, s]));
     const found = jsonResult<[number, number, number, number, number][]>(db,
-      `SELECT json_group_array(json_array(snapshot_id, ${selectColumn}, ${column}, hotkey_id, coldkey_id)) FROM bittensor_neurons
+      // A UID is found through the (snapshot, uid) key; a hotkey through its index (the planner would scan each snapshot).
+      `SELECT json_group_array(json_array(snapshot_id, ${selectColumn}, ${column}, hotkey_id, coldkey_id))
+       FROM bittensor_neurons ${byUid ? '' : 'INDEXED BY bittensor_neurons_by_hotkey'}
        WHERE snapshot_id IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))`,
       [JSON.stringify(raw.map((s) => s.id)), selectedJson]) ?? [];
     // Rows arrive by snapshot id, which follows save order, not block order (a backfill saves past blocks late).
