@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
+import { AlertStateRepo } from '../core/store/alertStateRepo';
 import { coreMigrations } from '../core/store/coreMigrations';
 import { DroppedCountRepo } from '../core/store/droppedCountRepo';
 import { PinRepo } from '../core/store/pinRepo';
@@ -34,6 +35,7 @@ export class Engine {
   private readyMs = 0;
   private disposed = false;
   private readonly pins: PinRepo;
+  private readonly alerts: AlertStateRepo;
   /** Dropped counts live in the database, so `status` shows them across runs (issue 8). */
   private readonly dropped: DroppedCountRepo;
 
@@ -44,6 +46,7 @@ export class Engine {
     private readonly startedAt: number,
   ) {
     this.pins = new PinRepo(store.db);
+    this.alerts = new AlertStateRepo(store.db);
     this.dropped = new DroppedCountRepo(store.db);
   }
 
@@ -145,6 +148,7 @@ export class Engine {
     return {
       store: this.store,
       pins: this.pins,
+      alerts: this.alerts,
       log: this.options.log,
       settings: () => this.settings,
       notify: (notification) => this.options.notify(notification),

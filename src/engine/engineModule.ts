@@ -1,4 +1,5 @@
 import type { Settings } from '../core/config/settings';
+import type { AlertStateRepo } from '../core/store/alertStateRepo';
 import type { Migration } from '../core/store/migration';
 import type { PinRepo } from '../core/store/pinRepo';
 import type { Store } from '../core/store/store';
@@ -12,6 +13,8 @@ export type Handlers = { [M in EngineMethod]?: Handler<M> };
 export interface EngineContext {
   readonly store: Store;
   readonly pins: PinRepo;
+  /** Alerts raised for conditions that still hold, kept across restarts so that they are announced once. */
+  readonly alerts: AlertStateRepo;
   readonly log: Logger;
   /** Current settings (validated); changes arrive through `EngineModule.onSettings`. */
   settings(): Settings;

@@ -1,9 +1,9 @@
 import type { Settings } from '../core/config/settings';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
+import { livenessChangedBetween } from '../core/nostr/livenessChangesQuery';
 import { NostrCore } from '../core/nostr/nostrCore';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
-import { describeError } from '../core/util/errors';
 import { isoTime } from '../core/util/isoTime';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
@@ -11,6 +11,7 @@ import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from 
 import { RelayCollector, type RelayCollectorTuning } from '../core/collectors/relayCollector';
 import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
+import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
@@ -41,17 +42,23 @@ class NostrModule implements EngineModule {
   private readonly coalescer: ChangeCoalescer;
   private collector: RelayCollector | undefined;
   private readonly jobs: PostedJobs;
-  /** Pinned DVMs an alert was raised for; cleared when they are seen alive again. */
-  private readonly alerted = new Set<string>();
+  private readonly silence: DvmSilenceAlerts;
+  private readonly livenessThresholds: LivenessThresholds;
+  /** Up to when time-driven liveness changes were announced (unix seconds). */
+  private livenessCheckedUntil = unixNow();
 
   constructor(private readonly context: EngineContext, private readonly options: NostrModuleOptions) {
+    this.livenessThresholds = { ...DEFAULT_LIVENESS, ...options.liveness };
     this.core = new NostrCore({
       db: context.store.db,
       excludedKinds: () => context.settings().excludedKinds,
       countDropped: (reason, count) => context.countDropped(`nostr:${reason}`, count),
       pinnedDvms: () => new Set(context.pins.list('dvm').map((pin) => pin.key)),
-      liveness: { ...DEFAULT_LIVENESS, ...options.liveness },
+      liveness: this.livenessThresholds,
       log: context.log,
+    });
+    this.silence = new DvmSilenceAlerts({
+      core: this.core, pins: context.pins, alerts: context.alerts, notify: context.notify, log: context.log, markDirty: () => context.store.markDirty(),
     });
     this.repairCursors();
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
@@ -152,35 +159,15 @@ class NostrModule implements EngineModule {
       this.context.store.markDirty();
       this.context.log.log('debug', `nostr retention: ${report.rawEvents} raw events, ${report.jobs} jobs, ${report.rollups} rollup rows removed`);
     }
-    this.checkPinnedLiveness(now);
+    this.announceLivenessChanges(now);
+    this.silence.check(now);
   }
 
-  /**
-   * DESIGN.md: a notification when a watched DVM stops answering (requests addressed to it by `p` tag left
-   * unanswered past the silence threshold); one per silence, re-armed once the DVM is seen up again.
-   */
-  private checkPinnedLiveness(now: number): void {
-    const pins = this.context.pins.list('dvm');
-    const pinned = new Set(pins.map((pin) => pin.key.toLowerCase()));
-    for (const key of this.alerted) if (!pinned.has(key)) this.alerted.delete(key); // unwatched: forget its silence
-    for (const pin of pins) {
-      const pubkey = pin.key.toLowerCase();
-      try {
-        const liveness = this.core.liveness(pubkey, now);
-        if (liveness.status === 'silent' && !this.alerted.has(pubkey)) {
-          this.alerted.add(pubkey);
-          const name = pin.label ?? this.core.dvm(pubkey, now, 1)?.summary.name;
-          this.context.notify({
-            topic: 'nostr.alert',
-            payload: { pubkey, ...(name ? { name } : {}), message: `${name ?? pubkey.slice(0, 12)} has not answered a job addressed to it for ${durationText(now - (liveness.unansweredSince ?? now))}` },
-          });
-        } else if (liveness.status === 'up') {
-          this.alerted.delete(pubkey);
-        }
-      } catch (error) {
-        this.context.log.log('warn', `liveness check of ${pubkey} failed: ${describeError(error)}`);
-      }
-    }
+  /** Rows showing a DVM's status are refreshed when time alone changed it (no event arrives to say so). */
+  private announceLivenessChanges(now: number): void {
+    const dvms = livenessChangedBetween(this.core.sql, this.livenessCheckedUntil, now, this.livenessThresholds);
+    this.livenessCheckedUntil = Math.max(this.livenessCheckedUntil, now);
+    this.coalescer.add({ dvms: new Set(dvms), kinds: new Set(), jobs: new Set() });
   }
 
   evictOldest(bytes: number): number {
@@ -199,8 +186,3 @@ class NostrModule implements EngineModule {
   }
 }
 
-function durationText(seconds: number): string {
-  if (seconds < 90) return `${Math.max(0, seconds)} s`;
-  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
-  return `${Math.round(seconds / 3600)} h`;
-}

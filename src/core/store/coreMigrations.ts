@@ -1,6 +1,6 @@
 import type { Migration } from './migration';
 
-/** Tables every domain shares: key/value metadata, the user's pins (never evicted), dropped-event counts. */
+/** Tables every domain shares: key/value metadata, the user's pins (never evicted), dropped-event counts, alert state. */
 export const coreMigrations: readonly Migration[] = [
   {
     id: 'core-001-meta-and-pins',
@@ -24,6 +24,13 @@ export const coreMigrations: readonly Migration[] = [
     up(db) {
       // What was dropped on arrival, by reason, kept across runs (droppedCountRepo.ts).
       db.run('CREATE TABLE dropped_counts (reason TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;');
+    },
+  },
+  {
+    id: 'core-003-alert-state',
+    up(db) {
+      // Alerts raised for conditions that still hold, so a restart does not repeat them (alertStateRepo.ts).
+      db.run('CREATE TABLE alert_state (key TEXT PRIMARY KEY, raised_at INTEGER NOT NULL) WITHOUT ROWID;');
     },
   },
 ];
