@@ -284,6 +284,10 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     const members = await engine.call('bittensor.groupMembers', { netuid: 1, by: 'coldkey', key: GAINER, block: blockAt(16) - 1 });
     assert.deepEqual(members?.rows, history[15].neurons.filter((n) => n.coldkey === GAINER));
     assert.equal(members?.block, blockAt(15));
+    // Names that pick SQL columns are checked against their choices, whatever a client sends.
+    await assert.rejects(engine.call('bittensor.groupSeries', { netuid: 1, by: 'constructor' as never, top: 3 }), /by must be one of coldkey, ip/);
+    await assert.rejects(engine.call('bittensor.groupMembers', { netuid: 1, by: 'hotkey' as never, key: GAINER }), /by must be one of coldkey, ip/);
+    await assert.rejects(engine.call('bittensor.frames', { netuid: 1, role: 'owners' as never }), /role must be one of miners, validators/);
   });
 
   /** A field of a neuron, per day (mean of the day's snapshots; stake: the day's last) and per raw snapshot. */

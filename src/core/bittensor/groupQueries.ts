@@ -20,8 +20,13 @@ const KEY_SQL_BY: Record<GroupBy, { readonly column: string; readonly join: stri
   ip: { column: 'ax.ip', join: 'JOIN bittensor_axons ax ON ax.id = n.axon_id' },
 };
 
+/** `by` as a client sent it, refused unless it names a grouping. */
+function checkedGroupBy(by: GroupBy): GroupBy {
+  return oneOf(by, ['coldkey', 'ip'], 'by');
+}
+
 function keySql(by: GroupBy): { readonly column: string; readonly join: string } {
-  return KEY_SQL_BY[oneOf(by, ['coldkey', 'ip'], 'by')];
+  return KEY_SQL_BY[checkedGroupBy(by)];
 }
 
 export function groupsTable(db: SqlDatabase, info: SnapshotInfo, by: GroupBy, limit?: number, offset = 0): GroupsTable {
@@ -78,7 +83,7 @@ export function groupSeries(
   range: BlockRange,
   maxPoints?: number,
 ): GroupSeries | null {
-  keySql(by);
+  checkedGroupBy(by);
   let keys = choice.keys ? [...new Set(choice.keys.filter((key) => typeof key === 'string'))].slice(0, GROUP_SERIES_MAX) : undefined;
   if (!keys) {
     const newest = repo.find(netuid, range.toBlock);
@@ -128,6 +133,7 @@ export function groupSeries(
 
 /** The hotkeys of one group in a snapshot, by UID. */
 export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy, key: string): GroupMembers {
+  checkedGroupBy(by);
   const rows = repo.read(info).neurons.filter((neuron) => (by === 'coldkey' ? neuron.coldkey : neuron.axon?.ip) === key);
   return { netuid: info.netuid, by, key, block: info.block, rows };
 }
