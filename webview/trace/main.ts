@@ -100,7 +100,11 @@ function show(graph: TracePanelGraph): void {
   const data = toGraphData(graph, { place: first });
   if (first) {
     view.setData(data);
-    requestAnimationFrame(() => requestAnimationFrame(() => (document.body.dataset.firstPaintMs = performance.now().toFixed(1))));
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      document.body.dataset.firstPaintMs = performance.now().toFixed(1);
+      // The page finished its layout (legend, details, tables) after the graph was fitted: fit it to its final box.
+      view?.fit();
+    }));
   } else {
     view.add(data);
   }

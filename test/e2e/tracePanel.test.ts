@@ -1,0 +1,324 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { neventEncode, noteEncode } from 'nostr-tools/nip19';
+import { generateSecretKey, type Event } from 'nostr-tools/pure';
+import type { FrameLocator, Page } from 'playwright-core';
+import { expandView, openActivity, screenshot, viewPane, waitForStatusBarEntry } from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
+import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
+import { eventually } from '../support/eventually';
+import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { expandRow, waitForRow, widenSidebar } from '../support/treeRows';
+import { editorTab, reloadWindow, webviewContent } from '../support/webviewPanels';
+import { assertShownAsText, BIDI_OVERRIDE, COMMAND_LINK, HTML_PAYLOADS, hostileText, ICON_SYNTAX } from '../support/xssPayloads';
+import { WorkbenchSession } from './workbenchSession';
+
+/**
+ * The job-trace panel in the packaged extension. A real relay on loopback is the only relay in the settings; a
+ * simulated DVM answers 5050 jobs (payment-required with a real invoice, processing, result). A second relay that
+ * the settings do not name holds a job only an nevent's relay hint leads to. The trace opens from the palette by
+ * hex id, note1… and nevent1…, and from a job row of the DVMs tree; what the panel shows is read inside its frame.
+ *
+ * Double-clicking a node of the canvas is not driven here (Playwright cannot find a node on a canvas): the DVM is
+ * revealed through the same action's keyboard path (its row in the DVM table, Enter, then "Reveal in DVMs view").
+ * Screenshot: trace-panel (the README's picture).
+ */
+
+const DVM_NAME = 'Trace Echo DVM';
+const LIVE_TIMEOUT_MS = 20_000;
+/** Every short payload (the relay refuses a tag value of 1,024 characters or more; the DVM's name has the long text). */
+const HOSTILE_INPUT = hostileText('Evil input').slice(0, 1_000);
+
+let relay: TestRelay | undefined;
+let otherRelay: TestRelay | undefined;
+let customer: RelayPublisher | undefined;
+let dvm: DvmSimulator | undefined;
+let server: CodeServer | undefined;
+const extraSimulators: DvmSimulator[] = [];
+const workbench = new WorkbenchSession('trace-panel');
+const customerKey = generateSecretKey();
+let firstJob: Event | undefined;
+
+before(async () => {
+  relay = await startRelay();
+  otherRelay = await startRelay();
+  customer = await RelayPublisher.connect(relay.url);
+  server = await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
+  dvm = await DvmSimulator.start({ relayUrl: relay.url, name: DVM_NAME, amountMsats: 21_000 });
+}, { timeout: 300_000 });
+
+after(async () => {
+  customer?.close();
+  await dvm?.stop();
+  for (const simulator of extraSimulators) await simulator.stop();
+  await workbench.close();
+  await relay?.stop();
+  await otherRelay?.stop();
+});
+
+/** A job addressed to `to`, published on `publisher`'s relay; resolves once that DVM has delivered its result. */
+async function answeredJob(input: string, to = dvm!, publisher = customer!, make = (dvmPubkey: string) => buildJobRequest({ secretKey: customerKey, input, dvmPubkey })): Promise<{ job: Event; answers: Event[] }> {
+  const job = make(to.pubkey);
+  await publisher.publish(job);
+  const answers = await eventually(`${to.pubkey.slice(0, 8)}'s result for "${input.slice(0, 20)}"`, () => {
+    const published = to.answersTo(job.id);
+    return published.some((event) => event.kind === 6050) ? published : undefined;
+  });
+  return { job, answers };
+}
+
+/**
+ * "Open Job Trace" from the palette, with `reference` typed into its quick pick. A webview that is shown takes the
+ * focus a moment later (VS Code focuses it asynchronously), which closes a quick input opened meanwhile: a closed one
+ * is opened again.
+ */
+async function openTraceFromPalette(page: Page, reference: string): Promise<void> {
+  await retryQuickInput(page, async (input) => {
+    await input.fill('>Swarmscope: Open Job Trace', { timeout: 5_000 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Swarmscope: Open Job Trace' }).first().click({ timeout: 5_000 });
+    await page.locator('.quick-input-widget .quick-input-box input[placeholder^="Paste an event id"]').waitFor({ state: 'visible', timeout: 5_000 });
+    await input.fill(reference, { timeout: 5_000 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Trace / }).first().waitFor({ state: 'visible', timeout: 5_000 });
+    await input.press('Enter', { timeout: 5_000 });
+  });
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
+async function closeAllEditors(page: Page): Promise<void> {
+  await retryQuickInput(page, async (input) => {
+    await input.fill('>View: Close All Editors', { timeout: 5_000 });
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'View: Close All Editors' }).first().click({ timeout: 5_000 });
+  });
+  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+async function retryQuickInput(page: Page, steps: (input: ReturnType<Page['locator']>) => Promise<void>): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await steps(input);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** The trace panel's page, once its tab (titled by the job) is open and its timeline drawn. */
+async function tracePanel(page: Page, requestId: string): Promise<FrameLocator> {
+  await editorTab(page, `Job Trace · ${requestId.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
+  const content = webviewContent(page);
+  await content.locator('table.timeline tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
+  return content;
+}
+
+/** Event ids the timeline lists, in order. */
+function timelineIds(content: FrameLocator): Promise<string[]> {
+  return content.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: Record<string, string> }).dataset.eventId ?? ''));
+}
+
+async function waitForTimeline(content: FrameLocator, expected: readonly string[]): Promise<void> {
+  let last: string[] = [];
+  await eventually(`the timeline listing ${expected.length} events`, async () => {
+    last = await timelineIds(content);
+    return last.length === expected.length && [...last].sort().join() === [...expected].sort().join();
+  }, LIVE_TIMEOUT_MS).catch((error: Error) => assert.fail(`${error.message}; it lists ${JSON.stringify(last.map((id) => id.slice(0, 8)))}, expected ${JSON.stringify(expected.map((id) => id.slice(0, 8)))}`));
+}
+
+async function askedRow(content: FrameLocator): Promise<string | undefined> {
+  const rows = await content.locator('table.timeline tbody tr[aria-current="true"]').evaluateAll((found) => found.map((row) => (row as unknown as { dataset: Record<string, string> }).dataset.eventId ?? ''));
+  return rows[0];
+}
+
+
+/** Shows the Swarmscope views unless they are shown: a click on its activity-bar entry would then close the sidebar. */
+async function showSwarmscope(page: Page): Promise<void> {
+  if (!(await viewPane(page, 'DVMs').isVisible())) await openActivity(page, 'Swarmscope');
+}
+
+function traceTabs(page: Page) {
+  return page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^Job Trace · / }) });
+}
+
+test('Open Job Trace with a hex id draws the job: the timeline lists exactly its published events', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
+  const { job, answers } = await answeredJob('first job');
+  firstJob = job;
+  await openTraceFromPalette(page, job.id);
+  const content = await tracePanel(page, job.id);
+  await waitForTimeline(content, [job.id, ...answers.map((event) => event.id)]);
+  assert.equal(answers.length, 3, 'payment-required, processing and the result');
+  assert.equal(await askedRow(content), job.id, 'the asked event is marked');
+  assert.match(await content.locator('h1').innerText(), /Job trace · 5050 text generation/);
+  // customer, request, DVM, two feedback, the result, and the invoices of the payment-required and of the result
+  // (the simulator's result carries an amount tag too)
+  assert.equal(await content.locator('.graph').getAttribute('data-nodes'), '8');
+  assert.match((await content.locator('.graph').getAttribute('aria-label')) ?? '', /8 nodes, 7 edges/);
+  assert.ok(await content.locator('.graph canvas').isVisible(), 'vis-network drew on its canvas');
+  assert.match(await content.locator('table.dvms tbody').innerText(), new RegExp(`${DVM_NAME}[\\s\\S]*result-delivered`));
+  assert.match(await content.locator('.legend').innerText(), /payment required[\s\S]*invoice[\s\S]*zap/);
+});
+
+test('a note1 of the result reveals the same panel (one per job) and highlights the result', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  const result = dvm!.answersTo(firstJob!.id).find((event) => event.kind === 6050)!;
+  await closeAllEditors(page);
+  await openTraceFromPalette(page, firstJob!.id);
+  // A page that is loading takes the focus when it is ready, which would close a quick pick opened meanwhile.
+  await tracePanel(page, firstJob!.id);
+  await openTraceFromPalette(page, noteEncode(result.id));
+  const content = await tracePanel(page, firstJob!.id);
+  await eventually('the result marked as the asked event', async () => (await askedRow(content)) === result.id);
+  assert.equal(await traceTabs(page).count(), 1, 'one trace panel for the job');
+  // The details pane shows the asked result: its signed event, and the request it quotes, decoded.
+  const details = content.locator('.details');
+  await details.locator('pre.json', { hasText: `"id": "${result.id}"` }).waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await details.innerText(), /Request tag, decoded/);
+  assert.ok((await details.innerText()).includes(`"id": "${firstJob!.id}"`), 'the decoded request tag names the job');
+});
+
+test('an nevent1 whose relay hint is the only relay holding the job fetches it, with its answers', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  const remoteCustomer = await RelayPublisher.connect(otherRelay!.url);
+  const remoteDvm = await DvmSimulator.start({ relayUrl: otherRelay!.url, name: 'Elsewhere DVM', amountMsats: 5_000 });
+  extraSimulators.push(remoteDvm);
+  try {
+    const { job, answers } = await answeredJob('only on the other relay', remoteDvm, remoteCustomer);
+    const result = answers.find((event) => event.kind === 6050)!;
+    await openTraceFromPalette(page, neventEncode({ id: result.id, relays: [otherRelay!.url] }));
+    const content = await tracePanel(page, job.id);
+    await waitForTimeline(content, [job.id, ...answers.map((event) => event.id)]);
+    assert.equal(await askedRow(content), result.id);
+    assert.match(await content.locator('table.dvms tbody').innerText(), /Elsewhere DVM/, 'its profile was fetched with the chain');
+  } finally {
+    remoteCustomer.close();
+  }
+});
+
+test('while the panel is open, a job being answered grows in it, in the same page', { timeout: 90_000 }, async () => {
+  const page = workbench.page;
+  dvm!.answering = false;
+  const job = buildJobRequest({ secretKey: customerKey, input: 'answered later', dvmPubkey: dvm!.pubkey });
+  await customer!.publish(job);
+  await eventually('the DVM to have seen (and ignored) the job', () => dvm!.ignored.some((event) => event.id === job.id));
+  await openTraceFromPalette(page, job.id);
+  const content = await tracePanel(page, job.id);
+  await waitForTimeline(content, [job.id]);
+  await content.locator(':root').evaluate(() => ((globalThis as unknown as { stillThisPage: boolean }).stillThisPage = true));
+
+  dvm!.answering = true;
+  await dvm!.answerJob(job);
+  const answers = dvm!.answersTo(job.id);
+  assert.equal(answers.length, 3);
+  await waitForTimeline(content, [job.id, ...answers.map((event) => event.id)]);
+  assert.equal(await content.locator('.graph').getAttribute('data-nodes'), '8', 'the graph grew from 3 nodes to 8');
+  assert.equal(await content.locator(':root').evaluate(() => (globalThis as unknown as { stillThisPage?: boolean }).stillThisPage === true), true, 'no reload: added live');
+});
+
+test('a DVM selected from the keyboard is revealed in the DVMs view (the double-click action\'s keyboard path)', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  await showSwarmscope(page);
+  const dvmsView = await expandView(page, 'DVMs');
+  // Collapse nothing, select nothing: the reveal must do it.
+  await openTraceFromPalette(page, firstJob!.id);
+  const content = await tracePanel(page, firstJob!.id);
+  const row = content.locator('table.dvms tbody tr').first();
+  await row.focus();
+  await row.press('Enter');
+  const reveal = content.locator('.details button', { hasText: 'Reveal in DVMs view' });
+  await reveal.waitFor({ state: 'visible' });
+  await reveal.focus();
+  await reveal.press('Enter');
+  const selected = dvmsView.locator('.pane-body .monaco-list-row[aria-selected="true"]');
+  await selected.filter({ hasText: DVM_NAME }).waitFor({ state: 'visible', timeout: 15_000 });
+});
+
+test('a job row of the DVMs tree opens its trace on click; Open Event JSON stays in its context menu', { timeout: 90_000 }, async () => {
+  const page = workbench.page;
+  await closeAllEditors(page);
+  await showSwarmscope(page);
+  await widenSidebar(page, 520);
+  const pane = await expandView(page, 'DVMs');
+  await expandRow(await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)], LIVE_TIMEOUT_MS));
+  await expandRow(await waitForRow(pane, [/^Recent jobs$/]));
+  const jobRow = await waitForRow(pane, [/^5050 text generation\b/, /\bresult-delivered\b/]);
+  await jobRow.click();
+  await traceTabs(page).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await webviewContent(page).locator('table.timeline tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
+
+  await jobRow.click({ button: 'right' });
+  await page.locator('.context-view .action-label', { hasText: 'Open Event JSON' }).first().click();
+  await page.locator('.tabs-container .tab.active', { hasText: /\.json/ }).waitFor({ state: 'visible', timeout: 15_000 });
+  await closeAllEditors(page);
+});
+
+test('hostile content and names are shown as text in the panel, and nothing in them runs', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  const evil = await DvmSimulator.start({ relayUrl: relay!.url, name: hostileText('Evil DVM'), amountMsats: 3_000 });
+  extraSimulators.push(evil);
+  const { job } = await answeredJob(HOSTILE_INPUT, evil);
+  await openTraceFromPalette(page, job.id);
+  const content = await tracePanel(page, job.id);
+  await content.locator('table.dvms tbody tr', { hasText: 'Evil DVM' }).waitFor({ state: 'visible', timeout: LIVE_TIMEOUT_MS });
+  // The request's row: its tags table shows the hostile input exactly, value by value.
+  const requestRow = content.locator(`table.timeline tbody tr[data-event-id="${job.id}"]`);
+  await requestRow.focus();
+  await requestRow.press('Enter');
+  await content.locator('.details table.tags').waitFor({ state: 'visible', timeout: 15_000 });
+  await assertShownAsText(content, [HOSTILE_INPUT, 'Evil DVM', COMMAND_LINK, ICON_SYNTAX, BIDI_OVERRIDE, ...Object.values(HTML_PAYLOADS), 'W'.repeat(1_000)], 'the trace panel');
+});
+
+test('Export saves the signed events and the graph as JSON where the user says', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  await openTraceFromPalette(page, firstJob!.id);
+  const content = await tracePanel(page, firstJob!.id);
+  await content.locator('button', { hasText: 'Export JSON…' }).click();
+  const target = path.join(server!.workspace, 'exported-trace.json');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(target);
+  await input.press('Enter');
+  await eventually('the export file', () => fs.existsSync(target), LIVE_TIMEOUT_MS);
+  const saved = await eventually('the whole export', () => {
+    try {
+      return JSON.parse(fs.readFileSync(target, 'utf8')) as { format: string; requestId: string; events: Event[]; graph: { nodes: unknown[]; timeline: { id: string }[] } };
+    } catch {
+      return undefined;
+    }
+  });
+  assert.equal(saved.format, 'swarmscope-trace');
+  assert.equal(saved.requestId, firstJob!.id);
+  assert.deepEqual(saved.events.map((event) => event.id).sort(), [firstJob!.id, ...dvm!.answersTo(firstJob!.id).map((event) => event.id)].sort());
+  assert.equal(saved.events.find((event) => event.id === firstJob!.id)?.sig, firstJob!.sig, 'the signed event as published');
+  assert.equal(saved.graph.nodes.length, 8);
+  await content.locator('.status', { hasText: 'Saved the trace' }).waitFor({ state: 'visible', timeout: 10_000 });
+});
+
+test('a chained job: the trace of the sub-job shows both jobs; after a window reload the panel comes back', { timeout: 180_000 }, async () => {
+  const page = workbench.page;
+  await closeAllEditors(page);
+  const parent = await answeredJob('translate this, then summarise it');
+  const child = await answeredJob('', dvm!, customer!, (dvmPubkey) => buildChainedJob({ secretKey: customerKey, previousRequestId: parent.job.id, dvmPubkey }));
+  const childResult = child.answers.find((event) => event.kind === 6050)!;
+  await openTraceFromPalette(page, childResult.id);
+  const content = await tracePanel(page, child.job.id);
+  await waitForTimeline(content, [parent.job.id, ...parent.answers.map((event) => event.id), child.job.id, ...child.answers.map((event) => event.id)]);
+  assert.match(await content.locator('.subtitle').innerText(), /8 events in 2 jobs/);
+  const resultRow = content.locator(`table.timeline tbody tr[data-event-id="${childResult.id}"]`);
+  await resultRow.focus();
+  await resultRow.press('Enter');
+  await content.locator('.details pre.json').first().waitFor({ state: 'visible', timeout: 15_000 });
+  await page.mouse.move(1300, 120);
+  await screenshot(page, 'trace-panel');
+
+  await reloadWindow(page);
+  const restored = await tracePanel(page, child.job.id);
+  await waitForTimeline(restored, [parent.job.id, ...parent.answers.map((event) => event.id), child.job.id, ...child.answers.map((event) => event.id)]);
+  assert.equal(await askedRow(restored), childResult.id, 'the restored panel still marks the asked event');
+});
