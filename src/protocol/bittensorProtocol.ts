@@ -1,6 +1,7 @@
 import type {
   Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
 } from '../core/bittensor/model';
+import type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
 import type {
   AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, SubnetOverview,
   TraceField, Traces, TraceSelection,
@@ -12,7 +13,7 @@ import type {
  */
 export type { Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix };
 export type {
-  AnimationFrame, AnimationFrames, AnimationRole, BlockRange, ChurnHistory, ChurnPoint, DiffField, GroupBy, GroupMembers, GroupRow,
+  AnimationFrame, AnimationFrames, AnimationRole, BlockRange, HistoryRange, ChurnHistory, ChurnPoint, DiffField, GroupBy, GroupMembers, GroupRow,
   GroupSeries, GroupSeriesPoint, GroupsTable, MetagraphDiff, RegistrationDay, SlotsPoint, SubnetOverview, TraceField, TracePoint, Traces,
   TraceSelection, TraceSeries, UidDiff,
 } from '../core/bittensor/subnetHistoryModel';
@@ -27,23 +28,46 @@ export interface ChainStatusPayload {
   readonly lastError: string | null;
 }
 
-export type NeuronGroup = 'validators' | 'uids';
-export type NeuronSort = 'stake' | 'incentive';
+export type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
 
+/**
+ * How the newest attempt to read the chain's subnet list went, and what the store holds from other chains: what
+ * the Subnets view says above its rows, so that a failed refresh or a changed chain is never silent.
+ */
+export interface SubnetListStatus {
+  /** not-read: no attempt yet in this engine; partial: some subnet-list APIs answered; failed: none did. */
+  readonly outcome: 'not-read' | 'complete' | 'partial' | 'failed';
+  readonly endpoint: string | null;
+  /** What was missing or failed (chain error text: untrusted). */
+  readonly problems: readonly string[];
+  /** Unix seconds of that attempt. */
+  readonly at: number | null;
+  /** The endpoint's chain (genesis hash), once connected. */
+  readonly genesis: string | null;
+  /** Subnets kept from other chains (other genesis hashes), not shown as current. */
+  readonly otherChains: { readonly subnets: number; readonly genesis: readonly string[] };
+}
+
+/**
+ * The history requests (groupSeries, churnHistory, traces, frames) take a range by block (`fromBlock`, `toBlock`)
+ * or by time (`fromTime`, `toTime`, unix seconds of the stored snapshots), or both: the narrower end wins.
+ */
 export interface BittensorMethods {
   /** The subnet list: chain subnet-list APIs merged with stored snapshots; `refresh` reads the chain first. */
   'bittensor.subnets': { params: { refresh?: boolean }; result: SubnetSummary[] };
+  /** How the newest subnet-list read went, and what is kept from other chains. */
+  'bittensor.listStatus': { params: Record<string, never>; result: SubnetListStatus };
   /** Takes a snapshot from the chain (the head, or `block` from the archive endpoint), stores it and returns it. */
   'bittensor.snapshot': { params: { netuid: number; block?: number }; result: MetagraphSnapshot };
   /** A stored snapshot: at `block` or the newest before it; the newest without `block`. */
   'bittensor.metagraph': { params: { netuid: number; block?: number }; result: MetagraphSnapshot | null };
   /**
    * One page of the newest stored snapshot, sorted in the engine (the views never receive the whole metagraph):
-   * validators by stake, or all UIDs by stake or incentive.
+   * validators by stake, or all UIDs by stake or incentive; `filter` keeps a UID or keys and names containing it.
    */
   'bittensor.neurons': {
-    params: { netuid: number; group: NeuronGroup; sort: NeuronSort; limit: number };
-    result: { block: number; total: number; rows: NeuronRow[] } | null;
+    params: { netuid: number; group: NeuronGroup; sort: NeuronSort; limit: number; filter?: string };
+    result: NeuronPage | null;
   };
   /** Where each hotkey is in the newest stored snapshot of every subnet that has one. */
   'bittensor.hotkeys': { params: { hotkeys: string[] }; result: { netuid: number; block: number; neuron: NeuronRow }[] };
@@ -59,7 +83,7 @@ export interface BittensorMethods {
   };
   /** Sizes of chosen groups (`keys`, else the `top` largest) over a block range: raw snapshots, and daily rollups before them (coldkeys). */
   'bittensor.groupSeries': {
-    params: { netuid: number; by: GroupBy; keys?: string[]; top?: number; fromBlock?: number; toBlock?: number; maxPoints?: number };
+    params: { netuid: number; by: GroupBy; keys?: string[]; top?: number; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; maxPoints?: number };
     result: GroupSeries | null;
   };
   /** The hotkeys of one group in a stored snapshot (at `block` or the newest before it). */
@@ -70,15 +94,15 @@ export interface BittensorMethods {
    */
   'bittensor.overview': { params: { netuid: number; readHead?: boolean }; result: SubnetOverview | null };
   /** Churn per complete snapshot, slots used per stored snapshot, registrations per day, over a block range. */
-  'bittensor.churnHistory': { params: { netuid: number; fromBlock?: number; toBlock?: number; limit?: number }; result: ChurnHistory };
+  'bittensor.churnHistory': { params: { netuid: number; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; limit?: number }; result: ChurnHistory };
   /** One field over a block range for chosen hotkeys or UIDs or the top N: raw snapshots, and daily rollups before them. */
   'bittensor.traces': {
-    params: { netuid: number; field: TraceField; select: TraceSelection; fromBlock?: number; toBlock?: number; maxPoints?: number };
+    params: { netuid: number; field: TraceField; select: TraceSelection; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; maxPoints?: number };
     result: Traces;
   };
   /** A page of animation frames (one per complete snapshot of the range) for miners or validators. */
   'bittensor.frames': {
-    params: { netuid: number; role: AnimationRole; fromBlock?: number; toBlock?: number; offset?: number; limit?: number };
+    params: { netuid: number; role: AnimationRole; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; offset?: number; limit?: number };
     result: AnimationFrames;
   };
   /** How a stored snapshot (at `block` or the newest before it) differs from the complete snapshot before it. */
@@ -92,7 +116,7 @@ export interface BittensorMethods {
 }
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
-  'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
+  'bittensor.subnets', 'bittensor.listStatus', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
   'bittensor.groupSeries', 'bittensor.groupMembers', 'bittensor.overview', 'bittensor.churnHistory', 'bittensor.traces', 'bittensor.frames',
   'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
 ];

@@ -342,6 +342,25 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     }
   });
 
+  it('takes a range by time as the blocks of the snapshots inside it', async () => {
+    // Half a step inside each end: the snapshots from step 10 to step 20.
+    const byTime = { fromTime: timeAt(10) - STEP_SECONDS / 2, toTime: timeAt(20) + STEP_SECONDS / 2 };
+    const byBlock = { fromBlock: blockAt(10), toBlock: blockAt(20) };
+    const select = { uids: [3, 1023] };
+    const traced = await engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select, ...byTime });
+    assert.deepEqual(traced, await engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select, ...byBlock }));
+    assert.equal(traced.series[0].points.at(-1)?.block, blockAt(20));
+    assert.deepEqual(await engine.call('bittensor.frames', { netuid: 1, role: 'validators', ...byTime }),
+      await engine.call('bittensor.frames', { netuid: 1, role: 'validators', ...byBlock }));
+    assert.deepEqual((await engine.call('bittensor.churnHistory', { netuid: 1, ...byTime })).slots.map((p) => p.block), [10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].map(blockAt));
+    // Both kinds: the narrower end wins.
+    const both = await engine.call('bittensor.churnHistory', { netuid: 1, ...byTime, fromBlock: blockAt(12) });
+    assert.equal(both.slots[0].block, blockAt(12));
+    // A time after the newest snapshot leaves nothing.
+    const after = await engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select, fromTime: timeAt(STEPS - 1) + 1 });
+    assert.deepEqual(after.series.map((s) => s.points.length), [0, 0]);
+  });
+
   it('bounds a trace to maxPoints, keeping the newest snapshot', async () => {
     const result = await engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select: { uids: [1] }, maxPoints: dailyDays.length + 3 });
     const points = result.series[0].points;

@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
 import { rows } from './snapshotRepo';
-import type { BlockRange } from './subnetHistoryModel';
+import type { BlockRange, HistoryRange } from './subnetHistoryModel';
 
 /** The stored units the history queries scale back (snapshotRepo keeps u16 scores and RAO). */
 export const U16 = 65_535;
@@ -10,6 +10,24 @@ export const SECONDS_PER_DAY = 86_400;
 /** [from, to] with open ends filled: every stored block. */
 export function blockBounds(range: BlockRange): [number, number] {
   return [range.fromBlock ?? 0, range.toBlock ?? Number.MAX_SAFE_INTEGER];
+}
+
+/**
+ * A range given by time as the blocks of the stored snapshots inside it: from the first snapshot at or after
+ * `fromTime`, to the last at or before `toTime`. With blocks too, the narrower end wins; a time no snapshot reaches
+ * leaves the range empty.
+ */
+export function blockRangeOf(db: SqlDatabase, netuid: number, range: HistoryRange): BlockRange {
+  let { fromBlock, toBlock } = range;
+  if (range.fromTime !== undefined) {
+    const first = rows(db, 'SELECT MIN(block) FROM bittensor_snapshots WHERE netuid = ? AND block_time >= ?', [netuid, range.fromTime])[0][0] as number | null;
+    fromBlock = Math.max(fromBlock ?? 0, first ?? Number.MAX_SAFE_INTEGER);
+  }
+  if (range.toTime !== undefined) {
+    const last = rows(db, 'SELECT MAX(block) FROM bittensor_snapshots WHERE netuid = ? AND block_time <= ?', [netuid, range.toTime])[0][0] as number | null;
+    toBlock = Math.min(toBlock ?? Number.MAX_SAFE_INTEGER, last ?? -1);
+  }
+  return { ...(fromBlock === undefined ? {} : { fromBlock }), ...(toBlock === undefined ? {} : { toBlock }) };
 }
 
 /** A page size asked for by a client, held inside [1, max]; `fallback` when none was asked for. */

@@ -12,6 +12,12 @@ export interface BlockRange {
   readonly toBlock?: number;
 }
 
+/** What a client asks for: blocks, or times (unix seconds) of stored snapshots, or both (the narrower end wins). */
+export interface HistoryRange extends BlockRange {
+  readonly fromTime?: number;
+  readonly toTime?: number;
+}
+
 export interface SubnetOverview {
   readonly netuid: number;
   readonly name: string;
