@@ -79,7 +79,7 @@ test('the Kinds tree shows kind 5050 by name, with its request and its DVM', { t
   await waitForRow(pane, [/^5050 text generation\b/, /\b1 requests\b/, /\b1 DVMs\b/]);
 });
 
-test('expanding the DVM lists the job under Recent jobs; clicking it opens the request JSON read-only', { timeout: 60_000 }, async () => {
+test('expanding the DVM lists the job under Recent jobs; its Open Event JSON opens the request JSON read-only', { timeout: 60_000 }, async () => {
   const page = workbench.page;
   const [job] = jobs;
   const pane = await expandView(page, 'DVMs');
@@ -89,7 +89,9 @@ test('expanding the DVM lists the job under Recent jobs; clicking it opens the r
   const jobRow = await waitForRow(pane, [/^5050 text generation\b/, /\bresult-delivered\b/]);
   assert.equal(await jobRow.getAttribute('aria-level'), '3', 'the job sits under DVM → Recent jobs');
 
-  await jobRow.click();
+  // A click opens the job's trace (test/e2e/tracePanel.test.ts); the JSON is the row's context action.
+  await jobRow.click({ button: 'right' });
+  await page.locator('.context-view .action-label', { hasText: 'Open Event JSON' }).first().click();
   const tab = page.locator('.tabs-container .tab.active');
   await tab.filter({ hasText: `${job.id}.json` }).waitFor({ state: 'visible', timeout: 15_000 });
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
