@@ -112,7 +112,8 @@ describe('ingest under fuzzing', () => {
           if (!stored) continue;
           const signed = signedById.get(id);
           assert.ok(signed, `a stored event is one of the signed ones (${id})`);
-          const copy = JSON.parse(JSON.stringify(stored)) as NostrEvent;
+          // nostr-tools wants mutable tags; a JSON round trip gives exactly that, and no `verified` mark to trust.
+          const copy = JSON.parse(JSON.stringify(stored)) as Parameters<typeof verifyEvent>[0];
           assert.deepEqual(copy, signed, 'stored exactly as signed, never a forged copy of it');
           assert.ok(verifyEvent(copy), 'and it verifies');
         }
