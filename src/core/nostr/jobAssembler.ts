@@ -1,6 +1,7 @@
 import type {
   ClassifiedEvent, DeletionInfo, HandlerInfo, MetadataInfo, RequestInfo, ResponseInfo, ZapInfo,
 } from './eventClassifier';
+import { announcedRelays } from './announcedRelays';
 import { statusRank } from './eventClassifier';
 import type { SqlValue } from 'sql.js';
 import { idBytes, idHex } from './hexIds';
@@ -348,10 +349,10 @@ export class JobAssembler {
     // NIP-01 addressable events: the newest per (pubkey, kind, d) replaces the rest.
     if (existing && (existing[0] as number) >= event.created_at) return undefined;
     const fields = parseProfileContent(event.content);
-    this.sql.run(`INSERT OR REPLACE INTO nostr_profiles (pubkey, d, created_at, event_id, name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+    this.sql.run(`INSERT OR REPLACE INTO nostr_profiles (pubkey, d, created_at, event_id, name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds, relays)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       pubkey, info.d, event.created_at, idBytes(event.id), fields?.name ?? null, fields?.about ?? null, fields?.picture ?? null, fields?.lud16 ?? null,
-      bit(fields?.encryptionSupported), bit(fields?.cashuAccepted), fields?.nip90Params ?? null, JSON.stringify(info.jobKinds),
+      bit(fields?.encryptionSupported), bit(fields?.cashuAccepted), fields?.nip90Params ?? null, JSON.stringify(info.jobKinds), JSON.stringify(announcedRelays(event)),
     ]);
     if (info.jobKinds.length > 0) {
       this.tally.seeDvm(event.pubkey, event.created_at, false);

@@ -1,4 +1,5 @@
 import type { Migration } from '../store/migration';
+import { pageStatsMigration } from './pageStatsMigration';
 
 /**
  * The Nostr DVM schema. Three tiers with three lifetimes (DESIGN.md "Data kept"):
@@ -183,4 +184,5 @@ export const nostrMigrations: readonly Migration[] = [
       `);
     },
   },
+  pageStatsMigration,
 ];

@@ -1,7 +1,6 @@
 import type { PreparedStatements } from './preparedStatements';
+import { periodKeptSec, ROLLUP_PERIODS } from './rollupPeriods';
 
-/** Hourly rollups are kept this long at most (enough for every metrics window); daily ones for historyDays. */
-export const HOURLY_ROLLUP_DAYS = 31;
 const EVICT_CHUNK_MIN = 50;
 const EVICT_CHUNK_MAX = 5_000;
 
@@ -36,7 +35,6 @@ export class NostrRetention {
   maintain(now: number, windows: RetentionWindows): RetentionReport {
     const rawCutoff = now - Math.round(windows.rawWindowHours * 3600);
     const historyCutoff = now - Math.round(windows.historyDays * 86_400);
-    const hourlyCutoff = Math.max(historyCutoff, now - HOURLY_ROLLUP_DAYS * 86_400);
     return this.sql.transaction(() => {
       const rawEvents = this.deleteRaw(`created_at < ? AND ${UNPINNED_EVENT}`, [rawCutoff]);
       const sql = this.sql;
@@ -48,11 +46,16 @@ export class NostrRetention {
       sql.run('DELETE FROM nostr_deletions WHERE created_at < ? AND target_id NOT IN (SELECT request_id FROM nostr_jobs)', [historyCutoff]);
       sql.run(`DELETE FROM nostr_zaps WHERE created_at < ? AND (dvm IS NULL OR dvm NOT IN (${PINNED_DVMS}))`, [historyCutoff]);
       sql.run('DELETE FROM nostr_seen WHERE created_at < ?', [historyCutoff]);
-      sql.run("DELETE FROM nostr_rollups WHERE period = 'h' AND bucket < ?", [hourlyCutoff]);
-      let rollups = sql.changes();
-      sql.run("DELETE FROM nostr_rollups WHERE period = 'd' AND bucket < ?", [historyCutoff]);
-      rollups += sql.changes();
-      sql.run("DELETE FROM nostr_latency_rollups WHERE (period = 'h' AND bucket < ?) OR (period = 'd' AND bucket < ?) OR count = 0", [hourlyCutoff, historyCutoff]);
+      // Each rollup period for its own time (rollupPeriods.ts): 5 minutes for the raw window, hours for a month.
+      let rollups = 0;
+      for (const period of ROLLUP_PERIODS) {
+        const cutoff = now - periodKeptSec(period, windows);
+        sql.run('DELETE FROM nostr_rollups WHERE period = ? AND bucket < ?', [period, cutoff]);
+        rollups += sql.changes();
+        sql.run('DELETE FROM nostr_latency_rollups WHERE period = ? AND bucket < ?', [period, cutoff]);
+        sql.run('DELETE FROM nostr_user_rollups WHERE period = ? AND bucket < ?', [period, cutoff]);
+      }
+      sql.run('DELETE FROM nostr_latency_rollups WHERE count = 0');
       sql.run('DELETE FROM nostr_latency_totals WHERE count = 0');
       return { rawEvents, jobs, rollups };
     });

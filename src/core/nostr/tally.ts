@@ -1,8 +1,9 @@
 import { idBytes, NO_DVM } from './hexIds';
 import { latencySlot } from './latencyHistogram';
 import type { PreparedStatements } from './preparedStatements';
+import { bucketStart, ROLLUP_PERIODS, type RollupPeriod } from './rollupPeriods';
 
-/** The additive figures kept per hour and per day, per request kind and DVM. */
+/** The additive figures kept per rollup bucket (5 min, hour, 6 h, day: rollupPeriods.ts), per request kind and DVM. */
 export interface RollupValues {
   requests: number;
   encrypted: number;
@@ -48,9 +49,6 @@ export interface KindTotals {
 /** 'r': first result − request; 'f': first feedback − request. */
 export type LatencyMetric = 'r' | 'f';
 
-const HOUR = 3600;
-const DAY = 86400;
-
 interface DvmEntry {
   totals: Partial<DvmTotals>;
   /** Set when the batch saw the pubkey act as a DVM (answered, announced): the row is created if missing. */
@@ -68,13 +66,13 @@ interface UserEntry { requests: number; firstSeen: number; lastAt: number }
  */
 export class Tally {
   private readonly counters = new Map<string, number>();
-  private readonly rollups = new Map<string, { period: 'h' | 'd'; bucket: number; kind: number; dvm: string; values: Partial<RollupValues> }>();
+  private readonly rollups = new Map<string, { period: RollupPeriod; bucket: number; kind: number; dvm: string; values: Partial<RollupValues> }>();
   private readonly dvms = new Map<string, DvmEntry>();
   private readonly kinds = new Map<number, Partial<KindTotals>>();
   private readonly users = new Map<string, UserEntry>();
   private readonly kindUsers = new Map<string, { kind: number; pubkey: string; requests: number; lastAt: number }>();
   private readonly kindDvms = new Map<string, { kind: number; dvm: string }>();
-  private readonly latencyRollups = new Map<string, { period: 'h' | 'd'; bucket: number; metric: LatencyMetric; slot: number; delta: number }>();
+  private readonly latencyRollups = new Map<string, { period: RollupPeriod; bucket: number; metric: LatencyMetric; slot: number; delta: number }>();
   private readonly latencyTotals = new Map<string, { metric: LatencyMetric; value: number; delta: number }>();
 
   counter(name: string, delta: number): void {
@@ -82,8 +80,7 @@ export class Tally {
   }
 
   rollup(at: number, kind: number, dvm: string, values: Partial<RollupValues>): void {
-    this.addRollup('h', at - (at % HOUR), kind, dvm, values);
-    this.addRollup('d', at - (at % DAY), kind, dvm, values);
+    for (const period of ROLLUP_PERIODS) this.addRollup(period, bucketStart(at, period), kind, dvm, values);
   }
 
   dvm(pubkey: string, values: Partial<DvmTotals>): void {
@@ -129,13 +126,14 @@ export class Tally {
   }
 
   /**
-   * One (job, DVM) pair's response time entering (+1) or leaving (−1) the histograms: the hourly and daily slot
-   * of the pair's first answer, and the exact all-time count of that many seconds.
+   * One (job, DVM) pair's response time entering (+1) or leaving (−1) the histograms: its slot in each rollup
+   * period's bucket of the pair's first answer, and the exact all-time count of that many seconds.
    */
   latency(metric: LatencyMetric, firstAt: number, seconds: number | null, delta: 1 | -1): void {
     if (seconds === null) return;
     const slot = latencySlot(seconds);
-    for (const [period, bucket] of [['h', firstAt - (firstAt % HOUR)], ['d', firstAt - (firstAt % DAY)]] as const) {
+    for (const period of ROLLUP_PERIODS) {
+      const bucket = bucketStart(firstAt, period);
       const key = `${period}|${bucket}|${metric}|${slot}`;
       const entry = this.latencyRollups.get(key);
       if (entry) entry.delta += delta;
@@ -153,7 +151,7 @@ export class Tally {
     return entry;
   }
 
-  private addRollup(period: 'h' | 'd', bucket: number, kind: number, dvm: string, values: Partial<RollupValues>): void {
+  private addRollup(period: RollupPeriod, bucket: number, kind: number, dvm: string, values: Partial<RollupValues>): void {
     const key = `${period}|${bucket}|${kind}|${dvm}`;
     let entry = this.rollups.get(key);
     if (!entry) {
