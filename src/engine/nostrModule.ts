@@ -8,6 +8,7 @@ import { isoTime } from '../core/util/isoTime';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
+import { nostrPageHandlers } from './nostrPageHandlers';
 import { RelayCollector, type RelayCollectorTuning } from '../core/collectors/relayCollector';
 import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
@@ -94,6 +95,7 @@ class NostrModule implements EngineModule {
       'nostr.recentJobs': ({ limit }) => core.recentJobs(limit),
       'nostr.event': ({ id }) => core.event(String(id)),
       'nostr.series': (params) => core.series(params),
+      ...nostrPageHandlers(core, () => context.settings()),
       'nostr.publish': async (params) => {
         await core.ready();
         return this.jobs.publish(params);

@@ -1,4 +1,5 @@
 import type { DvmProfile } from '../core/nostr/dvmNames';
+import { NOSTR_PAGE_METHODS, type NostrPageMethods } from './nostrPagesProtocol';
 import type { AwaitJobParams, AwaitJobResult, DvmAnnouncement, PublishParams, PublishResult } from './jobProtocol';
 
 /**
@@ -334,7 +335,8 @@ export interface SeriesPoint {
   readonly satsProven: number;
 }
 
-export interface NostrMethods {
+/** The page requests (DVM, kind, user, activity series) are declared in nostrPagesProtocol.ts. */
+export interface NostrMethods extends NostrPageMethods {
   'nostr.ingest': { params: { events: unknown[]; relay?: string }; result: IngestResult };
   /** `now` (unix seconds) moves the windows' end; tests and imports of old data use it. */
   'nostr.metrics': { params: { now?: number }; result: NostrMetrics };
@@ -367,6 +369,7 @@ export interface NostrMethods {
 }
 
 export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
+  ...NOSTR_PAGE_METHODS,
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
   'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement',
 ];

@@ -31,7 +31,7 @@ export interface KindName {
 }
 
 /** The request kind a kind belongs to: results (6xxx) are named after their request (kind − 1000). */
-function requestKind(kind: number): number {
+export function requestKind(kind: number): number {
   return kind >= 6000 && kind <= 6999 ? kind - 1000 : kind;
 }
 

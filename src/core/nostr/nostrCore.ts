@@ -9,6 +9,7 @@ import { KindQuery } from './kindQuery';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
 import { MetricsQuery } from './metricsQuery';
 import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
+import { PageQueries } from './pageQueries';
 import { PreparedStatements } from './preparedStatements';
 import { recentJobs } from './recentJobsQuery';
 import { RelayCursorRepo, type RepairedCursor } from './relayCursorRepo';
@@ -38,6 +39,8 @@ export interface NostrCoreOptions {
  */
 export class NostrCore {
   readonly sql: PreparedStatements;
+  /** DVM, kind and user pages, activity series, newest jobs per kind. */
+  readonly pages: PageQueries;
   private readonly ingestor: NostrIngestor;
   private readonly metricsQuery: MetricsQuery;
   private readonly dvmQuery: DvmQuery;
@@ -57,6 +60,7 @@ export class NostrCore {
     this.traceQuery = new TraceQuery(this.sql);
     this.retention = new NostrRetention(this.sql);
     this.cursors = new RelayCursorRepo(this.sql);
+    this.pages = new PageQueries(this.sql, this.livenessThresholds);
   }
 
   /** Loads the WASM signature verifier; `ingestSync` needs it done. */

@@ -1,6 +1,12 @@
 import type { SeriesPoint } from '../../protocol/nostrProtocol';
+import type { ActivityPoint, ActivitySeries, SeriesBucket, SeriesCoverage, SeriesWindow } from '../../protocol/nostrPagesProtocol';
+import { requestKind } from './kindRegistry';
+import { nearestRank, slotFloor } from './latencyHistogram';
+import { ANY_KIND } from './pageStatsMigration';
 import { msatsToSats } from './payments';
 import type { PreparedStatements } from './preparedStatements';
+import type { RetentionWindows } from './retention';
+import { bucketStart, PERIOD_SECONDS, periodKeptSec, type RollupPeriod } from './rollupPeriods';
 
 const MAX_POINTS = 24 * 90;
 
@@ -32,4 +38,137 @@ export function querySeries(sql: PreparedStatements, options: { bucket: 'hour' |
     satsEarned: msatsToSats(row.sats_earned),
     satsProven: msatsToSats(row.sats_proven),
   }));
+}
+
+const SERIES_WINDOW_SEC: Readonly<Record<SeriesWindow, number>> = { '1h': 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '90d': 90 * 86_400 };
+const BUCKET_PERIOD: Readonly<Record<SeriesBucket, RollupPeriod>> = { '5m': 'm', '1h': 'h', '6h': 'q', '1d': 'd' };
+const PERIOD_SOURCE: Readonly<Record<RollupPeriod, SeriesCoverage['source']>> = { m: 'rollups-5m', h: 'rollups-1h', q: 'rollups-6h', d: 'rollups-1d' };
+/** 5-minute buckets over 7 days, or hours over 90 days; a longer series is asked with a larger bucket. */
+export const MAX_SERIES_POINTS = 2_200;
+/** Retention runs every minute while the engine runs; data this close to its cutoff was cut by it. */
+const RETENTION_SLACK_SEC = 3600;
+/** The next resolution up, kept at least as long. */
+const COARSER: Readonly<Record<RollupPeriod, RollupPeriod | undefined>> = { m: 'h', h: 'd', q: 'd', d: undefined };
+
+export interface ActivityOptions {
+  readonly window: SeriesWindow;
+  readonly bucket: SeriesBucket;
+  readonly now: number;
+  /** Only this request kind (its DVMs' answers included); a result kind is its request kind. */
+  readonly kind?: number;
+  readonly dvm?: string;
+  /** The retention settings, to say how far back each resolution reaches. */
+  readonly retention: RetentionWindows;
+}
+
+type RollupSums = [bucket: number, requests: number, results: number, feedback: number, jobs: number, successes: number, errors: number,
+  encrypted: number, satsRequested: number, satsEarned: number, satsProven: number, dvms: number];
+
+/**
+ * The activity series of the dashboard, DVM and kind pages (issue 12): every bucket of `bucket` size over `window`
+ * up to `now`, from the rollups of that resolution (rollupPeriods.ts), so a day's buckets of any size add up to the
+ * same totals. Users come from the user rollups (distinct per bucket, not a sum of smaller buckets); response-time
+ * medians from the latency histograms, which are kept for all traffic together only. `covers` says how far back the
+ * answer really reaches: the window, the retention of this resolution, or the first data stored.
+ */
+export function activitySeries(sql: PreparedStatements, options: ActivityOptions): ActivitySeries {
+  const windowSec = SERIES_WINDOW_SEC[options.window];
+  const period = BUCKET_PERIOD[options.bucket];
+  if (windowSec === undefined) throw new Error(`unknown series window ${JSON.stringify(options.window)} (one of ${Object.keys(SERIES_WINDOW_SEC).join(', ')})`);
+  if (period === undefined) throw new Error(`unknown series bucket ${JSON.stringify(options.bucket)} (one of ${Object.keys(BUCKET_PERIOD).join(', ')})`);
+  const size = PERIOD_SECONDS[period];
+  if (windowSec / size > MAX_SERIES_POINTS) throw new Error(`${options.bucket} buckets over ${options.window} are more than ${MAX_SERIES_POINTS} points: choose a larger bucket`);
+  const kind = options.kind === undefined ? undefined : requestKind(options.kind);
+  const { now } = options;
+  const windowFrom = now - windowSec;
+  const firstBucket = bucketStart(windowFrom, period);
+  const lastBucket = bucketStart(now, period);
+  const keptSec = periodKeptSec(period, options.retention);
+  const dataFrom = oldestBucket(sql, period);
+  const from = Math.min(lastBucket, Math.max(firstBucket, dataFrom ?? lastBucket));
+  const limitedBy = coverageLimit(sql, period, dataFrom, firstBucket, now - keptSec);
+
+  const filters: string[] = [];
+  const params: (string | number)[] = [period, from, lastBucket];
+  if (kind !== undefined) {
+    filters.push('AND kind = ?');
+    params.push(kind);
+  }
+  if (options.dvm !== undefined) {
+    filters.push('AND dvm = unhex(?)');
+    params.push(options.dvm);
+  }
+  const sums = new Map((sql.rows(`SELECT bucket, sum(requests), sum(results), sum(feedback), sum(answered), sum(successes), sum(errors), sum(encrypted),
+      sum(sats_requested), sum(sats_earned), sum(sats_proven), count(DISTINCT CASE WHEN dvm <> x'' AND (results > 0 OR feedback > 0) THEN dvm END)
+    FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? ${filters.join(' ')} GROUP BY bucket`, params) as RollupSums[]).map((row) => [row[0], row]));
+  const users = options.dvm === undefined
+    ? new Map(sql.rows('SELECT bucket, users FROM nostr_user_rollups WHERE period = ? AND kind = ? AND bucket >= ? AND bucket <= ?', [period, kind ?? ANY_KIND, from, lastBucket]) as [number, number][])
+    : undefined;
+  const medians = kind === undefined && options.dvm === undefined ? bucketMedians(sql, period, from, lastBucket) : undefined;
+
+  const points: ActivityPoint[] = [];
+  for (let t = from; t <= lastBucket; t += size) {
+    const row = sums.get(t);
+    const jobs = row?.[4] ?? 0;
+    const errors = row?.[6] ?? 0;
+    points.push({
+      t,
+      requests: row?.[1] ?? 0,
+      results: row?.[2] ?? 0,
+      feedback: row?.[3] ?? 0,
+      users: users ? users.get(t) ?? 0 : null,
+      dvms: row?.[11] ?? 0,
+      jobs,
+      successes: row?.[5] ?? 0,
+      errors,
+      encrypted: row?.[7] ?? 0,
+      satsRequested: msatsToSats(row?.[8] ?? 0),
+      satsEarned: msatsToSats(row?.[9] ?? 0),
+      satsProven: msatsToSats(row?.[10] ?? 0),
+      errorRate: jobs > 0 ? errors / jobs : null,
+      p50ResponseSec: medians?.get(t) ?? null,
+    });
+  }
+  return {
+    bucketSec: size,
+    window: options.window,
+    bucket: options.bucket,
+    ...(kind !== undefined ? { kind } : {}),
+    ...(options.dvm !== undefined ? { dvm: options.dvm } : {}),
+    points,
+    covers: { windowFrom, from, to: now, source: PERIOD_SOURCE[period], keptSec, limitedBy, dataFrom },
+  };
+}
+
+function oldestBucket(sql: PreparedStatements, period: RollupPeriod): number | null {
+  return (sql.row('SELECT min(bucket) FROM nostr_rollups WHERE period = ?', [period])?.[0] as number | null) ?? null;
+}
+
+/**
+ * What bounds a series that starts later than its window: retention, when a coarser resolution (kept longer) still
+ * holds data from before this one's oldest bucket; else the first data collected. Daily buckets have nothing coarser:
+ * data starting at their retention cutoff (give or take a maintenance run) was cut by it.
+ */
+function coverageLimit(sql: PreparedStatements, period: RollupPeriod, dataFrom: number | null, firstBucket: number, keptFrom: number): SeriesCoverage['limitedBy'] {
+  if (dataFrom !== null && dataFrom <= firstBucket) return 'window';
+  if (dataFrom === null) return 'collection-start';
+  const coarser = COARSER[period];
+  if (coarser) {
+    const older = oldestBucket(sql, coarser);
+    return older !== null && older < bucketStart(dataFrom, coarser) ? 'retention' : 'collection-start';
+  }
+  return dataFrom <= keptFrom + PERIOD_SECONDS[period] + RETENTION_SLACK_SEC ? 'retention' : 'collection-start';
+}
+
+/** Median first-result time per bucket, from the response-time histograms of the pairs first answered in it. */
+function bucketMedians(sql: PreparedStatements, period: RollupPeriod, from: number, to: number): Map<number, number | null> {
+  // Rows in (bucket, slot) order and the rank walked here: SQL window functions over the same rows take longer.
+  const slots = new Map<number, [number, number][]>();
+  for (const [bucket, slot, count] of sql.rows(`SELECT bucket, slot, count FROM nostr_latency_rollups
+      WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = 'r' AND count > 0 ORDER BY bucket, slot`, [period, from, to]) as [number, number, number][]) {
+    let list = slots.get(bucket);
+    if (!list) slots.set(bucket, (list = []));
+    list.push([slot, count]);
+  }
+  return new Map([...slots].map(([bucket, list]) => [bucket, nearestRank(list, [0.5], slotFloor)[0]]));
 }

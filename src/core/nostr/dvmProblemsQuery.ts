@@ -1,0 +1,61 @@
+import type { DvmProblems, ErrorMessageCount, ProblemJob } from '../../protocol/nostrPagesProtocol';
+import { idBytes, idHex } from './hexIds';
+import type { PairStats } from './pairStatsQuery';
+import { msatsToSats } from './payments';
+import type { PreparedStatements } from './preparedStatements';
+
+/** Newest jobs looked through for examples and error messages: the counts come from the stats, the examples from these. */
+export const PROBLEM_SCAN_JOBS = 2_000;
+const EXAMPLES = 10;
+const TOP_MESSAGES = 10;
+const MAX_MESSAGE_LENGTH = 300;
+
+type PairRow = [requestId: Uint8Array, kind: number, firstAt: number, requestedMsats: number, provenMsats: number, results: number, errored: number];
+
+/**
+ * DVM page "problems" (issue 12): unpaid invoices (it asked for payment, no zap receipt proves one, no result),
+ * paid without result (a zap receipt proves a payment, no result came), and its most frequent error messages.
+ * Counts and sats are over every pair kept (the stats rows); the job lists and messages over its newest
+ * PROBLEM_SCAN_JOBS jobs, the messages from error feedback still kept raw.
+ */
+export function dvmProblems(sql: PreparedStatements, dvm: string, stats: readonly PairStats[]): DvmProblems {
+  const sum = (field: keyof PairStats) => stats.reduce((total, row) => total + (row[field] as number), 0);
+  const unpaid = { jobs: sum('unpaidJobs'), sats: msatsToSats(sum('unpaidMsats')), recent: [] as ProblemJob[] };
+  const paid = { jobs: sum('paidNoResult'), sats: msatsToSats(sum('paidNoResultMsats')), recent: [] as ProblemJob[] };
+  if (unpaid.jobs === 0 && paid.jobs === 0 && sum('errors') === 0) return { unpaidInvoices: unpaid, paidWithoutResult: paid, errorMessages: [], errorJobsScanned: 0 };
+
+  const errored: Uint8Array[] = [];
+  for (const [requestId, kind, at, requested, proven, results, error] of sql.rows(`SELECT request_id, kind, first_at, requested_msats, proven_msats, results, errored
+      FROM nostr_job_dvms WHERE dvm = ? ORDER BY first_at DESC LIMIT ?`, [idBytes(dvm), PROBLEM_SCAN_JOBS]) as PairRow[]) {
+    if (requested > 0 && proven === 0 && results === 0 && unpaid.recent.length < EXAMPLES) unpaid.recent.push({ requestId: idHex(requestId), kind, at, sats: msatsToSats(requested) });
+    if (proven > 0 && results === 0 && paid.recent.length < EXAMPLES) paid.recent.push({ requestId: idHex(requestId), kind, at, sats: msatsToSats(proven) });
+    if (error === 1) errored.push(requestId);
+  }
+  return { unpaidInvoices: unpaid, paidWithoutResult: paid, errorMessages: errorMessages(sql, dvm, errored), errorJobsScanned: errored.length };
+}
+
+/** Each errored job counts once, with the message of its newest `error` feedback. */
+function errorMessages(sql: PreparedStatements, dvm: string, jobs: readonly Uint8Array[]): ErrorMessageCount[] {
+  const counts = new Map<string, ErrorMessageCount>();
+  const pubkey = idBytes(dvm);
+  for (const job of jobs) {
+    let newest: { at: number; message: string } | undefined;
+    for (const [tagsJson, contentJson, at] of sql.rows(`SELECT tags, content, created_at FROM nostr_events WHERE job_id = ? AND pubkey = ? AND kind = 7000`, [job, pubkey]) as [string, string, number][]) {
+      const message = errorMessageOf(JSON.parse(tagsJson) as string[][], JSON.parse(contentJson) as string);
+      if (message !== undefined && (!newest || at >= newest.at)) newest = { at, message };
+    }
+    if (!newest) continue;
+    const entry = counts.get(newest.message);
+    if (!entry || newest.at >= entry.lastAt) counts.set(newest.message, { message: newest.message, count: (entry?.count ?? 0) + 1, lastAt: newest.at, requestId: idHex(job) });
+    else counts.set(newest.message, { ...entry, count: entry.count + 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || b.lastAt - a.lastAt).slice(0, TOP_MESSAGES);
+}
+
+/** NIP-90 puts the reason of an `error` status in the status tag's third value; some DVMs write it in `content`. */
+export function errorMessageOf(tags: readonly (readonly string[])[], content: string): string | undefined {
+  const status = tags.find((tag) => tag[0] === 'status');
+  if (status?.[1] !== 'error') return undefined;
+  const message = (status[2] ?? '').trim() || content.trim() || 'error (no message)';
+  return message.slice(0, MAX_MESSAGE_LENGTH);
+}

@@ -1,0 +1,44 @@
+import type { ActivitySeries, DvmPage, KindPage, RecentKindJobs, UserPage } from '../../protocol/nostrPagesProtocol';
+import { DvmPageQuery, type DvmPageOptions } from './dvmPageQuery';
+import { KindPageQuery, type KindPageOptions } from './kindPageQuery';
+import type { LivenessThresholds } from './liveness';
+import type { PreparedStatements } from './preparedStatements';
+import { recentByKind } from './recentByKindQuery';
+import { activitySeries, type ActivityOptions } from './seriesQuery';
+import { UserPageQuery } from './userPageQuery';
+
+/**
+ * The DVM, kind and user pages, the activity series and the newest jobs per kind (issue 12), over one store.
+ * Pubkeys are lower-case hex here; the engine module turns what users type (npub…) into that.
+ */
+export class PageQueries {
+  private readonly dvmPage: DvmPageQuery;
+  private readonly kindPage: KindPageQuery;
+  private readonly userPage: UserPageQuery;
+
+  constructor(private readonly sql: PreparedStatements, liveness: LivenessThresholds) {
+    this.dvmPage = new DvmPageQuery(sql, liveness);
+    this.kindPage = new KindPageQuery(sql, liveness);
+    this.userPage = new UserPageQuery(sql);
+  }
+
+  dvm(pubkey: string, options: DvmPageOptions): DvmPage | null {
+    return this.dvmPage.page(pubkey, options);
+  }
+
+  kind(kind: number, options: KindPageOptions): KindPage | null {
+    return this.kindPage.page(kind, options);
+  }
+
+  user(pubkey: string, limit?: number): UserPage | null {
+    return this.userPage.page(pubkey, limit);
+  }
+
+  activity(options: ActivityOptions): ActivitySeries {
+    return activitySeries(this.sql, options);
+  }
+
+  recentByKind(perKind?: number): RecentKindJobs[] {
+    return recentByKind(this.sql, perKind);
+  }
+}

@@ -1,0 +1,110 @@
+import type { PairFigures } from '../../protocol/nostrPagesProtocol';
+import { idBytes, idHex } from './hexIds';
+import { nearestRank } from './latencyHistogram';
+import { msatsToSats } from './payments';
+import type { PreparedStatements } from './preparedStatements';
+
+/** A row of nostr_dvm_kind_stats (pageStatsMigration.ts): one DVM's (job, DVM) pairs of one kind, summed. */
+export interface PairStats {
+  readonly dvm: string;
+  readonly kind: number;
+  readonly jobs: number;
+  readonly withResult: number;
+  readonly results: number;
+  readonly successes: number;
+  readonly errors: number;
+  readonly requestedMsats: number;
+  readonly earnedMsats: number;
+  readonly provenMsats: number;
+  readonly unpaidJobs: number;
+  readonly unpaidMsats: number;
+  readonly paidNoResult: number;
+  readonly paidNoResultMsats: number;
+  readonly lastResultAt: number | null;
+  readonly lastFeedbackAt: number | null;
+}
+
+const COLUMNS = `dvm, kind, jobs, with_result, results, successes, errors, requested_msats, earned_msats, proven_msats,
+  unpaid_jobs, unpaid_msats, paid_no_result, paid_no_result_msats, last_result_at, last_feedback_at`;
+
+/** Percentiles of the response times of one (DVM, kind): first result ('r') and first feedback ('f'). */
+export interface PairLatency {
+  readonly response: readonly (number | null)[];
+  readonly feedback: readonly (number | null)[];
+}
+
+const NO_LATENCY: PairLatency = { response: [null, null], feedback: [null, null] };
+const PS = [0.5, 0.9] as const;
+
+/**
+ * Reads the per-(DVM, kind) sums and exact response-time counts that triggers keep equal to the pairs stored, so a
+ * page costs a few index lookups however many jobs a DVM has. A DVM's row of a kind stays (with zero jobs) after
+ * retention removed its pairs: it remembers the newest result and feedback.
+ */
+export class PairStatsQuery {
+  constructor(private readonly sql: PreparedStatements) {}
+
+  ofDvm(dvm: string): PairStats[] {
+    return this.sql.rows(`SELECT ${COLUMNS} FROM nostr_dvm_kind_stats WHERE dvm = ?`, [idBytes(dvm)]).map(toStats);
+  }
+
+  ofKind(kind: number): PairStats[] {
+    return this.sql.rows(`SELECT ${COLUMNS} FROM nostr_dvm_kind_stats WHERE kind = ? AND jobs > 0`, [kind]).map(toStats);
+  }
+
+  /** Every kind of one DVM in one read. */
+  latencyOfDvm(dvm: string): Map<number, PairLatency> {
+    const counts = new Map<number, { r: [number, number][]; f: [number, number][] }>();
+    for (const [kind, metric, seconds, count] of this.sql.rows(`SELECT kind, metric, seconds, count FROM nostr_dvm_kind_latency
+        WHERE dvm = ? AND count > 0 ORDER BY kind, metric, seconds`, [idBytes(dvm)]) as [number, 'r' | 'f', number, number][]) {
+      let entry = counts.get(kind);
+      if (!entry) counts.set(kind, (entry = { r: [], f: [] }));
+      entry[metric].push([seconds, count]);
+    }
+    return new Map([...counts].map(([kind, entry]) => [kind, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
+  }
+
+  latencyOf(dvm: string, kind: number): PairLatency {
+    const rows = this.sql.rows(`SELECT metric, seconds, count FROM nostr_dvm_kind_latency WHERE dvm = ? AND kind = ? AND count > 0 ORDER BY metric, seconds`,
+      [idBytes(dvm), kind]) as ['r' | 'f', number, number][];
+    if (rows.length === 0) return NO_LATENCY;
+    const of = (metric: 'r' | 'f') => nearestRank(rows.filter((row) => row[0] === metric).map((row) => [row[1], row[2]] as const), PS);
+    return { response: of('r'), feedback: of('f') };
+  }
+}
+
+/** The page figures of a stats row (DESIGN.md "A DVM's jobs", "Sats"). */
+export function pairFigures(stats: PairStats, latency: PairLatency = NO_LATENCY): PairFigures {
+  return {
+    jobs: stats.jobs,
+    results: stats.results,
+    jobsWithResult: stats.withResult,
+    successes: stats.successes,
+    errors: stats.errors,
+    successRate: stats.jobs > 0 ? stats.successes / stats.jobs : null,
+    p50ResponseSec: latency.response[0],
+    p90ResponseSec: latency.response[1],
+    p50FeedbackSec: latency.feedback[0],
+    p90FeedbackSec: latency.feedback[1],
+    satsRequested: msatsToSats(stats.requestedMsats),
+    satsEarned: msatsToSats(stats.earnedMsats),
+    satsProven: msatsToSats(stats.provenMsats),
+  };
+}
+
+/** The stats of a (DVM, kind) with no pair kept: a DVM that only announces the kind, or only has requests waiting. */
+export function emptyPairStats(dvm: string, kind: number): PairStats {
+  return {
+    dvm, kind, jobs: 0, withResult: 0, results: 0, successes: 0, errors: 0, requestedMsats: 0, earnedMsats: 0, provenMsats: 0,
+    unpaidJobs: 0, unpaidMsats: 0, paidNoResult: 0, paidNoResultMsats: 0, lastResultAt: null, lastFeedbackAt: null,
+  };
+}
+
+function toStats(row: unknown[]): PairStats {
+  const n = (index: number) => row[index] as number;
+  return {
+    dvm: idHex(row[0] as Uint8Array), kind: n(1), jobs: n(2), withResult: n(3), results: n(4), successes: n(5), errors: n(6),
+    requestedMsats: n(7), earnedMsats: n(8), provenMsats: n(9), unpaidJobs: n(10), unpaidMsats: n(11), paidNoResult: n(12), paidNoResultMsats: n(13),
+    lastResultAt: row[14] as number | null, lastFeedbackAt: row[15] as number | null,
+  };
+}
