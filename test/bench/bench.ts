@@ -1,5 +1,5 @@
 // `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
-// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground (all when none is named).
+// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground, pages (all when none is named).
 import { runFoundationBench } from './foundationBench';
 
 type Bench = (print: (line: string) => void) => Promise<void>;
@@ -19,6 +19,7 @@ const areas: Record<string, () => Promise<Bench>> = {
   weights: async () => (await import('./weightsBench')).runWeightsBench,
   trace: async () => (await import('./traceBench')).runTraceBench,
   playground: async () => (await import('./playgroundBench')).runPlaygroundBench,
+  pages: async () => (await import('./pagesBench')).runPagesBench,
   metagraph: async () => (await import('./metagraphBench')).runMetagraphBench,
 };
 
