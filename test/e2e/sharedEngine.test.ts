@@ -24,6 +24,8 @@ import { WorkbenchSession } from './workbenchSession';
  */
 
 const DVM_NAME = 'Shared Engine Echo DVM';
+/** The status bar's first line once this window's own engine runs (its second line, after ';', names the sources). */
+const RUNS_HERE = /^Swarmscope engine: \w+ · runs in this window(;|$)/;
 /** The feedback kind: every engine's relay collector asks for it, the DVM simulator does not. */
 const FEEDBACK_KIND = 7000;
 
@@ -66,17 +68,32 @@ async function showDvms(page: Page) {
   return expandView(page, 'DVMs');
 }
 
+/**
+ * Clicks the DVM row's inline Watch DVM action until the row offers Stop Watching instead: the row is re-drawn (and
+ * its hover lost) while the DVM's answers still arrive, so one click may land on a row that is already gone.
+ */
+async function watchDvm(page: Page): Promise<void> {
+  const pane = await showDvms(page);
+  for (let attempt = 1; ; attempt++) {
+    const row = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)]);
+    await row.hover();
+    await row.locator('.action-label[aria-label="Watch DVM"]').click({ timeout: 5_000 }).catch(() => undefined);
+    const watched = await row.locator('.action-label[aria-label="Stop Watching DVM"]').waitFor({ state: 'attached', timeout: 5_000 }).then(() => true, () => false);
+    if (watched) return;
+    if (attempt === 3) throw new Error('the DVM row never offered Stop Watching DVM after Watch DVM was clicked');
+  }
+}
+
 function databasePath(): string {
   return path.join(server!.userDataDir, 'User', 'globalStorage', 'swarmscope.swarmscope', 'swarmscope.db');
 }
 
 test('the second window uses the first window\'s engine, and the relay sees one collector', { timeout: 120_000 }, async () => {
-  await engineEntry(first!, /^Swarmscope engine: healthy · runs in this window$/);
+  await engineEntry(first!, RUNS_HERE);
   const folder = path.join(path.dirname(server!.workspace), 'second-window');
   fs.mkdirSync(folder, { recursive: true });
   second = await workbench.openWindow(folder);
-  const entry = await engineEntry(second, /^Swarmscope engine: healthy · runs in /);
-  assert.match(entry.ariaLabel, /runs in VS Code window workspace \(pid \d+\)$/);
+  await engineEntry(second, /^Swarmscope engine: \w+ · runs in VS Code window workspace \(pid \d+\)(;|$)/);
   // Both hosts are up and the first collects; a second engine would have opened a second subscription by now.
   await eventually('the first window\'s collector', () => relay!.connectionsAsking(FEEDBACK_KIND) === 1);
   assert.equal(relay!.connectionsAsking(FEEDBACK_KIND), 1, 'one collector for two windows');
@@ -91,9 +108,7 @@ test('a DVM answering a job appears in both windows\' DVMs trees', { timeout: 60
 });
 
 test('a DVM watched in the second window shows in the first window\'s Watched view', { timeout: 60_000 }, async () => {
-  const row = await waitForRow(await showDvms(second!), [new RegExp(`^${DVM_NAME}\\b`)]);
-  await row.hover();
-  await row.locator('.action-label[aria-label="Watch DVM"]').click();
+  await watchDvm(second!);
   await waitForRow(await expandView(first!, 'Watched'), [new RegExp(`^${DVM_NAME}\\b`)]);
 });
 
@@ -101,8 +116,8 @@ test('closing the owner window hands the engine to the other, whose views stay o
   await first!.close({ runBeforeUnload: true });
   first = undefined;
   // "Within a few seconds": the bar is the status bar changing hands, generously bounded here.
-  await engineEntry(second!, /^Swarmscope engine: healthy · runs in this window$/, 20_000);
-  assert.equal(relay!.connectionsAsking(FEEDBACK_KIND), 1, 'the new owner collects, and only it');
+  await engineEntry(second!, RUNS_HERE, 20_000);
+  await eventually('the new owner\'s collector', () => relay!.connectionsAsking(FEEDBACK_KIND) === 1);
   await customer!.publish(buildJobRequest({ secretKey: customerKey, input: 'after the hand-over' }));
   const pane = await showDvms(second!);
   await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100%/]);
