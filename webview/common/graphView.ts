@@ -1,7 +1,10 @@
 import { DataSet } from 'vis-data/peer';
 import { Network, type Edge, type Node, type Options } from 'vis-network/peer';
 import { placeNewNodes, type Point } from './graphLayout';
+import type { GraphData, GraphEdge, GraphNode, GroupStyle } from './graphTypes';
 import { onThemeChange, readTheme, type ThemeColors } from './theme';
+
+export type { GraphData, GraphEdge, GraphNode, GroupStyle } from './graphTypes';
 
 /**
  * vis-network for Swarmscope's graph panels (the job trace first). The peer build, with vis-data's DataSet passed
@@ -9,39 +12,6 @@ import { onThemeChange, readTheme, type ThemeColors } from './theme';
  * the page's CSP (no inline style) holds. Labels and hover titles are strings, which vis-network draws and shows as
  * text (never HTML: `font.multi` stays off), so untrusted names are safe here.
  */
-
-export interface GraphNode {
-  readonly id: string;
-  readonly label: string;
-  /** Picks its colour and shape (GraphViewOptions.groups). */
-  readonly group: string;
-  /** Hover text, shown as text. */
-  readonly title?: string;
-  /** Drawn larger (the trace's asked event): a size reads in every theme, where a colour might not. */
-  readonly emphasis?: boolean;
-  /** A place chosen by the page (setData only: see there). */
-  readonly x?: number;
-  readonly y?: number;
-}
-
-export interface GraphEdge {
-  readonly id: string;
-  readonly from: string;
-  readonly to: string;
-  readonly label?: string;
-  readonly dashes?: boolean;
-}
-
-export interface GraphData {
-  readonly nodes: readonly GraphNode[];
-  readonly edges: readonly GraphEdge[];
-}
-
-export interface GroupStyle {
-  readonly shape?: 'dot' | 'box' | 'ellipse' | 'diamond' | 'square' | 'triangle' | 'triangleDown' | 'star' | 'hexagon';
-  /** The group's colour in this theme, usually one of `colors.charts`. */
-  colour(colors: ThemeColors): string;
-}
 
 export interface GraphViewOptions {
   readonly groups?: Readonly<Record<string, GroupStyle>>;

@@ -5,32 +5,9 @@
  * apps/shared/theme.ts; vscode-js-profile-visualizer useCssVariables, which watches the same attribute).
  */
 
-export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
+import type { ThemeColors, ThemeKind } from './themeColors';
 
-export interface ThemeColors {
-  readonly kind: ThemeKind;
-  readonly foreground: string;
-  /** Secondary text: captions, axis notes, edge labels. */
-  readonly muted: string;
-  readonly background: string;
-  /** Backgrounds of raised things (cards, tooltips, node labels). */
-  readonly widgetBackground: string;
-  readonly border: string;
-  readonly focus: string;
-  readonly fontFamily: string;
-  readonly fontSizePx: number;
-  /** VS Code's chart palette (`--vscode-charts-*`). */
-  readonly charts: {
-    readonly foreground: string;
-    readonly lines: string;
-    readonly blue: string;
-    readonly orange: string;
-    readonly red: string;
-    readonly green: string;
-    readonly yellow: string;
-    readonly purple: string;
-  };
-}
+export type { ThemeColors, ThemeKind } from './themeColors';
 
 /** One theme variable's value now, or the fallback when the theme does not set it. */
 export function themeColor(name: string, fallback: string): string {

@@ -1,9 +1,8 @@
 import type { NostrEvent, TraceDvmSummary, TraceNode } from '../../src/protocol/nostrProtocol';
 import type { TracePanelRow } from '../../src/protocol/tracePanelProtocol';
 import { element } from '../common/dom';
-import { dvmFlags } from './dvmTable';
 import { bolt11Rows, decodeRequestTag, prettyEvent, tagRows } from './eventDetails';
-import { clock, delay, duration, satsText } from './traceFormat';
+import { clock, delay, duration, dvmFlags, satsText } from './traceFormat';
 
 export interface DetailsActions {
   openEvent(id: string): void;

@@ -1,19 +1,9 @@
 import type { TraceDvmSummary, TraceJob } from '../../src/protocol/nostrProtocol';
 import { element } from '../common/dom';
 import { keyboardRows, restoreTabStop } from './rowKeys';
-import { duration, satsText, shortId } from './traceFormat';
+import { duration, dvmFlags, satsText, shortId } from './traceFormat';
 
 const COLUMNS = ['DVM', 'Job', 'Status', 'Response', 'First feedback', 'Sats requested', 'Sats proven', 'Flags', 'Error'];
-
-/** The flags DESIGN.md names for a DVM on a job, as words. */
-export function dvmFlags(dvm: Pick<TraceDvmSummary, 'amountMismatch' | 'paymentWithoutResult' | 'resultWithoutPayment' | 'errorMessage'>): string[] {
-  const flags: string[] = [];
-  if (dvm.amountMismatch) flags.push('amount tag ≠ bolt11');
-  if (dvm.paymentWithoutResult) flags.push('payment requested, no result');
-  if (dvm.resultWithoutPayment) flags.push('result without payment request');
-  if (dvm.errorMessage !== undefined) flags.push('error');
-  return flags;
-}
 
 /** Each DVM on each job of the chain: status, times, sats and flags. Enter (or a click) selects its node. */
 export class DvmTable {

@@ -1,4 +1,5 @@
 import { untrustedText } from '../../src/core/util/untrustedText';
+import type { TraceDvmSummary } from '../../src/protocol/nostrProtocol';
 
 /**
  * Words and numbers of the trace page, the same in the graph, the tables and the details pane. Text from events and
@@ -53,4 +54,14 @@ export function roleText(role: string, status?: string): string {
   if (role === 'feedback') return status ? `feedback: ${status}` : 'feedback';
   if (role === 'deletion') return 'deletion (cancel)';
   return role;
+}
+
+/** The flags DESIGN.md names for a DVM on a job, as words. */
+export function dvmFlags(dvm: Pick<TraceDvmSummary, 'amountMismatch' | 'paymentWithoutResult' | 'resultWithoutPayment' | 'errorMessage'>): string[] {
+  const flags: string[] = [];
+  if (dvm.amountMismatch) flags.push('amount tag ≠ bolt11');
+  if (dvm.paymentWithoutResult) flags.push('payment requested, no result');
+  if (dvm.resultWithoutPayment) flags.push('result without payment request');
+  if (dvm.errorMessage !== undefined) flags.push('error');
+  return flags;
 }

@@ -1,6 +1,6 @@
 import type { TraceDvmSummary, TraceEdgeType, TraceNode } from '../../src/protocol/nostrProtocol';
 import type { TracePanelGraph } from '../../src/protocol/tracePanelProtocol';
-import type { GraphData, GraphEdge, GraphNode } from '../common/graphView';
+import type { GraphData, GraphEdge, GraphNode } from '../common/graphTypes';
 import { canvasText, clock, duration, HOVER_LENGTH, satsText, shortId } from './traceFormat';
 import { groupOf } from './traceGroups';
 import { layoutTrace } from './traceLayout';

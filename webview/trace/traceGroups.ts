@@ -1,6 +1,6 @@
 import type { TraceNode } from '../../src/protocol/nostrProtocol';
-import type { GroupStyle } from '../common/graphView';
-import type { ThemeColors } from '../common/theme';
+import type { GroupStyle } from '../common/graphTypes';
+import type { ThemeColors } from '../common/themeColors';
 
 /**
  * How each node of a trace is drawn: one group per role and status, coloured from VS Code's chart palette (so every

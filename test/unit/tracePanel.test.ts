@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { decode } from 'nostr-tools/nip19';
+import { Engine } from '../../src/engine/engine';
+import { exportFileName, neventOf } from '../../src/panels/traceDocuments';
+import { tracePanel, type TraceActions, type TracePanel } from '../../src/panels/tracePanel';
+import type { EngineNotification } from '../../src/protocol/engineProtocol';
+import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { isToTrace, traceProtocol, type ToTrace, type TracePanelGraph } from '../../src/protocol/tracePanelProtocol';
+import type { EngineRequester } from '../../src/views/engineRequester';
+import { Actor } from '../fixtures/nostr/eventBuilders';
+import { eventually } from '../support/eventually';
+import { PanelLoopback } from '../support/panelLoopback';
+
+/**
+ * The trace panel's host logic (src/panels/tracePanel.ts) against a real in-process engine and the page's real
+ * messenger (PanelLoopback): the first page reads the trace; `nostr.changed` notifications re-read it only when
+ * they name a job of the chain (a new answer, a new sub-job through its parent); another event of the job moves
+ * the highlight; the signed event is fetched on demand; copy and export go through the actions with real data.
+ */
+
+const T = 1_760_000_000;
+const customer = new Actor();
+const dvmA = new Actor();
+const request = customer.sign(5050, [['i', 'hello', 'text'], ['p', dvmA.pubkey]], '', T);
+const processing = dvmA.sign(7000, [['e', request.id], ['p', customer.pubkey], ['status', 'processing']], '', T + 1);
+const result = dvmA.sign(6050, [['e', request.id], ['p', customer.pubkey], ['request', JSON.stringify(request)]], 'hi', T + 2);
+const child = customer.sign(5001, [['i', request.id, 'job']], '', T + 3);
+const unrelated = new Actor().sign(5050, [['i', 'other', 'text']], '', T + 4);
+
+let engine: Engine;
+const notifications: EngineNotification[] = [];
+const calls: string[] = [];
+const requester: EngineRequester = {
+  request: (method, params) => {
+    calls.push(method);
+    return engine.call(method, params);
+  },
+};
+
+before(async () => {
+  engine = await Engine.start({ dbPath: undefined, settings: { relays: [], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: false }, { notify: (notification) => notifications.push(notification), log: { log: () => undefined } });
+});
+
+after(async () => {
+  await engine.dispose();
+});
+
+interface Recorded {
+  readonly copied: string[];
+  readonly saved: { name: string; text: string }[];
+  readonly opened: string[];
+  readonly revealed: string[];
+}
+
+function openPanel(asked: string): { loop: PanelLoopback<typeof traceProtocol>; messages: ToTrace[]; actions: Recorded; controller: () => TracePanel } {
+  const actions: Recorded = { copied: [], saved: [], opened: [], revealed: [] };
+  const traceActions: TraceActions = {
+    openEvent: (id) => actions.opened.push(id),
+    revealDvm: async (pubkey) => {
+      actions.revealed.push(pubkey);
+      return true;
+    },
+    copy: async (text) => void actions.copied.push(text),
+    saveJson: async (name, text) => {
+      actions.saved.push({ name, text });
+      return `/tmp/${name}`;
+    },
+  };
+  const controllers = new Map<string, TracePanel>();
+  const definition = tracePanel({ engine: requester, actions: traceActions }, controllers);
+  const subject = { requestId: request.id, asked };
+  const loop = new PanelLoopback(traceProtocol, (channel) => definition.create(channel, subject));
+  const messages: ToTrace[] = [];
+  loop.page.onMessage((message) => messages.push(message));
+  return { loop, messages, actions, controller: () => controllers.get(request.id)! };
+}
+
+async function ingest(...events: NostrEvent[]): Promise<void> {
+  await engine.call('nostr.ingest', { events });
+}
+
+function lastGraph(messages: readonly ToTrace[]): TracePanelGraph {
+  const graphs = messages.filter((message) => message.type === 'graph');
+  assert.ok(graphs.length > 0, `a graph arrived; got ${JSON.stringify(messages.map((message) => message.type))}`);
+  return (graphs[graphs.length - 1] as Extract<ToTrace, { type: 'graph' }>).graph;
+}
+
+function changed(jobs: string[]): EngineNotification {
+  return { topic: 'nostr.changed', payload: { dvms: [], kinds: [], jobs } };
+}
+
+test('the definition: one panel per job, restored from a valid subject only, restorable (onWebviewPanel), its page exists', () => {
+  const definition = tracePanel({ engine: requester, actions: {} as TraceActions }, new Map());
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { activationEvents: string[] };
+  assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${definition.viewType}`));
+  assert.ok(fs.existsSync(path.join(__dirname, '../../webview', definition.bundle, 'main.ts')));
+  assert.ok(definition.styles?.includes('dist/webview/vis-network.css'), 'vis-network\'s CSS is linked as a file');
+  const subject = { requestId: request.id, asked: result.id };
+  assert.deepEqual(definition.parseSubject(JSON.parse(JSON.stringify(subject))), subject);
+  assert.equal(definition.key(subject), definition.key({ requestId: request.id, asked: request.id }), 'any event of the job: the same panel');
+  for (const bad of [null, request.id, { requestId: request.id }, { requestId: 'x', asked: request.id }, { requestId: request.id.toUpperCase(), asked: request.id }]) {
+    assert.equal(definition.parseSubject(bad), undefined, JSON.stringify(bad));
+  }
+});
+
+test('the first page reads the trace: every event in the timeline, without the signed events (fetched on demand)', async () => {
+  await ingest(request, processing);
+  const { loop, messages } = openPanel(request.id);
+  loop.page.ready();
+  await eventually('the graph', () => messages.some((message) => message.type === 'graph'));
+  const graph = lastGraph(messages);
+  assert.deepEqual(graph.timeline.map((row) => row.id), [request.id, processing.id]);
+  assert.ok(graph.timeline.every((row) => !('event' in row)), 'no signed event in the graph message');
+  assert.ok(isToTrace(messages.at(-1)), 'what the page got passes the protocol guard');
+  const fetched = await loop.page.request('event', { id: processing.id });
+  assert.equal(fetched?.sig, processing.sig);
+  assert.equal(await loop.page.request('event', { id: unrelated.id }), null, 'an event the store does not have');
+  loop.session.dispose();
+});
+
+test('while visible, a change naming a job of the chain re-reads it; a change naming another job does not', async () => {
+  const { loop, messages } = openPanel(request.id);
+  loop.page.ready();
+  await eventually('the first graph', () => messages.some((message) => message.type === 'graph'));
+  const before = calls.filter((method) => method === 'nostr.traceGraph').length;
+
+  await ingest(unrelated);
+  loop.router.route(changed([unrelated.id]));
+  await loop.settle(20);
+  assert.equal(calls.filter((method) => method === 'nostr.traceGraph').length, before, 'an unrelated job: nothing read');
+
+  await ingest(result);
+  loop.router.route(changed([request.id]));
+  await eventually('the result in the timeline', () => lastGraph(messages).timeline.some((row) => row.id === result.id));
+
+  // A new sub-job names its parent in the notification (the engine does): the chain grows by a job.
+  await ingest(child);
+  loop.router.route(changed([child.id, request.id]));
+  await eventually('the sub-job in the chain', () => lastGraph(messages).jobs.some((job) => job.requestId === child.id));
+  assert.ok(lastGraph(messages).edges.some((edge) => edge.type === 'sub-job-of' && edge.from === `request:${child.id}`));
+  loop.session.dispose();
+});
+
+test('hidden, it listens to nothing; shown again after a change it missed, it reads once', async () => {
+  const { loop, messages } = openPanel(request.id);
+  loop.page.ready();
+  await eventually('the first graph', () => messages.some((message) => message.type === 'graph'));
+  loop.session.setVisible(false);
+  assert.equal(loop.router.listenerCount('nostr.changed'), 0);
+  const reads = calls.filter((method) => method === 'nostr.traceGraph').length;
+  loop.router.route(changed([request.id]));
+  loop.session.setVisible(true);
+  await eventually('one read on show', () => calls.filter((method) => method === 'nostr.traceGraph').length === reads + 1);
+  loop.session.dispose();
+});
+
+test('another event of the job moves the highlight; copy gives the id or an nevent with author and relays; export saves the signed events', async () => {
+  const { loop, messages, actions, controller } = openPanel(request.id);
+  loop.page.ready();
+  await eventually('the first graph', () => messages.some((message) => message.type === 'graph'));
+  controller().ask(result.id);
+  await eventually('the result asked', () => lastGraph(messages).askedId === result.id);
+  assert.equal(lastGraph(messages).timeline.find((row) => row.asked)?.id, result.id);
+
+  loop.page.post({ type: 'copy', what: 'id', id: result.id });
+  loop.page.post({ type: 'copy', what: 'nevent', id: result.id });
+  await eventually('two copies', () => actions.copied.length === 2);
+  assert.equal(actions.copied[0], result.id);
+  const nevent = decode(actions.copied[1]) as { type: string; data: { id: string; author?: string; kind?: number } };
+  assert.equal(nevent.type, 'nevent');
+  assert.equal(nevent.data.id, result.id);
+  assert.equal(nevent.data.author, dvmA.pubkey);
+  assert.equal(nevent.data.kind, 6050);
+
+  loop.page.post({ type: 'export' });
+  await eventually('the export', () => actions.saved.length === 1);
+  const saved = JSON.parse(actions.saved[0].text) as { format: string; events: NostrEvent[]; graph: { nodes: unknown[]; timeline: object[] } };
+  assert.equal(actions.saved[0].name, exportFileName(request.id));
+  assert.equal(saved.format, 'swarmscope-trace');
+  assert.deepEqual(saved.events.find((event) => event.id === result.id), result, 'the signed event exactly');
+  assert.ok(saved.graph.timeline.every((row) => !('event' in row)), 'the events once, not twice');
+  await eventually('the notice', () => messages.some((message) => message.type === 'notice' && /Saved the trace/.test(message.message)));
+
+  loop.page.post({ type: 'revealDvm', pubkey: dvmA.pubkey });
+  loop.page.post({ type: 'openEvent', id: result.id });
+  await eventually('reveal and open', () => actions.revealed.length === 1 && actions.opened.length === 1);
+  loop.session.dispose();
+});
+
+test('an nevent carries at most three ws(s) relay hints', () => {
+  const nevent = neventOf({ id: request.id, pubkey: customer.pubkey, kind: 5050, relays: ['wss://a', 'https://not-a-relay', 'ws://b', 'wss://c', 'wss://d'] });
+  const data = (decode(nevent) as { data: { relays: string[] } }).data;
+  assert.deepEqual(data.relays, ['wss://a', 'ws://b', 'wss://c']);
+});
+
+test('the guards refuse what the page must not act on', () => {
+  assert.equal(traceProtocol.fromWebview({ type: 'openEvent', id: 'not hex' }), false);
+  assert.equal(traceProtocol.fromWebview({ type: 'copy', what: 'secret', id: request.id }), false);
+  assert.equal(traceProtocol.fromWebview({ type: 'revealDvm', pubkey: dvmA.pubkey }), true);
+  assert.equal(traceProtocol.requests.event.params({ id: `${request.id}x` }), false);
+  assert.equal(isToTrace({ type: 'graph', readAt: 1, graph: { askedId: request.id, requestId: request.id, truncated: false, jobs: [], nodes: [{ id: 'x', type: 'wizard', label: '' }], edges: [], timeline: [], dvms: [] } }), false, 'an unknown node type');
+});
