@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { describeError } from '../core/util/errors';
 
 /**
  * Where the engine that owns a database listens for other windows and CLI processes: a Unix domain socket in a
@@ -17,14 +18,19 @@ export function engineSocketPath(dbPath: string): string {
   if (process.platform === 'win32') return `\\\\.\\pipe\\swarmscope-${hash}`;
   const uid = process.getuid?.() ?? 0;
   const bases = [process.env.XDG_RUNTIME_DIR, os.tmpdir(), '/tmp'].filter((base): base is string => !!base && path.isAbsolute(base));
+  const refused: string[] = [];
   for (const base of bases) {
     const dir = path.join(base, `swarmscope-${uid}`);
     const socket = path.join(dir, `${hash}.sock`);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH || !isDirectory(base)) continue;
-    ensurePrivateFolder(dir, uid);
-    return socket;
+    try {
+      ensurePrivateFolder(dir, uid);
+      return socket;
+    } catch (error) {
+      refused.push(describeError(error));
+    }
   }
-  throw new Error(`no folder for the engine socket has a path short enough (tried ${bases.join(', ')})`);
+  throw new Error(`no private folder with a short enough path for the engine socket (tried ${bases.join(', ')}${refused.length > 0 ? `: ${refused.join('; ')}` : ''})`);
 }
 
 function ensurePrivateFolder(dir: string, uid: number): void {
