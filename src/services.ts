@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { SwarmscopeApi } from './api';
 import { registerOpenDashboard } from './commands/openDashboard';
 import { registerShowWeights } from './commands/showWeights';
+import { registerOpenSubnetDashboard } from './commands/openSubnetDashboard';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
 import { registerOpenTrace } from './commands/openTrace';
@@ -21,6 +22,7 @@ import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
 import { Panels } from './panels/panels';
+import { subnetActions } from './panels/subnetActions';
 import { traceActions } from './panels/traceActions';
 import type { EngineMethod, EngineNotification, EngineStatus, ParamsOf, ResultOf } from './protocol/engineProtocol';
 import { DvmTreeProvider, type DvmNode } from './views/dvmTreeProvider';
@@ -91,6 +93,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     // During activation: VS Code restores open panels after a reload through the serializers this registers.
     this.panels = this.own(new Panels({
       extensionUri: context.extensionUri, engine: this.client, log: this.log, traceActions: traceActions({ revealDvm: (pubkey) => this.revealDvm(pubkey) }),
+      subnetActions: subnetActions(),
     }));
     this.registerCommands();
     this.own(vscode.workspace.onDidChangeConfiguration((event) => {
@@ -144,6 +147,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(this.panels.dashboard));
     this.own(registerShowWeights(commandContext, this.panels.weights));
+    this.own(registerOpenSubnetDashboard(commandContext, this.panels.subnet));
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */

@@ -16,6 +16,7 @@ export const COMMANDS = {
   snapshotSubnet: 'swarmscope.subnet.snapshot',
   openDashboard: 'swarmscope.dashboard.open',
   showWeights: 'swarmscope.bittensor.showWeights',
+  openSubnetDashboard: 'swarmscope.bittensor.openSubnetDashboard',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

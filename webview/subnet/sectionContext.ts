@@ -1,0 +1,23 @@
+import type { Messenger } from '../common/messenger';
+import type { subnetProtocol, RangeParams } from '../../src/protocol/subnetPanelProtocol';
+
+/** What every section of the page is given: the link to the host and the shared range / top-N controls. */
+export interface SectionContext {
+  readonly messenger: Messenger<typeof subnetProtocol>;
+  range(): RangeParams;
+  top(): number;
+  /** Writes a line in the page's status area. */
+  say(text: string): void;
+}
+
+export interface Section {
+  readonly id: string;
+  readonly label: string;
+  readonly element: HTMLElement;
+  /** Reads the section's data again (when shown, when the range or top N changes, when the subnet changed). */
+  load(): Promise<void>;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
