@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import { axonAt, deriveMetagraph, derivedKey, type MetagraphStep } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
+import { runSubnetTableBench } from './subnetTableBench';
 
 const DAYS = 90;
 const INTERVAL_BLOCKS = 100; // the default snapshot interval, inside the raw window
@@ -32,6 +33,7 @@ const T_END = 1_800_000_000;
  * (bar < 100 ms), and block introspection (1,024 rows and the diff against the snapshot before). Prints figures only.
  */
 export async function runMetagraphBench(print: (line: string) => void): Promise<void> {
+  runSubnetTableBench(print);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-metagraph-bench-'));
   const dbPath = path.join(dir, 'history.db');
   try {
