@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
+import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { Store } from '../../src/core/store/store';
 import { Backoff } from '../../src/core/util/backoff';
 import { EngineClient, type EngineClientState } from '../../src/engine/engineClient';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
@@ -80,9 +82,18 @@ test('bad settings are named and the engine keeps running', async () => {
   await client.stop();
 });
 
-test('an unreadable database is moved aside and reported through the worker', async () => {
+test('an unreadable Swarmscope database is moved aside and reported through the worker', async () => {
   const dbPath = path.join(dir, 'garbage.db');
-  fs.writeFileSync(dbPath, 'not a database');
+  // Ours (its header says so) but damaged past the schema page: only such a file is moved aside; a file that is not
+  // ours is refused and left alone (storeFileRecognition.test.ts).
+  const { store } = await Store.open({ path: dbPath, migrations: coreMigrations });
+  for (let i = 0; i < 200; i++) store.db.run('INSERT INTO meta (key, value) VALUES (?, ?)', [`key ${i}`, 'v'.repeat(200)]);
+  await store.flush();
+  await store.close();
+  const bytes = fs.readFileSync(dbPath);
+  assert.ok(bytes.length > 8192, 'data pages to damage');
+  bytes.fill(0xab, 4096);
+  fs.writeFileSync(dbPath, bytes);
   const { client } = makeClient(dbPath);
   const status = await client.start();
   assert.equal(status.state, 'ready');
