@@ -4,6 +4,7 @@ import type { SwarmscopeApi } from './api';
 import { registerOpenDashboard } from './commands/openDashboard';
 import { registerShowWeights } from './commands/showWeights';
 import { registerOpenSubnetDashboard } from './commands/openSubnetDashboard';
+import { registerImportEvents } from './commands/importEvents';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
 import { registerOpenTrace } from './commands/openTrace';
@@ -29,6 +30,7 @@ import { DvmTreeProvider, type DvmNode } from './views/dvmTreeProvider';
 import { EVENT_SCHEME, EventDocumentProvider } from './views/eventDocumentProvider';
 import { HealthTreeProvider } from './views/healthTreeProvider';
 import { KindTreeProvider } from './views/kindTreeProvider';
+import { RELAY_STATE_CONTEXT_KEY, relayState, type RelayState } from './views/sourceState';
 import { EngineStatusBar } from './views/statusBar';
 import { SubnetTreeProvider } from './views/subnetTreeProvider';
 import { WatchedTreeProvider } from './views/watchedTreeProvider';
@@ -58,8 +60,13 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private readyWaiters: ((status: EngineStatus) => void)[] = [];
   private lastStatus: EngineStatus | undefined;
   private everReady = false;
+  /** Why the engine did not start (a database file that is not ours, …); undefined once it starts. */
+  private startFailure: string | undefined;
+  private shownRelayState: RelayState['kind'] | undefined;
+  private readonly notifications = new vscode.EventEmitter<EngineNotification>();
 
   constructor(private readonly context: vscode.ExtensionContext) {
+    this.own(this.notifications);
     // Sanitised on the way in: log lines quote relays, DVMs and nodes.
     this.log = this.own(sanitizedLogChannel(vscode.window.createOutputChannel('Swarmscope', { log: true })));
     this.statusItem = this.own(new EngineStatusBar());
@@ -71,6 +78,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         collect: true,
         // Set by the test harnesses (code-server, @vscode/test-electron) only.
         debugMethods: process.env.SWARMSCOPE_DEBUG_METHODS === '1',
+        ...testMaintenanceInterval(),
         // Shown in the other windows of this profile, which use this window's engine while it owns the database.
         ownerLabel: `VS Code window ${vscode.workspace.name ?? '(no folder)'}`,
       }),
@@ -128,6 +136,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       subnets: this.subnets,
       watched: this.watched,
       health: this.health,
+      notifications: this.notifications.event,
       restartEngine: () => this.restartEngine(),
       reloadPins: () => this.reloadPins(),
       reportError: (error, action) => {
@@ -142,6 +151,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerRefreshSubnets(commandContext));
     this.own(registerSnapshotSubnet(commandContext));
     this.own(registerOpenEvent());
+    this.own(registerImportEvents(commandContext));
     this.own(registerOpenTrace(commandContext, this.panels.trace));
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
@@ -152,6 +162,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */
   startEngine(): void {
+    this.setStartFailure(undefined);
     this.client.start().then(
       (status) => {
         this.onStatus(status);
@@ -159,8 +170,30 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         void this.reloadPins();
         this.statusTimer = setInterval(() => void this.pollStatus(), STATUS_POLL_MS);
       },
-      (error) => this.log.error(`the engine did not start: ${describeError(error)}`),
+      (error) => {
+        this.log.error(`the engine did not start: ${describeError(error)}`);
+        this.setStartFailure(describeError(error));
+      },
     );
+  }
+
+  /** An engine that did not start says so, with why, in the status bar, Health and the empty views. */
+  private setStartFailure(message: string | undefined): void {
+    this.startFailure = message;
+    this.statusItem.setStartFailure(message);
+    this.health.setStartFailure(message, this.context.globalStorageUri ? path.join(this.context.globalStorageUri.fsPath, 'swarmscope.db') : undefined);
+    this.showRelayState();
+  }
+
+  /** The relay situation to the empty views and, for their welcome texts, to the context key. */
+  private showRelayState(): void {
+    const state = relayState(this.lastStatus, this.client.state, this.startFailure);
+    this.dvms.setRelayState(state);
+    this.kinds.setRelayState(state);
+    if (state.kind !== this.shownRelayState) {
+      this.shownRelayState = state.kind;
+      void vscode.commands.executeCommand('setContext', RELAY_STATE_CONTEXT_KEY, state.kind);
+    }
   }
 
   async restartEngine(): Promise<void> {
@@ -184,6 +217,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.lastSettingErrors = status.settingErrors;
     this.statusItem.setStatus(status);
     this.health.setStatus(status);
+    this.kinds.setCoverage(status.coverage);
+    this.showRelayState();
     if (status.state === 'ready' && this.client.state === 'ready') {
       const waiters = this.readyWaiters;
       this.readyWaiters = [];
@@ -194,6 +229,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private onClientState(state: EngineClientState, detail?: string): void {
     this.statusItem.setClientState(state, detail);
     this.health.setClientState(state, detail);
+    this.showRelayState();
     if (state === 'crashed') {
       void vscode.window.showWarningMessage(`Swarmscope's engine stopped unexpectedly (${untrustedText(detail) || 'unknown cause'}). It is being restarted.`, 'Show Log')
         .then((choice) => choice && this.log.show(true));
@@ -216,6 +252,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
 
   private route(notification: EngineNotification): void {
     this.panels.route(notification);
+    this.notifications.fire(notification);
     switch (notification.topic) {
       case 'engine.status':
         this.onStatus(notification.payload);
@@ -223,6 +260,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       case 'nostr.changed':
         void this.dvms.changed(notification.payload.dvms);
         void this.kinds.changed(notification.payload.kinds);
+        this.watched.dvmsChanged(notification.payload.dvms);
         break;
       case 'bittensor.changed':
         this.subnets.changed(notification.payload.netuids);
@@ -233,6 +271,13 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         break;
       case 'nostr.alert':
       case 'bittensor.alert':
+        // Every window's rows show what the alert is about; only the owner's window notifies.
+        if (notification.topic === 'nostr.alert') {
+          void this.dvms.changed([notification.payload.pubkey]);
+          this.watched.dvmsChanged([notification.payload.pubkey]);
+        } else {
+          this.watched.hotkeyAlert(notification.payload.hotkey, notification.payload.message);
+        }
         // Raised by the window that owns the engine; the windows that share it would only repeat it.
         if (this.client.role !== 'owner') break;
         this.log.warn(notification.payload.message);
@@ -309,6 +354,15 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     for (const disposable of this.disposables.reverse()) disposable.dispose();
     this.disposables.length = 0;
   }
+}
+
+/**
+ * Tests only (the code-server harness sets it): maintenance (retention, liveness, the silence alert) every N ms
+ * instead of every minute. The engine honours it only together with its debug methods.
+ */
+function testMaintenanceInterval(): { maintenanceIntervalMs?: number } {
+  const value = Number(process.env.SWARMSCOPE_TEST_MAINTENANCE_MS);
+  return Number.isInteger(value) && value > 0 ? { maintenanceIntervalMs: value } : {};
 }
 
 export function createServices(context: vscode.ExtensionContext): Services {

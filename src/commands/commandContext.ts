@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { EngineNotification } from '../protocol/engineProtocol';
 import type { DvmTreeProvider } from '../views/dvmTreeProvider';
 import type { EngineRequester } from '../views/engineRequester';
 import type { HealthTreeProvider } from '../views/healthTreeProvider';
@@ -13,6 +14,8 @@ export interface CommandContext {
   readonly subnets: SubnetTreeProvider;
   readonly watched: WatchedTreeProvider;
   readonly health: HealthTreeProvider;
+  /** Every engine notification, for a command that follows its own work (import progress). */
+  readonly notifications: vscode.Event<EngineNotification>;
   restartEngine(): Promise<void>;
   /** Re-reads pins and marks watched rows in every view. */
   reloadPins(): Promise<void>;

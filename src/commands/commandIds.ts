@@ -16,6 +16,7 @@ export const COMMANDS = {
   snapshotSubnet: 'swarmscope.subnet.snapshot',
   openDashboard: 'swarmscope.dashboard.open',
   showWeights: 'swarmscope.bittensor.showWeights',
+  importEvents: 'swarmscope.nostr.importEvents',
   openSubnetDashboard: 'swarmscope.bittensor.openSubnetDashboard',
 } as const;
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
 import { AlertStateRepo } from '../core/store/alertStateRepo';
+import { collectingSince } from '../core/store/collectingSinceQuery';
 import { coreMigrations } from '../core/store/coreMigrations';
 import { DroppedCountRepo } from '../core/store/droppedCountRepo';
 import { PinRepo } from '../core/store/pinRepo';
@@ -11,6 +12,7 @@ import type {
   CollectorStatus, EngineMethod, EngineNotification, EngineStartParams, EngineStatus, ParamsOf, ResultOf,
 } from '../protocol/engineProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handler, Handlers } from './engineModule';
+import { importEventsFile } from './importEventsFile';
 import { ENGINE_MODULES } from './modules';
 
 export interface EngineOptions {
@@ -36,6 +38,7 @@ export class Engine {
   private disposed = false;
   private readonly pins: PinRepo;
   private readonly alerts: AlertStateRepo;
+  private readonly collectingSince: number | undefined;
   /** Dropped counts live in the database, so `status` shows them across runs (issue 8). */
   private readonly dropped: DroppedCountRepo;
 
@@ -47,6 +50,7 @@ export class Engine {
   ) {
     this.pins = new PinRepo(store.db);
     this.alerts = new AlertStateRepo(store.db);
+    this.collectingSince = collectingSince(store.db);
     this.dropped = new DroppedCountRepo(store.db);
   }
 
@@ -71,7 +75,8 @@ export class Engine {
       for (const module of engine.modules) {
         module.startCollecting?.().catch((error) => engine.report('error', `collector failed to start: ${describeError(error)}`, false));
       }
-      engine.maintenanceTimer = setInterval(() => engine.maintain(), options.maintenanceIntervalMs ?? 60_000);
+      const testInterval = params.debugMethods ? params.maintenanceIntervalMs : undefined;
+      engine.maintenanceTimer = setInterval(() => engine.maintain(), options.maintenanceIntervalMs ?? testInterval ?? 60_000);
       engine.maintenanceTimer.unref?.();
     }
     engine.state = 'ready';
@@ -100,6 +105,7 @@ export class Engine {
       dropped: this.dropped.all(),
       settingErrors: this.settingErrors,
       notices: [...this.notices],
+      coverage: { collectingSince: this.collectingSince, rawWindowHours: this.settings.rawWindowHours },
     };
   }
 
@@ -199,6 +205,9 @@ export class Engine {
         this.options.notify({ topic: 'engine.pinsChanged', payload: { domain, key, pinned } });
         return { ok: true };
       },
+      'engine.importEvents': ({ file }) => importEventsFile(String(file), {
+        ingest: (events) => this.call('nostr.ingest', { events }), notify: (notification) => this.options.notify(notification), log: this.options.log,
+      }),
       'engine.stop': async () => {
         await this.dispose();
         return { ok: true };

@@ -75,8 +75,10 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
     const read = ++this.reads;
     let message: ToDashboard;
     try {
-      const [metrics, kinds] = await Promise.all([this.deps.engine.request('nostr.metrics', {}), this.deps.engine.request('nostr.kinds', {})]);
-      message = { type: 'snapshot', metrics, kinds };
+      const [metrics, kinds, status] = await Promise.all([
+        this.deps.engine.request('nostr.metrics', {}), this.deps.engine.request('nostr.kinds', {}), this.deps.engine.request('engine.status', {}),
+      ]);
+      message = { type: 'snapshot', metrics, kinds, coverage: status.coverage };
     } catch (error) {
       message = { type: 'error', message: describeError(error) };
     }

@@ -8,8 +8,14 @@ import type { PanelProtocol } from './webviewPanelProtocol';
  */
 export type DashboardScope = 'all' | MetricsWindow;
 
+/** What period the figures can cover (EngineStatus.coverage): all time is since this database started collecting. */
+export interface DashboardCoverage {
+  readonly collectingSince: number | undefined;
+  readonly rawWindowHours: number;
+}
+
 export type ToDashboard =
-  | { readonly type: 'snapshot'; readonly metrics: NostrMetrics; readonly kinds: readonly KindSummary[] }
+  | { readonly type: 'snapshot'; readonly metrics: NostrMetrics; readonly kinds: readonly KindSummary[]; readonly coverage?: DashboardCoverage }
   | { readonly type: 'error'; readonly message: string };
 
 export type FromDashboard =

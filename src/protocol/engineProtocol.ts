@@ -1,6 +1,6 @@
 import type { RawSettings, SettingError } from '../core/config/settings';
 import { BITTENSOR_METHODS, type BittensorMethods, type BittensorNotification } from './bittensorProtocol';
-import { NOSTR_METHODS, type NostrMethods, type NostrNotification } from './nostrProtocol';
+import { NOSTR_METHODS, type IngestResult, type NostrMethods, type NostrNotification } from './nostrProtocol';
 
 /**
  * The one protocol between the extension host and the engine worker (and the CLI, which calls the same methods
@@ -34,6 +34,11 @@ export interface EngineStatus {
   readonly dropped: Readonly<Record<string, number>>;
   readonly settingErrors: readonly SettingError[];
   readonly notices: readonly string[];
+  /**
+   * What period the figures cover: since when this database collects (unix seconds; its first migration), and the
+   * raw window relays are asked for — older events are fetched by no one, only imported.
+   */
+  readonly coverage: { readonly collectingSince: number | undefined; readonly rawWindowHours: number };
 }
 
 export interface EngineStartParams {
@@ -46,6 +51,8 @@ export interface EngineStartParams {
    * command or extension can crash the worker or write filler into the user's database.
    */
   readonly debugMethods?: boolean;
+  /** Tests only, and only with `debugMethods`: maintenance (retention, liveness, alerts) this often instead of every minute. */
+  readonly maintenanceIntervalMs?: number;
   /** Who runs this engine ("VS Code window <workspace>", "swarmscope ingest"), as other windows and the CLI see it. */
   readonly ownerLabel?: string;
   /** The id the database's lock will carry; the host chooses it, so that it can release a lock its crashed worker left. */
@@ -80,6 +87,11 @@ export interface CoreMethods {
   'engine.flush': { params: Record<string, never>; result: { bytes: number; ms: number } };
   'engine.pins': { params: Record<string, never>; result: readonly { domain: string; key: string; label?: string }[] };
   'engine.pin': { params: { domain: 'dvm' | 'hotkey'; key: string; label?: string; pinned: boolean }; result: { ok: true } };
+  /**
+   * Imports signed events from a file (a JSON array or JSON lines), read by the engine, as the CLI's `ingest` does;
+   * `engine.importProgress` notifications follow its chunks. `events`: how many the file held.
+   */
+  'engine.importEvents': { params: { file: string }; result: IngestResult & { readonly events: number } };
   /** Flushes and closes the store; the worker exits after answering. */
   'engine.stop': { params: Record<string, never>; result: { ok: true } };
   /** Benchmarks and tests: fill the database with `megabytes` of filler rows, then flush. */
@@ -89,7 +101,7 @@ export interface CoreMethods {
 }
 
 export const CORE_METHODS = [
-  'engine.start', 'engine.status', 'engine.configure', 'engine.flush', 'engine.pins', 'engine.pin', 'engine.stop',
+  'engine.start', 'engine.status', 'engine.configure', 'engine.flush', 'engine.pins', 'engine.pin', 'engine.importEvents', 'engine.stop',
   'engine.debugFill', 'engine.debugCrash',
 ] as const;
 
@@ -104,7 +116,9 @@ export type CoreNotification =
   | { readonly topic: 'engine.status'; readonly payload: EngineStatus }
   | { readonly topic: 'engine.log'; readonly payload: { level: LogLevel; message: string } }
   /** A watch was added or removed (by any window or CLI process that shares this engine). */
-  | { readonly topic: 'engine.pinsChanged'; readonly payload: { domain: 'dvm' | 'hotkey'; key: string; pinned: boolean } };
+  | { readonly topic: 'engine.pinsChanged'; readonly payload: { domain: 'dvm' | 'hotkey'; key: string; pinned: boolean } }
+  /** How far `engine.importEvents` got in `file`: events handed to ingest, of the file's `total`. */
+  | { readonly topic: 'engine.importProgress'; readonly payload: { file: string; done: number; total: number } };
 
 export type EngineNotification = CoreNotification | NostrNotification | BittensorNotification;
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';

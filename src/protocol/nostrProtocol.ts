@@ -91,8 +91,10 @@ export interface DvmSummary extends Pick<DvmProfile, 'name' | 'about' | 'picture
   readonly npub: string;
   /** Kinds it answered or announced, ascending. */
   readonly kinds: number[];
-  /** (job, DVM) pairs: jobs it answered at all. */
+  /** DESIGN.md "A DVM's jobs": the distinct requests it sent feedback or a result for. */
   readonly jobs: number;
+  /** Requests addressed to it (`p` tag) in the last 24 h, unanswered and not cancelled: waiting on it, not among its jobs. */
+  readonly waiting: number;
   readonly results: number;
   readonly errors: number;
   readonly successRate: number | null;
@@ -120,6 +122,11 @@ export interface JobSummary {
   readonly dvm?: string;
   readonly responseSec: number | null;
   readonly encrypted: boolean;
+  /** The request's first `i` value (cut to 200 characters) while the raw request is kept; none in clear when encrypted. */
+  readonly input?: string;
+  /** The customer's profile name, when it published one, and npub. */
+  readonly customerName?: string;
+  readonly customerNpub?: string;
 }
 
 export interface KindSummary {

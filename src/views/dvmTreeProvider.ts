@@ -3,16 +3,21 @@ import { COMMANDS } from '../commands/commandIds';
 import type { DvmSummary, JobSummary } from '../protocol/nostrProtocol';
 import type { EngineRequester } from './engineRequester';
 import { untrustedText } from '../core/util/untrustedText';
-import { ago, nameOrKey, percent, sats, seconds, tooltipTable } from './format';
+import { ago, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, sats, seconds, tooltipTable } from './format';
+import type { RelayState } from './sourceState';
+import { sameRows, sourceStateRows, stateItem, type StateRow } from './sourceStateRows';
 import { refreshChangedRows, TreeRefresher } from './treeRefresher';
 
 export type DvmNode =
   | { readonly type: 'dvm'; summary: DvmSummary; watched: boolean }
   | { readonly type: 'group'; readonly group: 'kinds' | 'jobs'; readonly dvm: string }
   | { readonly type: 'kind'; readonly dvm: string; readonly kind: number; readonly name: string }
-  | { readonly type: 'job'; readonly dvm: string; readonly job: JobSummary };
+  | { readonly type: 'job'; readonly dvm: string; readonly job: JobSummary }
+  | StateRow;
 
 const ROOT_PAGE = 500;
+/** Characters of a job's input shown in its row; the tooltip and the trace show more. */
+const JOB_INPUT_SHOWN = 48;
 
 /**
  * DVMs seen on the relays. DVM nodes are kept by pubkey and updated in place, so a new event for a known DVM
@@ -21,10 +26,18 @@ const ROOT_PAGE = 500;
 export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode.Disposable {
   readonly refresher = new TreeRefresher<DvmNode>(250);
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
+  private relays: RelayState = { kind: 'starting' };
   private readonly nodes = new Map<string, Extract<DvmNode, { type: 'dvm' }>>();
   private watched = new Set<string>();
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
+
+  /** An empty view says why it is empty (sourceStateRows.ts); drawn again when that changes while it is empty. */
+  setRelayState(state: RelayState): void {
+    const changed = !sameRows(state, this.relays);
+    this.relays = state;
+    if (changed && this.nodes.size === 0) this.refresher.refresh();
+  }
 
   setWatched(pubkeys: Iterable<string>): void {
     this.watched = new Set(pubkeys);
@@ -42,6 +55,8 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
 
   getTreeItem(node: DvmNode): vscode.TreeItem {
     switch (node.type) {
+      case 'state':
+        return stateItem(node);
       case 'dvm':
         return dvmItem(node.summary, node.watched);
       case 'group': {
@@ -58,8 +73,15 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
         return item;
       }
       case 'job':
+        this.refresher.ages(node);
         return jobItem(node.dvm, node.job);
     }
+  }
+
+  /** A DVM's tooltip is built when hovered, so that its "last seen" is read then, not when the row was drawn. */
+  resolveTreeItem(item: vscode.TreeItem, node: DvmNode): vscode.TreeItem {
+    if (node.type === 'dvm') item.tooltip = dvmTooltip(node.summary);
+    return item;
   }
 
   /** For TreeView.reveal: DVM rows are roots; a DVM's groups hang off it (other rows are not revealed). */
@@ -76,7 +98,9 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
   async getChildren(node?: DvmNode): Promise<DvmNode[]> {
     try {
       if (!node) {
+        if (this.relays.kind === 'failed') return sourceStateRows('dvms', this.relays);
         const summaries = await this.engine.request('nostr.dvms', { limit: ROOT_PAGE });
+        if (summaries.length === 0) return sourceStateRows('dvms', this.relays);
         const seen = new Set<string>();
         const nodes = summaries.map((summary) => {
           seen.add(summary.pubkey);
@@ -119,42 +143,58 @@ function dvmItem(summary: DvmSummary, watched: boolean): vscode.TreeItem {
   const label = nameOrKey(summary.name, summary.npub);
   const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `dvm:${summary.pubkey}`;
-  item.description = `${summary.jobs} jobs · ${percent(summary.successRate)}`;
+  item.description = `${jobCounts(summary.jobs, summary.waiting)} · ${percent(summary.successRate)} success`;
   item.contextValue = watched ? 'dvm.watched' : 'dvm';
   const icon = summary.status === 'up' ? 'pass-filled' : summary.status === 'silent' ? 'warning' : 'circle-outline';
   const color = summary.status === 'up' ? 'testing.iconPassed' : summary.status === 'silent' ? 'problemsWarningIcon.foreground' : undefined;
   item.iconPath = new vscode.ThemeIcon(watched ? 'eye' : icon, color ? new vscode.ThemeColor(color) : undefined);
-  item.tooltip = tooltipTable(label, [
+  return item;
+}
+
+function dvmTooltip(summary: DvmSummary): vscode.MarkdownString {
+  return tooltipTable(nameOrKey(summary.name, summary.npub), [
     ['Pubkey', summary.npub],
     ['Status', summary.status],
     ['Kinds', summary.kinds.join(', ') || '–'],
-    ['Jobs', `${summary.jobs} (${summary.results} results, ${summary.errors} errors)`],
-    ['Success rate', percent(summary.successRate)],
+    ['Jobs', `${summary.jobs} — ${COUNT_MEANINGS.jobs} (${summary.results} results, ${summary.errors} errors)`],
+    ['Waiting', `${summary.waiting} — ${COUNT_MEANINGS.waiting}`],
+    ['Success rate', `${percent(summary.successRate)} of its jobs`],
     ['Response time', `median ${seconds(summary.medianResponseSec)}, p90 ${seconds(summary.p90ResponseSec)}`],
     ['Sats', `${sats(summary.satsRequested)} requested, ${sats(summary.satsEarned)} earned (est.), ${sats(summary.satsProven)} proven`],
     ['Last seen', ago(summary.lastSeen)],
     ['Profile', summary.hasProfile ? 'NIP-89 announced' : 'none'],
     ...(summary.about ? [['About', summary.about] as [string, string]] : []),
   ]);
-  return item;
 }
 
+/**
+ * A job row tells jobs apart (issue 9, item 4): its input (the first `i` value, cut short), then status, customer and
+ * age. A click opens the job's trace; the signed JSON stays a context action (Open Event JSON).
+ */
 function jobItem(dvm: string, job: JobSummary): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${job.kind} ${untrustedText(job.kindName)}`.trim(), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(jobLabel(job), vscode.TreeItemCollapsibleState.None);
   item.id = `dvm:${dvm}:job:${job.requestId}`;
-  item.description = `${untrustedText(job.status)}${job.responseSec !== null ? ` · ${seconds(job.responseSec)}` : ''} · ${ago(job.createdAt)}`;
+  const customer = job.customer ? nameOrKey(job.customerName, job.customerNpub ?? job.customer) : 'customer not seen';
+  item.description = `${untrustedText(job.status)} · ${customer} · ${ago(job.createdAt)}`;
   item.iconPath = new vscode.ThemeIcon(jobIcon(job.status));
   item.contextValue = 'job';
   item.tooltip = tooltipTable(`Job ${job.requestId}`, [
+    ['Input', job.input ?? (job.encrypted ? 'encrypted' : 'not kept')],
     ['Kind', `${job.kind} ${job.kindName}`],
-    ['Customer', job.customer],
+    ['Customer', job.customer ? `${job.customerName ? `${job.customerName} ` : ''}${job.customerNpub ?? job.customer}` : 'request not seen'],
     ['Status', job.status],
+    ['Requested', `${dateTime(job.createdAt)}`],
     ['Encrypted', job.encrypted ? 'yes' : 'no'],
     ['Response time', seconds(job.responseSec)],
   ]);
-  // A click opens the job's trace; the signed JSON stays a context action (Open Event JSON).
   item.command = { command: COMMANDS.openTrace, title: 'Open Job Trace', arguments: [job.requestId] };
   return item;
+}
+
+/** Input words are the customer's: untrusted, and cut so that a row stays one line. */
+function jobLabel(job: JobSummary): string {
+  if (job.input) return untrustedText(job.input, JOB_INPUT_SHOWN) || `job ${job.requestId.slice(0, 8)}`;
+  return job.encrypted ? `encrypted job ${job.requestId.slice(0, 8)}` : `job ${job.requestId.slice(0, 8)}`;
 }
 
 function jobIcon(status: string): string {

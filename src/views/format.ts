@@ -16,9 +16,25 @@ export function seconds(value: number | null | undefined): string {
   return `${(value / 3600).toFixed(1)} h`;
 }
 
+/**
+ * How long ago, in steps no finer than the rows are redrawn (TreeRefresher.ages, every 30 s): a row never shows
+ * "1.0 s ago" for minutes. A time ahead of the clock (a signer's clock, or ours) reads "just now".
+ */
 export function ago(unixSeconds: number | null | undefined, now = Date.now() / 1000): string {
   if (!unixSeconds) return 'never';
-  return `${seconds(Math.max(0, now - unixSeconds))} ago`;
+  const elapsed = Math.max(0, now - unixSeconds);
+  if (elapsed < 60) return 'just now';
+  if (elapsed < 3600) return `${Math.floor(elapsed / 60)} min ago`;
+  if (elapsed < 86_400) return `${(elapsed / 3600).toFixed(1)} h ago`;
+  return `${Math.floor(elapsed / 86_400)} d ago`;
+}
+
+/** A moment as the user's clock shows it ("2026-06-01 14:03"), for times that should not need redrawing. */
+export function dateTime(unixSeconds: number): string {
+  const date = new Date(unixSeconds * 1000);
+  if (Number.isNaN(date.getTime())) return `unix time ${unixSeconds}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 export function shortKey(key: string): string {
@@ -67,4 +83,24 @@ export function tooltipTable(title: string, rows: readonly [string, string][]): 
     markdown.appendMarkdown('  \n');
   }
   return markdown;
+}
+
+/**
+ * The counts the trees show, each defined once with DESIGN.md's words (issue 9, item 3): the row says the figure and
+ * its name, the tooltip what it counts, and every view reads it from the same query.
+ */
+export const COUNT_MEANINGS = {
+  jobs: 'jobs: the distinct requests it sent feedback or a result for',
+  waiting: 'waiting: requests addressed to it (p tag) in the last 24 h that it has not answered and nobody cancelled; not among its jobs',
+  requests: 'requests: job requests of this kind (5000–5999) stored, whoever they were for',
+  dvms: 'DVMs: distinct DVMs that answered a request of this kind',
+} as const;
+
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** "6 jobs · 1 waiting" (the waiting part only when some are). */
+export function jobCounts(jobs: number, waiting: number): string {
+  return waiting > 0 ? `${plural(jobs, 'job')} · ${waiting.toLocaleString('en-US')} waiting` : plural(jobs, 'job');
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { EngineClientState } from '../engine/engineClient';
 import { untrustedText } from '../core/util/untrustedText';
-import type { EngineStatus } from '../protocol/engineProtocol';
-import { ago } from './format';
+import type { CollectorStatus, EngineStatus } from '../protocol/engineProtocol';
+import { dateTime } from './format';
+import { isConnected, relayState, sourceCounts, sourceError } from './sourceState';
 import { TreeRefresher } from './treeRefresher';
 
 /** Plain-text tooltips show more of an error message than a description does. */
@@ -28,9 +29,16 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
   private status: EngineStatus | undefined;
   private clientState: EngineClientState = 'starting';
   private clientDetail: string | undefined;
+  private startFailure: { message: string; dbPath: string | undefined } | undefined;
 
   setStatus(status: EngineStatus): void {
     this.status = status;
+    this.refresher.refresh();
+  }
+
+  /** The engine could not start (undefined: it started again). `dbPath` is the database it was to open. */
+  setStartFailure(message: string | undefined, dbPath: string | undefined): void {
+    this.startFailure = message === undefined ? undefined : { message, dbPath };
     this.refresher.refresh();
   }
 
@@ -56,6 +64,7 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
 
   getChildren(node?: HealthNode): HealthNode[] {
     if (node) return [...(node.children ?? [])];
+    if (this.startFailure) return this.failureRows(this.startFailure);
     const status = this.status;
     const engine: HealthNode = {
       id: 'engine',
@@ -74,15 +83,20 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       tooltip: `${status.dbPath ?? 'in memory'}${status.lastFlushError ? `\nLast flush failed: ${untrustedText(status.lastFlushError, TOOLTIP_MAX)}` : ''}`,
       icon: status.lastFlushError ? 'warning' : 'database',
     });
+    const { connected, total } = sourceCounts(status);
+    const relays = relayState(status, this.clientState, undefined);
     nodes.push({
       id: 'collectors',
       label: 'Sources',
-      description: `${status.collectors.filter((collector) => collector.state === 'connected').length} of ${status.collectors.length} connected`,
-      icon: 'radio-tower',
+      description: `${connected} of ${total} connected${relays.kind === 'unreachable' ? ' — no relay reachable' : ''}`,
+      tooltip: relays.kind === 'unreachable' ? `No relay reachable. First error: ${untrustedText(relays.relay)}: ${untrustedText(relays.error, TOOLTIP_MAX)}` : undefined,
+      icon: total > 0 && connected === 0 ? 'warning' : 'radio-tower',
+      color: total > 0 && connected === 0 ? 'problemsWarningIcon.foreground' : undefined,
       children: status.collectors.map((collector) => ({
         id: `collector:${collector.name}`,
         label: collector.name,
-        description: [collector.state, collector.detail].filter(Boolean).join(' — '),
+        // Not connected: its error where it can be read without hovering.
+        description: [collector.state, collector.detail, isConnected(collector) ? undefined : collectorError(collector)].filter(Boolean).join(' — '),
         tooltip: [
           collector.reason ? `Degraded: ${untrustedText(collector.reason, TOOLTIP_MAX)}` : '',
           collector.lastError ? `Last error: ${untrustedText(collector.lastError, TOOLTIP_MAX)}` : '',
@@ -106,12 +120,32 @@ export class HealthTreeProvider implements vscode.TreeDataProvider<HealthNode>, 
       nodes.push({ id: `notice:${i}`, label: 'Notice', description: notice, tooltip: untrustedText(notice, TOOLTIP_MAX), icon: 'info' });
     }
     if (status.lastFlushMs !== undefined) {
-      nodes.push({ id: 'started', label: 'Started', description: ago(status.startedAt / 1000), icon: 'clock' });
+      // An absolute time: it needs no redrawing to stay true.
+      nodes.push({ id: 'started', label: 'Started', description: dateTime(status.startedAt / 1000), icon: 'clock' });
     }
     return nodes;
+  }
+
+  private failureRows(failure: { message: string; dbPath: string | undefined }): HealthNode[] {
+    return [
+      {
+        id: 'engine', label: 'Engine', description: `not started — ${failure.message}`, tooltip: untrustedText(failure.message, TOOLTIP_MAX),
+        icon: 'error', color: 'errorForeground',
+      },
+      {
+        id: 'database', label: 'Database', description: failure.dbPath ?? 'in memory',
+        tooltip: `${failure.dbPath ?? 'in memory'}\nThe engine did not start: ${untrustedText(failure.message, TOOLTIP_MAX)}`, icon: 'database',
+      },
+    ];
   }
 
   dispose(): void {
     this.refresher.dispose();
   }
+}
+
+/** A source's error, unless it only repeats its state. */
+function collectorError(collector: CollectorStatus): string | undefined {
+  const error = sourceError(collector);
+  return error === collector.state ? undefined : error;
 }

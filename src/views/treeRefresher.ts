@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 
+/** How often rows that show a relative time are drawn again while their view is visible. */
+export const AGEING_MS = 30_000;
+
 /**
  * Turns a stream of "these elements changed" into debounced `onDidChangeTreeData` events: per element when the
  * change is targeted, whole-tree when not. While the view is hidden nothing fires; it is marked dirty and
@@ -13,8 +16,26 @@ export class TreeRefresher<T> implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private visible = true;
   private dirtyWhileHidden = false;
+  /** Rows drawn with a relative time since the last ageing pass. */
+  private readonly ageing = new Set<T>();
+  private ageingTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly delayMs = 250) {}
+  constructor(private readonly delayMs = 250, private readonly ageingMs = AGEING_MS) {}
+
+  /**
+   * Called by getTreeItem for a row whose text ages ("2 min ago"): it is drawn again after `ageingMs`. Only rows
+   * drawn since the last pass are redrawn, so the timer costs nothing once no such row is on screen; a hidden view
+   * is only marked dirty and redrawn whole when shown.
+   */
+  ages(element: T): void {
+    this.ageing.add(element);
+    this.ageingTimer ??= setTimeout(() => {
+      this.ageingTimer = undefined;
+      const rows = [...this.ageing];
+      this.ageing.clear();
+      for (const row of rows) this.refresh(row);
+    }, this.ageingMs);
+  }
 
   /** Attach once the TreeView exists, so that visibility is followed. */
   follow(view: vscode.TreeView<T>): vscode.Disposable {
@@ -51,6 +72,7 @@ export class TreeRefresher<T> implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearTimeout(this.ageingTimer);
     this.emitter.dispose();
   }
 }

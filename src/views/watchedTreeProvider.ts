@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { untrustedText } from '../core/util/untrustedText';
 import type { BittensorMethods } from '../protocol/bittensorProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, alpha, nameOrKey, percent, shortKey, tooltipTable } from './format';
+import { ago, alpha, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 type HotkeyPlace = BittensorMethods['bittensor.hotkeys']['result'][number];
@@ -20,6 +20,8 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   private pins: WatchedNode[] = [];
   /** Where every watched hotkey is, read once per refresh for all rows (not once per row). */
   private places: Promise<HotkeyPlace[]> | undefined;
+  /** The latest alert heard for each watched hotkey in this window. */
+  private readonly hotkeyAlerts = new Map<string, string>();
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
 
@@ -39,6 +41,19 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   changed(): void {
     this.places = undefined;
     this.refresher.refresh();
+  }
+
+  /** These DVMs changed (events, or their liveness turned with time): their rows read their status again. */
+  dvmsChanged(pubkeys: readonly string[]): void {
+    const changed = new Set(pubkeys.map((pubkey) => pubkey.toLowerCase()));
+    for (const pin of this.pins) if (pin.domain === 'dvm' && changed.has(pin.key.toLowerCase())) this.refresher.refresh(pin);
+  }
+
+  /** A watched hotkey's alert: its row carries the mark until the watch is reloaded or the engine restarted. */
+  hotkeyAlert(hotkey: string, message: string): void {
+    this.hotkeyAlerts.set(hotkey, message);
+    const pin = this.pins.find((candidate) => candidate.domain === 'hotkey' && candidate.key === hotkey);
+    if (pin) this.refresher.refresh(pin);
   }
 
   private hotkeyPlaces(): Promise<HotkeyPlace[]> {
@@ -66,9 +81,16 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
         if (detail) {
           const { summary } = detail;
           item.label = untrustedText(summary.name) || nameOrKey(node.label, summary.npub);
-          item.description = `${summary.status} · ${summary.jobs} jobs · ${percent(summary.successRate)} · seen ${ago(summary.lastSeen)}`;
-          item.iconPath = new vscode.ThemeIcon(summary.status === 'silent' ? 'warning' : 'server-process');
-          item.tooltip = tooltipTable(String(item.label), [['Pubkey', summary.npub], ['Status', summary.status], ['Last seen', ago(summary.lastSeen)]]);
+          item.description = `${summary.status} · ${jobCounts(summary.jobs, summary.waiting)} · ${percent(summary.successRate)} success · seen ${ago(summary.lastSeen)}`;
+          item.iconPath = summary.status === 'silent' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('server-process');
+          item.tooltip = tooltipTable(String(item.label), [
+            ['Pubkey', summary.npub],
+            ['Jobs', `${summary.jobs} — ${COUNT_MEANINGS.jobs}`],
+            ['Waiting', `${summary.waiting} — ${COUNT_MEANINGS.waiting}`],
+            ['Status', summary.status === 'silent' ? 'silent: a job addressed to it is unanswered past the silence threshold' : summary.status],
+            ['Last seen', summary.lastSeen ? `${dateTime(summary.lastSeen)} (${ago(summary.lastSeen)})` : 'never'],
+          ]);
+          this.refresher.ages(node);
         } else item.description = 'no events seen yet';
       } catch (error) {
         this.onError(error);
@@ -92,6 +114,13 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
         ] as [string, string][]));
       } else {
         item.description = 'not in any stored snapshot';
+      }
+      const alert = this.hotkeyAlerts.get(node.key);
+      if (alert) {
+        item.description = `⚠ alert · ${item.description}`;
+        item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+        if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown('\n\n**Alert**: ').appendText(untrustedText(alert, 500));
+        else item.tooltip = tooltipTable(node.key, [['Alert', alert]]);
       }
     } catch (error) {
       this.onError(error);

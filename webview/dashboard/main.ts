@@ -1,5 +1,5 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import { dashboardProtocol, type DashboardScope } from '../../src/protocol/dashboardProtocol';
+import { dashboardProtocol, type DashboardCoverage, type DashboardScope } from '../../src/protocol/dashboardProtocol';
 import type { KindSummary, NostrMetrics, NostrMetricsScope } from '../../src/protocol/nostrProtocol';
 import { themedChart, type ThemedChart } from '../common/charts';
 import { element } from '../common/dom';
@@ -10,7 +10,7 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 const scopes: DashboardScope[] = ['all', '1h', '24h', '7d', '30d'];
 const { messenger, state } = connectPanel(dashboardProtocol, { scope: 'all' as DashboardScope });
 let scope: DashboardScope = scopes.includes(state.ui.scope) ? state.ui.scope : 'all';
-let latest: { metrics: NostrMetrics; kinds: readonly KindSummary[] } | undefined;
+let latest: { metrics: NostrMetrics; kinds: readonly KindSummary[]; coverage: DashboardCoverage | undefined } | undefined;
 let chart: ThemedChart<'bar'> | undefined;
 /** The kinds behind the bars, in bar order, for a click on a bar. */
 let bars: readonly KindSummary[] = [];
@@ -34,6 +34,9 @@ const status = element('span', { className: 'status', text: 'Loading…' });
 status.setAttribute('role', 'status');
 header.append(element('h1', { text: 'DVM Dashboard' }), ...scopeButtons, refresh, status);
 
+// Says what period the figures cover (issue 9, item 10): "all time" is since this database started collecting.
+const period = element('p', { className: 'period' });
+period.setAttribute('aria-live', 'polite');
 const cards = element('section', { className: 'cards' });
 cards.setAttribute('aria-label', 'Metrics');
 const chartBox = element('section', { className: 'chart' });
@@ -41,14 +44,14 @@ const canvas = element('canvas');
 canvas.setAttribute('aria-label', 'Requests per kind');
 canvas.setAttribute('role', 'img');
 chartBox.append(element('h2', { text: 'Requests per kind' }), canvas);
-root.append(header, cards, chartBox);
+root.append(header, period, cards, chartBox);
 
 messenger.onMessage((message) => {
   if (message.type === 'error') {
     status.textContent = `Could not read metrics: ${message.message}`;
     return;
   }
-  latest = { metrics: message.metrics, kinds: message.kinds };
+  latest = { metrics: message.metrics, kinds: message.kinds, coverage: message.coverage };
   status.textContent = `Updated ${new Date(message.metrics.generatedAt * 1000).toLocaleTimeString()}`;
   render();
 });
@@ -57,8 +60,25 @@ function scopeOf(metrics: NostrMetrics): NostrMetricsScope {
   return scope === 'all' ? metrics : metrics.windows[scope];
 }
 
+const WINDOW_TEXT: Record<Exclude<DashboardScope, 'all'>, string> = { '1h': 'the last hour', '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
+const WINDOW_SECONDS: Record<Exclude<DashboardScope, 'all'>, number> = { '1h': 3_600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
+
+/** The sentence above the cards: what the figures count, from when, and what is never fetched. */
+function periodText(coverage: DashboardCoverage | undefined, generatedAt: number): string {
+  const since = coverage?.collectingSince;
+  const date = since === undefined ? undefined : new Date(since * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  const older = coverage
+    ? ` Relays are asked for the last ${coverage.rawWindowHours} h only; older events are not fetched (Swarmscope: Import Events… brings them in from a file).`
+    : '';
+  if (scope === 'all') return `All time: since Swarmscope started collecting${date ? ` on ${date}` : ''}, with what the relays still kept from before.${older}`;
+  const start = generatedAt - WINDOW_SECONDS[scope];
+  const partial = since !== undefined && since > start ? ` — only since ${date}, when Swarmscope started collecting` : '';
+  return `${WINDOW_TEXT[scope][0].toUpperCase()}${WINDOW_TEXT[scope].slice(1)}${partial}.`;
+}
+
 function render(): void {
   if (!latest) return;
+  period.textContent = periodText(latest.coverage, latest.metrics.generatedAt);
   const metrics = scopeOf(latest.metrics);
   const rate = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
   const secs = (value: number | null) => (value === null ? '–' : `${value.toFixed(1)} s`);

@@ -1,10 +1,12 @@
 import type { DvmSummary, JobStatusText, JobSummary } from '../../protocol/nostrProtocol';
 import { announcedKindNames, loadProfile, npub } from './dvmNames';
+import { withRowDetails } from './jobRowDetails';
 import { kindName } from './kindRegistry';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessThresholds } from './liveness';
 import { msatsToSats } from './payments';
 import { percentiles } from './percentiles';
 import type { PreparedStatements } from './preparedStatements';
+import { waitingOn } from './waitingJobsQuery';
 
 type DvmRow = {
   pubkey: string; jobs: number; results: number; errors: number; successes: number;
@@ -77,7 +79,7 @@ export class DvmQuery {
         encrypted: row.encrypted === 1,
       })),
     ];
-    return jobs.sort((a, b) => b.createdAt - a.createdAt).slice(0, clampLimit(limit));
+    return withRowDetails(this.sql, jobs.sort((a, b) => b.createdAt - a.createdAt).slice(0, clampLimit(limit)));
   }
 
   private summarize(row: DvmRow, now: number): DvmSummary {
@@ -98,6 +100,7 @@ export class DvmQuery {
       ...(profile.cashuAccepted !== undefined ? { cashuAccepted: profile.cashuAccepted } : {}),
       kinds,
       jobs: row.jobs,
+      waiting: waitingOn(this.sql, row.pubkey, now),
       results: row.results,
       errors: row.errors,
       successRate: answeredOutcomes > 0 ? row.successes / answeredOutcomes : null,
