@@ -64,6 +64,7 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       metagraph: ({ block }) => engine.request('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) }),
       metagraphDiff: ({ block }) => engine.request('bittensor.metagraphDiff', { netuid, ...(block === undefined ? {} : { block }) }),
       churnHistory: (range) => engine.request('bittensor.churnHistory', { netuid, ...range }),
+      frames: ({ role, offset, limit, ...range }) => engine.request('bittensor.frames', { netuid, role, offset, limit, ...range }),
     };
     channel.follow(['bittensor.changed'], {
       changed: (notification) => {

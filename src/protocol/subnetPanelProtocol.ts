@@ -1,5 +1,5 @@
 import type {
-  ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, MetagraphSnapshot, NeuronRow, SubnetOverview,
+  AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, MetagraphSnapshot, NeuronRow, SubnetOverview,
   TraceField, Traces,
 } from './bittensorProtocol';
 import { isRecord, type PanelProtocol, type RequestSpec } from './webviewPanelProtocol';
@@ -48,7 +48,12 @@ export interface SubnetRequests {
   readonly metagraph: RequestSpec<{ readonly block?: number }, MetagraphSnapshot | null>;
   readonly metagraphDiff: RequestSpec<{ readonly block?: number }, MetagraphDiff | null>;
   readonly churnHistory: RequestSpec<RangeParams, ChurnHistory>;
+  /** A page of animation frames (one per complete snapshot of the range). */
+  readonly frames: RequestSpec<RangeParams & { readonly role: AnimationRole; readonly offset: number; readonly limit: number }, AnimationFrames>;
 }
+
+/** Frames per page: 64 frames of 1,024 UIDs are about a megabyte of JSON. */
+export const MAX_FRAMES_PAGE = 64;
 
 const TRACE_FIELD_NAMES: readonly string[] = ['stake', 'incentive', 'dividends', 'emission', 'trust', 'consensus'];
 
@@ -163,6 +168,25 @@ function isChurnHistory(value: unknown): boolean {
     && value.registrationsPerDay.every((day) => isRecord(day) && isNumber(day.day) && isNumber(day.registrations));
 }
 
+function isNumbers(value: unknown, length: number): boolean {
+  return Array.isArray(value) && value.length === length && value.every(isNumber);
+}
+
+/** The page indexes the key lists with each frame's numbers: every index is checked to be inside them. */
+function isFrames(value: unknown): boolean {
+  if (!isRecord(value) || !isNumber(value.total) || !isNumber(value.offset) || !Array.isArray(value.frames)) return false;
+  const { hotkeys, coldkeys } = value;
+  if (!Array.isArray(hotkeys) || !hotkeys.every((key) => typeof key === 'string') || !Array.isArray(coldkeys) || !coldkeys.every((key) => typeof key === 'string')) return false;
+  const inside = (indexes: unknown, size: number) => Array.isArray(indexes) && indexes.every((i) => Number.isSafeInteger(i) && i >= 0 && i < size);
+  return value.frames.every((frame) => {
+    if (!isRecord(frame) || !isBlock(frame.block) || !Array.isArray(frame.uids)) return false;
+    const n = frame.uids.length;
+    return isNumbers(frame.uids, n) && isNumbers(frame.stake, n) && isNumbers(frame.incentive, n) && isNumbers(frame.dividends, n)
+      && inside(frame.hotkeys, hotkeys.length) && (frame.hotkeys as unknown[]).length === n
+      && inside(frame.coldkeys, coldkeys.length) && (frame.coldkeys as unknown[]).length === n;
+  });
+}
+
 export function isFromSubnet(value: unknown): value is FromSubnet {
   if (!isRecord(value)) return false;
   switch (value.type) {
@@ -222,6 +246,11 @@ const requests: SubnetRequests = {
   churnHistory: {
     params: (p): p is RangeParams => isRecord(p) && isRange(p),
     result: (r): r is ChurnHistory => isChurnHistory(r),
+  },
+  frames: {
+    params: (p): p is RangeParams & { role: AnimationRole; offset: number; limit: number } => isRecord(p) && isRange(p)
+      && (p.role === 'miners' || p.role === 'validators') && isBlock(p.offset) && Number.isSafeInteger(p.limit) && (p.limit as number) >= 1 && (p.limit as number) <= MAX_FRAMES_PAGE,
+    result: (r): r is AnimationFrames => isFrames(r),
   },
 };
 

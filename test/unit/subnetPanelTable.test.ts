@@ -80,3 +80,20 @@ test('a restored subnet panel takes its netuid from the page state, and VS Code 
   for (const bad of ['1', -1, 1.5, null, { netuid: 1 }, 70_000]) assert.equal(definition.parseSubject(bad), undefined, String(bad));
   assert.equal(definition.title(1), 'Subnet · SN1');
 });
+
+test('the animation steps within its frames, clamps at the ends, and playing wraps to the first', async () => {
+  const { FramePlayer, framePoints } = await import('../../webview/subnet/framePlayer');
+  const player = new FramePlayer(3);
+  assert.equal(player.step(1), 1);
+  assert.equal(player.step(5), 2);
+  assert.equal(player.step(-9), 0);
+  player.seek(2);
+  assert.equal(player.tick(), 0);
+  player.seek(2);
+  player.reset(2);
+  assert.equal(player.index, 1, 'a position past the new end moves to the last frame');
+  player.reset(0);
+  assert.equal(player.tick(), 0);
+  const frame = { block: 10, time: 0, uids: [4, 9], hotkeys: [0, 1], coldkeys: [1, 0], stake: [2, 3], incentive: [0.1, 0.2], dividends: [0, 0.5] };
+  assert.deepEqual(framePoints(frame, 'dividends'), [{ x: 2, y: 0, uid: 4, coldkey: 1 }, { x: 3, y: 0.5, uid: 9, coldkey: 0 }]);
+});

@@ -2,6 +2,7 @@ import { MAX_TOP, subnetProtocol, type RangeParams } from '../../src/protocol/su
 import type { SubnetOverview } from '../../src/protocol/bittensorProtocol';
 import { element } from '../common/dom';
 import { connectPanel } from '../common/hostApi';
+import { animationSection } from './animationSection';
 import { blockSection } from './blockSection';
 import { churnSection } from './churnSection';
 import { groupsSection } from './groupsSection';
@@ -12,7 +13,7 @@ import { tracesSection } from './tracesSection';
 
 /**
  * The Subnet dashboard page: the overview on top (the panel's state), then one section at a time (tabs): Traces,
- * Groups, Block, Churn. A section reads its data when shown and again when the range or top N changes.
+ * Groups, Block, Churn, Animation. A section reads its data when shown and again when the range or top N changes.
  */
 const { messenger, state } = connectPanel(subnetProtocol, {
   tab: 'traces',
@@ -67,6 +68,7 @@ const sections: Section[] = [
   groupsSection(context),
   blockSection(context, state.ui.table, (table) => state.update({ table })),
   churnSection(context),
+  animationSection(context),
 ];
 const tabs = element('nav', { className: 'tabs' });
 tabs.setAttribute('role', 'tablist');
