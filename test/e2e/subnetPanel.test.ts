@@ -118,3 +118,28 @@ test('Export CSV writes the stored snapshot, one row per UID, as metagraph --csv
   assert.equal(text.trimEnd(), metagraphCsv(recorded.neurons));
   await content.locator('.status', { hasText: 'Saved 1024 UIDs' }).waitFor({ state: 'visible', timeout: 10_000 });
 });
+
+test('the traces, groups and animation read the two stored snapshots: a group lists its hotkeys, the animation steps', { timeout: 60_000 }, async () => {
+  const content = webviewContent(workbench.page);
+  const status = content.locator('.status');
+  await content.locator('#tab-traces').click();
+  await eventually('the traces chart', async () => /^stake of 10 hotkeys$/.test((await content.locator('canvas[aria-label^="stake of"]').getAttribute('aria-label')) ?? ''));
+
+  await content.locator('#tab-groups').click();
+  const groupRows = content.locator('table.groups tbody tr');
+  await eventually('the groups table', async () => (await groupRows.count()) > 0);
+  const coldkeys = new Map<string, number>();
+  for (const neuron of recorded.neurons) coldkeys.set(neuron.coldkey, (coldkeys.get(neuron.coldkey) ?? 0) + 1);
+  const largest = Math.max(...coldkeys.values());
+  assert.equal(await groupRows.first().locator('td').nth(2).innerText(), String(largest), 'the largest coldkey group first');
+  await groupRows.first().locator('button', { hasText: 'Hotkeys' }).click();
+  await content.locator('.members table.member-list tbody tr').nth(largest - 1).waitFor({ state: 'attached', timeout: 10_000 });
+  assert.equal(await content.locator('.members table.member-list tbody tr').count(), largest);
+
+  await content.locator('#tab-animation').click();
+  const position = content.locator('#animation-position');
+  await position.filter({ hasText: 'frame 1 of 2' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await content.locator('button', { hasText: 'Step ▶' }).click();
+  assert.match(await position.innerText(), new RegExp(`block ${node!.headNumber.toLocaleString('en-US')} · frame 2 of 2`));
+  assert.doesNotMatch(await status.innerText(), /Could not|Refused/);
+});
