@@ -17,7 +17,7 @@ export type DvmNode =
 
 const ROOT_PAGE = 500;
 /** Characters of a job's input shown in its row; the tooltip and the trace show more. */
-const JOB_INPUT_SHOWN = 48;
+const JOB_INPUT_SHOWN = 64;
 
 /**
  * DVMs seen on the relays. DVM nodes are kept by pubkey and updated in place, so a new event for a known DVM

@@ -78,11 +78,11 @@ async function waitForCard(content: FrameLocator, label: string, value: string):
 
 test('the dashboard opens from the palette and counts the jobs already stored', { timeout: 90_000 }, async () => {
   const page = workbench.page;
-  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 30_000);
   await publishAnsweredJob('first');
   // The DVMs tree shows the job stored before the dashboard exists.
   await openActivity(page, 'Swarmscope');
-  await waitForRow(await expandView(page, 'DVMs'), [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/], LIVE_TIMEOUT_MS);
+  await waitForRow(await expandView(page, 'DVMs'), [new RegExp(`^${DVM_NAME}\\b`), /\b1 job\b/], LIVE_TIMEOUT_MS);
 
   await runPaletteCommand(page, 'Swarmscope: Open DVM Dashboard');
   const content = webviewContent(page);

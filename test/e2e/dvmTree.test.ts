@@ -53,8 +53,8 @@ async function publishJob(input: string): Promise<Event> {
 
 test('the engine starts with the loopback relay and the DVMs view is empty', { timeout: 60_000 }, async () => {
   const page = workbench.page;
-  const entry = await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
-  assert.match(entry.ariaLabel, /^Swarmscope engine: healthy/);
+  const entry = await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 30_000);
+  assert.match(entry.ariaLabel, /^Swarmscope engine: running/);
   await openActivity(page, 'Swarmscope');
   await widenSidebar(page, 560);
   // No DVM has published anything yet: the view shows its welcome text, so whatever appears later came live.
@@ -66,9 +66,9 @@ test('a DVM that answers a job appears in the DVMs tree live, with the job count
   dvm = await DvmSimulator.start({ relayUrl: relay!.url, name: DVM_NAME, amountMsats: 21_000 });
   const job = await publishJob('hello from the e2e test');
   const pane = await expandView(page, 'DVMs');
-  const row = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/]);
+  const row = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 job\b/]);
   // The simulator answered with a result, so the one job is a success.
-  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs · 100%/]);
+  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 job · 100% success/]);
   assert.equal(await pane.locator('.welcome-view-content').isVisible(), false, 'the welcome text gave way to the tree');
   assert.equal(await row.getAttribute('aria-level'), '1');
   assert.ok(dvm.answersTo(job.id).some((event) => event.kind === 6050), 'the simulator delivered a result');
@@ -76,7 +76,7 @@ test('a DVM that answers a job appears in the DVMs tree live, with the job count
 
 test('the Kinds tree shows kind 5050 by name, with its request and its DVM', { timeout: 30_000 }, async () => {
   const pane = await expandView(workbench.page, 'Kinds');
-  await waitForRow(pane, [/^5050 text generation\b/, /\b1 requests\b/, /\b1 DVMs\b/]);
+  await waitForRow(pane, [/^5050 text generation\b/, /\b1 request\b/, /\b1 DVM\b/]);
 });
 
 test('expanding the DVM lists the job under Recent jobs; its Open Event JSON opens the request JSON read-only', { timeout: 60_000 }, async () => {
@@ -86,7 +86,7 @@ test('expanding the DVM lists the job under Recent jobs; its Open Event JSON ope
   await expandRow(await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)]));
   await waitForRow(pane, [/^Kinds$/]);
   await expandRow(await waitForRow(pane, [/^Recent jobs$/]));
-  const jobRow = await waitForRow(pane, [/^5050 text generation\b/, /\bresult-delivered\b/]);
+  const jobRow = await waitForRow(pane, [/^hello from the e2e test\b/, /\bresult-delivered\b/]);
   assert.equal(await jobRow.getAttribute('aria-level'), '3', 'the job sits under DVM → Recent jobs');
 
   // A click opens the job's trace (test/e2e/tracePanel.test.ts); the JSON is the row's context action.
@@ -114,18 +114,18 @@ test('a second job updates the DVM row to 2 jobs while the view stays open', { t
   const page = workbench.page;
   await runPaletteCommand(page, 'View: Close All Editors');
   const pane = await expandView(page, 'DVMs');
-  const dvmRow = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs\b/]);
+  const dvmRow = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 job\b/]);
   assert.equal(await dvmRow.getAttribute('aria-expanded'), 'true', 'the DVM is still expanded from the test before');
 
   const second = await publishJob('and a second one');
-  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100%/]);
+  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100% success/]);
   // The refresh kept the user's place: the DVM and its Recent jobs are still open, now with both jobs.
   assert.equal(await (await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)])).getAttribute('aria-expanded'), 'true');
   assert.equal(await (await waitForRow(pane, [/^Recent jobs$/])).getAttribute('aria-expanded'), 'true');
   const deadline = Date.now() + LIVE_TIMEOUT_MS;
   let jobRows: string[] = [];
   while (Date.now() < deadline) {
-    jobRows = (await rowTexts(pane)).filter((text) => /^5050 text generation\b/.test(text) && /\bresult-delivered\b/.test(text));
+    jobRows = (await rowTexts(pane)).filter((text) => /^(hello from the e2e test|and a second one)\b/.test(text) && /\bresult-delivered\b/.test(text));
     if (jobRows.length >= 2) break;
     await page.waitForTimeout(150);
   }
@@ -133,7 +133,7 @@ test('a second job updates the DVM row to 2 jobs while the view stays open', { t
   assert.ok(dvm!.answersTo(second.id).some((event) => event.kind === 6050));
 
   const kinds = await expandView(page, 'Kinds');
-  await waitForRow(kinds, [/^5050 text generation\b/, /\b2 requests\b/, /\b1 DVMs\b/]);
+  await waitForRow(kinds, [/^5050 text generation\b/, /\b2 requests\b/, /\b1 DVM\b/]);
   await page.mouse.move(900, 450);
   await screenshot(page, 'dvm-tree');
 });

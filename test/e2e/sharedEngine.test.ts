@@ -103,7 +103,7 @@ test('a DVM answering a job appears in both windows\' DVMs trees', { timeout: 60
   dvm = await DvmSimulator.start({ relayUrl: relay!.url, name: DVM_NAME, amountMsats: 21_000 });
   await customer!.publish(buildJobRequest({ secretKey: customerKey, input: 'seen by both windows' }));
   for (const page of [first!, second!]) {
-    await waitForRow(await showDvms(page), [new RegExp(`^${DVM_NAME}\\b`), /\b1 jobs · 100%/]);
+    await waitForRow(await showDvms(page), [new RegExp(`^${DVM_NAME}\\b`), /\b1 job · 100% success/]);
   }
 });
 
@@ -120,7 +120,7 @@ test('closing the owner window hands the engine to the other, whose views stay o
   await eventually('the new owner\'s collector', () => relay!.connectionsAsking(FEEDBACK_KIND) === 1);
   await customer!.publish(buildJobRequest({ secretKey: customerKey, input: 'after the hand-over' }));
   const pane = await showDvms(second!);
-  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100%/]);
+  await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b2 jobs · 100% success/]);
   await waitForRow(await expandView(second!, 'Watched'), [new RegExp(`^${DVM_NAME}\\b`)]);
   await second!.mouse.move(900, 450);
   await screenshot(second!, 'shared-engine-handover');

@@ -61,7 +61,7 @@ function validatorsByStake(): MetagraphSnapshot['neurons'] {
 
 test('the Subnets tree shows netuid 1 by name once the engine has its snapshot', { timeout: 60_000 }, async () => {
   const page = workbench.page;
-  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 30_000);
   await openActivity(page, 'Swarmscope');
   await giveSubnetsRoom(page);
   const pane = await expandView(page, 'Subnets');

@@ -16,11 +16,16 @@ export class WorkbenchSession {
 
   constructor(private readonly name: string) {}
 
-  /** Starts code-server with these user settings and the built (or SWARMSCOPE_E2E_VSIX) .vsix, then the page. */
-  async open(userSettings: Record<string, unknown>): Promise<CodeServer> {
+  /**
+   * Starts code-server with these user settings and the built (or SWARMSCOPE_E2E_VSIX) .vsix, then the page. `env`
+   * reaches the extension host; `beforeWorkbench` runs once the server is up and before the page (and so the
+   * extension) starts, e.g. to put a file where the extension will look.
+   */
+  async open(userSettings: Record<string, unknown>, options: { env?: Record<string, string>; beforeWorkbench?: (server: CodeServer) => void } = {}): Promise<CodeServer> {
     assertE2eToolsInstalled();
     const vsix = process.env.SWARMSCOPE_E2E_VSIX ?? ensureVsix();
-    this.server = await startCodeServer({ userSettings, vsix });
+    this.server = await startCodeServer({ userSettings, vsix, ...(options.env ? { env: options.env } : {}) });
+    options.beforeWorkbench?.(this.server);
     this.browser = await launchBrowser();
     this.opened = await openWorkbench(this.browser, this.server.url);
     console.log(`${this.name}: code-server and workbench ready in ${Date.now() - this.started} ms`);
