@@ -8,6 +8,8 @@ import { registerImportEvents } from './commands/importEvents';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
 import { registerOpenTrace } from './commands/openTrace';
+import { registerIdentityCommands } from './commands/nostrIdentity';
+import { registerPostTestJob } from './commands/postTestJob';
 import { registerRefreshSubnets } from './commands/refreshSubnets';
 import { registerRestartEngine } from './commands/restartEngine';
 import { registerShowLog } from './commands/showLog';
@@ -22,6 +24,7 @@ import { describeError } from './core/util/errors';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
+import { NostrIdentity } from './identity/nostrIdentity';
 import { Panels } from './panels/panels';
 import { subnetActions } from './panels/subnetActions';
 import { traceActions } from './panels/traceActions';
@@ -54,6 +57,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private readonly subnets: SubnetTreeProvider;
   private readonly watched: WatchedTreeProvider;
   private readonly panels: Panels;
+  /** The Nostr key that signs test jobs, in SecretStorage (the OS keychain) only. */
+  private readonly identity: NostrIdentity;
   private readonly dvmView: vscode.TreeView<DvmNode>;
   private lastSettingErrors: readonly SettingError[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
@@ -98,10 +103,11 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.registerView('swarmscope.subnets', this.subnets);
     this.registerView('swarmscope.health', this.health);
     this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
+    this.identity = new NostrIdentity(context.secrets);
     // During activation: VS Code restores open panels after a reload through the serializers this registers.
     this.panels = this.own(new Panels({
       extensionUri: context.extensionUri, engine: this.client, log: this.log, traceActions: traceActions({ revealDvm: (pubkey) => this.revealDvm(pubkey) }),
-      subnetActions: subnetActions(),
+      subnetActions: subnetActions(), identity: this.identity,
     }));
     this.registerCommands();
     this.own(vscode.workspace.onDidChangeConfiguration((event) => {
@@ -153,6 +159,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerOpenEvent());
     this.own(registerImportEvents(commandContext));
     this.own(registerOpenTrace(commandContext, this.panels.trace));
+    this.own(registerIdentityCommands(this.identity));
+    this.own(registerPostTestJob(this.panels.playground));
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(this.panels.dashboard));

@@ -18,6 +18,11 @@ export const COMMANDS = {
   showWeights: 'swarmscope.bittensor.showWeights',
   importEvents: 'swarmscope.nostr.importEvents',
   openSubnetDashboard: 'swarmscope.bittensor.openSubnetDashboard',
+  postTestJob: 'swarmscope.nostr.postTestJob',
+  sendTestJob: 'swarmscope.dvm.sendTestJob',
+  showIdentity: 'swarmscope.identity.show',
+  importKey: 'swarmscope.identity.importKey',
+  deleteKey: 'swarmscope.identity.deleteKey',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

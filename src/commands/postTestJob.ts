@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import type { PlaygroundPanels } from '../panels/panels';
+import { COMMANDS } from './commandIds';
+
+/** A DVM row of the DVMs tree, as its context menu hands it over. */
+type DvmRow = { readonly type?: unknown; readonly summary?: { readonly pubkey?: unknown } } | undefined;
+
+/** "Post Test Job" (palette) and "Send Test Job…" (a DVM row: that DVM is the target). */
+export function registerPostTestJob(playground: PlaygroundPanels): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(COMMANDS.postTestJob, () => void playground.show({})),
+    vscode.commands.registerCommand(COMMANDS.sendTestJob, (row: DvmRow) => {
+      const pubkey = row?.summary?.pubkey;
+      void playground.show(typeof pubkey === 'string' ? { target: pubkey } : {});
+    }),
+  );
+}
