@@ -97,3 +97,14 @@ test('the animation steps within its frames, clamps at the ends, and playing wra
   const frame = { block: 10, time: 0, uids: [4, 9], hotkeys: [0, 1], coldkeys: [1, 0], stake: [2, 3], incentive: [0.1, 0.2], dividends: [0, 0.5] };
   assert.deepEqual(framePoints(frame, 'dividends'), [{ x: 2, y: 0, uid: 4, coldkey: 1 }, { x: 3, y: 0.5, uid: 9, coldkey: 0 }]);
 });
+
+test('animation frames whose key indexes fall outside their key lists are refused, never drawn', () => {
+  const page = (coldkeys: number[]) => ({
+    netuid: 1, role: 'miners', total: 1, offset: 0, hotkeys: ['5A', '5B'], coldkeys: ['5C'],
+    frames: [{ block: 1, time: 0, uids: [0, 1], hotkeys: [0, 1], coldkeys, stake: [1, 2], incentive: [0, 0], dividends: [0, 0] }],
+  });
+  assert.equal(subnetProtocol.requests.frames.result(page([0, 0])), true);
+  assert.equal(subnetProtocol.requests.frames.result(page([0, 1])), false);
+  assert.equal(subnetProtocol.requests.frames.result(page([0])), false);
+  assert.equal(subnetProtocol.requests.frames.params({ role: 'miners', offset: 0, limit: 65 }), false);
+});
