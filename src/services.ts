@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SwarmscopeApi } from './api';
 import { registerOpenDashboard } from './commands/openDashboard';
+import { registerOpenNostrPages } from './commands/openNostrPage';
 import { registerShowWeights } from './commands/showWeights';
 import { registerOpenSubnetDashboard } from './commands/openSubnetDashboard';
 import { registerImportEvents } from './commands/importEvents';
@@ -164,6 +165,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(this.panels.dashboard));
+    this.own(registerOpenNostrPages(commandContext, this.panels.pages));
     this.own(registerShowWeights(commandContext, this.panels.weights));
     this.own(registerOpenSubnetDashboard(commandContext, this.panels.subnet));
   }
