@@ -128,9 +128,13 @@ test('Import Events… reads a file through the engine and says what was accepte
   const file = path.join(server!.workspace, 'old-events.jsonl');
   fs.writeFileSync(file, [JSON.stringify(request), JSON.stringify(result), 'not json at all'].join('\n'));
 
-  await runPaletteCommand(page, 'Swarmscope: Import Events…');
+  // The command's file dialog is a quick input of its own: the palette's row is clicked, not waited out.
+  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
+  await input.fill('>Swarmscope: Import Events…');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Swarmscope: Import Events…' }).first().click();
+  await page.locator('.quick-input-widget', { hasText: 'Import Nostr events' }).first().waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(file);
   await input.press('Enter');
   const message = await waitForNotification(page, 'Swarmscope imported old-events.jsonl', 45_000);
