@@ -108,3 +108,10 @@ test('animation frames whose key indexes fall outside their key lists are refuse
   assert.equal(subnetProtocol.requests.frames.result(page([0])), false);
   assert.equal(subnetProtocol.requests.frames.params({ role: 'miners', offset: 0, limit: 65 }), false);
 });
+
+test('trace smoothing averages the last N values and keeps gaps as gaps', async () => {
+  const { movingAverage } = await import('../../webview/subnet/smoothing');
+  assert.deepEqual(movingAverage([1, 3, null, 5, 7], 2), [1, 2, null, 4, 6]);
+  assert.deepEqual(movingAverage([1, 3, 5], 1), [1, 3, 5]);
+  assert.deepEqual(movingAverage([2, 4, 6, 8], 3), [2, 3, 4, 6]);
+});

@@ -4,6 +4,7 @@ import { element } from '../common/dom';
 import { shortKey } from './keyColours';
 import { lineChart } from './lineChart';
 import { errorText, type Section, type SectionContext } from './sectionContext';
+import { movingAverage } from './smoothing';
 
 const FIELDS: readonly TraceField[] = ['stake', 'incentive', 'dividends', 'emission', 'trust', 'consensus'];
 
@@ -14,6 +15,11 @@ export function tracesSection(context: SectionContext): Section {
   for (const name of FIELDS) field.append(Object.assign(element('option', { text: name }), { value: name }));
   const label = element('label', { text: 'Field' });
   label.htmlFor = field.id;
+  const smoothing = element('select');
+  smoothing.id = 'trace-smoothing';
+  for (const [value, text] of [['1', 'none'], ['5', '5 points'], ['20', '20 points']]) smoothing.append(Object.assign(element('option', { text }), { value }));
+  const smoothingLabel = element('label', { text: 'Smoothing' });
+  smoothingLabel.htmlFor = smoothing.id;
   const note = element('p', { className: 'note', text: 'The top N hotkeys by the field; one colour per coldkey. Points before the raw window are daily rollups.' });
   const canvas = element('canvas');
   canvas.setAttribute('role', 'img');
@@ -22,10 +28,14 @@ export function tracesSection(context: SectionContext): Section {
   const empty = element('p', { className: 'empty', text: 'No stored snapshot in this range.' });
   empty.hidden = true;
   let chart: ThemedChart<'line'> | undefined;
+  const smoothed = (points: readonly { block: number; value: number | null }[]) => {
+    const values = movingAverage(points.map((point) => point.value), Number(smoothing.value));
+    return points.map((point, i) => ({ x: point.block, y: values[i] }));
+  };
   const section: Section = {
     id: 'traces',
     label: 'Traces',
-    element: element('section', { className: 'section' }, element('div', { className: 'toolbar' }, label, field), note, empty, box),
+    element: element('section', { className: 'section' }, element('div', { className: 'toolbar' }, label, field, smoothingLabel, smoothing), note, empty, box),
     async load() {
       try {
         const traces = await context.messenger.request('traces', { field: field.value as TraceField, top: context.top(), ...context.range() });
@@ -37,7 +47,7 @@ export function tracesSection(context: SectionContext): Section {
         chart = lineChart(canvas, traces.series.map((series) => ({
           label: `${series.uid === null ? '' : `UID ${series.uid} · `}${shortKey(series.hotkey ?? series.key)}`,
           colourKey: series.coldkey ?? series.key,
-          points: series.points.map((point) => ({ x: point.block, y: point.value })),
+          points: smoothed(series.points),
         })), traces.field);
       } catch (error) {
         context.say(`Could not read the traces: ${errorText(error)}`);
@@ -45,5 +55,6 @@ export function tracesSection(context: SectionContext): Section {
     },
   };
   field.addEventListener('change', () => void section.load());
+  smoothing.addEventListener('change', () => void section.load());
   return section;
 }
