@@ -4,7 +4,9 @@ import { NostrCore, nostrMigrations } from '../../src/core/nostr';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { panelGraph } from '../../src/protocol/tracePanelProtocol';
 import { makeBolt11Invoice } from '../support/bolt11Invoice';
+import { runTracePanelBench } from './tracePanelBench';
 
 const JOBS = 20;
 const DVMS = 5;
@@ -17,7 +19,8 @@ const NOW = 1_760_000_000;
  * `npm run bench trace`: issue 10's bar for the engine side of the trace panel. A chain of 20 sub-jobs, each
  * answered by 5 DVMs (payment-required with a real invoice, processing, result: 320 signed events), stored through
  * the real ingest beside 100,000 other events; then `traceGraph` from the leaf: the SQL that loads the chain plus
- * the graph model (nodes, edges, timeline, per-DVM summaries). Prints figures only.
+ * the graph model (nodes, edges, timeline, per-DVM summaries); then the panel's bars in code-server
+ * (tracePanelBench.ts). Prints figures only.
  */
 export async function runTraceBench(print: (line: string) => void): Promise<void> {
   const { store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...nostrMigrations] });
@@ -43,21 +46,35 @@ export async function runTraceBench(print: (line: string) => void): Promise<void
       `${graph?.dvms.length} DVM summaries, ${(bytes / 1024).toFixed(0)} KB of JSON`);
     const recent = timed(() => core.recentJobs(200));
     print(`recent jobs quick pick (200 newest of ${BACKGROUND_JOBS + JOBS} jobs): ${recent.toFixed(1)} ms`);
+    const light = Buffer.byteLength(JSON.stringify(graph ? panelGraph(graph) : null));
+    print(`trace panel message: ${(light / 1024).toFixed(0)} KB of JSON (the signed events are left out and fetched one at a time for the details pane)`);
   } finally {
     core.dispose();
     await store.close();
   }
+  // Dated an hour ago: the collector backfills (and the store keeps) recent traffic, as a user's would be.
+  await runTracePanelBench(print, signedChain(Math.floor(Date.now() / 1000) - 3_600));
+}
+
+export interface SignedChain {
+  readonly events: NostrEvent[];
+  /** A result of the last job, and that job's request. */
+  readonly leafResult: string;
+  readonly leafRequest: string;
+  readonly leafCreatedAt: number;
+  readonly customer: string;
+  readonly dvmKeys: readonly Uint8Array[];
 }
 
 /** Each job consumes the one before (NIP-90 `i` tag of type `job`); every DVM quotes, works and delivers. */
-function signedChain(): { events: NostrEvent[]; leafResult: string } {
+export function signedChain(start = NOW): SignedChain {
   const customer = generateSecretKey();
   const dvms = Array.from({ length: DVMS }, () => generateSecretKey());
   const events: NostrEvent[] = [];
   let previous: NostrEvent | undefined;
   let leafResult = '';
   for (let job = 0; job < JOBS; job++) {
-    const at = NOW + job * 60;
+    const at = start + job * 60;
     const input = previous ? ['i', previous.id, 'job'] : ['i', 'start here', 'text'];
     const request = sign(customer, { kind: 5050, created_at: at, tags: [input, ...dvms.map((key) => ['p', getPublicKey(key)])], content: '' });
     events.push(request);
@@ -72,7 +89,7 @@ function signedChain(): { events: NostrEvent[]; leafResult: string } {
     });
     previous = request;
   }
-  return { events, leafResult };
+  return { events, leafResult, leafRequest: previous!.id, leafCreatedAt: previous!.created_at, customer: getPublicKey(customer), dvmKeys: dvms };
 }
 
 function sign(key: Uint8Array, template: { kind: number; created_at: number; tags: string[][]; content: string }): NostrEvent {

@@ -11,7 +11,8 @@ import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '
 import { eventually } from '../support/eventually';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { expandRow, waitForRow, widenSidebar } from '../support/treeRows';
-import { editorTab, reloadWindow, webviewContent } from '../support/webviewPanels';
+import { closeAllEditors, openTraceFromPalette, timelineIds, tracePanel } from '../support/tracePanelDriver';
+import { reloadWindow, webviewContent } from '../support/webviewPanels';
 import { assertShownAsText, BIDI_OVERRIDE, COMMAND_LINK, HTML_PAYLOADS, hostileText, ICON_SYNTAX } from '../support/xssPayloads';
 import { WorkbenchSession } from './workbenchSession';
 
@@ -67,59 +68,6 @@ async function answeredJob(input: string, to = dvm!, publisher = customer!, make
     return published.some((event) => event.kind === 6050) ? published : undefined;
   });
   return { job, answers };
-}
-
-/**
- * "Open Job Trace" from the palette, with `reference` typed into its quick pick. A webview that is shown takes the
- * focus a moment later (VS Code focuses it asynchronously), which closes a quick input opened meanwhile: a closed one
- * is opened again.
- */
-async function openTraceFromPalette(page: Page, reference: string): Promise<void> {
-  await retryQuickInput(page, async (input) => {
-    await input.fill('>Swarmscope: Open Job Trace', { timeout: 5_000 });
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Swarmscope: Open Job Trace' }).first().click({ timeout: 5_000 });
-    await page.locator('.quick-input-widget .quick-input-box input[placeholder^="Paste an event id"]').waitFor({ state: 'visible', timeout: 5_000 });
-    await input.fill(reference, { timeout: 5_000 });
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Trace / }).first().waitFor({ state: 'visible', timeout: 5_000 });
-    await input.press('Enter', { timeout: 5_000 });
-  });
-  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'hidden', timeout: 30_000 });
-}
-
-async function closeAllEditors(page: Page): Promise<void> {
-  await retryQuickInput(page, async (input) => {
-    await input.fill('>View: Close All Editors', { timeout: 5_000 });
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'View: Close All Editors' }).first().click({ timeout: 5_000 });
-  });
-  await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 });
-}
-
-async function retryQuickInput(page: Page, steps: (input: ReturnType<Page['locator']>) => Promise<void>): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 5_000 });
-      await steps(input);
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
-}
-
-/** The trace panel's page, once its tab (titled by the job) is open and its timeline drawn. */
-async function tracePanel(page: Page, requestId: string): Promise<FrameLocator> {
-  await editorTab(page, `Job Trace · ${requestId.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
-  const content = webviewContent(page);
-  await content.locator('table.timeline tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
-  return content;
-}
-
-/** Event ids the timeline lists, in order. */
-function timelineIds(content: FrameLocator): Promise<string[]> {
-  return content.locator('table.timeline tbody tr').evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: Record<string, string> }).dataset.eventId ?? ''));
 }
 
 async function waitForTimeline(content: FrameLocator, expected: readonly string[]): Promise<void> {

@@ -4,7 +4,7 @@ import type { TraceGraph } from '../../src/protocol/nostrProtocol';
 import { panelGraph, type TracePanelGraph } from '../../src/protocol/tracePanelProtocol';
 import { bolt11Rows, decodeRequestTag, prettyEvent, tagRows } from '../../webview/trace/eventDetails';
 import { canvasText, delay, dvmFlags, LABEL_LENGTH } from '../../webview/trace/traceFormat';
-import { toGraphData } from '../../webview/trace/traceGraphData';
+import { changedSince, toGraphData } from '../../webview/trace/traceGraphData';
 import { groupOf, TRACE_GROUPS } from '../../webview/trace/traceGroups';
 import { layoutTrace } from '../../webview/trace/traceLayout';
 import { makeBolt11Invoice } from '../support/bolt11Invoice';
@@ -116,4 +116,14 @@ test('flags and words: the DVM summary flags, delays, and canvas text', () => {
   assert.equal(delay(-2), '−2 s');
   assert.equal(canvasText('a\u001b[2Jb\nc'), 'ab c');
   assert.match(canvasText('[x](command:workbench.action.quit)'), /^\[x\] \(command: workbench/, 'link syntax broken');
+});
+
+test('a live update hands the view only what is new or drawn differently', () => {
+  const before = toGraphData(page, { place: false });
+  assert.deepEqual(changedSince(before, before), { nodes: [], edges: [] });
+  const grown = { ...page, nodes: [...page.nodes, { id: 'feedback:new', type: 'feedback' as const, label: 'processing', status: 'processing', requestId: request.id }], edges: [...page.edges, { from: 'feedback:new', to: `dvm:${request.id}:${fast.pubkey}`, type: 'feedback-for' as const }] };
+  const asked = { ...grown, nodes: grown.nodes.map((node) => ({ ...node, asked: node.id === `request:${request.id}` })) };
+  const changed = changedSince(before, toGraphData(asked, { place: false }));
+  assert.deepEqual(changed.nodes.map((node) => node.id).sort(), ['feedback:new', `request:${request.id}`, `result:${childResult.id}`].sort(), 'the new node, and the two whose emphasis moved');
+  assert.deepEqual(changed.edges.map((edge) => edge.from), ['feedback:new']);
 });
