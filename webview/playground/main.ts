@@ -5,6 +5,17 @@ import { connectPanel } from '../common/hostApi';
 import { answerView, type AnswerActions } from './answerView';
 import { FormView } from './formView';
 
+/**
+ * Every message this page received, as it arrived (the last 200): the UI test reads them to show that nothing the
+ * host sent carries the secret key. It holds nothing the page does not show anyway.
+ */
+const received: unknown[] = [];
+(globalThis as unknown as { swarmscopeReceived: unknown[] }).swarmscopeReceived = received;
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  received.push(event.data);
+  if (received.length > 200) received.shift();
+});
+
 const { messenger } = connectPanel(playgroundProtocol, {});
 
 const root = document.getElementById('root')!;

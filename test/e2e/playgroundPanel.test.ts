@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { nsecEncode } from 'nostr-tools/nip19';
+import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
+import type { FrameLocator, Page } from 'playwright-core';
+import { runPaletteCommand, runPaletteCommandWith, screenshot, waitForNotification, waitForStatusBarEntry } from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
+import { DvmSimulator } from '../support/dvmSimulator';
+import { eventually } from '../support/eventually';
+import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { relayEvents } from '../support/relayQuery';
+import { closeAllEditors } from '../support/tracePanelDriver';
+import { editorTab, webviewContent } from '../support/webviewPanels';
+import { assertShownAsText, HTML_PAYLOADS, ICON_SYNTAX } from '../support/xssPayloads';
+import { WorkbenchSession } from './workbenchSession';
+
+/**
+ * The playground in the packaged extension: the user imports a key (masked input), posts jobs from the form to the
+ * loopback relay, and a simulated DVM answers them (payment-required with a real invoice, processing, result). What
+ * the panel shows is read inside its frame; what reached the relay is read from the relay. Last, the files the
+ * extension wrote (database, logs, settings) and every message the page received are searched for the secret key.
+ * Screenshot: playground (the README's picture).
+ */
+
+const DVM_NAME = 'Playground Echo DVM';
+const ANSWER_TIMEOUT_MS = 30_000;
+const HOSTILE = `${HTML_PAYLOADS.imgOnerror} ${ICON_SYNTAX} ${HTML_PAYLOADS.script}`;
+
+let relay: TestRelay | undefined;
+let dvm: DvmSimulator | undefined;
+let server: CodeServer | undefined;
+const workbench = new WorkbenchSession('playground');
+const secret = generateSecretKey();
+const secretHex = Buffer.from(secret).toString('hex');
+const nsec = nsecEncode(secret);
+const customer = getPublicKey(secret);
+
+before(async () => {
+  relay = await startRelay();
+  server = await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
+  dvm = await DvmSimulator.start({ relayUrl: relay.url, name: DVM_NAME, amountMsats: 21_000 });
+}, { timeout: 300_000 });
+
+after(async () => {
+  await dvm?.stop();
+  await workbench.close();
+  await relay?.stop();
+});
+
+async function playground(page: Page): Promise<FrameLocator> {
+  await editorTab(page, 'Post Test Job').waitFor({ state: 'visible', timeout: 30_000 });
+  const content = webviewContent(page);
+  await content.locator('#identity', { hasText: 'npub1' }).waitFor({ state: 'visible', timeout: 30_000 });
+  return content;
+}
+
+/** Fills the form's first input and target, publishes, and returns the job id the panel shows. */
+async function publish(content: FrameLocator, input: string, options: { encrypt?: boolean } = {}): Promise<string> {
+  const before = await content.locator('#job-id').getAttribute('data-id');
+  await content.locator('textarea.input-data').first().fill(input);
+  await content.locator('#dvm').fill(dvm!.pubkey);
+  await content.locator('#dvm').press('Tab');
+  if (options.encrypt) {
+    const encrypt = content.locator('#encrypt');
+    await eventually('the encryption toggle enabled by the DVM\'s announcement', async () => encrypt.isEnabled());
+    await encrypt.check();
+  }
+  await content.locator('#publish').click();
+  let id: string | null = null;
+  await eventually('the published job shown', async () => {
+    id = await content.locator('#job-id').getAttribute('data-id');
+    return id !== null && id !== before;
+  }, ANSWER_TIMEOUT_MS);
+  return id!;
+}
+
+async function waitForResult(content: FrameLocator): Promise<void> {
+  await content.locator('#answers article.answer[data-status="result"]').waitFor({ state: 'visible', timeout: ANSWER_TIMEOUT_MS });
+}
+
+test('the imported key signs a plain 5050: each relay OK, payment-required with its decoded invoice, processing and the result as text', { timeout: 180_000 }, async () => {
+  const page = workbench.page;
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 60_000);
+  await runPaletteCommandWith(page, 'Swarmscope: Import Nostr Key…', 'secret key', nsec);
+  await waitForNotification(page, 'Test jobs are now signed as npub1');
+  await eventually(`the DVM's announcement stored`, async () => (await relayEvents(relay!.url, { kinds: [31990], authors: [dvm!.pubkey] })).length > 0);
+
+  await runPaletteCommand(page, 'Swarmscope: Post Test Job');
+  const content = await playground(page);
+  assert.equal(await content.locator('#kind').inputValue(), '5050', 'kind 5050 by default');
+  const id = await publish(content, `question ${HOSTILE}`);
+
+  const [request] = await relayEvents(relay!.url, { ids: [id] });
+  assert.equal(request.pubkey, customer, 'signed with the imported key');
+  assert.deepEqual(request.tags.find((tag) => tag[0] === 'p'), ['p', dvm!.pubkey]);
+  assert.equal(await content.locator(`#relay-results tr.relay[data-outcome="ok"]`, { hasText: relay!.url }).count(), 1);
+
+  await waitForResult(content);
+  const invoice = content.locator('#answers article[data-status="payment-required"] .invoice');
+  assert.match(await invoice.innerText(), new RegExp(`21 sats[\\s\\S]*job ${id.slice(0, 8)}[\\s\\S]*in \\d+ min`));
+  assert.equal(await content.locator('#answers article[data-status="processing"]').count(), 1);
+  const result = await content.locator('#answers article[data-status="result"] pre.content').innerText();
+  assert.ok(result.startsWith('echo: question'), result);
+  await assertShownAsText(content, [`echo: question ${HOSTILE}`], 'the playground');
+  await content.locator('#answers').scrollIntoViewIfNeeded();
+  await screenshot(page, 'playground');
+});
+
+test('an encrypted job: the inputs reach the relay only encrypted, and the result is shown decrypted', { timeout: 120_000 }, async () => {
+  const content = webviewContent(workbench.page);
+  const id = await publish(content, 'a secret question', { encrypt: true });
+  const [request] = await relayEvents(relay!.url, { ids: [id] });
+  assert.ok(request.tags.some((tag) => tag[0] === 'encrypted'));
+  assert.ok(!JSON.stringify(request).includes('a secret question'), 'the input is not in the clear on the relay');
+  await waitForResult(content);
+  const result = content.locator('#answers article[data-status="result"]');
+  assert.match(await result.locator('.meta').innerText(), /decrypted/);
+  assert.equal(await result.locator('pre.content').innerText(), 'echo: a secret question');
+});
+
+test('Cancel publishes a kind 5 deletion of the job, signed with the same key', { timeout: 60_000 }, async () => {
+  const content = webviewContent(workbench.page);
+  const id = await content.locator('#job-id').getAttribute('data-id');
+  await content.locator('#cancel-job').click();
+  const deletions = await eventually('the deletion on the relay', async () => {
+    const found = await relayEvents(relay!.url, { kinds: [5], '#e': [id!] });
+    return found.length > 0 ? found : undefined;
+  });
+  assert.equal(deletions[0].pubkey, customer);
+  await content.locator('#status', { hasText: 'Cancellation (kind 5) published' }).waitFor({ state: 'visible', timeout: 15_000 });
+});
+
+test('the secret key (hex or nsec) is nowhere: not in the database, the logs, the settings, or any message the page received', { timeout: 60_000 }, async () => {
+  const content = webviewContent(workbench.page);
+  const received = await content.locator(':root').evaluate(() => JSON.stringify((globalThis as unknown as { swarmscopeReceived: unknown[] }).swarmscopeReceived));
+  assert.match(received, /"type":"setup"/, 'the page\'s messages were recorded');
+  assert.match(received, /"type":"answers"/);
+  assert.match(received, /npub1/);
+  const files = [
+    ...filesUnder(path.join(server!.userDataDir, 'User', 'globalStorage', 'swarmscope.swarmscope')),
+    ...filesUnder(server!.userDataDir).filter((file) => file.endsWith('.log')),
+    path.join(server!.userDataDir, 'User', 'settings.json'),
+  ];
+  assert.ok(files.some((file) => file.endsWith('swarmscope.db')), 'the database was searched');
+  assert.ok(files.some((file) => /swarmscope/i.test(path.basename(file)) && file.endsWith('.log')), `the extension's log was searched (${files.length} files)`);
+  const haystacks: [string, string][] = [['the page\'s messages', received], ...files.map((file): [string, string] => [file, fs.readFileSync(file).toString('latin1')])];
+  for (const [where, text] of haystacks) {
+    const lower = text.toLowerCase();
+    assert.ok(!lower.includes(secretHex) && !lower.includes(nsec), `the secret key is in ${where}`);
+  }
+  // The database holds the job it signed: the search looked where the key would have been written.
+  assert.ok(fs.readFileSync(files.find((file) => file.endsWith('swarmscope.db'))!).length > 0);
+  await closeAllEditors(workbench.page);
+});
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
