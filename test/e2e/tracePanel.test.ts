@@ -95,7 +95,8 @@ function traceTabs(page: Page) {
 
 test('Open Job Trace with a hex id draws the job: the timeline lists exactly its published events', { timeout: 120_000 }, async () => {
   const page = workbench.page;
-  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /healthy/i.test(item.ariaLabel), 30_000);
+  // The engine is up (the bittensor endpoint is a closed port, so it need not read "healthy").
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /Swarmscope engine: (healthy|running|degraded)/i.test(item.ariaLabel), 60_000);
   const { job, answers } = await answeredJob('first job');
   firstJob = job;
   await openTraceFromPalette(page, job.id);
@@ -195,12 +196,15 @@ test('a job row of the DVMs tree opens its trace on click; Open Event JSON stays
   const pane = await expandView(page, 'DVMs');
   await expandRow(await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)], LIVE_TIMEOUT_MS));
   await expandRow(await waitForRow(pane, [/^Recent jobs$/]));
-  const jobRow = await waitForRow(pane, [/^5050 text generation\b/, /\bresult-delivered\b/]);
+  // A job row names the job by its input (or its kind), with its status.
+  const jobRow = await waitForRow(pane, [/^(first job|5050 text generation)\b/, /\bresult-delivered\b/], LIVE_TIMEOUT_MS);
   await jobRow.click();
   await traceTabs(page).first().waitFor({ state: 'visible', timeout: 30_000 });
   await webviewContent(page).locator('table.timeline tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
 
-  await jobRow.click({ button: 'right' });
+  // Found again: the trace's reads may have refreshed the tree, and a row is found by its place.
+  const sameRow = await waitForRow(pane, [/^(first job|5050 text generation)\b/, /\bresult-delivered\b/], LIVE_TIMEOUT_MS);
+  await sameRow.click({ button: 'right' });
   await page.locator('.context-view .action-label', { hasText: 'Open Event JSON' }).first().click();
   await page.locator('.tabs-container .tab.active', { hasText: /\.json/ }).waitFor({ state: 'visible', timeout: 15_000 });
   await closeAllEditors(page);
@@ -262,6 +266,9 @@ test('a chained job: the trace of the sub-job shows both jobs; after a window re
   await resultRow.focus();
   await resultRow.press('Enter');
   await content.locator('.details pre.json').first().waitFor({ state: 'visible', timeout: 15_000 });
+  // Selecting a row centres the graph on its node; the picture shows the whole chain.
+  await content.locator('button', { hasText: 'Fit' }).click();
+  await page.waitForTimeout(600);
   await page.mouse.move(1300, 120);
   await screenshot(page, 'trace-panel');
 
