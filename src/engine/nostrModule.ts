@@ -42,6 +42,8 @@ class NostrModule implements EngineModule {
   private readonly core: NostrCore;
   private readonly coalescer: ChangeCoalescer;
   private collector: RelayCollector | undefined;
+  /** Set when collecting was asked for: the collector itself exists only once the verifier has loaded. */
+  private collecting = false;
   private readonly jobs: PostedJobs;
   private readonly silence: DvmSilenceAlerts;
   private readonly livenessThresholds: LivenessThresholds;
@@ -125,6 +127,7 @@ class NostrModule implements EngineModule {
   }
 
   async startCollecting(): Promise<void> {
+    this.collecting = true;
     await this.core.ready();
     const { log } = this.context;
     this.collector = new RelayCollector({
@@ -151,7 +154,10 @@ class NostrModule implements EngineModule {
   }
 
   collectorStatus(): readonly CollectorStatus[] {
-    return this.collector?.status() ?? [];
+    if (this.collector) return this.collector.status();
+    // Until the collector exists the engine already reports ready: the configured relays are not connected yet,
+    // which is not the same as none being set (the sidebar would say "No relay is set").
+    return this.collecting ? this.context.settings().relays.map((name) => ({ name, state: 'idle' as const })) : [];
   }
 
   maintain(now: number): void {
@@ -180,6 +186,7 @@ class NostrModule implements EngineModule {
     // The collector delivers its last batch while disposing; the coalescer must still be there to hear it.
     const collector = this.collector;
     this.collector = undefined;
+    this.collecting = false;
     this.jobs.dispose();
     await collector?.dispose();
     this.coalescer.flush();
