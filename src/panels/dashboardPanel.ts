@@ -1,5 +1,6 @@
 import { describeError } from '../core/util/errors';
-import { dashboardProtocol, type FromDashboard, type ToDashboard } from '../protocol/dashboardProtocol';
+import { dashboardProtocol, type DashboardActivity, type FromDashboard, type ToDashboard } from '../protocol/dashboardProtocol';
+import type { SeriesBucket, SeriesWindow } from '../protocol/nostrPagesProtocol';
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController } from './panelSession';
@@ -15,14 +16,23 @@ export type DashboardSubject = typeof DASHBOARD;
 
 export interface DashboardDeps {
   readonly engine: EngineRequester;
-  /** A kind bar was clicked. */
+  /** A kind (bar, table row, recent requests) was clicked. */
   openKind(kind: number): void;
+  /** A DVM of the top DVMs table was clicked (its page). */
+  openDvm?(pubkey: string): void;
+  /** A recent request was clicked (its trace). */
+  openTrace?(requestId: string): void;
 }
+
+/** The busiest DVMs listed in the top DVMs table. */
+const TOP_DVMS = 20;
 
 export function dashboardPanel(deps: DashboardDeps): PanelDefinition<DashboardSubject, DashboardProtocol> {
   return {
     viewType: 'swarmscope.dashboard',
     bundle: 'dashboard',
+    // The pages' tables, links and series charts (webview/pages) are drawn here too.
+    styles: ['media/pages.css'],
     protocol: dashboardProtocol,
     title: () => 'DVM Dashboard',
     key: () => DASHBOARD,
@@ -42,6 +52,8 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
   private timer: NodeJS.Timeout | undefined;
   /** Bumped by every read, so that a slower, older read never overwrites a newer snapshot. */
   private reads = 0;
+  /** The series the page shows; it says which when it loads and on every change of its selectors. */
+  private series: { window: SeriesWindow; bucket: SeriesBucket } = { window: '24h', bucket: '1h' };
 
   constructor(
     private readonly channel: PanelChannel<DashboardProtocol>,
@@ -55,8 +67,24 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
   }
 
   received(message: FromDashboard): void {
-    if (message.type === 'refresh') void this.sendSnapshot();
-    else this.deps.openKind(message.kind);
+    switch (message.type) {
+      case 'refresh':
+        void this.sendSnapshot();
+        return;
+      case 'series':
+        this.series = { window: message.window, bucket: message.bucket };
+        void this.sendSnapshot();
+        return;
+      case 'openKind':
+        this.deps.openKind(message.kind);
+        return;
+      case 'openDvm':
+        this.deps.openDvm?.(message.pubkey);
+        return;
+      case 'openTrace':
+        this.deps.openTrace?.(message.requestId);
+        return;
+    }
   }
 
   dispose(): void {
@@ -71,14 +99,23 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
     }, UPDATE_EVERY_MS);
   }
 
+  /** The series, recent requests and top DVMs, read with the snapshot so that one live push carries all of it. */
+  private async readActivity(): Promise<DashboardActivity> {
+    const engine = this.deps.engine;
+    const [series, recent, dvms] = await Promise.all([
+      engine.request('nostr.activity', this.series), engine.request('nostr.recentByKind', { perKind: 3 }), engine.request('nostr.dvms', { limit: TOP_DVMS }),
+    ]);
+    return { series, recent, dvms };
+  }
+
   private async sendSnapshot(): Promise<void> {
     const read = ++this.reads;
     let message: ToDashboard;
     try {
-      const [metrics, kinds, status] = await Promise.all([
-        this.deps.engine.request('nostr.metrics', {}), this.deps.engine.request('nostr.kinds', {}), this.deps.engine.request('engine.status', {}),
+      const [metrics, kinds, status, activity] = await Promise.all([
+        this.deps.engine.request('nostr.metrics', {}), this.deps.engine.request('nostr.kinds', {}), this.deps.engine.request('engine.status', {}), this.readActivity(),
       ]);
-      message = { type: 'snapshot', metrics, kinds, coverage: status.coverage };
+      message = { type: 'snapshot', metrics, kinds, coverage: status.coverage, activity };
     } catch (error) {
       message = { type: 'error', message: describeError(error) };
     }

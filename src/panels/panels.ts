@@ -43,10 +43,13 @@ export class Panels implements vscode.Disposable {
     readonly identity: NostrIdentity;
   }) {
     const hostDeps = { extensionUri: deps.extensionUri, router: this.router, log: deps.log };
-    this.pages = new NostrPagePanels({ engine: deps.engine, actions: nostrPageActions() }, hostDeps);
+    const pageActions = nostrPageActions();
+    this.pages = new NostrPagePanels({ engine: deps.engine, actions: pageActions }, hostDeps);
     this.dashboard = new PanelManager(dashboardPanel({
       engine: deps.engine,
       openKind: (kind) => this.pages.show({ type: 'kind', id: String(kind) }),
+      openDvm: (pubkey) => this.pages.show({ type: 'dvm', id: pubkey }),
+      openTrace: pageActions.openTrace,
     }), hostDeps);
     this.weights = new PanelManager(weightsPanel({ engine: deps.engine }), hostDeps);
     this.trace = new TracePanels({ engine: deps.engine, actions: deps.traceActions }, hostDeps);

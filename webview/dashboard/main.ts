@@ -1,14 +1,16 @@
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 import { dashboardProtocol, type DashboardCoverage, type DashboardScope } from '../../src/protocol/dashboardProtocol';
+import { SERIES_BUCKETS, SERIES_WINDOWS, type SeriesBucket, type SeriesWindow } from '../../src/protocol/nostrPagesProtocol';
 import type { KindSummary, NostrMetrics, NostrMetricsScope } from '../../src/protocol/nostrProtocol';
 import { themedChart, type ThemedChart } from '../common/charts';
 import { element } from '../common/dom';
 import { connectPanel } from '../common/hostApi';
+import { ActivitySection } from './activitySection';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 const scopes: DashboardScope[] = ['all', '1h', '24h', '7d', '30d'];
-const { messenger, state } = connectPanel(dashboardProtocol, { scope: 'all' as DashboardScope });
+const { messenger, state } = connectPanel(dashboardProtocol, { scope: 'all' as DashboardScope, series: { window: '24h' as SeriesWindow, bucket: '1h' as SeriesBucket } });
 let scope: DashboardScope = scopes.includes(state.ui.scope) ? state.ui.scope : 'all';
 let latest: { metrics: NostrMetrics; kinds: readonly KindSummary[]; coverage: DashboardCoverage | undefined } | undefined;
 let chart: ThemedChart<'bar'> | undefined;
@@ -44,7 +46,12 @@ const canvas = element('canvas');
 canvas.setAttribute('aria-label', 'Requests per kind');
 canvas.setAttribute('role', 'img');
 chartBox.append(element('h2', { text: 'Requests per kind' }), canvas);
-root.append(header, period, cards, chartBox);
+const savedSeries = state.ui.series;
+const activity = new ActivitySection((message) => messenger.post(message), {
+  window: SERIES_WINDOWS.includes(savedSeries?.window) ? savedSeries.window : '24h',
+  bucket: SERIES_BUCKETS.includes(savedSeries?.bucket) ? savedSeries.bucket : '1h',
+}, (series) => state.update({ series }));
+root.append(header, period, cards, chartBox, activity.element);
 
 messenger.onMessage((message) => {
   if (message.type === 'error') {
@@ -52,6 +59,7 @@ messenger.onMessage((message) => {
     return;
   }
   latest = { metrics: message.metrics, kinds: message.kinds, coverage: message.coverage };
+  if (message.activity) activity.render(message.activity, message.kinds);
   status.textContent = `Updated ${new Date(message.metrics.generatedAt * 1000).toLocaleTimeString()}`;
   render();
 });
@@ -142,3 +150,5 @@ function drawChart(kinds: readonly KindSummary[]): void {
 }
 
 messenger.ready();
+// The host reads the series this page shows (a restored page may have chosen another than its default).
+messenger.post({ type: 'series', ...activity.choice });

@@ -106,7 +106,7 @@ export class DvmView implements PageView<DvmPage> {
       profile.hasProfile ? '' : element('p', { className: 'note', text: 'No NIP-89 handler announces a job kind for this DVM; what is shown comes from its kind 0 profile, if any.' }),
       facts([
         ['Name', shown(profile.name) || '–'],
-        ['About', element('span', { className: 'about', text: shown(profile.about, 1000) || '–' })],
+        ['About', element('span', { className: 'about', text: shown(profile.about, 400) || '–' })],
         ['Lightning address (lud16)', shown(profile.lud16) || '–'],
         ['Encryption supported', yesNo(profile.encryptionSupported)],
         ['Cashu accepted', yesNo(profile.cashuAccepted)],

@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { generateSecretKey, type Event } from 'nostr-tools/pure';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { expandView, openActivity, waitForStatusBarEntry } from '../support/browser';
+import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
+import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
+import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { REPO_ROOT } from '../support/paths';
+import { waitForRow, widenSidebar } from '../support/treeRows';
+import { editorTab, webviewContent } from '../support/webviewPanels';
+import { assertShownAsText, hostileText, HTML_PAYLOADS } from '../support/xssPayloads';
+import { WorkbenchSession } from './workbenchSession';
+
+/**
+ * The DVM, kind and user pages (issue 12) in the packaged extension: a simulated DVM with a hostile NIP-89 profile
+ * answers jobs on a loopback relay; its row's Open DVM Page action opens its page, a job there opens its trace,
+ * its kind opens the kind page and Back returns; a new job reaches the open page live; the profile's markup is
+ * shown as text. Screenshot: media/readme/dvm-page.png.
+ */
+
+const NAME = `Pages DVM ${HTML_PAYLOADS.script}`;
+const ABOUT = hostileText('About:');
+
+let relay: TestRelay | undefined;
+let customer: RelayPublisher | undefined;
+let dvm: DvmSimulator | undefined;
+const workbench = new WorkbenchSession('dvm-pages');
+const customerKey = generateSecretKey();
+
+before(async () => {
+  relay = await startRelay();
+  customer = await RelayPublisher.connect(relay.url);
+  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
+  dvm = await DvmSimulator.start({ relayUrl: relay.url, name: NAME, amountMsats: 21_000, profile: { about: ABOUT, lud16: HTML_PAYLOADS.javascriptUrl, picture: HTML_PAYLOADS.javascriptUrl } });
+}, { timeout: 300_000 });
+
+after(async () => {
+  customer?.close();
+  await dvm?.stop();
+  await workbench.close();
+  await relay?.stop();
+});
+
+async function publishJob(input: string): Promise<Event> {
+  const job = buildJobRequest({ secretKey: customerKey, input });
+  await customer!.publish(job);
+  return job;
+}
+
+/**
+ * Clicks the DVM row's inline Open DVM Page action until the page shows: a row re-drawn by a live update between
+ * hover and click hands the command no row (VS Code no longer knows its handle), and it asks for a DVM instead.
+ */
+async function openDvmPage(page: Page, pane: Locator, frame: FrameLocator): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const row = await waitForRow(pane, [/^Pages DVM\b/]);
+    await row.hover();
+    await row.locator('.action-label[aria-label="Open DVM Page"]').click({ timeout: 5_000 }).catch(() => undefined);
+    const shown = await frame.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (shown) return;
+    if (attempt === 3) throw new Error('the DVM page never showed after Open DVM Page was clicked on its row');
+    await page.keyboard.press('Escape');
+  }
+}
+
+function jobLink(frame: FrameLocator, requestId: string): Locator {
+  return frame.locator(`button.link[title="Open the trace of job ${requestId}"]`).first();
+}
+
+test('the DVM row opens its page; a job there opens its trace; its kind opens the kind page and Back returns', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 30_000);
+  const job = await publishJob('a job for the pages');
+  await openActivity(page, 'Swarmscope');
+  await widenSidebar(page, 480);
+  const pane = await expandView(page, 'DVMs');
+  await waitForRow(pane, [/^Pages DVM\b/, /\b1 job · 100% success/], 30_000);
+  const frame = webviewContent(page);
+  await openDvmPage(page, pane, frame);
+  await jobLink(frame, job.id).waitFor({ state: 'visible', timeout: 30_000 });
+  await assertShownAsText(frame, [NAME, HTML_PAYLOADS.imgOnerror, HTML_PAYLOADS.svgOnload, HTML_PAYLOADS.javascriptUrl], 'the DVM page');
+  await page.mouse.move(10, 10);
+  await page.screenshot({ path: path.join(REPO_ROOT, 'media', 'readme', 'dvm-page.png') });
+
+  await jobLink(frame, job.id).click();
+  await editorTab(page, `Job Trace · ${job.id.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
+
+  await editorTab(page, 'DVM Pages').click();
+  const pages = webviewContent(page);
+  await pages.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await pages.locator('section[aria-label="Per kind"] button.link', { hasText: /^5050\b/ }).first().click();
+  await pages.locator('h1', { hasText: /^Kind 5050\b/ }).waitFor({ state: 'visible', timeout: 30_000 });
+  await pages.locator('section[aria-label="DVMs serving it"] button.link', { hasText: 'Pages DVM' }).first().waitFor({ state: 'visible' });
+  await assertShownAsText(pages, [NAME], 'the kind page');
+  await pages.locator('button', { hasText: 'Back' }).click();
+  await pages.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await pages.locator('button', { hasText: 'Forward' }).isEnabled(), true, 'Forward leads back to the kind page');
+});
+
+test('a new job reaches the open DVM page live, without a refresh', { timeout: 90_000 }, async () => {
+  const frame = webviewContent(workbench.page);
+  await frame.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 30_000 });
+  const job = await publishJob('a second job, live');
+  await jobLink(frame, job.id).waitFor({ state: 'visible', timeout: 30_000 });
+  assert.ok(dvm!.answersTo(job.id).length > 0, 'the simulator answered it');
+  assert.ok(fs.existsSync(path.join(REPO_ROOT, 'media', 'readme', 'dvm-page.png')));
+});
