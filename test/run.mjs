@@ -35,7 +35,7 @@ if (!step('build', process.execPath, ['esbuild.mjs'])) setupOk = false;
 if (setupOk && !step('type-check', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'])) setupOk = false;
 if (setupOk && fs.existsSync(path.join(root, 'webview/tsconfig.json')) &&
   !step('type-check webviews', process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'webview/tsconfig.json'])) setupOk = false;
-if (setupOk && selected.includes('e2e') && !step('code-server', 'bash', ['test/support/install-code-server.sh'])) setupOk = false;
+if (setupOk && selected.includes('e2e') && !step('code-server', 'bash', ['test/support/install-code-server.sh', '--with-chromium'])) setupOk = false;
 
 if (!setupOk) {
   failed++;

@@ -65,6 +65,38 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Where code-server and the VS Code in it keep their own files: all inside `stateDir`. Left to itself, code-server
+ * writes ~/.config/code-server/config.yaml on every start (even for `--version` or `--install-extension`),
+ * ~/.local/share/code-server, and VS Code ~/.cache/Microsoft; and it reads a developer's PASSWORD. Every run of the
+ * binary (install, list, serve) takes both the environment and the arguments.
+ */
+export function codeServerState(stateDir: string): {
+  readonly env: Record<string, string>;
+  readonly args: string[];
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  /** The folders to create before the first run. */
+  readonly dirs: readonly string[];
+} {
+  const userDataDir = path.join(stateDir, 'user-data');
+  const extensionsDir = path.join(stateDir, 'extensions');
+  const xdg = { XDG_CONFIG_HOME: path.join(stateDir, 'xdg-config'), XDG_DATA_HOME: path.join(stateDir, 'xdg-data'), XDG_CACHE_HOME: path.join(stateDir, 'xdg-cache') };
+  return {
+    env: {
+      ...xdg,
+      // code-server reads these as defaults for its flags; a developer's own values must not leak in.
+      PASSWORD: '',
+      HASHED_PASSWORD: '',
+    },
+    // --config too: a CODE_SERVER_CONFIG in the developer's environment would otherwise name another file.
+    args: ['--config', path.join(stateDir, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir],
+    userDataDir,
+    extensionsDir,
+    dirs: [path.join(userDataDir, 'User'), extensionsDir, ...Object.values(xdg)],
+  };
+}
+
 export function codeServerInstalled(): boolean {
   return fs.existsSync(CODE_SERVER_BIN);
 }
@@ -75,22 +107,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
   assertOffline(options.userSettings);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-code-server-'));
-  const userDataDir = path.join(root, 'user-data');
-  const extensionsDir = path.join(root, 'extensions');
+  const state = codeServerState(root);
+  const { userDataDir, extensionsDir } = state;
   const workspace = options.workspace ?? path.join(root, 'workspace');
-  for (const dir of [userDataDir, extensionsDir, workspace, path.join(root, 'xdg-config'), path.join(root, 'xdg-data'), path.join(userDataDir, 'User')]) {
-    fs.mkdirSync(dir, { recursive: true });
-  }
+  for (const dir of [...state.dirs, workspace]) fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...QUIET_SETTINGS, ...options.userSettings }, null, 2));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    XDG_CONFIG_HOME: path.join(root, 'xdg-config'),
-    XDG_DATA_HOME: path.join(root, 'xdg-data'),
-    // code-server reads these as defaults for its flags; a developer's own values must not leak in.
-    PASSWORD: '',
-    HASHED_PASSWORD: '',
+    ...state.env,
     // The extension gallery is on the internet; point it at a closed loopback port (code-server reads this env).
     EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/item' }),
     // The in-VS Code suite checks that the database sits in this folder's globalStorage (the extension host
@@ -100,7 +126,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     SWARMSCOPE_DEBUG_METHODS: '1',
     ...options.env,
   };
-  const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  const common = state.args;
   let child: ChildProcess | undefined;
   const cleanup = () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 3 });
   try {
