@@ -55,6 +55,34 @@ export const SETTING_KEYS: Record<keyof Settings, string> = {
   sizeBudgetMB: 'swarmscope.storage.sizeBudgetMB',
 };
 
+type NumberField = 'snapshotIntervalBlocks' | 'rawWindowHours' | 'historyDays' | 'sizeBudgetMB';
+
+/** The range of a number the user sets (inclusive), and whether it must be whole. */
+export interface NumberBounds {
+  readonly minimum: number;
+  readonly maximum: number;
+  readonly integer: boolean;
+}
+
+/**
+ * Each numeric setting's range, which package.json repeats as `minimum` / `maximum` so that the settings editor marks
+ * a bad value as it is typed (a unit test keeps the two equal). The maxima keep sql.js, which holds the whole
+ * database in memory, within reach: a month of raw data, ten years of rollups, 4 GB (WebAssembly's address space).
+ */
+export const NUMBER_BOUNDS: Readonly<Record<NumberField, NumberBounds>> = {
+  // Up to a day of blocks; a snapshot is also taken at least once per tempo.
+  snapshotIntervalBlocks: { minimum: 1, maximum: 7_200, integer: true },
+  rawWindowHours: { minimum: 1, maximum: 720, integer: false },
+  historyDays: { minimum: 1, maximum: 3_650, integer: false },
+  sizeBudgetMB: { minimum: 8, maximum: 4_096, integer: false },
+};
+
+/** Event kinds (NIP-01: 0–65535) and netuids (a u16 on chain) in list settings. */
+export const LIST_ITEM_BOUNDS: Readonly<Record<'excludedKinds' | 'trackedSubnets', NumberBounds>> = {
+  excludedKinds: { minimum: 0, maximum: 65_535, integer: true },
+  trackedSubnets: { minimum: 0, maximum: 65_535, integer: true },
+};
+
 export interface SettingError {
   readonly key: string;
   readonly message: string;
@@ -91,7 +119,7 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
   const relays = validateList(raw.relays, DEFAULT_SETTINGS.relays, (item) => typeof item === 'string' && isWebSocketUrl(item),
     (bad) => fail('relays', `${JSON.stringify(bad)} is not a ws:// or wss:// URL; it is ignored`)) as string[];
 
-  const excludedKinds = validateList(raw.excludedKinds, DEFAULT_SETTINGS.excludedKinds, isKind,
+  const excludedKinds = validateList(raw.excludedKinds, DEFAULT_SETTINGS.excludedKinds, (item) => withinBounds(item, LIST_ITEM_BOUNDS.excludedKinds),
     (bad) => fail('excludedKinds', `${JSON.stringify(bad)} is not an event kind (an integer 0–65535); it is ignored`)) as number[];
 
   const refusedEndpoint = (field: 'subtensorEndpoint' | 'archiveEndpoint') => (bad: unknown) =>
@@ -100,18 +128,19 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
   const archiveEndpoint = validateEndpoint(raw.archiveEndpoint, undefined, true, refusedEndpoint('archiveEndpoint'));
 
   const trackedSubnets = validateList(raw.trackedSubnets, DEFAULT_SETTINGS.trackedSubnets,
-    (item) => Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 65535,
+    (item) => withinBounds(item, LIST_ITEM_BOUNDS.trackedSubnets),
     (bad) => fail('trackedSubnets', `${JSON.stringify(bad)} is not a netuid (an integer 0–65535); it is ignored`)) as number[];
 
-  const positive = (field: 'snapshotIntervalBlocks' | 'rawWindowHours' | 'historyDays' | 'sizeBudgetMB', min: number, integer: boolean) => {
+  const bounded = (field: NumberField) => {
     const value = raw[field];
     const fallback = DEFAULT_SETTINGS[field];
     if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      fail(field, `${JSON.stringify(value)} must be ${integer ? 'an integer' : 'a number'} of at least ${min}; using ${fallback}`);
+    const { minimum, maximum, integer } = NUMBER_BOUNDS[field];
+    if (!withinBounds(value, NUMBER_BOUNDS[field])) {
+      fail(field, `${JSON.stringify(value)} must be ${integer ? 'an integer' : 'a number'} from ${minimum} to ${maximum}; using ${fallback}`);
       return fallback;
     }
-    return value;
+    return value as number;
   };
 
   return {
@@ -121,17 +150,17 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
       subtensorEndpoint,
       archiveEndpoint,
       trackedSubnets,
-      snapshotIntervalBlocks: positive('snapshotIntervalBlocks', 1, true),
-      rawWindowHours: positive('rawWindowHours', 1, false),
-      historyDays: positive('historyDays', 1, false),
-      sizeBudgetMB: positive('sizeBudgetMB', 8, false),
+      snapshotIntervalBlocks: bounded('snapshotIntervalBlocks'),
+      rawWindowHours: bounded('rawWindowHours'),
+      historyDays: bounded('historyDays'),
+      sizeBudgetMB: bounded('sizeBudgetMB'),
     },
     errors,
   };
 }
 
-function isKind(item: unknown): boolean {
-  return Number.isInteger(item) && (item as number) >= 0 && (item as number) <= 65535;
+function withinBounds(value: unknown, { minimum, maximum, integer }: NumberBounds): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum && (!integer || Number.isInteger(value));
 }
 
 function validateList(value: unknown, fallback: readonly unknown[], ok: (item: unknown) => boolean, onBad: (item: unknown) => void): unknown[] {
