@@ -1,6 +1,8 @@
 import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
 import { BackfillCancelled, runBackfill } from '../core/bittensor/backfill';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
+import { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
+import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
 import { animationFrames } from '../core/bittensor/animationQuery';
 import { churnBetween } from '../core/bittensor/churn';
@@ -10,19 +12,21 @@ import { blockRangeOf } from '../core/bittensor/historySql';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
 import { metagraphDiff } from '../core/bittensor/metagraphDiff';
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
+import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
 import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
-import { subnetSummaries } from '../core/bittensor/subnetSummaries';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
 import { subnetOverview } from '../core/bittensor/overviewQuery';
 import { traces } from '../core/bittensor/traceQuery';
+import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
+import { SubnetListing } from './subnetListing';
 
 /**
  * The Bittensor domain of the engine: a chain client per endpoint (created on first use, so that @polkadot/api
@@ -31,23 +35,23 @@ import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from 
  */
 export const bittensorModule: EngineModuleFactory = {
   name: 'bittensor',
-  migrations: bittensorMigrations,
+  migrations: [...bittensorMigrations, ...chainGenesisMigrations],
   create: (context) => new BittensorModule(context),
 };
 
 class BittensorModule implements EngineModule {
   private readonly snapshots: SnapshotRepo;
   private readonly subnets: SubnetRepo;
+  private readonly chain: ChainGenesisRepo;
   private client: ChainClient | undefined;
   private archive: ChainClient | undefined;
   private readonly readers = new WeakMap<ChainClient, ChainReader>();
   private collecting = false;
-  /** The chain's subnet list was asked for at least once (some nodes cannot answer; do not ask on every read). */
-  private listingTried = false;
   private snapshotting = false;
   private readonly backfills = new Map<number, AbortController>();
-  /** Alerts already raised: events by block, weights staleness until it clears. */
-  private readonly raised = new Set<string>();
+  /** Ongoing conditions announced by an earlier engine, already logged once by this one. */
+  private readonly loggedOngoing = new Set<string>();
+  private readonly listing: SubnetListing;
   readonly handlers: Handlers;
 
   private get db() {
@@ -57,24 +61,25 @@ class BittensorModule implements EngineModule {
   constructor(private readonly context: EngineContext) {
     this.snapshots = new SnapshotRepo(context.store.db);
     this.subnets = new SubnetRepo(context.store.db);
+    this.chain = new ChainGenesisRepo(context.store.db);
+    this.listing = new SubnetListing({
+      context, subnets: this.subnets, chain: this.chain, client: () => this.mainClient(), existingClient: () => this.client,
+      reader: (client) => this.reader(client), refusal: () => this.refusal(), takeSnapshot: (netuid) => this.takeSnapshot(netuid),
+    });
     this.handlers = {
-      'bittensor.subnets': ({ refresh }) => this.subnetList(refresh ?? false),
+      'bittensor.subnets': ({ refresh }) => this.listing.list(refresh ?? false),
+      'bittensor.listStatus': () => this.listing.status(),
       'bittensor.snapshot': ({ netuid, block }) => this.takeSnapshot(netuid, block),
       'bittensor.metagraph': ({ netuid, block }) => {
         const info = this.snapshots.find(netuid, block);
         return info ? this.snapshots.read(info) : null;
       },
-      'bittensor.neurons': ({ netuid, group, sort, limit }) => {
-        const info = this.snapshots.find(netuid);
-        if (!info) return null;
-        const { neurons } = this.snapshots.read(info);
-        const rows = group === 'validators' ? neurons.filter((neuron) => neuron.validatorPermit) : neurons;
-        const key = group === 'validators' || sort === 'stake' ? 'stake' : 'incentive';
-        rows.sort((a, b) => b[key] - a[key] || a.uid - b.uid);
-        return { block: info.block, total: rows.length, rows: rows.slice(0, Math.max(0, limit)) };
+      'bittensor.neurons': ({ netuid, group, sort, limit, filter }) => {
+        const info = this.newestOnChain(netuid);
+        return info ? neuronPage(this.snapshots.read(info), { group, sort, limit, filter }) : null;
       },
-      'bittensor.hotkeys': ({ hotkeys }) => this.snapshots.netuids().flatMap((netuid) => {
-        const info = this.snapshots.find(netuid);
+      'bittensor.hotkeys': ({ hotkeys }) => this.chain.netuids().flatMap((netuid) => {
+        const info = this.newestOnChain(netuid);
         if (!info) return [];
         return this.snapshots.read(info, hotkeys).neurons.map((neuron) => ({ netuid, block: info.block, neuron }));
       }),
@@ -138,6 +143,12 @@ class BittensorModule implements EngineModule {
     return this.context.settings();
   }
 
+  /** The newest complete snapshot of a subnet read from the endpoint's chain (another chain's are kept, not used). */
+  private newestOnChain(netuid: number) {
+    const block = this.chain.latestBlock(netuid);
+    return block === null ? undefined : this.snapshots.find(netuid, block);
+  }
+
   /**
    * Why the chain must not be read now (a refused endpoint setting), or undefined. While there is one, no client
    * exists: a chain read fails with this reason rather than go to any endpoint the user did not choose.
@@ -196,7 +207,7 @@ class BittensorModule implements EngineModule {
       this.context.log.log('warn', `bittensor: ${describeError(error)}`);
       return;
     }
-    await this.subnetList(true).catch((error) => this.context.log.log('warn', `bittensor: subnet list: ${describeError(error)}`));
+    await this.listing.list(true).catch((error) => this.context.log.log('warn', `bittensor: subnet list: ${describeError(error)}`));
     await this.snapshotDueSubnets();
   }
 
@@ -213,7 +224,7 @@ class BittensorModule implements EngineModule {
     this.snapshotting = true;
     try {
       for (const netuid of this.settings().trackedSubnets) {
-        const latest = this.snapshots.find(netuid);
+        const latest = this.newestOnChain(netuid);
         const tempo = latest ? this.snapshots.facts(latest).tempo : null;
         const every = Math.min(this.settings().snapshotIntervalBlocks, tempo ? tempo + 1 : Number.MAX_SAFE_INTEGER);
         if (latest && head - latest.block < every) continue;
@@ -231,17 +242,21 @@ class BittensorModule implements EngineModule {
   private async takeSnapshot(netuid: number, block?: number): Promise<MetagraphSnapshot> {
     const client = block === undefined ? this.mainClient() : this.historyClient();
     const snapshot = await this.reader(client).snapshot(netuid, block);
-    this.store(snapshot, client.status().headBlock);
+    this.store(snapshot, client);
     this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
     return snapshot;
   }
 
-  private store(snapshot: MetagraphSnapshot, headBlock: number | null): void {
-    const previousInfo = this.snapshots.latestTwo(snapshot.netuid).find((info) => info.block < snapshot.block);
-    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock });
+  /** Stores a snapshot read by `client`, naming its chain, and raises alerts when it is that chain's newest. */
+  private store(snapshot: MetagraphSnapshot, client: ChainClient): void {
+    const { headBlock, genesisHash } = client.status();
+    const previousBlock = this.chain.latestBlock(snapshot.netuid, snapshot.block);
+    const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock);
+    const { snapshotId } = recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock });
+    this.chain.tagSnapshot(snapshotId, genesisHash);
     this.context.store.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
-    const newest = this.snapshots.latestBlock(snapshot.netuid);
+    const newest = this.chain.latestBlock(snapshot.netuid);
     if (newest === snapshot.block) {
       const previous = previousInfo ? this.snapshots.read(previousInfo, this.pinnedHotkeys()) : undefined;
       this.raiseAlerts(previous, snapshot, headBlock ?? snapshot.block);
@@ -252,54 +267,22 @@ class BittensorModule implements EngineModule {
     return this.context.pins.list('hotkey').map((pin) => pin.key);
   }
 
+  /** Tells what is new about the watched hotkeys; what was told before (in this engine or a previous one) is not repeated. */
   private raiseAlerts(previous: MetagraphSnapshot | undefined, current: MetagraphSnapshot, headBlock: number): void {
     const watched = this.pinnedHotkeys();
     if (watched.length === 0) return;
-    const alerts = hotkeyAlerts(watched, previous, current, headBlock);
-    const stale = new Set(alerts.filter((alert) => alert.kind === 'weights-stale').map((alert) => `weights-stale|${alert.netuid}|${alert.hotkey}`));
-    for (const key of [...this.raised]) {
-      if (key.startsWith(`weights-stale|${current.netuid}|`) && !stale.has(key)) this.raised.delete(key);
+    const found = hotkeyAlerts(watched, previous, current, headBlock);
+    const { untold, ongoing, changed } = untoldAlerts(this.context.alerts, current.netuid, current.block, found, Math.floor(Date.now() / 1000));
+    if (changed) this.context.store.markDirty();
+    for (const alert of ongoing) {
+      const key = `${alert.kind}:${alert.netuid}:${alert.hotkey}`;
+      if (this.loggedOngoing.has(key)) continue;
+      this.loggedOngoing.add(key);
+      this.context.log.log('info', `bittensor: still so, announced before and not again: ${alert.message}`);
     }
-    for (const alert of alerts) {
-      const key = alert.kind === 'weights-stale' ? `weights-stale|${alert.netuid}|${alert.hotkey}` : `${alert.kind}|${alert.netuid}|${alert.hotkey}|${current.block}`;
-      if (this.raised.has(key)) continue;
-      this.raised.add(key);
+    for (const alert of untold) {
       this.context.log.log('warn', `bittensor alert: ${alert.message}`);
       this.context.notify({ topic: 'bittensor.alert', payload: alert });
-    }
-  }
-
-  /**
-   * Answers from the store at once: a tree must never wait on a slow or dead node. The first call starts loading
-   * the listing in the background and notifies `bittensor.changed` when it lands; an explicit refresh waits for
-   * the chain, so that the command's progress and error reflect the real outcome.
-   */
-  private async subnetList(refresh: boolean) {
-    const tracked = this.settings().trackedSubnets;
-    if (refresh) await this.loadListing(tracked);
-    else if (!this.listingTried && this.subnets.listing().length === 0 && this.refusal() === undefined) {
-      this.loadListing(tracked).then(
-        () => this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...tracked] } }),
-        (error) => this.context.log.log('warn', `bittensor: could not list subnets: ${describeError(error)}`),
-      );
-    }
-    const summaries = subnetSummaries(this.context.store.db, this.subnets, tracked, this.client?.status().headBlock ?? null);
-    if (refresh) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: summaries.map((s) => s.netuid) } });
-    return summaries;
-  }
-
-  private async loadListing(tracked: readonly number[]): Promise<void> {
-    this.listingTried = true;
-    try {
-      const { block, listings } = await this.reader(this.mainClient()).subnets();
-      this.subnets.replaceListing(listings, block);
-      this.context.store.markDirty();
-    } catch (error) {
-      // Some endpoints (and the replay node) cannot list subnets; tracked subnets still come from snapshots.
-      this.context.log.log('warn', `bittensor: ${describeError(error)}`);
-      for (const netuid of tracked) {
-        if (this.snapshots.latestBlock(netuid) === null) await this.takeSnapshot(netuid);
-      }
     }
   }
 
@@ -313,7 +296,7 @@ class BittensorModule implements EngineModule {
       const snapshots = await runBackfill(
         { netuid, fromBlock, toBlock, step },
         (block) => reader.snapshot(netuid, block),
-        (snapshot) => this.store(snapshot, client.status().headBlock),
+        (snapshot) => this.store(snapshot, client),
         (progress) => this.context.notify({ topic: 'bittensor.backfillProgress', payload: progress }),
         controller.signal,
       );
@@ -342,9 +325,24 @@ class BittensorModule implements EngineModule {
 
   /** `null`: the client is gone (a refused setting); the payload then says why. */
   private onChainStatus(status: ChainStatus | null): void {
+    // Only a connection to the endpoint now set names the current chain (a client being disposed still reports its own).
+    if (status?.state === 'connected' && status.genesisHash && status.endpoint === this.settings().subtensorEndpoint) this.onChain(status.endpoint, status.genesisHash);
     this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
       endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
     } });
+  }
+
+  /**
+   * The endpoint answered with its genesis hash. Another chain than before: the stored rows stay (they are the
+   * other chain's history) but every view re-reads, now without them, and the subnet list must be read afresh.
+   */
+  private onChain(endpoint: string, genesis: string): void {
+    const { changed, previous } = this.chain.connectedTo(genesis);
+    if (!changed) return;
+    this.context.store.markDirty();
+    this.listing.reset(endpoint);
+    this.context.log.log('warn', `bittensor: ${endpoint} is another chain (genesis ${genesis}) than the stored data (genesis ${previous}); that data is kept but not shown`);
+    this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...new Set([...this.snapshots.netuids(), ...this.settings().trackedSubnets])] } });
   }
 
   collectorStatus(): readonly CollectorStatus[] {
@@ -374,6 +372,7 @@ class BittensorModule implements EngineModule {
     if (settings.subtensorEndpoint !== previous.subtensorEndpoint || refusedChanged) {
       const old = this.client;
       this.client = undefined;
+      this.listing.reset(settings.subtensorEndpoint);
       void old?.dispose();
       if (this.collecting) this.startCollecting().catch(() => undefined);
     }
@@ -390,7 +389,7 @@ class BittensorModule implements EngineModule {
     // Weights staleness grows with the head even without a new snapshot.
     if (head) {
       for (const netuid of settings.trackedSubnets) {
-        const latest = this.snapshots.find(netuid);
+        const latest = this.newestOnChain(netuid);
         if (latest) this.raiseAlerts(undefined, this.snapshots.read(latest, this.pinnedHotkeys()), head);
       }
     }

@@ -1,6 +1,7 @@
 import type {
   Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
 } from '../core/bittensor/model';
+import type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
 import type {
   AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, SubnetOverview,
   TraceField, Traces, TraceSelection,
@@ -27,8 +28,25 @@ export interface ChainStatusPayload {
   readonly lastError: string | null;
 }
 
-export type NeuronGroup = 'validators' | 'uids';
-export type NeuronSort = 'stake' | 'incentive';
+export type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
+
+/**
+ * How the newest attempt to read the chain's subnet list went, and what the store holds from other chains: what
+ * the Subnets view says above its rows, so that a failed refresh or a changed chain is never silent.
+ */
+export interface SubnetListStatus {
+  /** not-read: no attempt yet in this engine; partial: some subnet-list APIs answered; failed: none did. */
+  readonly outcome: 'not-read' | 'complete' | 'partial' | 'failed';
+  readonly endpoint: string | null;
+  /** What was missing or failed (chain error text: untrusted). */
+  readonly problems: readonly string[];
+  /** Unix seconds of that attempt. */
+  readonly at: number | null;
+  /** The endpoint's chain (genesis hash), once connected. */
+  readonly genesis: string | null;
+  /** Subnets kept from other chains (other genesis hashes), not shown as current. */
+  readonly otherChains: { readonly subnets: number; readonly genesis: readonly string[] };
+}
 
 /**
  * The history requests (groupSeries, churnHistory, traces, frames) take a range by block (`fromBlock`, `toBlock`)
@@ -37,17 +55,19 @@ export type NeuronSort = 'stake' | 'incentive';
 export interface BittensorMethods {
   /** The subnet list: chain subnet-list APIs merged with stored snapshots; `refresh` reads the chain first. */
   'bittensor.subnets': { params: { refresh?: boolean }; result: SubnetSummary[] };
+  /** How the newest subnet-list read went, and what is kept from other chains. */
+  'bittensor.listStatus': { params: Record<string, never>; result: SubnetListStatus };
   /** Takes a snapshot from the chain (the head, or `block` from the archive endpoint), stores it and returns it. */
   'bittensor.snapshot': { params: { netuid: number; block?: number }; result: MetagraphSnapshot };
   /** A stored snapshot: at `block` or the newest before it; the newest without `block`. */
   'bittensor.metagraph': { params: { netuid: number; block?: number }; result: MetagraphSnapshot | null };
   /**
    * One page of the newest stored snapshot, sorted in the engine (the views never receive the whole metagraph):
-   * validators by stake, or all UIDs by stake or incentive.
+   * validators by stake, or all UIDs by stake or incentive; `filter` keeps a UID or keys and names containing it.
    */
   'bittensor.neurons': {
-    params: { netuid: number; group: NeuronGroup; sort: NeuronSort; limit: number };
-    result: { block: number; total: number; rows: NeuronRow[] } | null;
+    params: { netuid: number; group: NeuronGroup; sort: NeuronSort; limit: number; filter?: string };
+    result: NeuronPage | null;
   };
   /** Where each hotkey is in the newest stored snapshot of every subnet that has one. */
   'bittensor.hotkeys': { params: { hotkeys: string[] }; result: { netuid: number; block: number; neuron: NeuronRow }[] };
@@ -96,7 +116,7 @@ export interface BittensorMethods {
 }
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
-  'bittensor.subnets', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
+  'bittensor.subnets', 'bittensor.listStatus', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
   'bittensor.groupSeries', 'bittensor.groupMembers', 'bittensor.overview', 'bittensor.churnHistory', 'bittensor.traces', 'bittensor.frames',
   'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
 ];

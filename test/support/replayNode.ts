@@ -39,6 +39,17 @@ export interface ReplayNodeOptions {
    * would. Its headers still tell the truth, so a client that checks a hash's header number can tell.
    */
   readonly inconsistent?: boolean;
+  /**
+   * Another chain: `chain_getBlockHash(0)` answers this genesis hash instead of finney's, as a testnet or a local
+   * node would; everything else is the seed's.
+   */
+  readonly genesisHash?: string;
+  /**
+   * Seeds whose runtime calls and storage are answered too, at this seed's head: each seed is one block's state, so
+   * a test that needs a subnet list, a metagraph and a weights matrix from one node can have them (values as
+   * recorded at their own blocks; the block they are read at is this seed's).
+   */
+  readonly alsoFrom?: readonly string[];
 }
 
 export interface ReplayRequest {
@@ -123,6 +134,19 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
   const rawMetadata = `0x${metadataV15.replace(/^0x/, '').slice(2 + compactPrefixHexLength(metadataV15.replace(/^0x/, '').slice(2)))}`;
 
   const storage = recordedStorage(seed);
+  const borrowedCalls = new Map<string, RecordedAnswer>();
+  for (const other of options.alsoFrom ?? []) {
+    const borrowed = rpc[other];
+    if (!borrowed) throw new Error(`no recorded seed ${other}`);
+    for (const [params, answer] of Object.entries(borrowed.state_call ?? {})) {
+      const [name, data] = JSON.parse(params) as [string, string];
+      borrowedCalls.set(canonicalParams([name, data]), answer);
+    }
+    const more = recordedStorage(borrowed);
+    for (const [key, value] of more.values) if (!storage.values.has(key) || storage.values.get(key) === null) storage.values.set(key, value);
+    storage.sortedKeys = [...new Set([...storage.sortedKeys, ...more.sortedKeys])].sort();
+    storage.listedPrefixes.push(...more.listedPrefixes);
+  }
 
   let pruned = options.pruned ?? false;
   let nextSubscription = 1;
@@ -194,7 +218,7 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
         const block = params[0];
         if (block === undefined || block === null || options.inconsistent) return headHash;
         const number = typeof block === 'string' ? Number.parseInt(block, block.startsWith('0x') ? 16 : 10) : Number(block);
-        if (number === 0) return FINNEY_GENESIS;
+        if (number === 0) return options.genesisHash ?? FINNEY_GENESIS;
         if (number === headNumber) return headHash;
         if (number > headNumber) return null; // not produced yet, as a real node answers
         // Headers of older blocks survive pruning (only their state goes); their hashes are synthesized here.
@@ -224,6 +248,8 @@ export async function startReplayNode(options: ReplayNodeOptions): Promise<Repla
           if (String(data).replace(/^0x/, '') === '0f000000') return metadataV15;
           return '0x00'; // None: only v15 was recorded
         }
+        const borrowed = borrowedCalls.get(canonicalParams([name, data]));
+        if (borrowed && !index.has(`state_call${canonicalParams([name, data, at ?? headHash])}`)) return resultOf(borrowed);
         return lookup('state_call', [name, data, at ?? headHash]);
       }
       case 'state_getStorage':

@@ -23,6 +23,8 @@ export interface ChainStatus {
   readonly headBlock: number | null;
   readonly headHash: string | null;
   readonly specVersion: number | null;
+  /** The hash of block 0, which names the chain (finney, a testnet, a local node); known once connected. */
+  readonly genesisHash: string | null;
   readonly lastError: string | null;
   readonly retryInMs: number | null;
 }
@@ -62,7 +64,7 @@ export class ChainClient {
 
   constructor(private readonly options: ChainClientOptions) {
     this.backoff = options.backoff ?? new Backoff(1_000, 60_000);
-    this.current = { endpoint: options.endpoint, state: 'idle', headBlock: null, headHash: null, specVersion: null, lastError: null, retryInMs: null };
+    this.current = { endpoint: options.endpoint, state: 'idle', headBlock: null, headHash: null, specVersion: null, genesisHash: null, lastError: null, retryInMs: null };
   }
 
   get endpoint(): string {
@@ -124,7 +126,7 @@ export class ChainClient {
       this.api = api;
       this.backoff.reset();
       provider.on('disconnected', () => this.onDisconnected(provider));
-      this.setStatus({ state: 'connected', lastError: null, specVersion: api.runtimeVersion.specVersion.toNumber() });
+      this.setStatus({ state: 'connected', lastError: null, specVersion: api.runtimeVersion.specVersion.toNumber(), genesisHash: api.genesisHash.toHex() });
       this.options.log.log('info', `bittensor: connected to ${this.endpoint} (spec ${this.current.specVersion})`);
       if (this.options.followHeads) await this.followHeads(api);
       else await this.readHead(api);

@@ -87,9 +87,10 @@ export class ChainReader {
    * Every subnet from the subnet-list runtime APIs (get_all_dynamic_info for names, tempo and reserves;
    * get_subnets_info_v2 for UIDs, limits, register cost and identity names) and the alpha price from the swap
    * pallet's `AlphaSqrtPrice` where the runtime has one. Any of them may be missing on a runtime or an endpoint;
-   * what the others give is still returned. Rejects only when neither list API answers.
+   * what the others give is still returned, with `problems` saying what is missing. Rejects only when neither list
+   * API answers.
    */
-  async subnets(): Promise<{ block: number; listings: SubnetListing[] }> {
+  async subnets(): Promise<{ block: number; listings: SubnetListing[]; problems: string[] }> {
     const at = await this.client.head();
     const runtime = await this.client.runtimeTypesAt(at.hash, at.block);
     const decoder = this.decoderFor(runtime);
@@ -142,7 +143,7 @@ export class ChainReader {
     if (!dynamic && !infos) throw new Error(`no subnet list from ${this.client.endpoint}: ${failures.join('; ')}`);
     for (const [netuid, price] of await this.alphaPrices(runtime, at, failures)) entry(netuid).priceTao = price;
     for (const failure of failures) this.log.log('warn', `bittensor: subnet list partly unavailable: ${failure}`);
-    return { block: at.block, listings: [...byNetuid.values()].sort((a, b) => a.netuid - b.netuid) };
+    return { block: at.block, listings: [...byNetuid.values()].sort((a, b) => a.netuid - b.netuid), problems: failures };
   }
 
   /**

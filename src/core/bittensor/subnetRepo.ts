@@ -1,4 +1,4 @@
-import type { Database as SqlDatabase } from 'sql.js';
+import type { Database as SqlDatabase, SqlValue } from 'sql.js';
 import { BLOCKS_PER_DAY } from './model';
 import { rows } from './snapshotRepo';
 
@@ -18,14 +18,15 @@ export interface SubnetListing {
 export class SubnetRepo {
   constructor(private readonly db: SqlDatabase) {}
 
-  replaceListing(listings: readonly SubnetListing[], block: number): void {
+  /** The list as one chain (`genesis`, null when unknown) has it now: the previous list, of any chain, goes. */
+  replaceListing(listings: readonly SubnetListing[], block: number, genesis: string | null = null): void {
     this.db.run('BEGIN');
     try {
       this.db.run('DELETE FROM bittensor_subnets');
       for (const s of listings) {
         this.db.run(
-          'INSERT INTO bittensor_subnets (netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price, block) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [s.netuid, s.name, s.tempo, s.uids, s.maxUids, s.maxValidators, s.burnRao, s.priceTao, block],
+          'INSERT INTO bittensor_subnets (netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price, block, genesis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [s.netuid, s.name, s.tempo, s.uids, s.maxUids, s.maxValidators, s.burnRao, s.priceTao, block, genesis],
         );
         this.addPointUnlocked(s.netuid, block, s.burnRao, s.priceTao, s.uids);
       }
@@ -36,8 +37,9 @@ export class SubnetRepo {
     }
   }
 
-  listing(): SubnetListing[] {
-    return rows(this.db, 'SELECT netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price FROM bittensor_subnets ORDER BY netuid')
+  /** The stored list; `onChain` (a WHERE fragment and its parameters, ChainGenesisRepo.onCurrent) keeps one chain's. */
+  listing(onChain: [string, SqlValue[]] = ['1 = 1', []]): SubnetListing[] {
+    return rows(this.db, `SELECT netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price FROM bittensor_subnets WHERE ${onChain[0]} ORDER BY netuid`, onChain[1])
       .map(([netuid, name, tempo, uids, maxUids, maxValidators, burnRao, price]) => ({
         netuid: netuid as number, name: name as string, tempo: tempo as number | null, uids: uids as number,
         maxUids: maxUids as number | null, maxValidators: maxValidators as number | null, burnRao: burnRao as number | null,

@@ -1,5 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { STALE_AFTER_BLOCKS, type SubnetFacts, type SubnetSummary } from './model';
+import type { ChainGenesisRepo } from './chainGenesisRepo';
 import { rows } from './snapshotRepo';
 import type { SubnetListing, SubnetRepo } from './subnetRepo';
 
@@ -19,14 +20,19 @@ export function subnetSummaries(
   subnets: SubnetRepo,
   tracked: readonly number[],
   headBlock: number | null,
+  chain?: ChainGenesisRepo,
 ): SubnetSummary[] {
+  // Another chain's rows (an endpoint moved to a testnet, say) are kept but are not this chain's subnets.
+  const [sOnChain, params] = chain?.onCurrent('s.genesis') ?? ['1 = 1', []];
+  const [tOnChain] = chain?.onCurrent('t.genesis') ?? ['1 = 1'];
   const latest = new Map<number, LatestSnapshot>();
   for (const [netuid, block, n, validators, facts] of rows(db,
     `SELECT s.netuid, s.block, s.n, s.validators, s.facts FROM bittensor_snapshots s
-     WHERE s.block = (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid)`)) {
+     WHERE ${sOnChain} AND s.block = (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid AND ${tOnChain})`,
+    [...params, ...params])) {
     latest.set(netuid as number, { block: block as number, n: n as number, validators: validators as number, facts: JSON.parse(facts as string) as SubnetFacts });
   }
-  const listings = new Map<number, SubnetListing>(subnets.listing().map((listing) => [listing.netuid, listing]));
+  const listings = new Map<number, SubnetListing>(subnets.listing(chain?.onCurrent()).map((listing) => [listing.netuid, listing]));
   const netuids = [...new Set([...listings.keys(), ...latest.keys()])].sort((a, b) => a - b);
   return netuids.map((netuid) => {
     const listing = listings.get(netuid);
