@@ -5,6 +5,8 @@ import { registerOpenDashboard } from './commands/openDashboard';
 import { registerOpenNostrPages } from './commands/openNostrPage';
 import { registerShowWeights } from './commands/showWeights';
 import { registerOpenSubnetDashboard } from './commands/openSubnetDashboard';
+import { registerFilterUids } from './commands/filterUids';
+import { registerFindHotkey } from './commands/findHotkey';
 import { registerImportEvents } from './commands/importEvents';
 import { registerOpenEvent } from './commands/openEvent';
 import { registerOpenSettings } from './commands/openSettings';
@@ -36,7 +38,7 @@ import { HealthTreeProvider } from './views/healthTreeProvider';
 import { KindTreeProvider } from './views/kindTreeProvider';
 import { RELAY_STATE_CONTEXT_KEY, relayState, type RelayState } from './views/sourceState';
 import { EngineStatusBar } from './views/statusBar';
-import { SubnetTreeProvider } from './views/subnetTreeProvider';
+import { SubnetTreeProvider, type SubnetNode } from './views/subnetTreeProvider';
 import { WatchedTreeProvider } from './views/watchedTreeProvider';
 
 /** How often the status bar and Health view re-read collector status while the engine runs. */
@@ -61,6 +63,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   /** The Nostr key that signs test jobs, in SecretStorage (the OS keychain) only. */
   private readonly identity: NostrIdentity;
   private readonly dvmView: vscode.TreeView<DvmNode>;
+  private readonly subnetView: vscode.TreeView<SubnetNode>;
   private lastSettingErrors: readonly SettingError[] = [];
   private statusTimer: NodeJS.Timeout | undefined;
   private readyWaiters: ((status: EngineStatus) => void)[] = [];
@@ -101,7 +104,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.dvmView = this.registerView('swarmscope.dvms', this.dvms);
     this.registerView('swarmscope.kinds', this.kinds);
     this.registerView('swarmscope.watched', this.watched);
-    this.registerView('swarmscope.subnets', this.subnets);
+    this.subnetView = this.registerView('swarmscope.subnets', this.subnets);
     this.registerView('swarmscope.health', this.health);
     this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
     this.identity = new NostrIdentity(context.secrets);
@@ -160,14 +163,16 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerOpenEvent());
     this.own(registerImportEvents(commandContext));
     this.own(registerOpenTrace(commandContext, this.panels.trace));
-    this.own(registerIdentityCommands(this.identity));
-    this.own(registerPostTestJob(this.panels.playground));
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));
     this.own(registerOpenDashboard(this.panels.dashboard));
     this.own(registerOpenNostrPages(commandContext, this.panels.pages));
     this.own(registerShowWeights(commandContext, this.panels.weights));
     this.own(registerOpenSubnetDashboard(commandContext, this.panels.subnet));
+    this.own(registerFindHotkey(commandContext, this.subnetView));
+    this.own(registerFilterUids(commandContext));
+    this.own(registerIdentityCommands(this.identity));
+    this.own(registerPostTestJob(this.panels.playground));
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */

@@ -52,6 +52,24 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
   await input.waitFor({ state: 'hidden' });
 }
 
+/**
+ * Runs a palette command that asks for one value (an input box or a quick pick whose title or prompt shows `prompt`),
+ * types `value` and presses Enter: what a user does for "Find Hotkey or UID…" or "Show Weights Matrix".
+ */
+export async function runPaletteCommandWith(page: Page, title: string, prompt: string, value: string, focusedRow?: string | RegExp): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
+  // The title or prompt of the command's own input, not the palette's row that named the command.
+  await page.locator('.quick-input-widget :is(.quick-input-title, .quick-input-message)', { hasText: prompt }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(value);
+  // A quick pick: Enter takes the focused row, once the list has caught up with what was typed.
+  if (focusedRow) await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: focusedRow }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await input.press('Enter');
+}
+
 /** Clicks an activity-bar entry by the start of its aria-label ("Swarmscope"). */
 export async function openActivity(page: Page, label: string): Promise<void> {
   const item = page.locator(`.activitybar [aria-label^="${cssString(label)}"]`).first();
