@@ -19,6 +19,7 @@ import { WorkbenchSession } from './workbenchSession';
 interface ViewsWelcome {
   readonly view: string;
   readonly contents: string;
+  readonly when?: string;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
@@ -26,9 +27,12 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json')
 };
 const views = manifest.contributes.views.swarmscope;
 
-/** The first paragraph of a view's welcome content, as package.json declares it (links are rendered as buttons). */
+/**
+ * The first paragraph of a view's welcome content, as package.json declares it (links are rendered as buttons):
+ * the one shown with no relay set (OFFLINE_SWARMSCOPE_SETTINGS), as DVMs and Kinds choose theirs by relay state.
+ */
 function welcomeLead(viewId: string): string {
-  const entry = manifest.contributes.viewsWelcome.find((welcome) => welcome.view === viewId);
+  const entry = manifest.contributes.viewsWelcome.find((welcome) => welcome.view === viewId && (welcome.when === undefined || /\bswarmscope\.relayState == noRelays\b/.test(welcome.when)));
   if (!entry) throw new Error(`package.json has no viewsWelcome for ${viewId}`);
   return entry.contents.split('\n')[0].trim();
 }
