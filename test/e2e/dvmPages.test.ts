@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { expandView, openActivity, waitForStatusBarEntry } from '../support/browser';
+import { expandView, openActivity, runPaletteCommand, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
@@ -18,7 +18,8 @@ import { WorkbenchSession } from './workbenchSession';
  * The DVM, kind and user pages (issue 12) in the packaged extension: a simulated DVM with a hostile NIP-89 profile
  * answers jobs on a loopback relay; its row's Open DVM Page action opens its page, a job there opens its trace,
  * its kind opens the kind page and Back returns; a new job reaches the open page live; the profile's markup is
- * shown as text. Screenshot: media/readme/dvm-page.png.
+ * shown as text. The dashboard's activity shows the series it covers, the newest requests (each opening its trace)
+ * and the top DVMs, and follows new jobs live. Screenshots: media/readme/dvm-page.png, media/readme/dashboard.png.
  */
 
 const NAME = `Pages DVM ${HTML_PAYLOADS.script}`;
@@ -107,4 +108,27 @@ test('a new job reaches the open DVM page live, without a refresh', { timeout: 9
   await jobLink(frame, job.id).waitFor({ state: 'visible', timeout: 30_000 });
   assert.ok(dvm!.answersTo(job.id).length > 0, 'the simulator answered it');
   assert.ok(fs.existsSync(path.join(REPO_ROOT, 'media', 'readme', 'dvm-page.png')));
+});
+
+test('the dashboard shows the series and what it covers, the newest requests and the top DVMs, live', { timeout: 90_000 }, async () => {
+  const page = workbench.page;
+  await runPaletteCommand(page, 'Swarmscope: Open DVM Dashboard');
+  const content = webviewContent(page);
+  const activity = content.locator('section.activity');
+  await activity.locator('.period', { hasText: /^Covers .* in 1h buckets\.$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await activity.locator('button.link', { hasText: 'Pages DVM' }).first().waitFor({ state: 'visible' });
+  await assertShownAsText(content, [NAME], 'the dashboard');
+
+  const job = await publishJob('a third job, for the dashboard');
+  await jobLink(content, job.id).waitFor({ state: 'visible', timeout: 30_000 });
+
+  await activity.locator('select[aria-label="Series window"]').selectOption('7d');
+  await activity.locator('select[aria-label="Series bucket"]').selectOption('6h');
+  await activity.locator('.period', { hasText: /in 6h buckets\.$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await activity.evaluate((section) => section.scrollIntoView({ block: 'start' }));
+  await page.mouse.move(10, 10);
+  await page.screenshot({ path: path.join(REPO_ROOT, 'media', 'readme', 'dashboard.png') });
+
+  await jobLink(content, job.id).click();
+  await editorTab(page, `Job Trace · ${job.id.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
 });

@@ -30,11 +30,11 @@ export class ActivitySection {
     new SeriesChart('Sats requested and proven', [
       { label: 'Sats requested', value: (point) => point.satsRequested, colour: 'yellow' },
       { label: 'Sats proven (zaps)', value: (point) => point.satsProven, colour: 'green' },
-    ]),
+    ], false),
     new SeriesChart('Error rate and median response time', [
       { label: 'Error rate (%)', value: (point) => (point.errorRate === null ? null : point.errorRate * 100), colour: 'red' },
       { label: 'Median response (s)', value: (point) => point.p50ResponseSec, colour: 'blue' },
-    ]),
+    ], false),
   ];
   private readonly recent = element('div', { className: 'recent' });
   private readonly dvms: SortableTable<DvmSummary>;

@@ -30,25 +30,30 @@ export class SeriesChart {
   private readonly caption = element('p', { className: 'period' });
   private chart: ThemedChart<'line'> | undefined;
 
-  constructor(title: string, private readonly lines: readonly SeriesLine[]) {
+  /** `coverage`: say under the chart what period it covers (off for charts stacked under one that says it). */
+  constructor(title: string, private readonly lines: readonly SeriesLine[], private readonly coverage = true) {
     this.canvas.setAttribute('role', 'img');
     this.canvas.setAttribute('aria-label', title);
     this.element = element('section', { className: 'series' }, element('h2', { text: title }), element('div', { className: 'chart-box' }, this.canvas), this.caption);
   }
 
   render(series: ActivitySeries): void {
-    this.caption.textContent = coverageText(series);
+    this.caption.textContent = this.coverage ? coverageText(series) : '';
     const labels = series.points.map((point) => new Date(point.t * 1000).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
     const data = this.lines.map((line) => series.points.map((point) => line.value(point)));
     if (this.chart) {
       this.chart.chart.data.labels = labels;
-      for (const [index, dataset] of this.chart.chart.data.datasets.entries()) dataset.data = data[index];
+      for (const [index, dataset] of this.chart.chart.data.datasets.entries()) {
+        dataset.data = data[index];
+        (dataset as { pointRadius?: number }).pointRadius = labels.length <= 60 ? 2.5 : 0;
+      }
       this.chart.chart.update();
       return;
     }
     this.chart = themedChart(this.canvas, {
       type: 'line',
-      data: { labels, datasets: this.lines.map((line, index) => ({ label: line.label, data: data[index], pointRadius: 0, borderWidth: 1.5, spanGaps: true })) },
+      // Points are drawn while few: a series of one bucket (a new install, a long bucket) is otherwise invisible.
+      data: { labels, datasets: this.lines.map((line, index) => ({ label: line.label, data: data[index], pointRadius: labels.length <= 60 ? 2.5 : 0, borderWidth: 1.5, spanGaps: true })) },
       options: { animation: false, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false }, scales: { x: { ticks: { maxTicksLimit: 8 } }, y: { beginAtZero: true } } },
     }, (themed, colors) => {
       for (const [index, dataset] of themed.data.datasets.entries()) {
