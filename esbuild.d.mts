@@ -2,3 +2,5 @@
 import type { BuildOptions } from 'esbuild';
 
 export declare const webviewBuild: BuildOptions;
+/** vis-network's stylesheet without the rules of widgets our graphs leave off (navigation, toolbar, configurator). */
+export declare function usedVisNetworkCss(css: string): string;

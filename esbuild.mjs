@@ -3,9 +3,11 @@
 //   dist/engine.js     the engine worker (collectors + sql.js store + @polkadot/api + nostr-wasm)
 //   dist/cli.js        the headless `swarmscope` command (same engine, in-process)
 //   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), plus vis-network's CSS
+//                      (only the rules our graphs use: see usedVisNetworkCss)
 //   dist/test/*.js     the in-VS Code extension test suite (not packaged)
 // Flags: --watch, --production (minify, no source maps).
-// Imported (not run), it only exports `webviewBuild`, so tests bundle webview code exactly as the pages are built.
+// Imported (not run), it only exports `webviewBuild` (so tests bundle webview code exactly as the pages are built)
+// and `usedVisNetworkCss`.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -63,10 +65,29 @@ const builds = [
   },
 ].filter(Boolean);
 
+/**
+ * vis-network's stylesheet is 220 KB, nearly all of it base64 icons for its navigation buttons, edit toolbar and
+ * option configurator, none of which our graphs turn on; the page parsed it before its script could start. What
+ * is left (tooltip, overlay) is under 1 KB. Built from the package's own file, so an upgrade brings its changes.
+ */
+const UNUSED_VIS_WIDGETS = /\.vis-(navigation|manipulation|edit-mode|close|configuration|color-picker)\b/;
+
+export function usedVisNetworkCss(css) {
+  const rules = [];
+  for (const rule of css.replace(/\/\*[\s\S]*?\*\//g, '').split('}')) {
+    const open = rule.indexOf('{');
+    if (open < 0) continue;
+    const selectors = rule.slice(0, open).split(',').filter((selector) => !UNUSED_VIS_WIDGETS.test(selector));
+    if (selectors.length > 0) rules.push(`${selectors.join(',').trim()}${rule.slice(open)}}`);
+  }
+  return `${rules.join('\n')}\n`;
+}
+
 function copyAssets() {
   fs.mkdirSync(path.join(dist, 'webview'), { recursive: true });
   fs.copyFileSync(path.join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
-  fs.copyFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), path.join(dist, 'webview', 'vis-network.css'));
+  const visCss = fs.readFileSync(path.join(root, 'node_modules/vis-network/styles/vis-network.min.css'), 'utf8');
+  fs.writeFileSync(path.join(dist, 'webview', 'vis-network.css'), usedVisNetworkCss(visCss));
 }
 
 async function main() {
