@@ -9,7 +9,9 @@ import {
 import { freePort, OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { eventually } from '../support/eventually';
 import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
+import { editUserSettings } from '../support/userSettings';
 import { WorkbenchSession } from './workbenchSession';
 
 /**
@@ -104,16 +106,12 @@ test('with no relay reachable nothing says healthy: status bar, Health and the e
 
 test('connected to a live relay with nothing in the window: the welcome texts say so, and that older events are not fetched', { timeout: 90_000 }, async () => {
   const page = workbench.page;
-  const settingsFile = path.join(server!.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'swarmscope.nostr.relays': [relay!.url] }, null, 2));
-  const deadline = Date.now() + 45_000;
-  let text = '';
-  while (!/No DVM has been seen yet in the window/.test(text)) {
-    if (Date.now() > deadline) assert.fail(`the DVMs welcome text did not say connected; it said: ${text}`);
-    text = await welcomeText(page, 'DVMs').catch(() => '');
-    await page.waitForTimeout(300);
-  }
+  await editUserSettings(page, server!, { 'swarmscope.nostr.relays': [relay!.url] });
+  // The "No relay reachable" rows give way to the welcome text once the engine reports the relay connected.
+  const text = await eventually('the DVMs welcome text to say connected', async () => {
+    const shown = await welcomeText(page, 'DVMs');
+    return /No DVM has been seen yet in the window/.test(shown) && shown;
+  }, 45_000);
   assert.match(text, /connected and listening/);
   assert.match(text, /older events are not fetched/);
   assert.match(await welcomeText(page, 'Kinds'), /No job request has been seen yet in the window/);
