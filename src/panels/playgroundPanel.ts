@@ -3,17 +3,18 @@ import { readJobAnswer } from '../core/jobs/jobAnswers';
 import { buildJobCancellation, buildJobRequest } from '../core/jobs/jobRequest';
 import type { EncryptionSchemeName } from '../core/jobs/secretKey';
 import { decodeBolt11 } from '../core/nostr/bolt11Details';
+import { MAX_PAGE } from '../core/nostr/dvmQuery';
 import { builtInKinds, kindName } from '../core/nostr/kindRegistry';
 import { isRequestKind } from '../core/nostr/nostrEvent';
 import { parsePubkey } from '../core/nostr/pubkeyInput';
 import { describeError } from '../core/util/errors';
+import { untrustedText } from '../core/util/untrustedText';
 import type { NostrIdentity } from '../identity/nostrIdentity';
-import type { NostrEvent } from '../protocol/nostrProtocol';
+import type { DvmSummary, NostrEvent } from '../protocol/nostrProtocol';
 import {
   playgroundProtocol, type FromPlayground, type PlaygroundDvm, type ShownAnswer, type ToPlayground,
 } from '../protocol/playgroundPanelProtocol';
 import type { EngineRequester } from '../views/engineRequester';
-import { nameOrKey } from '../views/format';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController } from './panelSession';
 import { playgroundJob, withEncryption } from './playgroundForm';
@@ -137,13 +138,9 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
 
   private async setup(): Promise<void> {
     try {
-      const [npub, dvms] = await Promise.all([this.deps.identity.npub(), this.deps.engine.request('nostr.dvms', { limit: KNOWN_DVMS })]);
-      const shown: PlaygroundDvm[] = dvms.filter((dvm) => dvm.kinds.some(isRequestKind)).map((dvm) => ({
-        pubkey: dvm.pubkey, name: nameOrKey(dvm.name, dvm.npub), kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: dvm.medianResponseSec,
-      }));
       const kinds = builtInKinds().filter(isRequestKind).sort((a, b) => a - b).map((kind) => ({ kind, name: kindName(kind).name }));
       this.channel.post({
-        type: 'setup', npub, kinds, relays: [...this.deps.actions.configuredRelays()], dvms: shown,
+        type: 'setup', npub: await this.deps.identity.npub(), kinds, relays: [...this.deps.actions.configuredRelays()],
         ...(this.subject.target ? { target: this.subject.target } : {}),
       });
       if (this.job) {
@@ -151,9 +148,24 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
         if (this.job.cancelled) this.channel.post(this.job.cancelled);
         void this.readAnswers();
       }
+      const dvms: PlaygroundDvm[] = (await this.knownDvms()).filter((dvm) => dvm.kinds.some(isRequestKind)).map((dvm) => ({
+        pubkey: dvm.pubkey, name: untrustedText(dvm.name) || `${dvm.npub.slice(0, 16)}…`, kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: dvm.medianResponseSec,
+      }));
+      if (!this.disposed) this.channel.post({ type: 'dvms', dvms });
     } catch (error) {
       this.error(error);
     }
+  }
+
+  /** The engine answers at most a page of DVMs at a time (busiest first): the picker takes the first KNOWN_DVMS. */
+  private async knownDvms(): Promise<DvmSummary[]> {
+    const dvms: DvmSummary[] = [];
+    while (dvms.length < KNOWN_DVMS) {
+      const page = await this.deps.engine.request('nostr.dvms', { limit: MAX_PAGE, offset: dvms.length });
+      dvms.push(...page);
+      if (page.length < MAX_PAGE) break;
+    }
+    return dvms.slice(0, KNOWN_DVMS);
   }
 
   private async publish(form: Parameters<typeof playgroundJob>[0]): Promise<void> {

@@ -54,10 +54,11 @@ export type ToPlayground =
     readonly npub: string;
     readonly kinds: readonly { readonly kind: number; readonly name: string }[];
     readonly relays: readonly string[];
-    readonly dvms: readonly PlaygroundDvm[];
     /** The DVM the panel was opened for ("Send Test Job…" on its row). */
     readonly target?: string;
   }
+  /** The target picker's DVMs: sent after `setup`, since listing 1,000 DVMs takes the engine longer than the form may. */
+  | { readonly type: 'dvms'; readonly dvms: readonly PlaygroundDvm[] }
   | { readonly type: 'publishing' }
   | { readonly type: 'published'; readonly id: string; readonly relays: readonly RelayPublishResult[]; readonly encryption: string | null }
   | { readonly type: 'answers'; readonly id: string; readonly answers: readonly ShownAnswer[]; readonly cancelled: boolean }
@@ -106,9 +107,11 @@ export function isToPlayground(value: unknown): value is ToPlayground {
   if (!isRecord(value)) return false;
   switch (value.type) {
     case 'setup':
-      return isText(value.npub) && isList(value.relays, isText) && isList(value.dvms, isDvm)
+      return isText(value.npub) && isList(value.relays, isText)
         && isList(value.kinds, (kind) => isRecord(kind) && Number.isInteger(kind.kind) && isText(kind.name))
         && (value.target === undefined || isText(value.target));
+    case 'dvms':
+      return isList(value.dvms, isDvm);
     case 'publishing':
       return true;
     case 'published':

@@ -33,7 +33,7 @@ function invoiceView(answer: ShownAnswer, actions: AnswerActions, now: number): 
   if (invoice?.expiresAt !== undefined) rows.push(['Expires', expiryText(invoice.expiresAt, now)]);
   const list = element('dl', { className: 'invoice-details' });
   for (const [name, value] of rows) list.append(element('dt', { text: name }), element('dd', { text: value }));
-  const box = element('div', { className: 'invoice' }, element('h4', { text: 'Payment required' }), list);
+  const box = element('div', { className: 'invoice' }, element('h4', { text: answer.role === 'feedback' ? 'Payment required' : 'Amount asked' }), list);
   if (invoice) {
     const copy = element('button', { text: 'Copy invoice', className: 'secondary copy-invoice' });
     copy.addEventListener('click', () => actions.copyInvoice(invoice.invoice));

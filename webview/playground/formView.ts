@@ -72,16 +72,20 @@ export class FormView {
     });
   }
 
-  setup(kinds: readonly { kind: number; name: string }[], relays: readonly string[], dvms: PlaygroundDvm[], target?: string): void {
+  setup(kinds: readonly { kind: number; name: string }[], relays: readonly string[], target?: string): void {
     this.kinds = new Map(kinds.map((each) => [each.kind, each.name]));
     this.kindList.replaceChildren(...kinds.map((each) => option(String(each.kind), each.name)));
-    this.dvms = dvms;
     this.configuredRelays = relays;
     if (this.relays.value === '') this.relays.value = relays.join('\n');
     if (target && this.dvm.value === '') {
       this.dvm.value = target;
       void this.dvmChanged();
     }
+    this.kindChanged();
+  }
+
+  setDvms(dvms: PlaygroundDvm[]): void {
+    this.dvms = dvms;
     this.kindChanged();
   }
 

@@ -59,7 +59,10 @@ messenger.onMessage((message: ToPlayground) => {
   switch (message.type) {
     case 'setup':
       identity.textContent = `Jobs are signed as ${message.npub}`;
-      form.setup(message.kinds, message.relays, message.dvms as PlaygroundDvm[], message.target);
+      form.setup(message.kinds, message.relays, message.target);
+      return;
+    case 'dvms':
+      form.setDvms(message.dvms as PlaygroundDvm[]);
       return;
     case 'publishing':
       showStatus('Publishing…');
