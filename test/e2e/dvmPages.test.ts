@@ -71,7 +71,7 @@ function jobLink(frame: FrameLocator, requestId: string): Locator {
   return frame.locator(`button.link[title="Open the trace of job ${requestId}"]`).first();
 }
 
-test('the DVM row opens its page; a job there opens its trace; its kind opens the kind page and Back returns', { timeout: 120_000 }, async () => {
+test('the DVM row opens its page; a job there opens its trace; its kind, a customer\'s page, and Back twice', { timeout: 120_000 }, async () => {
   const page = workbench.page;
   await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 30_000);
   const job = await publishJob('a job for the pages');
@@ -96,6 +96,13 @@ test('the DVM row opens its page; a job there opens its trace; its kind opens th
   await pages.locator('h1', { hasText: /^Kind 5050\b/ }).waitFor({ state: 'visible', timeout: 30_000 });
   await pages.locator('section[aria-label="DVMs serving it"] button.link', { hasText: 'Pages DVM' }).first().waitFor({ state: 'visible' });
   await assertShownAsText(pages, [NAME], 'the kind page');
+  // Its job's customer: their page lists the DVM they used.
+  await pages.locator('section[aria-label="Recent jobs"] button.link[title^="User "]').first().click();
+  await pages.locator('h1', { hasText: /^User$/ }).waitFor({ state: 'visible', timeout: 30_000 });
+  await pages.locator('section[aria-label="DVMs they used"] button.link', { hasText: 'Pages DVM' }).first().waitFor({ state: 'visible' });
+  await assertShownAsText(pages, [NAME], 'the user page');
+  await pages.locator('button', { hasText: 'Back' }).click();
+  await pages.locator('h1', { hasText: /^Kind 5050\b/ }).waitFor({ state: 'visible', timeout: 30_000 });
   await pages.locator('button', { hasText: 'Back' }).click();
   await pages.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal(await pages.locator('button', { hasText: 'Forward' }).isEnabled(), true, 'Forward leads back to the kind page');
