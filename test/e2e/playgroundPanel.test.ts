@@ -62,10 +62,12 @@ async function publish(content: FrameLocator, input: string, options: { encrypt?
   await content.locator('textarea.input-data').first().fill(input);
   await content.locator('#dvm').fill(dvm!.pubkey);
   await content.locator('#dvm').press('Tab');
+  const encrypt = content.locator('#encrypt');
   if (options.encrypt) {
-    const encrypt = content.locator('#encrypt');
     await eventually('the encryption toggle enabled by the DVM\'s announcement', async () => encrypt.isEnabled());
     await encrypt.check();
+  } else if (await encrypt.isChecked()) {
+    await encrypt.uncheck(); // the same target keeps the toggle as the last job left it
   }
   await content.locator('#publish').click();
   let id: string | null = null;
@@ -130,6 +132,19 @@ test('Cancel publishes a kind 5 deletion of the job, signed with the same key', 
   });
   assert.equal(deletions[0].pubkey, customer);
   await content.locator('#status', { hasText: 'Cancellation (kind 5) published' }).waitFor({ state: 'visible', timeout: 15_000 });
+});
+
+test('the error path: a job the DVM fails shows its error feedback and message', { timeout: 90_000 }, async () => {
+  const content = webviewContent(workbench.page);
+  await content.locator('button', { hasText: 'Add param' }).click();
+  await content.locator('input.param-name').last().fill('fail');
+  await content.locator('input.param-value').last().fill('true');
+  const id = await publish(content, 'please fail');
+  const [request] = await relayEvents(relay!.url, { ids: [id] });
+  assert.ok(request.tags.some((tag) => tag[0] === 'param' && tag[1] === 'fail' && tag[2] === 'true'), JSON.stringify(request.tags));
+  const error = content.locator('#answers article[data-status="error"]');
+  await error.waitFor({ state: 'visible', timeout: ANSWER_TIMEOUT_MS });
+  assert.match(await error.innerText(), /simulated failure requested by the fail param/);
 });
 
 test('the secret key (hex or nsec) is nowhere: not in the database, the logs, the settings, or any message the page received', { timeout: 60_000 }, async () => {
