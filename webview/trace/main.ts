@@ -22,6 +22,8 @@ let shownAsked: string | undefined;
 let view: GraphView | undefined;
 /** What the view was last given, to hand it only what changed. */
 let drawn: GraphData | undefined;
+/** The tables are filled once the first graph is on screen (see show); until then a graph only updates `current`. */
+let tablesShown = false;
 
 const root = document.getElementById('root')!;
 const title = element('h1', { text: 'Job trace' });
@@ -111,6 +113,13 @@ function show(graph: TracePanelGraph): void {
     performance.mark('trace:set-data');
     requestAnimationFrame(() => requestAnimationFrame(() => {
       document.body.dataset.firstPaintMs = performance.now().toFixed(1);
+      // Hundreds of timeline rows cost a frame of their own: they come after the graph is drawn, from the newest
+      // graph the page holds by then, with the selection the graph already shows.
+      tablesShown = true;
+      if (current) showTables(current);
+      timeline.select(details.nodeId);
+      dvmTable.select(details.nodeId);
+      performance.mark('trace:tables');
       // The page finished its layout (legend, details, tables) after the graph was fitted: fit it to its final box.
       view?.fit();
     }));
@@ -121,9 +130,7 @@ function show(graph: TracePanelGraph): void {
   drawn = data;
   graphBox.setAttribute('aria-label', `Job trace graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges. The timeline below lists every event; Enter on a row selects it.`);
   graphBox.dataset.nodes = String(graph.nodes.length);
-  timeline.render(graph.timeline, names(graph));
-  dvmTable.render(graph.dvms, graph.jobs);
-  if (first) performance.mark('trace:tables');
+  if (tablesShown) showTables(graph);
   if (graph.askedId !== shownAsked) {
     shownAsked = graph.askedId;
     const asked = graph.nodes.find((node) => node.asked);
@@ -131,6 +138,11 @@ function show(graph: TracePanelGraph): void {
   } else if (details.nodeId && nodes.has(details.nodeId)) {
     showDetails(details.nodeId);
   }
+}
+
+function showTables(graph: TracePanelGraph): void {
+  timeline.render(graph.timeline, names(graph));
+  dvmTable.render(graph.dvms, graph.jobs);
 }
 
 /** Profile names by pubkey, from the DVM summaries and timeline rows that carry one. */
