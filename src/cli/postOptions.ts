@@ -1,7 +1,7 @@
 import { isWebSocketUrl } from '../core/config/settings';
 import { JOB_INPUT_TYPES, JobRequestError, jobRequestTags, type JobInputType, type JobRequestSpec } from '../core/jobs/jobRequest';
 import { readKeyFile } from '../core/jobs/keyFile';
-import { parsePubkey } from '../core/jobs/pubkeyText';
+import { parsePubkey } from '../core/nostr/pubkeyInput';
 import { SecretKey } from '../core/jobs/secretKey';
 import { flag, flagGroups, flagList, hasFlag, intFlag, UsageError, type CliArgs, type CliOption } from './cliOptions';
 
