@@ -12,9 +12,7 @@ import { msatsToSats } from './payments';
 import type { PreparedStatements } from './preparedStatements';
 import type { RetentionWindows } from './retention';
 import { activitySeries } from './seriesQuery';
-
-/** Requests addressed to a DVM this recently and unanswered are waiting on it; older ones were left unanswered. */
-export const WAITING_WINDOW_SEC = 86_400;
+import { waitingByKind, WAITING_WINDOW_SEC } from './waitingJobsQuery';
 
 export interface DvmPageOptions {
   readonly now: number;
@@ -45,7 +43,7 @@ export class DvmPageQuery {
     const names = announcedKindNames(this.sql);
     const stats = this.stats.ofDvm(pubkey);
     const latency = this.stats.latencyOfDvm(pubkey);
-    const waiting = this.waitingByKind(pubkey, now);
+    const waiting = waitingByKind(this.sql, pubkey, now);
     const kinds: DvmKindFigures[] = [];
     for (const kind of new Set([...stats.filter((row) => row.jobs > 0).map((row) => row.kind), ...waiting.keys()])) {
       const row = stats.find((candidate) => candidate.kind === kind) ?? emptyPairStats(pubkey, kind);
@@ -148,14 +146,6 @@ export class DvmPageQuery {
     const expiration = typeof tagsJson === 'string' ? (JSON.parse(tagsJson) as string[][]).find((tag) => tag[0] === 'expiration')?.[1] : undefined;
     const expiresAt = Number(expiration);
     return { at, expiresAt: expiration !== undefined && Number.isSafeInteger(expiresAt) ? expiresAt : null };
-  }
-
-  /** Requests addressed to it (`p` tag) in the last WAITING_WINDOW_SEC that it has not answered and nobody cancelled, per kind. */
-  private waitingByKind(pubkey: string, now: number): Map<number, number> {
-    return new Map(this.sql.rows(`SELECT j.kind, count(*) FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
-      WHERE t.dvm = ?1 AND t.created_at > ?2 AND t.created_at <= ?3 AND j.cancelled_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms p WHERE p.request_id = t.request_id AND p.dvm = t.dvm)
-      GROUP BY j.kind`, [idBytes(pubkey), now - WAITING_WINDOW_SEC, now]) as [number, number][]);
   }
 }
 
