@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { eventually } from './eventually';
 
 /**
  * Reading and driving a VS Code tree view in the workbench DOM (VS Code 1.100's list rows). Every wait has a
@@ -29,10 +30,39 @@ export async function waitForRow(pane: Locator, patterns: readonly RegExp[], tim
   throw new Error(`no row matching ${patterns.join(' and ')} within ${timeoutMs} ms; rows: ${JSON.stringify(last.slice(0, 30))}`);
 }
 
-/** Expands a collapsible row by clicking it (VS Code's default single-click expand) unless it is open already. */
-export async function expandRow(row: Locator): Promise<void> {
-  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await row.page().waitForFunction((element) => element?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10_000 });
+/**
+ * Expands a collapsible row by clicking it (VS Code's default single-click expand) unless it is open already. The
+ * row is found again before each look, by its label and depth (the one nearest where it was, should several DVMs
+ * show a "Kinds" row): a live refresh re-renders the tree, so the element or position found a moment ago may by
+ * then be another row, and a click landing mid-render is lost.
+ */
+export async function expandRow(row: Locator, timeoutMs = 15_000): Promise<void> {
+  const rows = row.locator('xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " pane-body ")][1]').locator('.monaco-list-row');
+  const [label, level, index] = await row.evaluate((element) => [
+    element.querySelector('.label-name')?.textContent ?? '', element.getAttribute('aria-level') ?? '', String([...(element.closest('.pane-body')?.querySelectorAll('.monaco-list-row') ?? [])].indexOf(element)),
+  ]);
+  const find = async (): Promise<Locator | undefined> => {
+    const shown = await rows.evaluateAll((elements) => elements.map((element) => [element.querySelector('.label-name')?.textContent ?? '', element.getAttribute('aria-level') ?? '']));
+    const matches = shown.map(([text, depth], at) => (text === label && depth === level ? at : -1)).filter((at) => at >= 0);
+    if (matches.length === 0) return undefined;
+    const nearest = matches.reduce((best, at) => (Math.abs(at - Number(index)) < Math.abs(best - Number(index)) ? at : best));
+    return rows.nth(nearest);
+  };
+  const deadline = Date.now() + timeoutMs;
+  let expanded: string | null = null;
+  for (;;) {
+    const target = await find();
+    expanded = target ? await target.getAttribute('aria-expanded', { timeout: 1_000 }).catch(() => null) : null;
+    if (expanded === 'true') return;
+    if (Date.now() > deadline) throw new Error(`the row "${label}" (level ${level}) did not expand within ${timeoutMs} ms (aria-expanded: ${expanded})`);
+    // Clicked only when seen collapsed, then given time to open before looking again: never a second toggle.
+    if (target && expanded === 'false') {
+      await target.click({ timeout: 2_000 }).catch(() => undefined);
+      await eventually(`"${label}" to open`, async () => (await (await find())?.getAttribute('aria-expanded', { timeout: 500 })) === 'true', 2_000).catch(() => undefined);
+    } else {
+      await row.page().waitForTimeout(150);
+    }
+  }
 }
 
 /** Rows at one depth of the tree that follow the row matching `parent` (its children while it is expanded). */
