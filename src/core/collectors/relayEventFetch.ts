@@ -1,4 +1,4 @@
-import type { AbstractRelay, AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
+import type { AbstractRelay } from 'nostr-tools/abstract-relay';
 import type { Filter } from 'nostr-tools/filter';
 import type { NostrEvent, TraceFetchReport } from '../../protocol/nostrProtocol';
 import { classify } from '../nostr/eventClassifier';
@@ -7,9 +7,8 @@ import { checkShape } from '../nostr/eventShape';
 import { KIND_HANDLER_INFO, KIND_METADATA } from '../nostr/nostrEvent';
 import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
-import { GuardedRelay } from './guardedRelay';
+import { connectGuardedRelay } from './guardedRelayConnect';
 import { openRelaySubscription } from './relaySubscription';
-import { reportingRelayWebSocket } from './relayWebSocket';
 
 export interface EventFetchOptions {
   /** hex, note1… or nevent1…: an nevent's relay hints are asked too, first. */
@@ -57,7 +56,7 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
   const report = new Map(urls.map((url) => [url, { url, events: 0, error: undefined as string | undefined }]));
   const relays = (await Promise.all(urls.map(async (url) => {
     try {
-      return { url, relay: await connect(url, settings.connectTimeoutMs, options.log) };
+      return { url, relay: await connectGuardedRelay(url, { timeoutMs: settings.connectTimeoutMs, log: options.log }) };
     } catch (error) {
       report.get(url)!.error = `could not connect: ${describeError(error)}`;
       return undefined;
@@ -156,30 +155,6 @@ function referencesOf(event: NostrEvent, next: Frontier): void {
     default:
       break;
   }
-}
-
-/** Bad frames and nostr-tools' own output go to the debug log (guardedRelay.ts); a failure says why. */
-async function connect(url: string, timeout: number, log: Logger): Promise<AbstractRelay> {
-  if (!/^wss?:\/\//i.test(url)) throw new Error('not a ws:// or wss:// URL');
-  let failure: string | undefined;
-  const relay = new GuardedRelay(url, {
-    // The engine verifies every event it is given; verifying here too would double the cost.
-    verifyEvent: () => true,
-    websocketImplementation: reportingRelayWebSocket({
-      failed: (reason) => { failure ??= reason; },
-      closed: () => undefined,
-    }) as unknown as AbstractRelayConstructorOptions['websocketImplementation'],
-  }, {
-    frame: () => undefined,
-    badFrame: (reason) => log.log('debug', `relay ${url} sent a bad frame (${reason})`),
-    libraryOutput: (text) => log.log('debug', `relay ${url}: nostr-tools: ${text.slice(0, 300)}`),
-  });
-  try {
-    await relay.connect({ timeout });
-  } catch (error) {
-    throw new Error(failure ?? describeError(error));
-  }
-  return relay;
 }
 
 /** One REQ; what came before a timeout or a CLOSED is kept (a one-shot look-up takes what it can get, and says so). */
