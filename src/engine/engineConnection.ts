@@ -5,7 +5,7 @@ import {
   isEngineToHost, type EngineMethod, type EngineNotification, type EngineOwnerInfo, type HostToEngine, type ParamsOf, type ResultOf,
 } from '../protocol/engineProtocol';
 import { PendingRequests } from './pendingRequests';
-import { encodeFrame, FrameReader, type Frame } from './socketFrames';
+import { encodeFrame, readFrames, type Frame } from './socketFrames';
 
 export interface EngineConnectionOptions {
   readonly onNotification: (notification: EngineNotification) => void;
@@ -28,17 +28,9 @@ export class EngineConnection {
 
   private constructor(private readonly socket: net.Socket, readonly owner: EngineOwnerInfo, private readonly options: EngineConnectionOptions) {
     this.pending = new PendingRequests(options.requestTimeoutMs ?? 120_000);
-    const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Frame[];
-      try {
-        frames = reader.push(chunk);
-      } catch (error) {
-        this.options.log.log('error', `engine connection: ${describeError(error)}; disconnecting`);
-        socket.destroy();
-        return;
-      }
-      for (const frame of frames) this.receive(frame);
+    readFrames(socket, (frame) => this.receive(frame), (error) => {
+      this.options.log.log('error', `engine connection: ${describeError(error)}; disconnecting`);
+      socket.destroy();
     });
     socket.on('error', (error) => this.options.log.log('debug', `engine connection: ${describeError(error)}`));
     socket.on('close', () => this.onSocketClose());

@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import { isHostToEngine, type EngineMethod, type EngineNotification, type EngineToHost } from '../protocol/engineProtocol';
-import { encodeFrame, FrameReader, FrameTooLargeError, type Frame } from './socketFrames';
+import { encodeFrame, FrameTooLargeError, readFrames, type Frame } from './socketFrames';
 
 export interface EngineSocketServerOptions {
   readonly socketPath: string;
@@ -94,16 +94,8 @@ export class EngineSocketServer {
       return;
     }
     this.connections.add(socket);
-    const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Frame[];
-      try {
-        frames = reader.push(chunk);
-      } catch (error) {
-        this.disconnect(socket, `it sent ${error instanceof FrameTooLargeError ? error.message : describeError(error)}`);
-        return;
-      }
-      for (const frame of frames) this.receive(socket, frame);
+    readFrames(socket, (frame) => this.receive(socket, frame), (error) => {
+      this.disconnect(socket, `it sent ${error instanceof FrameTooLargeError ? error.message : describeError(error)}`);
     });
     socket.on('close', () => this.connections.delete(socket));
     // 'close' follows every error; nothing to add.

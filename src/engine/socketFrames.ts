@@ -50,6 +50,24 @@ export class FrameReader {
   }
 }
 
+/**
+ * Reads `socket` frame by frame, both ends of the engine's socket alike: each whole frame goes to `onFrame`; a stream
+ * that cannot be framed (a frame past the limit) goes to `onUnframable` once, which decides what becomes of the socket.
+ */
+export function readFrames(socket: Socket, onFrame: (frame: Frame) => void, onUnframable: (error: unknown) => void): void {
+  const reader = new FrameReader();
+  socket.on('data', (chunk: Buffer) => {
+    let frames: Frame[];
+    try {
+      frames = reader.push(chunk);
+    } catch (error) {
+      onUnframable(error);
+      return;
+    }
+    for (const frame of frames) onFrame(frame);
+  });
+}
+
 function parseFrame(line: Buffer): Frame {
   try {
     return { ok: true, value: JSON.parse(line.toString('utf8')) as unknown };
