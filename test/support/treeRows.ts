@@ -8,22 +8,38 @@ import { eventually } from './eventually';
 
 const ROWS = '.pane-body .monaco-list-row';
 
-/** The rendered rows of a view's tree, each as "label description" (read apart: innerText runs them together). */
-export async function rowTexts(pane: Locator): Promise<string[]> {
+/** The rendered rows of a view's tree, each as [label, description]. */
+async function rowParts(pane: Locator): Promise<[string, string][]> {
   // No named helper inside: tsx wraps named functions in `__name(…)`, which does not exist in the page.
-  const texts = await pane.locator(ROWS).evaluateAll((rows) => rows.map((row) =>
+  return pane.locator(ROWS).evaluateAll((rows) => rows.map((row): [string, string] =>
     [row.querySelector('.label-name')?.textContent ?? '', row.querySelector('.label-description')?.textContent ?? '']));
-  return texts.map(([label, description]) => `${label} ${description}`.replace(/\s+/g, ' ').trim());
 }
 
-/** Waits until a row matches every pattern, polling the DOM; fails naming the rows that were there. Returns the row. */
+const joined = ([label, description]: [string, string]) => `${label} ${description}`.replace(/\s+/g, ' ').trim();
+
+/** The rendered rows of a view's tree, each as "label description" (read apart: innerText runs them together). */
+export async function rowTexts(pane: Locator): Promise<string[]> {
+  return (await rowParts(pane)).map(joined);
+}
+
+/**
+ * Waits until a row matches every pattern, polling the DOM; fails naming the rows that were there. Returns the row,
+ * held by its label rather than its position: a live refresh may reorder rows (a DVM moves when its data arrives)
+ * before the caller uses it. Rows sharing a label ("Kinds", "Recent jobs") are told apart by their order.
+ */
 export async function waitForRow(pane: Locator, patterns: readonly RegExp[], timeoutMs = 15_000): Promise<Locator> {
   const deadline = Date.now() + timeoutMs;
   let last: string[] = [];
   for (;;) {
-    last = await rowTexts(pane);
+    const parts = await rowParts(pane);
+    last = parts.map(joined);
     const index = last.findIndex((text) => patterns.every((pattern) => pattern.test(text)));
-    if (index >= 0) return pane.locator(ROWS).nth(index);
+    if (index >= 0) {
+      const label = parts[index][0];
+      const before = parts.slice(0, index).filter(([other]) => other === label).length;
+      const exactly = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      return pane.locator(ROWS).filter({ has: pane.page().locator('.label-name', { hasText: exactly }) }).nth(before);
+    }
     if (Date.now() > deadline) break;
     await pane.page().waitForTimeout(150);
   }
