@@ -1,6 +1,4 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { startLoopbackWsServer } from './loopbackWsServer';
 
 /**
  * A relay on loopback whose answer to a published EVENT the test decides, for what the real relay never does on
@@ -20,17 +18,8 @@ export interface PublishAnsweringRelay {
 
 export async function startPublishAnsweringRelay(answer: PublishAnswer): Promise<PublishAnsweringRelay> {
   const received: string[] = [];
-  const server = http.createServer((_request, response) => response.writeHead(426).end());
-  const wss = new WebSocketServer({ server });
-  wss.on('connection', (socket: WebSocket) => {
-    socket.on('error', () => undefined);
-    socket.on('message', (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        return;
-      }
+  const server = await startLoopbackWsServer({
+    onMessage: (socket, message) => {
       if (!Array.isArray(message)) return;
       if (message[0] === 'REQ' && typeof message[1] === 'string') socket.send(JSON.stringify(['EOSE', message[1]]));
       if (message[0] === 'EVENT' && typeof message[1]?.id === 'string') {
@@ -38,20 +27,7 @@ export async function startPublishAnsweringRelay(answer: PublishAnswer): Promise
         const verdict = answer(message[1]);
         if (verdict) socket.send(JSON.stringify(['OK', message[1].id, verdict[0], verdict[1]]));
       }
-    });
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    received,
-    stop: () => new Promise((resolve) => {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-  };
+  return { url: server.url, received, stop: server.stop };
 }

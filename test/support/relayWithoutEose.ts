@@ -1,8 +1,7 @@
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { matchFilters, type Filter } from 'nostr-tools/filter';
 import type { Event } from 'nostr-tools/pure';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import { startLoopbackWsServer } from './loopbackWsServer';
 
 /**
  * A misbehaving NIP-01 relay on loopback: it stores events, answers `EVENT` with `OK`, sends stored events that match
@@ -53,46 +52,17 @@ export async function startRelayWithoutEose(): Promise<RelayWithoutEose> {
     return [...out.values()];
   };
 
-  let port = 0;
-  const relay: RelayWithoutEose = {
-    get url() {
-      return `ws://127.0.0.1:${port}`;
+  const server = await startLoopbackWsServer({
+    onConnection: (socket) => {
+      connections++;
+      subscriptions.set(socket, new Map());
+      socket.on('close', () => subscriptions.delete(socket));
     },
-    get connections() {
-      return connections;
-    },
-    get requests() {
-      return requests;
-    },
-    openFilters: () => [...subscriptions.values()].flatMap((subs) => [...subs.values()].flat()),
-    eoseFor: () => false,
-    publish: store,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-
-  const server = http.createServer((_request, response) => response.writeHead(426).end());
-  const wss = new WebSocketServer({ server });
-  wss.on('connection', (socket: WebSocket) => {
-    connections++;
-    const subs = new Map<string, Filter[]>();
-    subscriptions.set(socket, subs);
-    socket.on('close', () => subscriptions.delete(socket));
-    socket.on('error', () => undefined);
-    socket.on('message', (data) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(data.toString());
-      } catch {
-        send(socket, ['NOTICE', 'invalid: not JSON']);
-        return;
-      }
+    onNotJson: (socket) => send(socket, ['NOTICE', 'invalid: not JSON']),
+    onMessage: (socket, message) => {
       if (!Array.isArray(message)) return;
+      const subs = subscriptions.get(socket);
+      if (!subs) return;
       const [type, ...rest] = message as [string, ...unknown[]];
       if (type === 'REQ' && typeof rest[0] === 'string') {
         requests++;
@@ -108,12 +78,20 @@ export async function startRelayWithoutEose(): Promise<RelayWithoutEose> {
         store(event);
         send(socket, ['OK', event.id, true, '']);
       }
-    });
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  port = (server.address() as AddressInfo).port;
+  const relay: RelayWithoutEose = {
+    url: server.url,
+    get connections() {
+      return connections;
+    },
+    get requests() {
+      return requests;
+    },
+    openFilters: () => [...subscriptions.values()].flatMap((subs) => [...subs.values()].flat()),
+    eoseFor: () => false,
+    publish: store,
+    stop: server.stop,
+  };
   return relay;
 }
