@@ -80,9 +80,9 @@ export class KindPageQuery {
     };
   }
 
-  /** Handlers (newest first) that announce the kind, with their names. */
+  /** Handlers (newest first; ties by name, so the page does not reorder between reads) that announce the kind. */
   private announcers(kind: number): { pubkey: string; name: string | null }[] {
-    return (this.sql.rows('SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC') as [Uint8Array, string | null, string][])
+    return (this.sql.rows('SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC, name, pubkey') as [Uint8Array, string | null, string][])
       .filter(([, , kinds]) => parseKinds(kinds).includes(kind))
       .map(([pubkey, name]) => ({ pubkey: idHex(pubkey), name }));
   }
