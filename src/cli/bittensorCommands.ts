@@ -2,7 +2,7 @@ import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
 import { singleLine } from '../core/util/untrustedText';
 import { ARCHIVE, BLOCK, blockFlag, chainSettings, ENDPOINT, NETUID, requiredNetuid } from './bittensorOptions';
 import { formatTable, hasFlag, report, reportFailure, UsageError, withEngine, type CliCommand } from './cliCommand';
-import { metagraphCsv } from './metagraphCsv';
+import { metagraphCsv } from '../core/bittensor/metagraphCsv';
 import { subnetHistoryCommands } from './subnetHistoryCommands';
 
 /** The JSON shape the issue fixes: snapshot header plus one object per UID (every NeuronRow field). */

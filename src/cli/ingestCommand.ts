@@ -1,6 +1,6 @@
 import { ingestInChunks } from '../core/nostr/ingestInChunks';
-import { flag, report, withEngine, type CliCommand } from './cliCommand';
-import { readEventsFile } from './eventsFile';
+import { flag, report, UsageError, withEngine, type CliCommand } from './cliCommand';
+import { EventsFileError, readEventsFile } from '../core/nostr/eventsFile';
 
 export const ingestCommand: CliCommand = {
   name: 'ingest',
@@ -9,7 +9,7 @@ export const ingestCommand: CliCommand = {
   options: [{ name: 'relay', value: 'URL', help: 'store the events as received from this relay' }],
   run: async (args, io) => {
     const file = args.positionals[0];
-    const events = readEventsFile(file, (warning) => io.err(warning));
+    const events = readEventsOrUsageError(file, (warning) => io.err(warning));
     const relay = flag(args, 'relay');
     return withEngine(args, io, { collect: false }, async (engine) => {
       const total = await ingestInChunks(events, (chunk) => engine.call('nostr.ingest', { events: chunk, ...(relay ? { relay } : {}) }));
@@ -21,3 +21,12 @@ export const ingestCommand: CliCommand = {
     });
   },
 };
+
+/** A file that is not events is a usage mistake for the CLI (exit code 2), as a bad flag is. */
+function readEventsOrUsageError(file: string, warn: (message: string) => void): unknown[] {
+  try {
+    return readEventsFile(file, warn);
+  } catch (error) {
+    throw error instanceof EventsFileError ? new UsageError(error.message) : error;
+  }
+}

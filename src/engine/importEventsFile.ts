@@ -1,4 +1,4 @@
-import { readEventsFile } from '../cli/eventsFile';
+import { readEventsFile } from '../core/nostr/eventsFile';
 import { ingestInChunks } from '../core/nostr/ingestInChunks';
 import type { Logger } from '../core/util/logger';
 import type { EngineNotification } from '../protocol/engineProtocol';

@@ -1,4 +1,4 @@
-import { metagraphCsv } from '../cli/metagraphCsv';
+import { metagraphCsv } from '../core/bittensor/metagraphCsv';
 import { describeError } from '../core/util/errors';
 import type { MetagraphSnapshot } from '../protocol/bittensorProtocol';
 import { isNetuid, subnetProtocol, type ExportFormat, type FromSubnet, type ToSubnet } from '../protocol/subnetPanelProtocol';

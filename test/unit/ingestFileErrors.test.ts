@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { findJsonSyntaxError } from '../../src/cli/jsonSyntaxError';
+import { findJsonSyntaxError } from '../../src/core/util/jsonSyntaxError';
 import { fixtureEvents } from '../fixtures/nostr/eventBuilders';
 import { runCliInProcess } from '../support/cliRun';
 

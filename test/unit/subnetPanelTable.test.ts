@@ -5,7 +5,7 @@ import { isFromSubnet, subnetProtocol } from '../../src/protocol/subnetPanelProt
 import { exportText, subnetPanel } from '../../src/panels/subnetPanel';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { METAGRAPH_CSV_COLUMNS } from '../../src/cli/metagraphCsv';
+import { METAGRAPH_CSV_COLUMNS } from '../../src/core/bittensor/metagraphCsv';
 import { COLUMNS, cellText, filterRows, sortRows, tableCells } from '../../webview/subnet/metagraphTable';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 

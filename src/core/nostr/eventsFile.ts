@@ -1,12 +1,15 @@
 import * as fs from 'node:fs';
-import { UsageError } from './cliOptions';
-import { findJsonSyntaxError, type JsonSyntaxError } from './jsonSyntaxError';
+import { findJsonSyntaxError, type JsonSyntaxError } from '../util/jsonSyntaxError';
+
+/** A file that cannot be read as events at all (not JSON, not an array): the user's mistake, said as such. */
+export class EventsFileError extends Error {}
 
 /** Lines of a JSON lines file that are not JSON are each named on stderr, up to this many. */
 const NAMED_BAD_LINES = 5;
 
 /**
- * Reads a file of events for `swarmscope ingest`: a JSON array of events, or JSON lines (one event per line).
+ * Reads a file of events for `swarmscope ingest` and the editor's Import Events: a JSON array of events, or JSON lines
+ * (one event per line).
  *
  * A JSON array that is not valid JSON cannot be read at all: the error names the file, line and column. In JSON
  * lines a line that is not JSON is passed on as text, so that the engine counts it as `malformed` like any other
@@ -21,9 +24,9 @@ export function readEventsFile(file: string, warn: (message: string) => void): u
       parsed = JSON.parse(text);
     } catch (error) {
       const fault = locate(text, error);
-      throw new UsageError(`${file}:${fault.line}:${fault.column}: ${fault.problem} — the file is not valid JSON; nothing was imported`);
+      throw new EventsFileError(`${file}:${fault.line}:${fault.column}: ${fault.problem} — the file is not valid JSON; nothing was imported`);
     }
-    if (!Array.isArray(parsed)) throw new UsageError(`${file} is not a JSON array of events`);
+    if (!Array.isArray(parsed)) throw new EventsFileError(`${file} is not a JSON array of events`);
     return parsed;
   }
   const events: unknown[] = [];
