@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
-import { runCli } from '../support/cliProcess';
+import { runCli } from '../support/cliRun';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
 
 const HEAD = 6_852_690;

@@ -4,7 +4,7 @@ import type { RawSettings } from '../../src/core/config/settings';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import type { CollectorStatus, EngineNotification, EngineStatus } from '../../src/protocol/engineProtocol';
-import { runCli } from '../support/cliProcess';
+import { runCli } from '../support/cliRun';
 import { eventually } from '../support/eventually';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
 

@@ -9,7 +9,7 @@ import type { CancelReport } from '../../src/cli/cancelCommand';
 import type { PostReport } from '../../src/cli/postCommand';
 import { encryptionScheme } from '../../src/core/nostr/encryption';
 import type { JobTrace, TraceEdge, TraceNode } from '../../src/protocol/nostrProtocol';
-import { runCli } from '../support/cliProcess';
+import { runCli } from '../support/cliRun';
 import { DvmSimulator } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { relayEvents } from '../support/relayQuery';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { neventEncode } from 'nostr-tools/nip19';
 import type { TraceNode } from '../../src/protocol/nostrProtocol';
-import { runCli } from '../support/cliProcess';
+import { runCli } from '../support/cliRun';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 

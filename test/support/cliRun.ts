@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
-import { DIST } from './paths';
+import { DIST, REPO_ROOT } from './paths';
 
 export interface CliRun {
   readonly code: number;
@@ -46,8 +46,21 @@ export function runBuiltCli(argv: readonly string[], options: { maxFileBytes?: n
   const [command, args] = options.maxFileBytes === undefined
     ? [process.execPath, [cli, ...argv]]
     : ['prlimit', [`--fsize=${options.maxFileBytes}`, process.execPath, cli, ...argv]];
+  return runChild(command, args, { timeoutMs: options.timeoutMs });
+}
+
+/**
+ * Runs the real `swarmscope` CLI (src/cli.ts through tsx) as its own process, as a user's shell would: the exit
+ * code and both streams come back whole, whatever the code is. No build needed, unlike runBuiltCli.
+ */
+export function runCli(args: readonly string[], timeoutMs = 60_000): Promise<CliRun> {
+  return runChild(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli.ts'), ...args], { cwd: REPO_ROOT, timeoutMs });
+}
+
+/** A child's exit code and whole output; rejects only when it has no exit code (it could not start, or was killed). */
+function runChild(command: string, args: readonly string[], options: { timeoutMs?: number; cwd?: string }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(command, args, { cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') return reject(error);
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });

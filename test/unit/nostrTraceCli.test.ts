@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JobTrace, TraceEdge, TraceNode } from '../../src/protocol/nostrProtocol';
-import { runCli } from '../support/cliProcess';
+import { runCli } from '../support/cliRun';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 
 const T = 1_750_000_000;
