@@ -8,7 +8,7 @@ import {
 import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
-import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
+import { expandRow, rowTexts, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
 import { WorkbenchSession } from './workbenchSession';
 
 /**
@@ -90,10 +90,8 @@ test('expanding the DVM lists the job under Recent jobs; its Open Event JSON ope
   assert.equal(await jobRow.getAttribute('aria-level'), '3', 'the job sits under DVM → Recent jobs');
 
   // A click opens the job's trace (test/e2e/tracePanel.test.ts); the JSON is the row's context action.
-  await jobRow.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Open Event JSON' }).first().click();
   const tab = page.locator('.tabs-container .tab.active');
-  await tab.filter({ hasText: `${job.id}.json` }).waitFor({ state: 'visible', timeout: 15_000 });
+  await runRowContextAction(jobRow, 'Open Event JSON', () => tab.filter({ hasText: `${job.id}.json` }).isVisible());
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
   const lines = editor.locator('.view-lines');
   await lines.filter({ hasText: job.id }).waitFor({ state: 'visible', timeout: 15_000 });

@@ -10,7 +10,7 @@ import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeSer
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
-import { expandRow, waitForRow, widenSidebar } from '../support/treeRows';
+import { expandRow, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
 import { closeAllEditors, openTraceFromPalette, timelineIds, tracePanel } from '../support/tracePanelDriver';
 import { reloadWindow, webviewContent } from '../support/webviewPanels';
 import { assertShownAsText, BIDI_OVERRIDE, COMMAND_LINK, HTML_PAYLOADS, hostileText, ICON_SYNTAX } from '../support/xssPayloads';
@@ -204,9 +204,7 @@ test('a job row of the DVMs tree opens its trace on click; Open Event JSON stays
 
   // Found again: the trace's reads may have refreshed the tree, and a row is found by its place.
   const sameRow = await waitForRow(pane, [/^(first job|5050 text generation)\b/, /\bresult-delivered\b/], LIVE_TIMEOUT_MS);
-  await sameRow.click({ button: 'right' });
-  await page.locator('.context-view .action-label', { hasText: 'Open Event JSON' }).first().click();
-  await page.locator('.tabs-container .tab.active', { hasText: /\.json/ }).waitFor({ state: 'visible', timeout: 15_000 });
+  await runRowContextAction(sameRow, 'Open Event JSON', () => page.locator('.tabs-container .tab.active', { hasText: /\.json/ }).isVisible());
   await closeAllEditors(page);
 });
 

@@ -104,3 +104,18 @@ export async function widenSidebar(page: Page, width: number): Promise<void> {
   await page.mouse.up();
   await page.mouse.move(box.x + width + 400, y);
 }
+
+/**
+ * Runs an action from a row's context menu and waits until `opened` says its result is there. A click that lands
+ * on the menu just as it is drawn is sometimes swallowed (seen: nothing opened and the menu stayed open), so the
+ * menu is opened and the action clicked again while nothing has opened.
+ */
+export async function runRowContextAction(row: Locator, action: string, opened: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const item = row.page().locator('.context-view .action-label', { hasText: action }).first();
+  await eventually(`"${action}" from the row's context menu to open its result`, async () => {
+    if (await opened()) return true;
+    if (!(await item.isVisible())) await row.click({ button: 'right', timeout: 2_000 });
+    await item.click({ timeout: 2_000 });
+    return eventually(`"${action}" to open`, opened, 3_000).then(() => true, () => false);
+  }, timeoutMs);
+}
