@@ -129,6 +129,8 @@ class NostrModule implements EngineModule {
   async startCollecting(): Promise<void> {
     this.collecting = true;
     await this.core.ready();
+    // Disposed while the verifier loaded: a collector made now would outlive the engine and keep its process alive.
+    if (!this.collecting) return;
     const { log } = this.context;
     this.collector = new RelayCollector({
       relays: this.context.settings().relays,
