@@ -127,7 +127,8 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
 
   /**
    * The row of `neuron` in its subnet's UIDs list, ready for TreeView.reveal. A UID the list does not show (past the
-   * first page, or hidden by the filter) is brought into view by filtering on its hotkey.
+   * first page, or hidden by the filter) is brought into view by filtering on its hotkey. Any refresh still pending
+   * (the filter's among them) is fired before returning, so that a reveal that follows is not undone by it.
    */
   async locate(netuid: number, neuron: NeuronRow): Promise<NeuronNode | undefined> {
     const shown = await this.page(netuid, 'uids');
@@ -138,6 +139,7 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
       row = (await this.page(netuid, 'uids'))?.rows.find((candidate) => candidate.uid === neuron.uid);
     }
     const block = this.pages.get(netuid)?.get(this.pageKey('uids'))?.block;
+    this.refresher.flush();
     return row && block !== undefined ? { type: 'neuron', netuid, group: 'uids', neuron: row, block } : undefined;
   }
 

@@ -60,14 +60,33 @@ export class TreeRefresher<T> implements vscode.Disposable {
     this.schedule();
   }
 
+  /**
+   * Fires what is pending now instead of after the delay. VS Code chains TreeView.reveal after every refresh it has
+   * been told of, so a reveal that follows a flush sees the new rows; a refresh that lands after the reveal redraws
+   * the tree and loses the selection. A view hidden meanwhile is refreshed whole, as it would be when shown.
+   */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.dirtyWhileHidden) {
+      this.dirtyWhileHidden = false;
+      this.whole = true;
+    }
+    this.fire();
+  }
+
   private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      if (this.whole) this.emitter.fire(undefined);
-      else if (this.pending.size > 0) this.emitter.fire([...this.pending]);
-      this.whole = false;
-      this.pending.clear();
+      this.fire();
     }, this.delayMs);
+  }
+
+  private fire(): void {
+    if (this.whole) this.emitter.fire(undefined);
+    else if (this.pending.size > 0) this.emitter.fire([...this.pending]);
+    this.whole = false;
+    this.pending.clear();
   }
 
   dispose(): void {

@@ -10,6 +10,7 @@ import { OFFLINE_SWARMSCOPE_SETTINGS, QUIET_SETTINGS, type CodeServer } from '..
 import { neuronMatcher } from '../../src/core/bittensor/neuronPage';
 import { FINNEY_GENESIS, recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
 import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
+import { eventually } from '../support/eventually';
 import { webviewContent } from '../support/webviewPanels';
 import { WorkbenchSession } from './workbenchSession';
 
@@ -33,6 +34,7 @@ const TESTNET = `0x${'7e57'.repeat(16)}`;
 const recorded = recordedMetagraphSnapshot();
 const uid1000 = recorded.neurons.find((neuron) => neuron.uid === 1000)!;
 const staleValidator = recorded.neurons.find((neuron) => neuron.uid === 395)!;
+const hotkeyPart = staleValidator.hotkey.slice(0, 12);
 
 let finney: ReplayNode | undefined;
 let testnet: ReplayNode | undefined;
@@ -111,14 +113,13 @@ async function editUserSettings(page: Page, values: Record<string, unknown>): Pr
   await runPaletteCommand(page, 'View: Close All Editors');
 }
 
-/** The labels of the selected rows, once they are `expected` (or whatever they are after 15 s, for the failure message). */
-async function selectedLabels(pane: Locator, expected: readonly string[]): Promise<string[]> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const labels = await pane.locator('.monaco-list-row[aria-selected="true"] .label-name').allTextContents();
-    if (JSON.stringify(labels) === JSON.stringify(expected) || Date.now() > deadline) return labels;
-    await pane.page().waitForTimeout(150);
-  }
+/** Waits until the selected rows are exactly `expected`; the failure names what was selected instead. */
+async function waitForSelection(pane: Locator, expected: readonly string[]): Promise<void> {
+  let labels: string[] = [];
+  await eventually(`the selection ${JSON.stringify(expected)}`, async () => {
+    labels = await pane.locator('.monaco-list-row[aria-selected="true"] .label-name').allTextContents();
+    return JSON.stringify(labels) === JSON.stringify(expected);
+  }, 15_000).catch((error: Error) => assert.fail(`${error.message}; selected: ${JSON.stringify(labels)}`));
 }
 
 /** Notification messages in the notification center (toasts that already hid themselves included). */
@@ -172,7 +173,7 @@ test('Find Hotkey or UID… reveals UID 1000 of 1,024 through the filter; Filter
   // Past the first 256 by incentive: the list is filtered to its hotkey, and the row selected.
   await waitForRow(pane, [new RegExp(`^filter: ${uid1000.hotkey} \\(clear\\)$`)]);
   await waitForRow(pane, [/^UIDs 1 of 1024 · filtered · by incentive$/]);
-  assert.deepEqual(await selectedLabels(pane, ['UID 1000']), ['UID 1000']);
+  await waitForSelection(pane, ['UID 1000']);
 
   // The filter row clears the filter.
   await (await waitForRow(pane, [/^filter: /])).click();
@@ -181,7 +182,6 @@ test('Find Hotkey or UID… reveals UID 1000 of 1,024 through the filter; Filter
 
   // Filter UIDs… from the view's title bar: part of a validator's hotkey.
   // UID 395's hotkey is also its coldkey, which owns UID 984 too: both match.
-  const hotkeyPart = staleValidator.hotkey.slice(0, 12);
   const matching = recorded.neurons.filter(neuronMatcher(hotkeyPart)).map((neuron) => neuron.uid);
   assert.ok(matching.includes(395) && matching.length < 5, `a few UIDs match ${hotkeyPart}: ${matching.join(', ')}`);
   await pane.locator('.pane-header').hover();
@@ -199,6 +199,10 @@ test('Find Hotkey or UID… reveals UID 1000 of 1,024 through the filter; Filter
 test('a watched validator that stopped setting weights is announced once, and not again after Restart Engine', { timeout: 180_000 }, async () => {
   const page = workbench.page;
   const pane = await subnetsPane(page);
+  // Its own filter, set through Filter UIDs…: whatever the test before left in it (its own filter, or UID 1000's
+  // hotkey had it stopped early) does not decide which rows are here.
+  await runPaletteCommandWith(page, 'Swarmscope: Filter UIDs', 'part of a hotkey', hotkeyPart);
+  await waitForRow(pane, [new RegExp(`^filter: ${hotkeyPart} \\(clear\\)$`)]);
   const row = await waitForRow(pane, [/^UID 395\b/, / inc 1\.0000 · /]);
   await row.hover();
   await row.locator('.action-label[aria-label="Watch Hotkey"]').click();
