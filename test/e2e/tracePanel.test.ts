@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { neventEncode, noteEncode } from 'nostr-tools/nip19';
 import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import type { FrameLocator, Page } from 'playwright-core';
+import { exportFileName } from '../../src/panels/traceDocuments';
 import { expandView, openActivity, screenshot, viewPane, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
@@ -232,6 +233,9 @@ test('Export saves the signed events and the graph as JSON where the user says',
   const target = path.join(server!.workspace, 'exported-trace.json');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
+  // The simple file dialog sets its value to the suggested path once it has read the folder; a path typed before that
+  // is replaced by it, and the typed file never appears (the value at open is only the folder).
+  await eventually('the suggested file name', async () => (await input.inputValue()).includes(exportFileName(firstJob!.id)));
   await input.fill(target);
   await input.press('Enter');
   await eventually('the export file', () => fs.existsSync(target), LIVE_TIMEOUT_MS);
