@@ -46,6 +46,8 @@ export class SubnetTreeProvider implements vscode.TreeDataProvider<SubnetNode>, 
 
   /** The UIDs lists show only rows matching `filter` (a UID, or part of a hotkey, coldkey or name); '' shows all. */
   setFilter(filter: string): void {
+    // The same filter again redraws nothing: a redraw would only swallow a click on a row that is being drawn anew.
+    if (filter.trim() === this.uidFilter) return;
     this.uidFilter = filter.trim();
     this.refresher.refresh();
   }
