@@ -226,7 +226,8 @@ test('Show Weights Matrix opens a netuid typed in its picker, tracked or not', {
   const page = workbench.page;
   await runPaletteCommandWith(page, 'Swarmscope: Show Weights Matrix', 'Show Weights Matrix', '23', /^\s*23\b/);
   const content = webviewContent(page);
-  await content.locator('h1').filter({ hasText: `Subnet 23 weights at block ${HEAD.toLocaleString('en-US')}` }).waitFor({ state: 'visible', timeout: 30_000 });
+  // The test before restarted the engine: its chain client may still be reconnecting (with backoff) when this reads.
+  await content.locator('h1').filter({ hasText: `Subnet 23 weights at block ${HEAD.toLocaleString('en-US')}` }).waitFor({ state: 'visible', timeout: 60_000 });
   assert.match(await content.locator('body').innerText(), /1 row × 1 target · 1 weight set/);
   await runPaletteCommand(page, 'View: Close All Editors');
 });
