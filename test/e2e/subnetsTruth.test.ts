@@ -100,8 +100,9 @@ async function editUserSettings(page: Page, values: Record<string, unknown>): Pr
   // Pasted: typed, the editor would auto-close every bracket and quote.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   // A string, evaluated in the page: this file is compiled without the DOM's types.
-  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  // The editor clicked first: the clipboard refuses a write from a document that does not have the focus.
   await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
   await page.keyboard.press('Control+S');

@@ -40,11 +40,29 @@ export async function openWorkbench(browser: Browser, url: string, setUp?: (page
   return page;
 }
 
+/**
+ * F1, and the palette's input once it shows. A key pressed while a webview has focus reaches the workbench only
+ * through the webview's key forwarding, which can drop it while the page is busy: then focus goes back to the
+ * workbench's own document and F1 is pressed again.
+ */
+async function openPalette(page: Page): Promise<Locator> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      return input;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+    // A string, evaluated in the page: test files are compiled without the DOM's types.
+    await page.evaluate('document.activeElement instanceof HTMLElement && document.activeElement.blur()');
+  }
+}
+
 /** Runs a command by its palette title ("Swarmscope: Show Engine Status"): F1, type, pick the exact row. */
 export async function runPaletteCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openPalette(page);
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible' });
@@ -57,9 +75,7 @@ export async function runPaletteCommand(page: Page, title: string): Promise<void
  * types `value` and presses Enter: what a user does for "Find Hotkey or UID…" or "Show Weights Matrix".
  */
 export async function runPaletteCommandWith(page: Page, title: string, prompt: string, value: string, focusedRow?: string | RegExp): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openPalette(page);
   await input.fill(`>${title}`);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().click();
   // The title or prompt of the command's own input, not the palette's row that named the command.

@@ -19,8 +19,9 @@ export async function editUserSettings(page: Page, server: CodeServer, changes: 
   // Pasted: typed, the editor would auto-close every bracket and quote.
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   // A string, evaluated in the page: test files are compiled without the DOM's types.
-  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  // The editor clicked first: the clipboard refuses a write from a document that does not have the focus.
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
   await page.keyboard.press('Control+S');
