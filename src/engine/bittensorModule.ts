@@ -4,11 +4,8 @@ import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
-import { animationFrames } from '../core/bittensor/animationQuery';
 import { churnBetween } from '../core/bittensor/churn';
-import { churnHistory } from '../core/bittensor/churnHistoryQuery';
-import { groupingHistory, groupMembers, groupSeries, groupsTable } from '../core/bittensor/groupQueries';
-import { blockRangeOf } from '../core/bittensor/historySql';
+import { groupMembers } from '../core/bittensor/groupQueries';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
 import { metagraphDiff } from '../core/bittensor/metagraphDiff';
 import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
@@ -16,9 +13,8 @@ import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
 import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
+import { SubnetHistoryRepo } from '../core/bittensor/subnetHistoryRepo';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
-import { subnetOverview } from '../core/bittensor/overviewQuery';
-import { traces } from '../core/bittensor/traceQuery';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
@@ -43,6 +39,7 @@ class BittensorModule implements EngineModule {
   private readonly snapshots: SnapshotRepo;
   private readonly subnets: SubnetRepo;
   private readonly chain: ChainGenesisRepo;
+  private readonly history: SubnetHistoryRepo;
   private client: ChainClient | undefined;
   private archive: ChainClient | undefined;
   private readonly readers = new WeakMap<ChainClient, ChainReader>();
@@ -54,14 +51,11 @@ class BittensorModule implements EngineModule {
   private readonly listing: SubnetListing;
   readonly handlers: Handlers;
 
-  private get db() {
-    return this.context.store.db;
-  }
-
   constructor(private readonly context: EngineContext) {
     this.snapshots = new SnapshotRepo(context.store.db);
     this.subnets = new SubnetRepo(context.store.db);
     this.chain = new ChainGenesisRepo(context.store.db);
+    this.history = new SubnetHistoryRepo(context.store.db, this.snapshots, this.subnets);
     this.listing = new SubnetListing({
       context, subnets: this.subnets, chain: this.chain, client: () => this.mainClient(), existingClient: () => this.client,
       reader: (client) => this.reader(client), refusal: () => this.refusal(), takeSnapshot: (netuid) => this.takeSnapshot(netuid),
@@ -91,23 +85,23 @@ class BittensorModule implements EngineModule {
       'bittensor.groups': ({ netuid, by, block, limit, offset, historyLimit }) => {
         const info = this.snapshots.find(netuid, block);
         if (!info) return null;
-        return { ...groupsTable(this.db, info, by, limit, offset), history: groupingHistory(this.db, netuid, by, { toBlock: info.block }, historyLimit) };
+        return this.history.groups(info, by, { limit, offset, historyLimit });
       },
       'bittensor.groupSeries': ({ netuid, by, keys, top, maxPoints, ...range }) =>
-        groupSeries(this.db, this.snapshots, netuid, by, { keys, top }, blockRangeOf(this.db, netuid, range), maxPoints),
+        this.history.groupSeries(netuid, by, { keys, top }, range, maxPoints),
       'bittensor.groupMembers': ({ netuid, by, key, block }) => {
         const info = this.snapshots.find(netuid, block);
         return info ? groupMembers(this.snapshots, info, by, key) : null;
       },
       'bittensor.overview': async ({ netuid, readHead }) => {
         const head = readHead ? (await this.mainClient().head()).block : this.client?.status().headBlock ?? null;
-        return subnetOverview(this.db, this.subnets, netuid, head);
+        return this.history.overview(netuid, head);
       },
-      'bittensor.churnHistory': ({ netuid, limit, ...range }) => churnHistory(this.db, netuid, blockRangeOf(this.db, netuid, range), limit),
+      'bittensor.churnHistory': ({ netuid, limit, ...range }) => this.history.churn(netuid, range, limit),
       'bittensor.traces': ({ netuid, field, select, maxPoints, ...range }) =>
-        traces(this.db, this.snapshots, netuid, field, select, blockRangeOf(this.db, netuid, range), maxPoints),
+        this.history.traces(netuid, field, select, range, maxPoints),
       'bittensor.frames': ({ netuid, role, offset, limit, ...range }) =>
-        animationFrames(this.db, netuid, role, blockRangeOf(this.db, netuid, range), { offset, limit }),
+        this.history.frames(netuid, role, range, { offset, limit }),
       'bittensor.metagraphDiff': ({ netuid, block }) => {
         const info = this.snapshots.find(netuid, block);
         if (!info) return null;
