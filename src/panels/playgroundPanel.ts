@@ -17,6 +17,7 @@ import {
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController } from './panelSession';
+import { SerialRead } from './serialRead';
 import { playgroundJob, withEncryption } from './playgroundForm';
 
 type PlaygroundProtocol = typeof playgroundProtocol;
@@ -84,8 +85,7 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
     },
   };
   private job: PostedJob | undefined;
-  private reading = false;
-  private readAgain = false;
+  private readonly answerReads = new SerialRead(() => this.readAnswersOnce(), () => this.disposed);
   private disposed = false;
 
   constructor(
@@ -202,20 +202,10 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
 
   /** Reads the job's answers from the store; reads never overlap, and a change during one reads again after it. */
   private async readAnswers(): Promise<void> {
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
     try {
-      do {
-        this.readAgain = false;
-        await this.readAnswersOnce();
-      } while (this.readAgain && !this.disposed);
+      await this.answerReads.run();
     } catch (error) {
       this.error(error);
-    } finally {
-      this.reading = false;
     }
   }
 

@@ -6,6 +6,7 @@ import {
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController } from './panelSession';
+import { SerialRead } from './serialRead';
 import { exportFileName, neventOf, traceExport } from './traceDocuments';
 
 type TraceProtocol = typeof traceProtocol;
@@ -65,8 +66,7 @@ export class TracePanel implements PanelController<TraceProtocol> {
   /** The chain's jobs and their parents, as last read: the jobs whose changes concern this panel. */
   private chain = new Set<string>();
   private last: TraceGraph | undefined;
-  private reading = false;
-  private readAgain = false;
+  private readonly reads = new SerialRead(() => this.readOnce(), () => this.disposed);
   private disposed = false;
 
   constructor(
@@ -125,20 +125,8 @@ export class TracePanel implements PanelController<TraceProtocol> {
     this.onDispose();
   }
 
-  private async read(): Promise<void> {
-    if (this.reading) {
-      this.readAgain = true;
-      return;
-    }
-    this.reading = true;
-    try {
-      do {
-        this.readAgain = false;
-        await this.readOnce();
-      } while (this.readAgain && !this.disposed);
-    } finally {
-      this.reading = false;
-    }
+  private read(): Promise<void> {
+    return this.reads.run();
   }
 
   private async readOnce(): Promise<void> {
