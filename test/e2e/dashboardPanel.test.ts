@@ -1,15 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import type { FrameLocator } from 'playwright-core';
 import { expandView, openActivity, runPaletteCommand, screenshot, waitForStatusBarEntry } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
-import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
-import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { waitForRow } from '../support/treeRows';
 import { editorTab, reloadWindow, webviewContent } from '../support/webviewPanels';
-import { WorkbenchSession } from './workbenchSession';
+import { DvmScene } from './dvmScene';
 
 /**
  * The DVM dashboard on the shared panel host, in the packaged extension: a real relay on loopback is the only relay,
@@ -22,33 +18,17 @@ import { WorkbenchSession } from './workbenchSession';
 const DVM_NAME = 'Dashboard Echo DVM';
 const LIVE_TIMEOUT_MS = 20_000;
 
-let relay: TestRelay | undefined;
-let customer: RelayPublisher | undefined;
-let dvm: DvmSimulator | undefined;
-const workbench = new WorkbenchSession('dashboard-panel');
-const customerKey = generateSecretKey();
+const scene = new DvmScene('dashboard-panel');
+const workbench = scene.workbench;
 
 before(async () => {
-  relay = await startRelay();
-  customer = await RelayPublisher.connect(relay.url);
-  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
-  dvm = await DvmSimulator.start({ relayUrl: relay.url, name: DVM_NAME, amountMsats: 21_000 });
+  await scene.open();
+  await scene.startDvm({ name: DVM_NAME, amountMsats: 21_000 });
 }, { timeout: 300_000 });
 
-after(async () => {
-  customer?.close();
-  await dvm?.stop();
-  await workbench.close();
-  await relay?.stop();
-});
+after(() => scene.close());
 
-/** A job from our customer; resolves once the simulated DVM has delivered its result. */
-async function publishAnsweredJob(input: string): Promise<Event> {
-  const job = buildJobRequest({ secretKey: customerKey, input });
-  await customer!.publish(job);
-  await eventually(`the DVM's result for "${input}"`, () => dvm!.answersTo(job.id).some((event) => event.kind === 6050));
-  return job;
-}
+const publishAnsweredJob = (input: string) => scene.publishAnsweredJob(input);
 
 /** The value on the dashboard card labelled `label`. */
 function card(content: FrameLocator, label: string) {

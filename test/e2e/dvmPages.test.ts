@@ -2,17 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { expandView, openActivity, runPaletteCommand, waitForStatusBarEntry } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
-import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
-import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { REPO_ROOT } from '../support/paths';
 import { waitForRow, widenSidebar } from '../support/treeRows';
 import { editorTab, webviewContent } from '../support/webviewPanels';
 import { assertShownAsText, hostileText, HTML_PAYLOADS } from '../support/xssPayloads';
-import { WorkbenchSession } from './workbenchSession';
+import { DvmScene } from './dvmScene';
 
 /**
  * The DVM, kind and user pages (issue 12) in the packaged extension: a simulated DVM with a hostile NIP-89 profile
@@ -25,31 +21,17 @@ import { WorkbenchSession } from './workbenchSession';
 const NAME = `Pages DVM ${HTML_PAYLOADS.script}`;
 const ABOUT = hostileText('About:');
 
-let relay: TestRelay | undefined;
-let customer: RelayPublisher | undefined;
-let dvm: DvmSimulator | undefined;
-const workbench = new WorkbenchSession('dvm-pages');
-const customerKey = generateSecretKey();
+const scene = new DvmScene('dvm-pages');
+const workbench = scene.workbench;
 
 before(async () => {
-  relay = await startRelay();
-  customer = await RelayPublisher.connect(relay.url);
-  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
-  dvm = await DvmSimulator.start({ relayUrl: relay.url, name: NAME, amountMsats: 21_000, profile: { about: ABOUT, lud16: HTML_PAYLOADS.javascriptUrl, picture: HTML_PAYLOADS.javascriptUrl } });
+  await scene.open();
+  await scene.startDvm({ name: NAME, amountMsats: 21_000, profile: { about: ABOUT, lud16: HTML_PAYLOADS.javascriptUrl, picture: HTML_PAYLOADS.javascriptUrl } });
 }, { timeout: 300_000 });
 
-after(async () => {
-  customer?.close();
-  await dvm?.stop();
-  await workbench.close();
-  await relay?.stop();
-});
+after(() => scene.close());
 
-async function publishJob(input: string): Promise<Event> {
-  const job = buildJobRequest({ secretKey: customerKey, input });
-  await customer!.publish(job);
-  return job;
-}
+const publishJob = (input: string) => scene.publishJob(input);
 
 /**
  * Clicks the DVM row's inline Open DVM Page action until the page shows: a row re-drawn by a live update between
@@ -113,7 +95,7 @@ test('a new job reaches the open DVM page live, without a refresh', { timeout: 9
   await frame.locator('h1', { hasText: 'Pages DVM' }).waitFor({ state: 'visible', timeout: 30_000 });
   const job = await publishJob('a second job, live');
   await jobLink(frame, job.id).waitFor({ state: 'visible', timeout: 30_000 });
-  assert.ok(dvm!.answersTo(job.id).length > 0, 'the simulator answered it');
+  assert.ok(scene.dvm!.answersTo(job.id).length > 0, 'the simulator answered it');
   assert.ok(fs.existsSync(path.join(REPO_ROOT, 'media', 'readme', 'dvm-page.png')));
 });
 

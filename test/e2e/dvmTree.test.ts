@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateSecretKey, type Event } from 'nostr-tools/pure';
+import type { Event } from 'nostr-tools/pure';
 import {
   expandView, openActivity, runPaletteCommand, screenshot, waitForStatusBarEntry,
   welcomeText,
 } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS } from '../support/codeServer';
-import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
-import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { expandRow, rowTexts, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
-import { WorkbenchSession } from './workbenchSession';
+import { DvmScene } from './dvmScene';
 
 /**
  * The DVMs and Kinds trees, live, in the packaged extension: a real relay on loopback is the only relay in the
@@ -23,30 +20,16 @@ const DVM_NAME = 'Swarmscope Echo DVM';
 /** Generous: the bar (a new event in the trees within a second) is measured by `npm run bench nostr`, not here. */
 const LIVE_TIMEOUT_MS = 15_000;
 
-let relay: TestRelay | undefined;
-let customer: RelayPublisher | undefined;
-let dvm: DvmSimulator | undefined;
-const workbench = new WorkbenchSession('dvm-tree');
-const customerKey = generateSecretKey();
+const scene = new DvmScene('dvm-tree');
+const workbench = scene.workbench;
 const jobs: Event[] = [];
 
-before(async () => {
-  relay = await startRelay();
-  customer = await RelayPublisher.connect(relay.url);
-  await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
-}, { timeout: 300_000 });
+before(() => scene.open(), { timeout: 300_000 });
 
-after(async () => {
-  customer?.close();
-  await dvm?.stop();
-  await workbench.close();
-  await relay?.stop();
-});
+after(() => scene.close());
 
-/** A job request from our customer, published to the relay like any client's. */
 async function publishJob(input: string): Promise<Event> {
-  const job = buildJobRequest({ secretKey: customerKey, input });
-  await customer!.publish(job);
+  const job = await scene.publishJob(input);
   jobs.push(job);
   return job;
 }
@@ -63,7 +46,7 @@ test('the engine starts with the loopback relay and the DVMs view is empty', { t
 
 test('a DVM that answers a job appears in the DVMs tree live, with the job counted', { timeout: 60_000 }, async () => {
   const page = workbench.page;
-  dvm = await DvmSimulator.start({ relayUrl: relay!.url, name: DVM_NAME, amountMsats: 21_000 });
+  const dvm = await scene.startDvm({ name: DVM_NAME, amountMsats: 21_000 });
   const job = await publishJob('hello from the e2e test');
   const pane = await expandView(page, 'DVMs');
   const row = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`), /\b1 job\b/]);
@@ -128,7 +111,7 @@ test('a second job updates the DVM row to 2 jobs while the view stays open', { t
     await page.waitForTimeout(150);
   }
   assert.equal(jobRows.length, 2, `Recent jobs lists both delivered jobs; rows: ${JSON.stringify(await rowTexts(pane))}`);
-  assert.ok(dvm!.answersTo(second.id).some((event) => event.kind === 6050));
+  assert.ok(scene.dvm!.answersTo(second.id).some((event) => event.kind === 6050));
 
   const kinds = await expandView(page, 'Kinds');
   await waitForRow(kinds, [/^5050 text generation\b/, /\b2 requests\b/, /\b1 DVM\b/]);
