@@ -6,6 +6,7 @@ import {
   welcomeText,
 } from '../support/browser';
 import { expandRow, rowTexts, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
+import { shownEditorText } from '../support/editorText';
 import { DvmScene } from './dvmScene';
 
 /**
@@ -78,7 +79,7 @@ test('expanding the DVM lists the job under Recent jobs; its Open Event JSON ope
   const editor = page.locator('.editor-group-container.active .monaco-editor').first();
   const lines = editor.locator('.view-lines');
   await lines.filter({ hasText: job.id }).waitFor({ state: 'visible', timeout: 15_000 });
-  const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+  const text = await shownEditorText(editor);
   assert.ok(text.includes(`"id": "${job.id}"`), `the editor shows the request's id; it shows: ${text.slice(0, 400)}`);
   assert.match(text, /"kind": 5050/);
   assert.ok(text.includes(`"sig": "${job.sig}"`), 'the signed event as the relay carried it');
@@ -88,7 +89,7 @@ test('expanding the DVM lists the job under Recent jobs; its Open Event JSON ope
   await editor.locator('.view-lines').click();
   await page.keyboard.type('x');
   await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).first().waitFor({ state: 'visible', timeout: 10_000 });
-  assert.equal((await lines.innerText()).replace(/\u00a0/g, ' '), text, 'the document did not change');
+  assert.equal(await shownEditorText(editor), text, 'the document did not change');
 });
 
 test('a second job updates the DVM row to 2 jobs while the view stays open', { timeout: 60_000 }, async () => {
