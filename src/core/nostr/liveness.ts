@@ -33,7 +33,9 @@ export function livenessOf(sql: PreparedStatements, pubkey: string, now: number,
   const row = sql.get<{ answer: number | null; beat: number | null }>(
     'SELECT (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = ?1) AS answer, (SELECT last_at FROM nostr_heartbeats WHERE pubkey = ?1) AS beat',
     [idBytes(pubkey)]);
-  const seen = [row?.answer, row?.beat].filter((value): value is number => typeof value === 'number' && value <= now);
+  // A sign of life dated after the clock (the DVM's clock runs ahead) was received, so it was sent by now: it counts
+  // as now. Dropping it would leave lastSeen null and make every request ever addressed to the DVM owed an answer.
+  const seen = [row?.answer, row?.beat].filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
   const lastSeen = seen.length > 0 ? Math.max(...seen) : null;
   // Oldest first through the (dvm, created_at) index: the first match is when the silence began.
   const unanswered = sql.get<{ at: number }>(`SELECT t.created_at AS at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
