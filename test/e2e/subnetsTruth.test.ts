@@ -1,16 +1,15 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
   expandView, openActivity, runPaletteCommand, runPaletteCommandWith, screenshot, viewPane, waitForNotification, waitForStatusBarEntry,
 } from '../support/browser';
-import { OFFLINE_SWARMSCOPE_SETTINGS, QUIET_SETTINGS, type CodeServer } from '../support/codeServer';
+import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { neuronMatcher } from '../../src/core/bittensor/neuronPage';
 import { FINNEY_GENESIS, recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
 import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
 import { eventually } from '../support/eventually';
+import { editUserSettings } from '../support/userSettings';
 import { webviewContent } from '../support/webviewPanels';
 import { WorkbenchSession } from './workbenchSession';
 
@@ -89,29 +88,6 @@ async function tooltipOf(pane: Locator, patterns: readonly RegExp[], contains: s
   await page.mouse.move(1200, 450);
   await hover.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   return text;
-}
-
-/** Replaces the user's settings as a user does: "Open User Settings (JSON)", new text pasted in, saved. */
-async function editUserSettings(page: Page, values: Record<string, unknown>): Promise<void> {
-  const file = path.join(server.userDataDir, 'User', 'settings.json');
-  const text = JSON.stringify({ ...QUIET_SETTINGS, ...values }, null, 2);
-  await runPaletteCommand(page, 'Preferences: Open User Settings (JSON)');
-  await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor({ state: 'visible' });
-  // Pasted: typed, the editor would auto-close every bracket and quote.
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  // The editor clicked first: the clipboard refuses a write from a document that does not have the focus.
-  await page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
-  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Control+V');
-  await page.keyboard.press('Control+S');
-  const deadline = Date.now() + 10_000;
-  while (fs.readFileSync(file, 'utf8') !== text) {
-    assert.ok(Date.now() < deadline, `settings.json was saved with the new endpoint: ${fs.readFileSync(file, 'utf8')}`);
-    await page.waitForTimeout(100);
-  }
-  await runPaletteCommand(page, 'View: Close All Editors');
 }
 
 /** Waits until the selected rows are exactly `expected`; the failure names what was selected instead. */
@@ -236,7 +212,7 @@ test('Show Weights Matrix opens a netuid typed in its picker, tracked or not', {
 test('on another chain the old chain\'s subnets are not shown as current, and the view and Refresh Subnets say why', { timeout: 120_000 }, async () => {
   const page = workbench.page;
   const pane = await subnetsPane(page);
-  await editUserSettings(page, { ...settings, 'swarmscope.bittensor.endpoint': testnet!.url, 'swarmscope.bittensor.trackedSubnets': [] });
+  await editUserSettings(page, server, { ...settings, 'swarmscope.bittensor.endpoint': testnet!.url, 'swarmscope.bittensor.trackedSubnets': [] });
 
   const hiddenRow = [/^129 subnets from another chain not shown genesis 0x2f0555…6c03$/];
   await waitForRow(pane, hiddenRow, 45_000);
