@@ -18,11 +18,7 @@ export function buildWeightsMatrix(netuid: number, block: number, raw: readonly 
   const byUid = new Map((neurons ?? []).map((neuron) => [neuron.uid, neuron]));
   const targets = new Set<number>();
   const rows: WeightRow[] = raw.map(({ uid, weights }) => {
-    const sum = weights.reduce((total, [, value]) => total + value, 0);
-    const normalised = weights
-      .filter(([, value]) => value > 0)
-      .map(([target, value]) => [target, value / sum] as const)
-      .sort((a, b) => a[0] - b[0]);
+    const normalised = normalisedWeights(weights);
     for (const [target] of normalised) targets.add(target);
     const neuron = byUid.get(uid);
     return {
@@ -36,6 +32,15 @@ export function buildWeightsMatrix(netuid: number, block: number, raw: readonly 
   });
   rows.sort((a, b) => (b.stake ?? -1) - (a.stake ?? -1) || a.uid - b.uid);
   return { netuid, block, rows, targets: [...targets].sort((a, b) => a - b), agreement: validatorAgreement(rows) };
+}
+
+/** A row's non-zero weights as shares of its total, target ascending. */
+export function normalisedWeights(weights: RawWeightRow['weights']): [number, number][] {
+  const sum = weights.reduce((total, [, value]) => total + value, 0);
+  return weights
+    .filter(([, value]) => value > 0)
+    .map(([target, value]): [number, number] => [target, value / sum])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 /**
