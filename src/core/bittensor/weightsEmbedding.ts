@@ -57,7 +57,7 @@ interface Eigen {
 function topEigen(matrix: Float64Array, n: number): Eigen {
   if (n === 0) return { value: 0, vector: new Float64Array(0) };
   // A fixed start that is not orthogonal to any particular direction in practice (not all ones: that is J's null space).
-  let vector = new Float64Array(n).map((_, i) => Math.sin(i * 12.9898 + 1) * 0.5 + 1 + i / n);
+  let vector: Float64Array = new Float64Array(n).map((_, i) => Math.sin(i * 12.9898 + 1) * 0.5 + 1 + i / n);
   normalise(vector);
   let value = 0;
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
