@@ -1,5 +1,5 @@
 import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
-import { BackfillCancelled, runBackfill } from '../core/bittensor/backfill';
+import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill } from '../core/bittensor/backfill';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
@@ -55,7 +55,7 @@ class BittensorModule implements EngineModule {
     this.snapshots = new SnapshotRepo(context.store.db);
     this.subnets = new SubnetRepo(context.store.db);
     this.chain = new ChainGenesisRepo(context.store.db);
-    this.history = new SubnetHistoryRepo(context.store.db, this.snapshots, this.subnets);
+    this.history = new SubnetHistoryRepo(context.store.db, this.snapshots, this.subnets, this.chain);
     this.listing = new SubnetListing({
       context, subnets: this.subnets, chain: this.chain, client: () => this.mainClient(), existingClient: () => this.client,
       reader: (client) => this.reader(client), refusal: () => this.refusal(), takeSnapshot: (netuid) => this.takeSnapshot(netuid),
@@ -65,7 +65,7 @@ class BittensorModule implements EngineModule {
       'bittensor.listStatus': () => this.listing.status(),
       'bittensor.snapshot': ({ netuid, block }) => this.takeSnapshot(netuid, block),
       'bittensor.metagraph': ({ netuid, block }) => {
-        const info = this.snapshots.find(netuid, block);
+        const info = this.snapshots.find(netuid, block, this.chain.scope());
         return info ? this.snapshots.read(info) : null;
       },
       'bittensor.neurons': ({ netuid, group, sort, limit, filter }) => {
@@ -78,19 +78,19 @@ class BittensorModule implements EngineModule {
         return this.snapshots.read(info, hotkeys).neurons.map((neuron) => ({ netuid, block: info.block, neuron }));
       }),
       'bittensor.churn': ({ netuid }) => {
-        const [current, previous] = this.snapshots.latestTwo(netuid);
+        const [current, previous] = this.snapshots.latestTwo(netuid, this.chain.scope());
         if (!current || !previous) return null;
         return churnBetween(this.snapshots.read(previous), this.snapshots.read(current));
       },
       'bittensor.groups': ({ netuid, by, block, limit, offset, historyLimit }) => {
-        const info = this.snapshots.find(netuid, block);
+        const info = this.snapshots.find(netuid, block, this.chain.scope());
         if (!info) return null;
         return this.history.groups(info, by, { limit, offset, historyLimit });
       },
       'bittensor.groupSeries': ({ netuid, by, keys, top, maxPoints, ...range }) =>
         this.history.groupSeries(netuid, by, { keys, top }, range, maxPoints),
       'bittensor.groupMembers': ({ netuid, by, key, block }) => {
-        const info = this.snapshots.find(netuid, block);
+        const info = this.snapshots.find(netuid, block, this.chain.scope());
         return info ? groupMembers(this.snapshots, info, by, key) : null;
       },
       'bittensor.overview': async ({ netuid, readHead }) => {
@@ -103,9 +103,10 @@ class BittensorModule implements EngineModule {
       'bittensor.frames': ({ netuid, role, offset, limit, ...range }) =>
         this.history.frames(netuid, role, range, { offset, limit }),
       'bittensor.metagraphDiff': ({ netuid, block }) => {
-        const info = this.snapshots.find(netuid, block);
+        const chain = this.chain.scope();
+        const info = this.snapshots.find(netuid, block, chain);
         if (!info) return null;
-        const previous = this.snapshots.find(netuid, info.block - 1);
+        const previous = this.snapshots.find(netuid, info.block - 1, chain);
         return metagraphDiff(previous ? this.snapshots.read(previous) : null, this.snapshots.read(info));
       },
       'bittensor.backfill': (params) => this.backfill(params),
@@ -129,7 +130,7 @@ class BittensorModule implements EngineModule {
     const client = block === undefined ? this.mainClient() : this.historyClient();
     const read = await this.reader(client).weights(netuid, block);
     // Hotkeys and stake from the stored snapshot nearest to (not after) that block, when there is one.
-    const info = this.snapshots.find(netuid, read.block);
+    const info = this.snapshots.find(netuid, read.block, this.chain.scope());
     return buildWeightsMatrix(netuid, read.block, read.rows, info ? this.snapshots.read(info).neurons : null);
   }
 
@@ -140,7 +141,7 @@ class BittensorModule implements EngineModule {
   /** The newest complete snapshot of a subnet read from the endpoint's chain (another chain's are kept, not used). */
   private newestOnChain(netuid: number) {
     const block = this.chain.latestBlock(netuid);
-    return block === null ? undefined : this.snapshots.find(netuid, block);
+    return block === null ? undefined : this.snapshots.find(netuid, block, this.chain.scope());
   }
 
   /**
@@ -245,9 +246,8 @@ class BittensorModule implements EngineModule {
   private store(snapshot: MetagraphSnapshot, client: ChainClient): void {
     const { headBlock, genesisHash } = client.status();
     const previousBlock = this.chain.latestBlock(snapshot.netuid, snapshot.block);
-    const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock);
-    const { snapshotId } = recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock });
-    this.chain.tagSnapshot(snapshotId, genesisHash);
+    const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock, this.chain.scope());
+    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash);
     this.context.store.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
     const newest = this.chain.latestBlock(snapshot.netuid);
@@ -282,22 +282,32 @@ class BittensorModule implements EngineModule {
 
   private async backfill({ netuid, fromBlock, toBlock, step }: { netuid: number; fromBlock: number; toBlock: number; step: number }) {
     if (this.backfills.has(netuid)) throw new Error(`a backfill of subnet ${netuid} is already running`);
+    const range = { netuid, fromBlock, toBlock, step };
+    const total = backfillBlocks(range).length;
     const controller = new AbortController();
     this.backfills.set(netuid, controller);
-    const client = this.historyClient();
-    const reader = this.reader(client);
+    let stored = 0;
     try {
+      // Inside the try: a refused endpoint must not leave the subnet marked as backfilling.
+      const client = this.historyClient();
+      const reader = this.reader(client);
       const snapshots = await runBackfill(
-        { netuid, fromBlock, toBlock, step },
+        range,
         (block) => reader.snapshot(netuid, block),
         (snapshot) => this.store(snapshot, client),
-        (progress) => this.context.notify({ topic: 'bittensor.backfillProgress', payload: progress }),
+        (progress) => {
+          stored = progress.done;
+          this.context.notify({ topic: 'bittensor.backfillProgress', payload: progress });
+        },
         controller.signal,
       );
+      // Announced as well as answered: a long run outlives the request's timeout, and panels follow the notification.
+      this.context.notify({ topic: 'bittensor.backfillEnded', payload: backfillEnd(range, snapshots, total) });
       this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
       return { snapshots };
     } catch (error) {
-      if (error instanceof BackfillCancelled) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
+      this.context.notify({ topic: 'bittensor.backfillEnded', payload: backfillEnd(range, stored, total, error) });
+      if (error instanceof BackfillCancelled || stored > 0) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
       throw error;
     } finally {
       this.backfills.delete(netuid);

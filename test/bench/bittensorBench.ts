@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import { metagraphCallPlan, type MetagraphCallPlan } from '../../src/core/bittensor/metagraphCalls';
 import { decodeMetagraph } from '../../src/core/bittensor/metagraphDecoder';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
@@ -62,7 +63,7 @@ function loadRecorded(): RecordedMetagraph {
 }
 
 function openStore(dbPath: string | undefined) {
-  return Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations], flushDelayMs: 60_000 });
+  return Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations], flushDelayMs: 60_000 });
 }
 
 interface FirstSnapshot {

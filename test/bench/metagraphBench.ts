@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
@@ -96,7 +97,7 @@ async function buildHistory(dbPath: string) {
   for (let block = HEAD_BLOCK - DAYS * 7_200; block < rawFrom; block += OLD_INTERVAL_BLOCKS) blocks.push(block);
   for (let block = rawFrom; block <= HEAD_BLOCK; block += INTERVAL_BLOCKS) blocks.push(block);
   const timeOf = (block: number) => T_END - (HEAD_BLOCK - block) * 12;
-  const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations], flushDelayMs: 3_600_000 });
+  const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations], flushDelayMs: 3_600_000 });
   const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
   let snapshot: MetagraphSnapshot = deriveMetagraph(recordedMetagraphSnapshot(), { block: blocks[0] });
   let registrations = 0;

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
@@ -123,7 +124,7 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-history-'));
     dbPath = path.join(dir, 'history.db');
-    const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations] });
+    const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
     const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
     history.forEach((snapshot, k) => recordSnapshot(repos, snapshot, { now: timeAt(k), headBlock: snapshot.block }));
     applyRetention(store.db, { now: timeAt(STEPS - 1), rawWindowHours: 48, historyDays: 90, pinnedHotkeys: [] });
@@ -275,11 +276,22 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     const byTop = await engine.call('bittensor.groupSeries', { netuid: 1, by: 'coldkey', top: 4 });
     assert.deepEqual(byTop?.keys.map((k) => k.key), top);
 
-    const ips = await engine.call('bittensor.groupSeries', { netuid: 1, by: 'ip', keys: ['198.51.100.9', '198.51.100.10', '203.0.113.7'] });
-    assert.deepEqual(ips?.points, rawSteps.map((k) => ({
-      block: blockAt(k), time: timeAt(k), daily: false,
-      counts: ['198.51.100.9', '198.51.100.10', '203.0.113.7'].map((ip) => history[k].neurons.filter((n) => n.axon?.ip === ip).length),
-    })));
+    const ipKeys = ['198.51.100.9', '198.51.100.10', '203.0.113.7'];
+    const ips = await engine.call('bittensor.groupSeries', { netuid: 1, by: 'ip', keys: ipKeys });
+    assert.deepEqual(ips?.points, [
+      ...dailyDays.map((day) => {
+        // Each (UID, hotkey) pair of the day counts in the group of its axon's IP at its last snapshot that day.
+        const lastIp = new Map<string, string | undefined>();
+        for (const k of stepsOfDay(day)) for (const n of history[k].neurons) lastIp.set(`${n.uid}|${n.hotkey}`, n.axon?.ip);
+        return { block: blockAt(Math.max(...stepsOfDay(day))), time: day * 86_400, daily: true, counts: ipKeys.map((ip) => [...lastIp.values()].filter((at) => at === ip).length) };
+      }),
+      ...rawSteps.map((k) => ({
+        block: blockAt(k), time: timeAt(k), daily: false,
+        counts: ipKeys.map((ip) => history[k].neurons.filter((n) => n.axon?.ip === ip).length),
+      })),
+    ]);
+    // The IP groups reach past the raw window: the derived steps moved axons to 198.51.100.9 (step 12) before it.
+    assert.ok(ips!.points.some((p) => p.daily && p.counts[0] > 0));
 
     const members = await engine.call('bittensor.groupMembers', { netuid: 1, by: 'coldkey', key: GAINER, block: blockAt(16) - 1 });
     assert.deepEqual(members?.rows, history[15].neurons.filter((n) => n.coldkey === GAINER));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import { occupancyOf, type MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
@@ -21,7 +22,7 @@ describe('bittensor slot occupancy (DESIGN.md: miners hold the UIDs validators d
   let store: Store;
 
   before(async () => {
-    ({ store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations] }));
+    ({ store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] }));
   });
   after(() => store.close());
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { applyRetention, evictOldestSnapshots } from '../../src/core/bittensor/snapshotRetention';
 import { subnetSummaries } from '../../src/core/bittensor/subnetSummaries';
@@ -15,7 +16,7 @@ describe('bittensor snapshot store', () => {
   const now = 1_800_000_000;
 
   before(async () => {
-    ({ store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations] }));
+    ({ store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] }));
   });
   after(() => store.close());
 

@@ -53,8 +53,7 @@ test('rows of another chain are kept out of the summaries and counted apart, and
 
     // The testnet's own snapshot of netuid 1 (at a block number of its own) is current there.
     const testnetSnapshot = deriveMetagraph(snapshot, { block: 1_200 });
-    const { snapshotId } = recordSnapshot({ snapshots, subnets }, testnetSnapshot, { now, headBlock: 1_200 });
-    chain.tagSnapshot(snapshotId, TESTNET);
+    recordSnapshot({ snapshots, subnets }, testnetSnapshot, { now, headBlock: 1_200 }, TESTNET);
     assert.deepEqual(summaries(), [[1, 'Apex', 1_200]]);
     assert.equal(chain.latestBlock(1), 1_200);
 

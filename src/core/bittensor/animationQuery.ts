@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, boundedCount, jsonResult, keysById, oneOf, RAO, U16 } from './historySql';
 import { rows } from './snapshotRepo';
 import type { AnimationFrame, AnimationFrames, AnimationRole, BlockRange } from './subnetHistoryModel';
@@ -14,6 +15,7 @@ export const FRAMES_PAGE_MAX = 256;
 export function animationFrames(
   db: SqlDatabase,
   netuid: number,
+  chain: ChainScope,
   role: AnimationRole,
   range: BlockRange,
   page: { readonly offset?: number; readonly limit?: number } = {},
@@ -22,15 +24,16 @@ export function animationFrames(
   const [from, to] = blockBounds(range);
   const offset = Math.max(0, Math.floor(page.offset ?? 0));
   const limit = boundedCount(page.limit, FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX);
-  const total = rows(db, 'SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block BETWEEN ? AND ?', [netuid, from, to])[0][0] as number;
+  const total = rows(db, `SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND ${onChainSql()} AND complete = 1 AND block BETWEEN ? AND ?`,
+    [netuid, genesisKey(chain), from, to])[0][0] as number;
   const found = jsonResult<[number, number, [number, number, number, number, number, number][]][]>(db,
     `SELECT json_group_array(json_array(block, block_time, json(uids))) FROM (
        SELECT s.block, s.block_time,
          (SELECT json_group_array(json_array(n.uid, n.hotkey_id, n.coldkey_id, n.stake_total, n.incentive, n.dividends))
           FROM bittensor_neurons n WHERE n.snapshot_id = s.id AND ((n.flags >> 1) & 1) = ?) AS uids
-       FROM bittensor_snapshots s WHERE s.netuid = ? AND s.complete = 1 AND s.block BETWEEN ? AND ?
+       FROM bittensor_snapshots s WHERE s.netuid = ? AND ${onChainSql('s.')} AND s.complete = 1 AND s.block BETWEEN ? AND ?
        ORDER BY s.block LIMIT ? OFFSET ?)`,
-    [role === 'validators' ? 1 : 0, netuid, from, to, limit, offset]) ?? [];
+    [role === 'validators' ? 1 : 0, netuid, genesisKey(chain), from, to, limit, offset]) ?? [];
   const hotkeyIndex = new Map<number, number>();
   const coldkeyIndex = new Map<number, number>();
   const indexOf = (map: Map<number, number>, id: number) => {

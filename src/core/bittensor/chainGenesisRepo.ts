@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { readScope, writeScope, type ChainScope } from './chainGenesisScope';
 import { rows } from './snapshotRepo';
 
 const CURRENT_KEY = 'bittensor.genesis';
@@ -18,8 +19,18 @@ export class ChainGenesisRepo {
   }
 
   /**
+   * The chain the history reads are about: the endpoint's last, or the unknown chain's rows before any endpoint
+   * answered (they are adopted by the first chain that does).
+   */
+  scope(): ChainScope {
+    return readScope(this.db, this.current());
+  }
+
+  /**
    * Records that the endpoint is on chain `genesis`. Rows nobody had attributed yet (stored before chains were
-   * recorded) belong to the chain that was current until now, or to this one when none was known.
+   * recorded) belong to the chain that was current until now, or to this one when none was known. An unknown row
+   * whose place that chain already holds (the same subnet and block, or day and UID) stays unknown: the chain's own
+   * row is not overwritten.
    */
   connectedTo(genesis: string): { readonly changed: boolean; readonly previous: string | null } {
     const previous = this.current();
@@ -27,7 +38,10 @@ export class ChainGenesisRepo {
     const owner = previous ?? genesis;
     this.db.run('BEGIN');
     try {
-      this.db.run('UPDATE bittensor_snapshots SET genesis = ? WHERE genesis IS NULL', [owner]);
+      const ownerId = writeScope(this.db, owner).id;
+      this.db.run('UPDATE OR IGNORE bittensor_snapshots SET genesis = ? WHERE genesis IS NULL', [owner]);
+      this.db.run('UPDATE OR IGNORE bittensor_uid_days SET chain = ? WHERE chain = 0', [ownerId]);
+      this.db.run('UPDATE OR IGNORE bittensor_subnet_points SET chain = ? WHERE chain = 0', [ownerId]);
       this.db.run('UPDATE bittensor_subnets SET genesis = ? WHERE genesis IS NULL', [owner]);
       this.db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [CURRENT_KEY, genesis]);
       this.db.run('COMMIT');
@@ -36,11 +50,6 @@ export class ChainGenesisRepo {
       throw error;
     }
     return { changed: previous !== null, previous };
-  }
-
-  /** Names the chain a stored snapshot was read from (null: the reading client did not know it). */
-  tagSnapshot(snapshotId: number, genesis: string | null): void {
-    if (genesis !== null) this.db.run('UPDATE bittensor_snapshots SET genesis = ? WHERE id = ?', [genesis, snapshotId]);
   }
 
   /** The newest complete snapshot's block of a subnet on the current chain (before block `before`, when given). */

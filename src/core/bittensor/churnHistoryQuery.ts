@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, boundedCount } from './historySql';
 import { occupancyOf } from './model';
 import { rows } from './snapshotRepo';
@@ -15,7 +16,7 @@ export const CHURN_POINTS_MAX = 2_000;
  */
 const PAGE = `
   SELECT block, block_time, (SELECT json_group_array(json_array(uid, hotkey_id)) FROM bittensor_neurons WHERE snapshot_id = s.id)
-  FROM bittensor_snapshots s WHERE netuid = ? AND complete = 1 AND block <= ? ORDER BY block DESC LIMIT ?`;
+  FROM bittensor_snapshots s WHERE netuid = ? AND ${onChainSql()} AND complete = 1 AND block <= ? ORDER BY block DESC LIMIT ?`;
 
 /*
  * A registration is a (UID, hotkey) pair seen for the first time. Pairs seen at the subnet's earliest sample were
@@ -23,16 +24,17 @@ const PAGE = `
  */
 const REGISTRATIONS = `
   WITH firsts AS (
-    SELECT MIN(day) AS day, MIN(first_block) AS block FROM bittensor_uid_days WHERE netuid = ?1 GROUP BY uid, hotkey_id
+    SELECT MIN(day) AS day, MIN(first_block) AS block FROM bittensor_uid_days WHERE chain = ?4 AND netuid = ?1 GROUP BY uid, hotkey_id
   )
   SELECT day, COUNT(*) FROM firsts
-  WHERE block > (SELECT MIN(first_block) FROM bittensor_uid_days WHERE netuid = ?1) AND block BETWEEN ?2 AND ?3
+  WHERE block > (SELECT MIN(first_block) FROM bittensor_uid_days WHERE chain = ?4 AND netuid = ?1) AND block BETWEEN ?2 AND ?3
   GROUP BY day ORDER BY day`;
 
-export function churnHistory(db: SqlDatabase, netuid: number, range: BlockRange, limit?: number): ChurnHistory {
+export function churnHistory(db: SqlDatabase, netuid: number, chain: ChainScope, range: BlockRange, limit?: number): ChurnHistory {
   const [from, to] = blockBounds(range);
+  const genesis = genesisKey(chain);
   const points = boundedCount(limit, CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX);
-  const snapshots = rows(db, PAGE, [netuid, to, points + 1]).reverse()
+  const snapshots = rows(db, PAGE, [netuid, genesis, to, points + 1]).reverse()
     .map(([block, time, neurons]) => ({ block: block as number, time: time as number, neurons: JSON.parse(neurons as string) as [number, number][] }));
   const churn: ChurnPoint[] = [];
   for (let i = 1; i < snapshots.length; i++) {
@@ -40,27 +42,30 @@ export function churnHistory(db: SqlDatabase, netuid: number, range: BlockRange,
   }
   // Pairs in the range: its complete snapshots, less the subnet's first (it has none before it).
   const [inRange, first] = rows(db,
-    'SELECT SUM(block BETWEEN ? AND ?), MIN(block) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1 AND block <= ?', [from, to, netuid, to])[0] as [number | null, number | null];
+    `SELECT SUM(block BETWEEN ? AND ?), MIN(block) FROM bittensor_snapshots WHERE netuid = ? AND ${onChainSql()} AND complete = 1 AND block <= ?`,
+    [from, to, netuid, genesis, to])[0] as [number | null, number | null];
   const pairs = (inRange ?? 0) - (first !== null && first >= from ? 1 : 0);
   return {
     netuid,
     churn,
     churnTruncated: pairs > churn.length,
-    slots: slotsOverTime(db, netuid, from, to, points),
-    registrationsPerDay: rows(db, REGISTRATIONS, [netuid, from, to])
+    slots: slotsOverTime(db, netuid, genesis, from, to, points),
+    registrationsPerDay: rows(db, REGISTRATIONS, [netuid, from, to, chain.id])
       .map(([day, registrations]): RegistrationDay => ({ day: day as number, registrations: registrations as number })),
   };
 }
 
 /** From snapshot headers (thinned snapshots keep theirs): every k-th back from the newest, at most `limit`. */
-function slotsOverTime(db: SqlDatabase, netuid: number, from: number, to: number, limit: number): SlotsPoint[] {
-  const count = rows(db, 'SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND block BETWEEN ? AND ?', [netuid, from, to])[0][0] as number;
+function slotsOverTime(db: SqlDatabase, netuid: number, genesis: string, from: number, to: number, limit: number): SlotsPoint[] {
+  const count = rows(db, `SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND ${onChainSql()} AND block BETWEEN ? AND ?`,
+    [netuid, genesis, from, to])[0][0] as number;
   const every = Math.max(1, Math.ceil(count / limit));
   return rows(db,
     `SELECT block, block_time, n, validators, facts ->> '$.maxUids', facts ->> '$.maxValidators' FROM (
-       SELECT *, ROW_NUMBER() OVER (ORDER BY block DESC) - 1 AS back FROM bittensor_snapshots WHERE netuid = ? AND block BETWEEN ? AND ?)
+       SELECT *, ROW_NUMBER() OVER (ORDER BY block DESC) - 1 AS back FROM bittensor_snapshots
+       WHERE netuid = ? AND ${onChainSql()} AND block BETWEEN ? AND ?)
      WHERE back % ? = 0 ORDER BY block`,
-    [netuid, from, to, every]).map(([block, time, n, validators, maxUids, maxValidators]) => ({
+    [netuid, genesis, from, to, every]).map(([block, time, n, validators, maxUids, maxValidators]) => ({
     block: block as number,
     time: time as number,
     n: n as number,

@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import type { ChainScope } from './chainGenesisScope';
 import { boundedCount, identityNames, idsByKey, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY } from './historySql';
 import type { GroupPoint } from './model';
 import { rows, type SnapshotInfo, type SnapshotRepo } from './snapshotRepo';
@@ -53,9 +54,9 @@ export function groupsTable(db: SqlDatabase, info: SnapshotInfo, by: GroupBy, li
 }
 
 /** Per complete snapshot of the range: how many groups, the largest, and the hotkeys in groups of two or more. */
-export function groupingHistory(db: SqlDatabase, netuid: number, by: GroupBy, range: BlockRange, limit?: number): GroupPoint[] {
+export function groupingHistory(db: SqlDatabase, netuid: number, chain: ChainScope, by: GroupBy, range: BlockRange, limit?: number): GroupPoint[] {
   const { column, join } = keySql(by);
-  const snapshots = rawSnapshots(db, netuid, range, boundedCount(limit, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX));
+  const snapshots = rawSnapshots(db, netuid, chain, range, boundedCount(limit, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX));
   if (snapshots.length === 0) return [];
   const sizes = new Map(rows(db,
     `SELECT snapshot_id, COUNT(*), MAX(size), TOTAL(CASE WHEN size > 1 THEN size END) FROM (
@@ -71,13 +72,15 @@ export function groupingHistory(db: SqlDatabase, netuid: number, by: GroupBy, ra
 
 /**
  * The sizes of chosen groups (`keys`, or the `top` largest of the range's newest snapshot) over the range: from raw
- * snapshots, and for coldkeys also from the daily rollups before them (the UIDs the group held that day, a UID that
- * changed hands inside the group counted per holder). The rollups keep no axons, so IP series start at the raw window.
+ * snapshots, and from the daily rollups before them. A day counts the (UID, hotkey) pairs the group held that day:
+ * for a coldkey any pair of its (a UID that changed hands inside the group counted per holder), for an IP the pairs
+ * whose axon was at that IP at their last sample of the day (a pair counts in one IP group a day).
  */
 export function groupSeries(
   db: SqlDatabase,
   repo: SnapshotRepo,
   netuid: number,
+  chain: ChainScope,
   by: GroupBy,
   choice: { readonly keys?: readonly string[]; readonly top?: number },
   range: BlockRange,
@@ -86,7 +89,7 @@ export function groupSeries(
   checkedGroupBy(by);
   let keys = choice.keys ? [...new Set(choice.keys.filter((key) => typeof key === 'string'))].slice(0, GROUP_SERIES_MAX) : undefined;
   if (!keys) {
-    const newest = repo.find(netuid, range.toBlock);
+    const newest = repo.find(netuid, range.toBlock, chain);
     if (!newest) return null;
     keys = groupsTable(db, newest, by, boundedCount(choice.top, 10, GROUP_SERIES_MAX)).groups.map((group) => group.key);
   }
@@ -99,16 +102,18 @@ export function groupSeries(
   const stored = [...index.keys()];
   const empty = () => new Array<number>(keys.length).fill(0);
   const points: GroupSeriesPoint[] = [];
-  const days = by === 'coldkey' ? rollupDays(db, netuid, range) : [];
+  const days = rollupDays(db, netuid, chain, range, by === 'ip');
+  const dayColumn = by === 'coldkey' ? 'coldkey_id' : 'axon_last';
   if (days.length > 0) {
     const counts = countsByBucket(rows(db,
-      // Grouped in the index's order (coldkey, day): no temporary b-tree.
-      `SELECT day, coldkey_id, COUNT(*) FROM bittensor_uid_days
-       WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND coldkey_id IN (SELECT value FROM json_each(?)) GROUP BY coldkey_id, day`,
-      [netuid, JSON.stringify(days.map((d) => d.day)), JSON.stringify(stored)]), index, keys.length);
+      // Grouped in the index's order (chain, netuid, key, day): no temporary b-tree.
+      `SELECT day, ${dayColumn}, COUNT(*) FROM bittensor_uid_days
+       WHERE chain = ? AND netuid = ? AND ${dayColumn} IN (SELECT value FROM json_each(?)) AND day IN (SELECT value FROM json_each(?))
+       GROUP BY ${dayColumn}, day`,
+      [chain.id, netuid, JSON.stringify(stored), JSON.stringify(days.map((d) => d.day))]), index, keys.length);
     for (const { day, block } of days) points.push({ block, time: day * SECONDS_PER_DAY, daily: true, counts: counts.get(day) ?? empty() });
   }
-  const raw = rawSnapshots(db, netuid, range, Math.max(1, limit - days.length));
+  const raw = rawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
   const idColumn = by === 'coldkey' ? 'coldkey_id' : 'axon_id';
   const snapshotIds = raw.map((s) => s.id);
   // One index range per key over the span of snapshot ids (an IP may have hundreds of axon ids: a list of snapshots

@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase, SqlValue, Statement } from 'sql.js';
+import { genesisKey, writeScope, type ChainScope } from './chainGenesisScope';
 import { occupancyOf, type AxonRow, type MetagraphSnapshot, type NeuronRow, type SubnetFacts } from './model';
 
 /**
@@ -29,17 +30,18 @@ const INSERT_NEURON = `INSERT INTO bittensor_neurons (snapshot_id, uid, hotkey_i
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 // WHERE is required before an upsert's ON CONFLICT when the rows come from a SELECT.
-const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (netuid, day, uid, hotkey_id, coldkey_id, samples, permit_samples, incentive_sum,
-    dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block, consensus_sum)
-  SELECT ?1, ?2, uid, hotkey_id, coldkey_id, 1, (flags >> 1) & 1, incentive, dividends, trust, validator_trust, emission,
-    stake_total, ?3, ?3, consensus
+const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (chain, netuid, day, uid, hotkey_id, coldkey_id, samples, permit_samples, incentive_sum,
+    dividends_sum, trust_sum, validator_trust_sum, emission_sum, stake_last, first_block, last_block, consensus_sum, axon_last)
+  SELECT ?5, ?1, ?2, uid, hotkey_id, coldkey_id, 1, (flags >> 1) & 1, incentive, dividends, trust, validator_trust, emission,
+    stake_total, ?3, ?3, consensus, axon_id
   FROM bittensor_neurons WHERE snapshot_id = ?4
-  ON CONFLICT (netuid, day, uid, hotkey_id) DO UPDATE SET
+  ON CONFLICT (chain, netuid, day, uid, hotkey_id) DO UPDATE SET
     samples = samples + 1, permit_samples = permit_samples + excluded.permit_samples,
     incentive_sum = incentive_sum + excluded.incentive_sum, dividends_sum = dividends_sum + excluded.dividends_sum,
     trust_sum = trust_sum + excluded.trust_sum, validator_trust_sum = validator_trust_sum + excluded.validator_trust_sum,
     emission_sum = emission_sum + excluded.emission_sum, consensus_sum = consensus_sum + excluded.consensus_sum,
     stake_last = CASE WHEN excluded.last_block >= last_block THEN excluded.stake_last ELSE stake_last END,
+    axon_last = CASE WHEN excluded.last_block >= last_block THEN excluded.axon_last ELSE axon_last END,
     first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`;
 
 /** The inverse of ROLL_UP_DAY for the rows of one snapshot (first/last block stay: the same block comes back). */
@@ -49,7 +51,7 @@ const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
     validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission,
     consensus_sum = d.consensus_sum - n.consensus
   FROM bittensor_neurons AS n
-  WHERE n.snapshot_id = ?3 AND d.netuid = ?1 AND d.day = ?2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+  WHERE n.snapshot_id = ?3 AND d.chain = ?4 AND d.netuid = ?1 AND d.day = ?2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
 
 const UPSERT_IDENTITY = `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
   ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`;
@@ -61,16 +63,21 @@ export class SnapshotRepo {
 
   constructor(private readonly db: SqlDatabase) {}
 
-  /** Stores a snapshot (replacing one at the same block) and rolls it into the per-UID daily rollups. */
-  save(snapshot: MetagraphSnapshot, times: { takenAt: number; blockTime: number }): number {
+  /**
+   * Stores a snapshot read from chain `genesis` (null: unknown), replacing that chain's snapshot at the same block
+   * (another chain's stays), and rolls it into the chain's per-UID daily rollups.
+   */
+  save(snapshot: MetagraphSnapshot, times: { takenAt: number; blockTime: number }, genesis: string | null = null): number {
     const db = this.db;
     db.run('BEGIN');
     try {
-      const existing = db.exec('SELECT id, block_time FROM bittensor_snapshots WHERE netuid = ? AND block = ?', [snapshot.netuid, snapshot.block]);
+      const chain = writeScope(db, genesis);
+      const existing = db.exec('SELECT id, block_time FROM bittensor_snapshots WHERE netuid = ? AND IFNULL(genesis, \'\') = ? AND block = ?',
+        [snapshot.netuid, genesisKey(chain), snapshot.block]);
       if (existing.length > 0) {
         const [id, blockTime] = existing[0].values[0] as [number, number];
         // Take the replaced rows out of the rollups first, or the block would count twice.
-        db.run(UNROLL_DAY, [snapshot.netuid, Math.floor(blockTime / 86_400), id]);
+        db.run(UNROLL_DAY, [snapshot.netuid, Math.floor(blockTime / 86_400), id, chain.id]);
         db.run('DELETE FROM bittensor_uid_days WHERE samples <= 0');
         db.run('DELETE FROM bittensor_neurons WHERE snapshot_id = ?', [id]);
         db.run('DELETE FROM bittensor_snapshots WHERE id = ?', [id]);
@@ -81,10 +88,10 @@ export class SnapshotRepo {
         movingPriceTao: snapshot.movingPriceTao, taoWeight: snapshot.taoWeight,
       };
       db.run(
-        `INSERT INTO bittensor_snapshots (netuid, block, block_hash, taken_at, block_time, n, validators, coldkeys, facts)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO bittensor_snapshots (netuid, block, block_hash, taken_at, block_time, n, validators, coldkeys, facts, genesis)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [snapshot.netuid, snapshot.block, snapshot.blockHash ?? null, times.takenAt, times.blockTime, snapshot.n,
-          snapshot.validators, snapshot.coldkeys, JSON.stringify(facts)],
+          snapshot.validators, snapshot.coldkeys, JSON.stringify(facts), chain.genesis],
       );
       const snapshotId = db.exec('SELECT last_insert_rowid()')[0].values[0][0] as number;
       this.resolveKeys(snapshot.neurons);
@@ -120,7 +127,7 @@ export class SnapshotRepo {
         insertNeuron.free();
         identity.free();
       }
-      db.run(ROLL_UP_DAY, [snapshot.netuid, Math.floor(times.blockTime / 86_400), snapshot.block, snapshotId]);
+      db.run(ROLL_UP_DAY, [snapshot.netuid, Math.floor(times.blockTime / 86_400), snapshot.block, snapshotId, chain.id]);
       db.run('COMMIT');
       return snapshotId;
     } catch (error) {
@@ -190,26 +197,32 @@ export class SnapshotRepo {
     return ((this.db.exec(`SELECT MAX(id) FROM ${table}`)[0]?.values[0][0] as number | null) ?? 0) + 1;
   }
 
-  /** Complete snapshots of a subnet, newest first. */
-  list(netuid: number, limit = 1_000): SnapshotInfo[] {
-    return rows(this.db, 'SELECT id, netuid, block, block_time, complete FROM bittensor_snapshots WHERE netuid = ? ORDER BY block DESC LIMIT ?', [netuid, limit])
+  /** Snapshots of a subnet (of one chain's, or of every chain without `chain`), newest first. */
+  list(netuid: number, limit = 1_000, chain?: ChainScope): SnapshotInfo[] {
+    const [onChain, params] = chainClause(chain);
+    return rows(this.db, `SELECT id, netuid, block, block_time, complete FROM bittensor_snapshots WHERE netuid = ? AND ${onChain} ORDER BY block DESC LIMIT ?`,
+      [netuid, ...params, limit])
       .map(([id, n, block, blockTime, complete]) => ({ id: id as number, netuid: n as number, block: block as number, blockTime: blockTime as number, complete: complete === 1 }));
   }
 
-  /** The complete snapshot at `block`, else the newest at or before it; the newest of all without a block. */
-  find(netuid: number, block?: number): SnapshotInfo | undefined {
+  /**
+   * The complete snapshot at `block`, else the newest at or before it; the newest of all without a block. Of chain
+   * `chain` only when given (another chain's snapshot at the same block is never the answer then).
+   */
+  find(netuid: number, block?: number, chain?: ChainScope): SnapshotInfo | undefined {
+    const [onChain, params] = chainClause(chain);
     const found = rows(this.db,
       `SELECT id, netuid, block, block_time, complete FROM bittensor_snapshots
-       WHERE netuid = ? AND complete = 1 AND block <= ? ORDER BY block DESC LIMIT 1`,
-      [netuid, block ?? Number.MAX_SAFE_INTEGER]);
+       WHERE netuid = ? AND ${onChain} AND complete = 1 AND block <= ? ORDER BY block DESC LIMIT 1`,
+      [netuid, ...params, block ?? Number.MAX_SAFE_INTEGER]);
     if (found.length === 0) return undefined;
     const [id, n, b, blockTime, complete] = found[0];
     return { id: id as number, netuid: n as number, block: b as number, blockTime: blockTime as number, complete: complete === 1 };
   }
 
   /** The two newest complete snapshots of a subnet (newest first). */
-  latestTwo(netuid: number): SnapshotInfo[] {
-    return this.list(netuid, 50).filter((info) => info.complete).slice(0, 2);
+  latestTwo(netuid: number, chain?: ChainScope): SnapshotInfo[] {
+    return this.list(netuid, 50, chain).filter((info) => info.complete).slice(0, 2);
   }
 
   /** Every subnet with at least one complete snapshot. */
@@ -217,8 +230,9 @@ export class SnapshotRepo {
     return rows(this.db, 'SELECT DISTINCT netuid FROM bittensor_snapshots WHERE complete = 1 ORDER BY netuid').map(([netuid]) => netuid as number);
   }
 
-  latestBlock(netuid: number): number | null {
-    const result = this.db.exec('SELECT MAX(block) FROM bittensor_snapshots WHERE netuid = ? AND complete = 1', [netuid]);
+  latestBlock(netuid: number, chain?: ChainScope): number | null {
+    const [onChain, params] = chainClause(chain);
+    const result = this.db.exec(`SELECT MAX(block) FROM bittensor_snapshots WHERE netuid = ? AND ${onChain} AND complete = 1`, [netuid, ...params]);
     return (result[0]?.values[0][0] as number | null) ?? null;
   }
 
@@ -290,6 +304,11 @@ export class SnapshotRepo {
     this.keyIds.clear();
     this.axonIds.clear();
   }
+}
+
+/** A WHERE fragment keeping one chain's headers (matching the unique index's expression), or every chain's. */
+function chainClause(chain: ChainScope | undefined): [string, SqlValue[]] {
+  return chain === undefined ? ['1 = 1', []] : ["IFNULL(genesis, '') = ?", [genesisKey(chain)]];
 }
 
 /**

@@ -4,7 +4,8 @@ import { rows } from './snapshotRepo';
 /**
  * Retention of Bittensor data (DESIGN.md "Data kept"): full snapshots for the raw window, per-UID daily rollups
  * for the history window, and the rows of pinned hotkeys kept in full throughout. A snapshot past the window keeps
- * its header and its pinned rows and is marked incomplete; the newest snapshot of each subnet is never touched.
+ * its header and its pinned rows and is marked incomplete; the newest snapshot of each subnet on each chain is never
+ * touched (another chain's higher block numbers say nothing about this chain's newest).
  */
 export interface RetentionPolicy {
   readonly now: number;
@@ -19,6 +20,9 @@ export interface RetentionResult {
   readonly snapshots: number;
 }
 
+/** Header `t` is of the same chain as header `s`, in the unique index's terms. */
+const SAME_CHAIN = "IFNULL(t.genesis, '') = IFNULL(s.genesis, '')";
+
 export function applyRetention(db: SqlDatabase, policy: RetentionPolicy): RetentionResult {
   const rawCutoff = policy.now - policy.rawWindowHours * 3_600;
   const dayCutoff = Math.floor((policy.now - policy.historyDays * 86_400) / 86_400);
@@ -27,7 +31,7 @@ export function applyRetention(db: SqlDatabase, policy: RetentionPolicy): Retent
   try {
     const old = rows(db,
       `SELECT id FROM bittensor_snapshots s WHERE complete = 1 AND block_time < ?
-         AND block < (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid)`, [rawCutoff]).map((row) => row[0] as number);
+         AND block < (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid AND ${SAME_CHAIN})`, [rawCutoff]).map((row) => row[0] as number);
     const neuronRows = thinSnapshots(db, old, pinned);
     db.run(`DELETE FROM bittensor_uid_days WHERE day < ?${exceptPinned(pinned)}`, [dayCutoff, ...pinned]);
     const rollupRows = db.getRowsModified();
@@ -51,7 +55,7 @@ export function evictOldestSnapshots(db: SqlDatabase, bytes: number, pinnedHotke
   const pinned = pinnedIds(db, pinnedHotkeys);
   const candidates = rows(db,
     `SELECT id, n FROM bittensor_snapshots s WHERE complete = 1
-       AND block < (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid)
+       AND block < (SELECT MAX(block) FROM bittensor_snapshots t WHERE t.netuid = s.netuid AND ${SAME_CHAIN})
      ORDER BY block_time, block`);
   let removed = 0;
   db.run('BEGIN');

@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { writeScope, type ChainScope } from './chainGenesisScope';
 import { BLOCKS_PER_DAY } from './model';
 import { rows } from './snapshotRepo';
 
@@ -28,7 +29,7 @@ export class SubnetRepo {
           'INSERT INTO bittensor_subnets (netuid, name, tempo, uids, max_uids, max_validators, burn_rao, price, block, genesis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [s.netuid, s.name, s.tempo, s.uids, s.maxUids, s.maxValidators, s.burnRao, s.priceTao, block, genesis],
         );
-        this.addPointUnlocked(s.netuid, block, s.burnRao, s.priceTao, s.uids);
+        this.addPointUnlocked(s.netuid, block, s.burnRao, s.priceTao, s.uids, genesis);
       }
       this.db.run('COMMIT');
     } catch (error) {
@@ -47,28 +48,36 @@ export class SubnetRepo {
       }));
   }
 
-  addPoint(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null): void {
-    this.addPointUnlocked(netuid, block, burnRao, priceTao, uids);
+  /** A point of chain `genesis` (null: unknown); another chain's point at the same block stays. */
+  addPoint(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null, genesis: string | null = null): void {
+    this.addPointUnlocked(netuid, block, burnRao, priceTao, uids, genesis);
   }
 
-  private addPointUnlocked(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null): void {
-    this.db.run('INSERT OR REPLACE INTO bittensor_subnet_points (netuid, block, burn_rao, price, uids) VALUES (?, ?, ?, ?, ?)', [netuid, block, burnRao, priceTao, uids]);
+  private addPointUnlocked(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null, genesis: string | null): void {
+    this.db.run('INSERT OR REPLACE INTO bittensor_subnet_points (chain, netuid, block, burn_rao, price, uids) VALUES (?, ?, ?, ?, ?, ?)',
+      [writeScope(this.db, genesis).id, netuid, block, burnRao, priceTao, uids]);
   }
 
-  /** Register cost now minus 24 h (7,200 blocks) earlier, in RAO; null without a point that old. */
-  burnChange24h(netuid: number): number | null {
-    const latest = rows(this.db, 'SELECT block, burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL ORDER BY block DESC LIMIT 1', [netuid])[0];
+  /**
+   * Register cost now minus 24 h (7,200 blocks) earlier, in RAO, on one chain: `chain`, or the chain of the newest
+   * point when not given (never a point of another chain as "24 h earlier"); null without a point that old.
+   */
+  burnChange24h(netuid: number, chain?: ChainScope): number | null {
+    const latest = rows(this.db,
+      `SELECT chain, block, burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL${chain ? ' AND chain = ?' : ''}
+       ORDER BY block DESC LIMIT 1`, chain ? [netuid, chain.id] : [netuid])[0];
     if (!latest) return null;
-    const [block, burn] = latest as [number, number];
+    const [chainId, block, burn] = latest as [number, number, number];
     const before = rows(this.db,
-      'SELECT burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL AND block <= ? ORDER BY block DESC LIMIT 1',
-      [netuid, block - BLOCKS_PER_DAY])[0];
+      'SELECT burn_rao FROM bittensor_subnet_points WHERE chain = ? AND netuid = ? AND burn_rao IS NOT NULL AND block <= ? ORDER BY block DESC LIMIT 1',
+      [chainId, netuid, block - BLOCKS_PER_DAY])[0];
     return before ? burn - (before[0] as number) : null;
   }
 
-  /** Drops points older than `beforeBlock`, keeping the newest one per subnet. */
+  /** Drops points older than `beforeBlock`, keeping the newest one per subnet and chain. */
   prunePoints(beforeBlock: number): number {
-    this.db.run(`DELETE FROM bittensor_subnet_points WHERE block < ? AND block < (SELECT MAX(block) FROM bittensor_subnet_points p WHERE p.netuid = bittensor_subnet_points.netuid)`, [beforeBlock]);
+    this.db.run(`DELETE FROM bittensor_subnet_points WHERE block < ? AND block < (SELECT MAX(block) FROM bittensor_subnet_points p
+      WHERE p.chain = bittensor_subnet_points.chain AND p.netuid = bittensor_subnet_points.netuid)`, [beforeBlock]);
     return this.db.getRowsModified();
   }
 }

@@ -1,4 +1,5 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import type { ChainScope } from './chainGenesisScope';
 import { boundedCount, firstRaw, idsByKey, jsonResult, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY, U16 } from './historySql';
 import type { SnapshotRepo } from './snapshotRepo';
 import { TRACE_FIELDS, type BlockRange, type TraceField, type TracePoint, type Traces, type TraceSelection, type TraceSeries } from './subnetHistoryModel';
@@ -39,6 +40,7 @@ export function traces(
   db: SqlDatabase,
   repo: SnapshotRepo,
   netuid: number,
+  chain: ChainScope,
   field: TraceField,
   selection: TraceSelection,
   range: BlockRange,
@@ -46,31 +48,31 @@ export function traces(
 ): Traces {
   const { column, scale, daily } = FIELDS[oneOf(field, TRACE_FIELDS, 'field')];
   const byUid = isUidSelection(selection);
-  const selected = byUid ? selection.uids.filter(Number.isInteger).slice(0, TRACE_SERIES_MAX) : selectedHotkeyIds(db, repo, netuid, column, selection, range);
+  const selected = byUid ? selection.uids.filter(Number.isInteger).slice(0, TRACE_SERIES_MAX) : selectedHotkeyIds(db, repo, netuid, chain, column, selection, range);
   const series = new Map<number, Building>();
   for (const [value, key] of byUid ? (selected as number[]).map((uid) => [uid, `uid:${uid}`] as const) : (selected as [number, string][])) {
     series.set(value, { key, uid: byUid ? value : null, hotkeyId: byUid ? null : value, coldkeyId: null, newestBlock: -1, points: [] });
   }
-  const first = firstRaw(db, netuid, range);
+  const first = firstRaw(db, netuid, chain, range);
   const selectColumn = byUid ? 'uid' : 'hotkey_id';
   const selectedJson = JSON.stringify([...series.keys()]);
   const limit = boundedCount(maxPoints, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX);
-  const days = series.size === 0 ? [] : rollupDays(db, netuid, range);
+  const days = series.size === 0 ? [] : rollupDays(db, netuid, chain, range);
   if (days.length > 0) {
     const blockOfDay = new Map(days.map((d) => [d.day, d.block]));
     const found = jsonResult<[number, number, number | null, number, number, number, number][]>(db,
       `SELECT json_group_array(json_array(day, selected, value, last_block, hotkey_id, coldkey_id, uid)) FROM (
          SELECT day, ${selectColumn} AS selected, ${daily} AS value, MAX(last_block) AS last_block, hotkey_id, coldkey_id, uid
-         FROM bittensor_uid_days WHERE netuid = ? AND day IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))
+         FROM bittensor_uid_days WHERE chain = ? AND netuid = ? AND day IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))
          GROUP BY day, ${selectColumn} ORDER BY day)`,
-      [netuid, JSON.stringify(days.map((d) => d.day)), selectedJson]) ?? [];
+      [chain.id, netuid, JSON.stringify(days.map((d) => d.day)), selectedJson]) ?? [];
     for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
       const building = series.get(selectedValue)!;
       building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
       note(building, lastBlock, hotkeyId, coldkeyId);
     }
   }
-  const raw = series.size === 0 || first === null ? [] : rawSnapshots(db, netuid, range, Math.max(1, limit - days.length));
+  const raw = series.size === 0 || first === null ? [] : rawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
   if (raw.length > 0) {
     const snapshotOf = new Map(raw.map((s) => [s.id, s]));
     const found = jsonResult<[number, number, number, number, number][]>(db,
@@ -119,6 +121,7 @@ function selectedHotkeyIds(
   db: SqlDatabase,
   repo: SnapshotRepo,
   netuid: number,
+  chain: ChainScope,
   column: string,
   selection: { readonly hotkeys: readonly string[] } | { readonly top: number },
   range: BlockRange,
@@ -128,7 +131,7 @@ function selectedHotkeyIds(
     const ids = idsByKey(db, hotkeys);
     return hotkeys.flatMap((hotkey) => (ids.has(hotkey) ? [[ids.get(hotkey)!, hotkey] as [number, string]] : []));
   }
-  const newest = repo.find(netuid, range.toBlock);
+  const newest = repo.find(netuid, range.toBlock, chain);
   if (!newest || (range.fromBlock !== undefined && newest.block < range.fromBlock)) return [];
   const top = jsonResult<[number, string][]>(db,
     `SELECT json_group_array(json_array(hotkey_id, ss58)) FROM (
