@@ -40,5 +40,6 @@ export function nostrPageHandlers(core: NostrCore, settings: () => Settings): Ha
       ...(dvm !== undefined ? { dvm: pubkeyParam('nostr.activity', dvm) } : {}),
     }),
     'nostr.recentByKind': ({ perKind }) => core.pages.recentByKind(intParam(perKind)),
+    'nostr.contextVmServers': ({ now }) => core.contextVmServers(intParam(now) ?? unixNow()),
   };
 }

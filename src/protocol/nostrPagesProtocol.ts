@@ -1,4 +1,5 @@
 import type { JobStatusText } from './nostrProtocol';
+import type { ContextVmServer } from './contextVmProtocol';
 
 /**
  * Engine requests behind the DVM, kind and user pages and the activity series (issue 12; DESIGN.md "Nostr:
@@ -311,8 +312,10 @@ export interface NostrPageMethods {
   'nostr.activity': { params: { window: SeriesWindow; bucket: SeriesBucket; now?: number; kind?: number; dvm?: string }; result: ActivitySeries };
   /** The newest jobs of every kind requested (`perKind` at most 3), the kind with the newest job first. */
   'nostr.recentByKind': { params: { perKind?: number }; result: RecentKindJobs[] };
+  /** ContextVM / DVMCP servers, newest sign of life first, with their live-only traffic counts. */
+  'nostr.contextVmServers': { params: { now?: number }; result: ContextVmServer[] };
 }
 
 export const NOSTR_PAGE_METHODS: readonly (keyof NostrPageMethods & string)[] = [
-  'nostr.dvmPage', 'nostr.kindPage', 'nostr.userPage', 'nostr.activity', 'nostr.recentByKind',
+  'nostr.dvmPage', 'nostr.kindPage', 'nostr.userPage', 'nostr.activity', 'nostr.recentByKind', 'nostr.contextVmServers',
 ];

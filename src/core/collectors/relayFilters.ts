@@ -1,4 +1,5 @@
 import type { Filter } from 'nostr-tools/filter';
+import { CONTEXTVM_ANNOUNCEMENT_KINDS, CONTEXTVM_MESSAGE_KINDS } from '../nostr/contextVmEvents';
 
 /**
  * What the relay collector asks each relay for, and how the asks are shaped so that real relays accept them.
@@ -33,6 +34,8 @@ export function jobFilters(kindsPerFilter: number): Filter[] {
   const filters = chunk(kinds, Math.max(1, kindsPerFilter)).map((part) => ({ kinds: part }));
   // Announcements (NIP-89) and heartbeats are few; they ride in the same subscription.
   filters.push({ kinds: [NIP89_HANDLER_KIND, DVM_HEARTBEAT_KIND] });
+  // ContextVM / DVMCP server announcements and their (ephemeral, live-only) messages: few, and listed apart from DVMs.
+  filters.push({ kinds: [...CONTEXTVM_ANNOUNCEMENT_KINDS, ...CONTEXTVM_MESSAGE_KINDS] });
   return filters;
 }
 

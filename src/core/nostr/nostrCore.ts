@@ -3,6 +3,7 @@ import type {
   DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, RecentJob, SeriesPoint, TraceGraph,
 } from '../../protocol/nostrProtocol';
 import type { DvmAnnouncement } from '../../protocol/jobProtocol';
+import type { ContextVmServer } from '../../protocol/contextVmProtocol';
 import { dvmAnnouncement } from '../jobs/dvmAnnouncementQuery';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
@@ -99,6 +100,11 @@ export class NostrCore {
   /** What a DVM announces for posting a job to it (params, encryption schemes, relays). */
   dvmAnnouncement(pubkey: string): DvmAnnouncement | null {
     return dvmAnnouncement(this.sql, pubkey);
+  }
+
+  /** ContextVM / DVMCP servers (name, tools, relays, last seen) and their live traffic, listed apart from DVMs. */
+  contextVmServers(now: number): ContextVmServer[] {
+    return this.ingestor.contextVm.servers(now);
   }
 
   kinds(): KindSummary[] {

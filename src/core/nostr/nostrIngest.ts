@@ -1,4 +1,6 @@
 import type { Logger } from '../util/logger';
+import { ContextVm } from './contextVmTracker';
+import { isContextVmKind } from './contextVmEvents';
 import { classify } from './eventClassifier';
 import { checkShape, MAX_EVENT_JSON_LENGTH } from './eventShape';
 import { idBytes, idHex } from './hexIds';
@@ -58,6 +60,8 @@ const INSERT_EVENT_SQL = 'INSERT INTO nostr_events (seq, id, pubkey, kind, creat
 export class NostrIngestor {
   private readonly tally = new Tally();
   readonly assembler: JobAssembler;
+  /** ContextVM / DVMCP servers and their live traffic, beside the job model. */
+  readonly contextVm: ContextVm;
   private seq: number;
   private readonly relayIds = new Map<string, number>();
   /** Newest created_at in nostr_seen: younger events cannot be there, and skip that lookup. */
@@ -65,6 +69,7 @@ export class NostrIngestor {
 
   constructor(private readonly options: NostrIngestorOptions) {
     this.assembler = new JobAssembler(options.sql, this.tally);
+    this.contextVm = new ContextVm(options.sql, Math.floor(Date.now() / 1000));
     this.seq = options.sql.row('SELECT max(seq) FROM nostr_events')?.[0] as number | null ?? 0;
     this.seenNewest = this.readSeenNewest();
   }
@@ -104,7 +109,7 @@ export class NostrIngestor {
         rejections.add('excluded-kind', `kind ${kind} is excluded (swarmscope.nostr.excludedKinds)`, id);
         continue;
       }
-      if (roleOfKind(kind) === undefined) {
+      if (roleOfKind(kind) === undefined && !isContextVmKind(kind)) {
         rejections.add('not-dvm-kind', `kind ${kind} is not a DVM kind`, id);
         continue;
       }
@@ -148,6 +153,7 @@ export class NostrIngestor {
       // completed (relayConnection.ts), through the one capped writer (relayCursorRepo.ts).
       this.transaction(() => {
         for (const { event, tagsJson, contentJson } of fresh.values()) {
+          if (this.contextVm.take(event, relay, changes)) continue; // ephemeral ContextVM traffic: counted, never stored
           const info = classify(event);
           const jobId = info ? this.assembler.apply(info, changes) : undefined;
           sql.run(INSERT_EVENT_SQL, [
@@ -156,6 +162,7 @@ export class NostrIngestor {
           ]);
         }
         for (const { event, stored } of duplicates) {
+          if (relay !== undefined) this.contextVm.seenAgain(event, relay);
           // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
           if (relayId !== null && stored && stored !== 'id-only' && stored.relayId !== relayId) {
             sql.run('INSERT OR IGNORE INTO nostr_event_relays (seq, relay_id) VALUES (?, ?)', [stored.seq, relayId]);

@@ -1,4 +1,5 @@
 import type { Migration } from '../store/migration';
+import { contextVmMigration } from './contextVmMigration';
 import { pageStatsMigration } from './pageStatsMigration';
 
 /**
@@ -185,4 +186,5 @@ export const nostrMigrations: readonly Migration[] = [
     },
   },
   pageStatsMigration,
+  contextVmMigration,
 ];

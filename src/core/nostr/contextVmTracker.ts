@@ -1,0 +1,58 @@
+import type { ContextVmServer } from '../../protocol/contextVmProtocol';
+import { isContextVmKind, parseContextVm } from './contextVmEvents';
+import { ContextVmServerRepo } from './contextVmServerRepo';
+import { ContextVmTraffic } from './contextVmTraffic';
+import type { ChangeSet } from './jobAssembler';
+import type { NostrEvent } from './nostrEvent';
+import type { PreparedStatements } from './preparedStatements';
+
+/**
+ * ContextVM / DVMCP servers beside the NIP-90 job model (DESIGN.md: listed apart from DVMs): announcements stored as
+ * servers, messages counted live. The ingest hands it every verified event of those kinds.
+ */
+export class ContextVm {
+  private readonly repo: ContextVmServerRepo;
+  readonly traffic: ContextVmTraffic;
+  /** Pubkeys that announced a server: only their messages make the views redraw. */
+  private readonly announced: Set<string>;
+
+  constructor(sql: PreparedStatements, countingSince: number) {
+    this.repo = new ContextVmServerRepo(sql);
+    this.traffic = new ContextVmTraffic(countingSince);
+    this.announced = new Set(this.repo.servers().map((server) => server.pubkey));
+  }
+
+  /**
+   * Stores an announcement or counts a message. True for a message: it is ephemeral and must not be stored. The
+   * server's pubkey goes into the batch's changed DVMs so that the DVMs tree, which lists the servers in their own
+   * section, redraws (a pubkey it does not list as a DVM redraws its root).
+   */
+  take(event: NostrEvent, relay: string | undefined, changes: ChangeSet): boolean {
+    if (!isContextVmKind(event.kind)) return false;
+    const parsed = parseContextVm(event);
+    if (!parsed) return event.kind === 25910 || event.kind === 26910;
+    if (parsed.type === 'message') {
+      if (this.traffic.count(parsed) && this.announced.has(parsed.server)) changes.dvms.add(parsed.server);
+      return true;
+    }
+    this.repo.store(parsed, relay);
+    this.announced.add(event.pubkey);
+    changes.dvms.add(event.pubkey);
+    return false;
+  }
+
+  /** A copy of a stored announcement from another relay. */
+  seenAgain(event: NostrEvent, relay: string): void {
+    const parsed = isContextVmKind(event.kind) ? parseContextVm(event) : undefined;
+    if (parsed?.type === 'announcement') this.repo.seenOn(event.pubkey, parsed.serverId, relay);
+  }
+
+  /** The servers, newest sign of life first; a date after `now` counts as now (liveness.ts does the same). */
+  servers(now: number): ContextVmServer[] {
+    return this.repo.servers().map(({ lastAt, ...server }) => ({
+      ...server,
+      lastSeen: Math.min(now, Math.max(lastAt, this.traffic.lastAt(server.pubkey) ?? lastAt)),
+      traffic: this.traffic.of(server.pubkey),
+    })).sort((a, b) => b.lastSeen - a.lastSeen);
+  }
+}
