@@ -8,7 +8,7 @@ import { churnBetween } from '../core/bittensor/churn';
 import { groupMembers } from '../core/bittensor/groupQueries';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
 import { metagraphDiff } from '../core/bittensor/metagraphDiff';
-import type { MetagraphSnapshot, WeightsMatrix } from '../core/bittensor/model';
+import type { MetagraphSnapshot } from '../core/bittensor/model';
 import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
@@ -16,13 +16,13 @@ import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshot
 import { SubnetHistoryRepo } from '../core/bittensor/subnetHistoryRepo';
 import { SubnetRepo } from '../core/bittensor/subnetRepo';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
-import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
 import { SubnetListing } from './subnetListing';
+import { weightsHandlers } from './weightsHandlers';
 
 /**
  * The Bittensor domain of the engine: a chain client per endpoint (created on first use, so that @polkadot/api
@@ -121,17 +121,11 @@ class BittensorModule implements EngineModule {
         return { cancelled };
       },
       'bittensor.status': () => this.chainStatus(),
-      'bittensor.weights': ({ netuid, block }) => this.weights(netuid, block),
+      ...weightsHandlers({
+        snapshots: this.snapshots, chain: this.chain, history: this.history,
+        mainClient: () => this.mainClient(), historyClient: () => this.historyClient(), reader: (client) => this.reader(client),
+      }),
     };
-  }
-
-  /** Read on demand, not stored: the matrix is large and only its latest state is asked for. */
-  private async weights(netuid: number, block?: number): Promise<WeightsMatrix> {
-    const client = block === undefined ? this.mainClient() : this.historyClient();
-    const read = await this.reader(client).weights(netuid, block);
-    // Hotkeys and stake from the stored snapshot nearest to (not after) that block, when there is one.
-    const info = this.snapshots.find(netuid, read.block, this.chain.scope());
-    return buildWeightsMatrix(netuid, read.block, read.rows, info ? this.snapshots.read(info).neurons : null);
   }
 
   private settings(): Settings {
@@ -245,6 +239,8 @@ class BittensorModule implements EngineModule {
   /** Stores a snapshot read by `client`, naming its chain, and raises alerts when it is that chain's newest. */
   private store(snapshot: MetagraphSnapshot, client: ChainClient): void {
     const { headBlock, genesisHash } = client.status();
+    // Before the endpoint has named a chain (an archive read first), the chain read from is the one the views show.
+    if (genesisHash && this.chain.current() === null) this.chain.connectedTo(genesisHash);
     const previousBlock = this.chain.latestBlock(snapshot.netuid, snapshot.block);
     const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock, this.chain.scope());
     recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash);
