@@ -1,6 +1,7 @@
 import type {
   Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix,
 } from '../core/bittensor/model';
+import type { BackfillEnd } from '../core/bittensor/backfill';
 import type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
 import type {
   AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, SubnetOverview,
@@ -11,6 +12,7 @@ import type {
  * Engine requests and notifications of the Bittensor half. Method names start with `bittensor.`.
  * Figures are scaled (scores 0–1, stake and emission in TAO / alpha units); blocks are block numbers.
  */
+export type { BackfillEnd };
 export type { Churn, GroupPoint, HotkeyAlert, MetagraphSnapshot, NeuronRow, SubnetSummary, WeightsMatrix };
 export type {
   AnimationFrame, AnimationFrames, AnimationRole, BlockRange, HistoryRange, ChurnHistory, ChurnPoint, DiffField, GroupBy, GroupMembers, GroupRow,
@@ -125,4 +127,6 @@ export type BittensorNotification =
   | { readonly topic: 'bittensor.changed'; readonly payload: { netuids: number[] } }
   | { readonly topic: 'bittensor.alert'; readonly payload: HotkeyAlert }
   | { readonly topic: 'bittensor.backfillProgress'; readonly payload: { netuid: number; done: number; total: number; block: number } }
+  /** A backfill run ended (done, cancelled or failed), also when its request has timed out. */
+  | { readonly topic: 'bittensor.backfillEnded'; readonly payload: BackfillEnd }
   | { readonly topic: 'bittensor.chainStatus'; readonly payload: ChainStatusPayload };

@@ -1,3 +1,4 @@
+import { describeError } from '../util/errors';
 import type { MetagraphSnapshot } from './model';
 
 export interface BackfillRange {
@@ -30,6 +31,26 @@ export function backfillBlocks(range: BackfillRange): number[] {
 }
 
 export class BackfillCancelled extends Error {}
+
+/** How a backfill run ended, as the engine announces it (a run may outlive the request that started it). */
+export interface BackfillEnd {
+  readonly netuid: number;
+  readonly outcome: 'done' | 'cancelled' | 'failed';
+  /** Snapshots read and stored before the end. */
+  readonly stored: number;
+  readonly total: number;
+  readonly message: string;
+}
+
+/** The end of a run that stored `stored` of `total` snapshots; `error` is what stopped it early, if anything did. */
+export function backfillEnd(range: BackfillRange, stored: number, total: number, error?: unknown): BackfillEnd {
+  const { netuid } = range;
+  if (error === undefined) {
+    return { netuid, outcome: 'done', stored, total, message: `Backfilled ${stored} snapshots of subnet ${netuid} (blocks ${range.fromBlock}–${range.toBlock} every ${range.step}).` };
+  }
+  if (error instanceof BackfillCancelled) return { netuid, outcome: 'cancelled', stored, total, message: `Backfill of subnet ${netuid} cancelled after ${stored} of ${total} snapshots.` };
+  return { netuid, outcome: 'failed', stored, total, message: `Backfill of subnet ${netuid} stopped after ${stored} of ${total} snapshots: ${describeError(error)}` };
+}
 
 /**
  * Reads snapshots of past blocks one by one, reporting progress; stops between blocks when `signal` aborts. A
