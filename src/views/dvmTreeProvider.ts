@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/commandIds';
+import type { ContextVmServer } from '../protocol/contextVmProtocol';
 import type { DvmSummary, JobSummary } from '../protocol/nostrProtocol';
+import { serverItem, serversSectionItem, serverTooltip, toolItem } from './contextVmServerItems';
 import type { EngineRequester } from './engineRequester';
 import { untrustedText } from '../core/util/untrustedText';
 import { ago, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, sats, seconds, tooltipTable } from './format';
@@ -13,6 +15,10 @@ export type DvmNode =
   | { readonly type: 'group'; readonly group: 'kinds' | 'jobs'; readonly dvm: string }
   | { readonly type: 'kind'; readonly dvm: string; readonly kind: number; readonly name: string }
   | { readonly type: 'job'; readonly dvm: string; readonly job: JobSummary }
+  /** ContextVM / DVMCP servers, after the DVMs: listed apart from them (DESIGN.md). */
+  | { readonly type: 'servers'; readonly servers: readonly ContextVmServer[] }
+  | { readonly type: 'server'; readonly server: ContextVmServer }
+  | { readonly type: 'tool'; readonly server: ContextVmServer; readonly tool: string }
   | StateRow;
 
 const ROOT_PAGE = 500;
@@ -75,12 +81,20 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
       case 'job':
         this.refresher.ages(node);
         return jobItem(node.dvm, node.job);
+      case 'servers':
+        return serversSectionItem(node.servers);
+      case 'server':
+        this.refresher.ages(node);
+        return serverItem(node.server);
+      case 'tool':
+        return toolItem(node.server, node.tool);
     }
   }
 
   /** A DVM's tooltip is built when hovered, so that its "last seen" is read then, not when the row was drawn. */
   resolveTreeItem(item: vscode.TreeItem, node: DvmNode): vscode.TreeItem {
     if (node.type === 'dvm') item.tooltip = dvmTooltip(node.summary);
+    if (node.type === 'server') item.tooltip = serverTooltip(node.server);
     return item;
   }
 
@@ -99,8 +113,9 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
     try {
       if (!node) {
         if (this.relays.kind === 'failed') return sourceStateRows('dvms', this.relays);
-        const summaries = await this.engine.request('nostr.dvms', { limit: ROOT_PAGE });
-        if (summaries.length === 0) return sourceStateRows('dvms', this.relays);
+        const [summaries, servers] = await Promise.all([this.engine.request('nostr.dvms', { limit: ROOT_PAGE }), this.engine.request('nostr.contextVmServers', {})]);
+        const section: DvmNode[] = servers.length > 0 ? [{ type: 'servers', servers }] : [];
+        if (summaries.length === 0) return [...(section.length > 0 ? [] : sourceStateRows('dvms', this.relays)), ...section];
         const seen = new Set<string>();
         const nodes = summaries.map((summary) => {
           seen.add(summary.pubkey);
@@ -115,8 +130,10 @@ export class DvmTreeProvider implements vscode.TreeDataProvider<DvmNode>, vscode
           return created;
         });
         for (const pubkey of [...this.nodes.keys()]) if (!seen.has(pubkey)) this.nodes.delete(pubkey);
-        return nodes;
+        return [...nodes, ...section];
       }
+      if (node.type === 'servers') return node.servers.map((server) => ({ type: 'server' as const, server }));
+      if (node.type === 'server') return node.server.tools.map((tool) => ({ type: 'tool' as const, server: node.server, tool }));
       if (node.type === 'dvm') {
         return [{ type: 'group', group: 'kinds', dvm: node.summary.pubkey }, { type: 'group', group: 'jobs', dvm: node.summary.pubkey }];
       }
