@@ -3,6 +3,7 @@ import type {
 } from '../core/bittensor/model';
 import type { BackfillEnd } from '../core/bittensor/backfill';
 import type { NeuronGroup, NeuronPage, NeuronSort } from '../core/bittensor/neuronPage';
+import type { StakeCorrelation, ValidatorWeightsHistory, WeightsView } from '../core/bittensor/weightsModel';
 import type {
   AnimationFrames, AnimationRole, ChurnHistory, GroupBy, GroupMembers, GroupSeries, GroupsTable, MetagraphDiff, SubnetOverview,
   TraceField, Traces, TraceSelection,
@@ -20,6 +21,7 @@ export type {
   TraceSelection, TraceSeries, UidDiff,
 } from '../core/bittensor/subnetHistoryModel';
 export type { ValidatorAgreement, WeightRow } from '../core/bittensor/model';
+export type { StakeCorrelation, ValidatorWeightsHistory, WeightClusters, WeightEmbedding, WeightsStructure, WeightsView } from '../core/bittensor/weightsModel';
 export type { AxonRow, Occupancy, AlertKind } from '../core/bittensor/model';
 
 export interface ChainStatusPayload {
@@ -113,14 +115,30 @@ export interface BittensorMethods {
   'bittensor.backfill': { params: { netuid: number; fromBlock: number; toBlock: number; step: number }; result: { snapshots: number } };
   'bittensor.cancelBackfill': { params: { netuid?: number }; result: { cancelled: number } };
   'bittensor.status': { params: Record<string, never>; result: ChainStatusPayload };
-  /** The weights matrix of a subnet read from the chain now (the head, or `block` from the archive endpoint), with agreement figures. */
-  'bittensor.weights': { params: { netuid: number; block?: number }; result: WeightsMatrix };
+  /** The weights matrix of a subnet read from the chain now (the head, or `block` from the archive endpoint), with agreement, clusters and a 2-D map. */
+  'bittensor.weights': { params: { netuid: number; block?: number }; result: WeightsView };
+  /** The blocks of a subnet's complete stored snapshots, newest first (`time`: unix seconds). */
+  'bittensor.snapshotBlocks': { params: { netuid: number; limit?: number }; result: { block: number; time: number }[] };
+  /**
+   * A validator's (hotkey's) weights at stored snapshot blocks of a range (at most `maxPoints`, spread evenly), each
+   * read from the chain (archive endpoint), over the `top` targets it weighted most.
+   */
+  'bittensor.weightsHistory': {
+    params: { netuid: number; hotkey: string; top?: number; maxPoints?: number; fromBlock?: number; toBlock?: number };
+    result: ValidatorWeightsHistory;
+  };
+  /** Pearson correlation between the stake series of chosen hotkeys (or the top N by stake) over the snapshots they share. */
+  'bittensor.stakeCorrelation': {
+    params: { netuid: number; select: TraceSelection; fromBlock?: number; toBlock?: number; maxPoints?: number };
+    result: StakeCorrelation;
+  };
 }
 
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
   'bittensor.subnets', 'bittensor.listStatus', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
   'bittensor.groupSeries', 'bittensor.groupMembers', 'bittensor.overview', 'bittensor.churnHistory', 'bittensor.traces', 'bittensor.frames',
   'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
+  'bittensor.snapshotBlocks', 'bittensor.weightsHistory', 'bittensor.stakeCorrelation',
 ];
 
 export type BittensorNotification =
