@@ -14,6 +14,9 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
+import { NostrHistoryBackfill } from './nostrHistoryBackfill';
+import { HistoryBackfillRepo } from '../core/nostr/historyBackfillRepo';
+import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
@@ -46,6 +49,8 @@ class NostrModule implements EngineModule {
   private collecting = false;
   private readonly jobs: PostedJobs;
   private readonly silence: DvmSilenceAlerts;
+  /** Issue 12 "History from day one": relays' past into the rollups, in the background once collecting. */
+  private readonly history: NostrHistoryBackfill;
   private readonly livenessThresholds: LivenessThresholds;
   /** Up to when time-driven liveness changes were announced (unix seconds). */
   private livenessCheckedUntil = unixNow();
@@ -64,6 +69,22 @@ class NostrModule implements EngineModule {
       core: this.core, pins: context.pins, alerts: context.alerts, notify: context.notify, log: context.log, markDirty: () => context.store.markDirty(),
     });
     this.repairCursors();
+    this.history = new NostrHistoryBackfill({
+      repo: new HistoryBackfillRepo(this.core.sql),
+      settings: () => context.settings(),
+      deliver: (relay, events) => {
+        const { accepted } = this.ingest(relay, events);
+        // Raw rows only inside the raw window: older events keep their rollups, jobs and dedupe ids.
+        if (this.core.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.store.markDirty();
+        return accepted;
+      },
+      usedBytes: () => context.store.usedBytes(),
+      notify: (payload) => context.notify({ topic: 'nostr.historyBackfill', payload }),
+      markDirty: () => context.store.markDirty(),
+      onDropped: (reason, count) => context.countDropped(`relay:${reason}`, count),
+      log: context.log,
+      tuning: { ...DEFAULT_RELAY_TUNING, ...options.relayTuning },
+    });
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
     this.jobs = new PostedJobs({
@@ -105,6 +126,9 @@ class NostrModule implements EngineModule {
       'nostr.stopWatching': ({ id }) => ({ stopped: this.jobs.stopWatching(String(id)) }),
       'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
       'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
+      'nostr.historyBackfill': () => this.history.status(),
+      'nostr.cancelHistoryBackfill': () => this.history.cancel(),
+      'nostr.startHistoryBackfill': () => this.history.resume(),
     };
   }
 
@@ -149,10 +173,12 @@ class NostrModule implements EngineModule {
     });
     this.collector.followPubkeys(this.core.knownPeople());
     this.collector.start();
+    this.history.start();
   }
 
   onSettings(settings: Settings, previous: Settings): void {
     if (this.collector && settings.relays.join('\n') !== previous.relays.join('\n')) this.collector.setRelays(settings.relays);
+    this.history.onSettings(settings, previous);
   }
 
   collectorStatus(): readonly CollectorStatus[] {
@@ -190,6 +216,7 @@ class NostrModule implements EngineModule {
     this.collector = undefined;
     this.collecting = false;
     this.jobs.dispose();
+    await this.history.dispose();
     await collector?.dispose();
     this.coalescer.flush();
     this.coalescer.dispose();

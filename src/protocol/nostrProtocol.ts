@@ -1,5 +1,6 @@
 import type { DvmProfile } from '../core/nostr/dvmNames';
 import { NOSTR_PAGE_METHODS, type NostrPageMethods } from './nostrPagesProtocol';
+import type { HistoryBackfillStatus } from './historyBackfillProtocol';
 import type { AwaitJobParams, AwaitJobResult, DvmAnnouncement, PublishParams, PublishResult } from './jobProtocol';
 
 /**
@@ -373,14 +374,21 @@ export interface NostrMethods extends NostrPageMethods {
   'nostr.awaitJob': { params: AwaitJobParams; result: AwaitJobResult };
   /** What a DVM announces for posting a job to it (params, encryption, relays); null when the store knows nothing of it. */
   'nostr.dvmAnnouncement': { params: { pubkey: string }; result: DvmAnnouncement | null };
+  /** The history backfill (historyBackfillProtocol.ts): its progress; cancel stops it until started again. */
+  'nostr.historyBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
+  'nostr.cancelHistoryBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
+  'nostr.startHistoryBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
 }
 
 export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
   ...NOSTR_PAGE_METHODS,
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
+  'nostr.historyBackfill', 'nostr.cancelHistoryBackfill', 'nostr.startHistoryBackfill',
   'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement',
 ];
 
 export type NostrNotification =
   | { readonly topic: 'nostr.changed'; readonly payload: { dvms: string[]; kinds: number[]; jobs: string[] } }
+  /** After every stored page of the history backfill, and when it starts, stops or ends. */
+  | { readonly topic: 'nostr.historyBackfill'; readonly payload: HistoryBackfillStatus }
   | { readonly topic: 'nostr.alert'; readonly payload: { pubkey: string; name?: string; message: string } };

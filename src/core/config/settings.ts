@@ -17,6 +17,8 @@ export interface Settings {
   readonly rawWindowHours: number;
   readonly historyDays: number;
   readonly sizeBudgetMB: number;
+  /** Days of relay history the backfill fetches into the rollups (issue 12); 0: none. At most historyDays is kept. */
+  readonly backfillDays: number;
 }
 
 /** The public finney node: the default when the user set no endpoint, never a stand-in for a bad one. */
@@ -40,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   rawWindowHours: 48,
   historyDays: 90,
   sizeBudgetMB: 256,
+  backfillDays: 30,
 });
 
 /** The setting keys as a user writes them in settings.json, for error messages. */
@@ -53,9 +56,10 @@ export const SETTING_KEYS: Record<keyof Settings, string> = {
   rawWindowHours: 'swarmscope.storage.rawWindowHours',
   historyDays: 'swarmscope.storage.historyDays',
   sizeBudgetMB: 'swarmscope.storage.sizeBudgetMB',
+  backfillDays: 'swarmscope.nostr.backfillDays',
 };
 
-type NumberField = 'snapshotIntervalBlocks' | 'rawWindowHours' | 'historyDays' | 'sizeBudgetMB';
+type NumberField = 'snapshotIntervalBlocks' | 'rawWindowHours' | 'historyDays' | 'sizeBudgetMB' | 'backfillDays';
 
 /** The range of a number the user sets (inclusive), and whether it must be whole. */
 export interface NumberBounds {
@@ -75,6 +79,7 @@ export const NUMBER_BOUNDS: Readonly<Record<NumberField, NumberBounds>> = {
   rawWindowHours: { minimum: 1, maximum: 720, integer: false },
   historyDays: { minimum: 1, maximum: 3_650, integer: false },
   sizeBudgetMB: { minimum: 8, maximum: 4_096, integer: false },
+  backfillDays: { minimum: 0, maximum: 3_650, integer: false },
 };
 
 /** Event kinds (NIP-01: 0–65535) and netuids (a u16 on chain) in list settings. */
@@ -154,6 +159,7 @@ export function validateSettings(raw: RawSettings): ValidatedSettings {
       rawWindowHours: bounded('rawWindowHours'),
       historyDays: bounded('historyDays'),
       sizeBudgetMB: bounded('sizeBudgetMB'),
+      backfillDays: bounded('backfillDays'),
     },
     errors,
   };

@@ -144,6 +144,16 @@ export class NostrCore {
     return report;
   }
 
+  /**
+   * What the history backfill stored older than the raw window keeps its jobs, rollups and dedupe id, not its raw
+   * row (retention's rule, applied at once); the ingest then finds those ids in nostr_seen.
+   */
+  trimRaw(rawCutoff: number): number {
+    const removed = this.retention.trimRaw(rawCutoff);
+    if (removed > 0) this.ingestor.refreshSeen();
+    return removed;
+  }
+
   evictOldest(bytes: number, usedBytes: () => number): number {
     const removed = this.retention.evictOldest(bytes, usedBytes);
     this.ingestor.refreshSeen();

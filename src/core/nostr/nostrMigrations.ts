@@ -1,6 +1,7 @@
 import type { Migration } from '../store/migration';
 import { contextVmMigration } from './contextVmMigration';
 import { pageStatsMigration } from './pageStatsMigration';
+import { historyBackfillMigration } from './historyBackfillMigration';
 
 /**
  * The Nostr DVM schema. Three tiers with three lifetimes (DESIGN.md "Data kept"):
@@ -187,4 +188,5 @@ export const nostrMigrations: readonly Migration[] = [
   },
   pageStatsMigration,
   contextVmMigration,
+  historyBackfillMigration,
 ];

@@ -61,6 +61,11 @@ export class NostrRetention {
     });
   }
 
+  /** Raw events older than `rawCutoff` leave the raw tier now, as `maintain` would move them at its next run. */
+  trimRaw(rawCutoff: number): number {
+    return this.sql.transaction(() => this.deleteRaw(`created_at < ? AND ${UNPINNED_EVENT}`, [rawCutoff]));
+  }
+
   /**
    * Size budget: removes the oldest unpinned raw events in chunks until `usedBytes()` fell by `bytes` or none is
    * left; then, if still over, the oldest unpinned jobs. Returns the rows removed.

@@ -1,0 +1,103 @@
+import type { HistoryBackfillRepo } from '../nostr/historyBackfillRepo';
+import type { Logger } from '../util/logger';
+import { connectGuardedRelay } from './guardedRelayConnect';
+import { backfill, BackfillError } from './relayBackfill';
+import { FALLBACK_KINDS_PER_FILTER, jobFilters } from './relayFilters';
+
+/** How one pass over a relay's history ended (a failure throws instead: the caller retries). */
+export type HistoryPassOutcome = 'done' | 'cancelled' | 'budget';
+
+export interface HistoryPassOptions {
+  readonly url: string;
+  /** The run's progress; it must have a row for `url` (HistoryBackfillRepo.plan). */
+  readonly progress: HistoryBackfillRepo;
+  /**
+   * Stores one page of raw, unverified events of this relay and says how many were new. Called synchronously
+   * before the page's progress is written, so a restart never finds progress past what was stored.
+   */
+  readonly deliver: (events: readonly unknown[]) => number;
+  /** Checked before every page: the database reached its size budget (what is left would evict live data). */
+  readonly overBudget: () => boolean;
+  readonly cancelled: () => boolean;
+  /** After each stored page, for the progress shown to the user. */
+  readonly onPage: () => void;
+  readonly onDropped: (reason: string, count: number) => void;
+  readonly log: Logger;
+  readonly pageSize: number;
+  readonly maxWaitMs: number;
+  readonly connectTimeoutMs: number;
+}
+
+/**
+ * One pass of the history backfill over one relay: connects, then pages each job filter (relayFilters.ts) newest
+ * first with `until`/`limit` REQs (relayBackfill.ts) from where the stored progress stopped down to the run's
+ * `since`, storing every page and its progress together. Events older than `since` are not taken even when a relay
+ * ignores `since`: they are outside the history window, whose dedupe ids (nostr_seen) are no longer kept, so a later
+ * copy would be counted a second time. A relay that refuses the one 2,001-kind filter is asked again in filters of
+ * FALLBACK_KINDS_PER_FILTER kinds; any other failure (refused, no EOSE, connection lost) throws, with the progress
+ * of the pages already stored kept.
+ */
+export async function runHistoryPass(options: HistoryPassOptions): Promise<HistoryPassOutcome> {
+  const { url, progress } = options;
+  if (options.overBudget()) return 'budget';
+  const relay = await connectGuardedRelay(url, { timeoutMs: options.connectTimeoutMs, log: options.log, label: 'history' });
+  try {
+    for (;;) {
+      if (options.cancelled()) return 'cancelled';
+      const row = progress.get(url);
+      if (!row) throw new Error('its history backfill progress is gone');
+      if (row.doneAt !== undefined) return 'done';
+      const filters = jobFilters(row.kindsPerFilter);
+      if (row.filterIndex >= filters.length) {
+        progress.finish(url, Math.floor(Date.now() / 1000));
+        return 'done';
+      }
+      let pending: unknown[] = [];
+      let oldest = row.until;
+      let budgetReached = false;
+      try {
+        await backfill({
+          relay,
+          filters: [filters[row.filterIndex]],
+          since: row.since,
+          until: row.until,
+          pageSize: options.pageSize,
+          maxWaitMs: options.maxWaitMs,
+          onEvent: (event) => {
+            const createdAt = (event as { created_at?: unknown }).created_at;
+            if (typeof createdAt === 'number' && createdAt < row.since) return;
+            if (typeof createdAt === 'number' && createdAt < oldest) oldest = createdAt;
+            pending.push(event);
+          },
+          onInvalid: () => options.onDropped('relay sent an event outside the subscription filter', 1),
+          onPage: (_ms, received) => {
+            const page = pending;
+            pending = [];
+            const accepted = page.length > 0 ? options.deliver(page) : 0;
+            progress.advance(url, row.filterIndex, oldest, received, accepted);
+            budgetReached = options.overBudget();
+            options.onPage();
+          },
+          onCrowdedSecond: (second, kind) => {
+            options.log.log('warn', `relay ${url} (history): more events of kind ${kind ?? '?'} in second ${second} than the relay sends at once; some may be missing`);
+            options.onDropped('more events of one kind in one second than the relay sends at once; some may be missing', 1);
+          },
+          cancelled: () => budgetReached || options.cancelled(),
+        });
+      } catch (error) {
+        if (error instanceof BackfillError && error.reason === 'refused' && row.kindsPerFilter > FALLBACK_KINDS_PER_FILTER && row.filterIndex === 0) {
+          options.log.log('warn', `relay ${url} refused the history backfill's filter of ${row.kindsPerFilter} kinds (${error.message}); asking in filters of ${FALLBACK_KINDS_PER_FILTER} kinds`);
+          progress.restartWithKindsPerFilter(url, FALLBACK_KINDS_PER_FILTER);
+          continue;
+        }
+        throw error;
+      }
+      if (budgetReached) return 'budget';
+      if (options.cancelled()) return 'cancelled';
+      // This filter reached `since`: the next one starts at the top of the run.
+      progress.advance(url, row.filterIndex + 1, row.startedUntil, 0, 0);
+    }
+  } finally {
+    relay.close();
+  }
+}

@@ -1,0 +1,86 @@
+import { Backoff } from '../util/backoff';
+import { describeError } from '../util/errors';
+import { runHistoryPass, type HistoryPassOptions, type HistoryPassOutcome } from './relayHistoryPass';
+
+/** Where one relay's history backfill is: running a pass, waiting to retry one, or ended. */
+export type HistoryRunnerState = 'running' | 'retrying' | HistoryPassOutcome;
+
+export interface HistoryRunnerOptions extends Omit<HistoryPassOptions, 'cancelled'> {
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  /** The state or the last error changed. */
+  readonly onChange: () => void;
+}
+
+/**
+ * One relay's history backfill until it is done, cancelled or stopped by the size budget. A pass that fails (the
+ * relay refused, sent no EOSE, dropped the connection) is reported and tried again after a bounded backoff, from the
+ * progress its stored pages left: nothing fetched is lost and nothing is fetched twice but the boundary second.
+ */
+export class RelayHistoryRunner {
+  private current: HistoryRunnerState = 'running';
+  private stopRequested = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+  private error: string | undefined;
+  readonly finished: Promise<HistoryRunnerState>;
+
+  constructor(private readonly options: HistoryRunnerOptions) {
+    this.finished = this.run();
+  }
+
+  get state(): HistoryRunnerState {
+    return this.current;
+  }
+
+  get lastError(): string | undefined {
+    return this.error;
+  }
+
+  get errors(): number {
+    return this.failures;
+  }
+
+  /** Stops between pages (or at once while waiting to retry); `finished` settles as 'cancelled' unless it ended first. */
+  cancel(): void {
+    this.stopRequested = true;
+    clearTimeout(this.retryTimer);
+    this.wake?.();
+  }
+
+  private async run(): Promise<HistoryRunnerState> {
+    const backoff = new Backoff(this.options.backoffBaseMs, this.options.backoffCapMs);
+    const { url, log } = this.options;
+    for (;;) {
+      if (this.stopRequested) return this.end('cancelled');
+      this.setState('running');
+      try {
+        const outcome = await runHistoryPass({ ...this.options, cancelled: () => this.stopRequested });
+        return this.end(outcome);
+      } catch (error) {
+        if (this.stopRequested) return this.end('cancelled');
+        this.failures++;
+        this.error = describeError(error);
+        const delay = backoff.next();
+        log.log('warn', `relay ${url} (history backfill): ${this.error}; retrying in ${(delay / 1000).toFixed(1)} s from where it stopped`);
+        this.setState('retrying');
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.retryTimer = setTimeout(resolve, delay);
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private end(outcome: HistoryPassOutcome): HistoryPassOutcome {
+    this.setState(outcome);
+    return outcome;
+  }
+
+  private setState(state: HistoryRunnerState): void {
+    this.current = state;
+    this.options.onChange();
+  }
+}

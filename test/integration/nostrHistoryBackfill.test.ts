@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Engine } from '../../src/engine/engine';
+import { createNostrModule } from '../../src/engine/nostrModule';
+import type { EngineNotification } from '../../src/protocol/engineProtocol';
+import type { HistoryBackfillStatus } from '../../src/protocol/historyBackfillProtocol';
+import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { eventually } from '../support/eventually';
+import { NostrOracle, oracleSeries } from '../support/nostrOracle';
+import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { pastJobTraffic } from '../support/pastJobTraffic';
+
+const DAY = 86_400;
+const PAGE_SIZE = 25;
+const RAW_WINDOW_HOURS = 48;
+
+/**
+ * Issue 12, "History from day one": a relay on loopback holds 40 days of signed job traffic; a new engine fetches
+ * the last 30 days of it in the background into the rollups. The day series then equals an independent computation
+ * over the events published in those 30 days (nothing older, nothing twice), raw events stay only inside the raw
+ * window, and the run survives a restart, a cancel and the size budget.
+ */
+describe('history backfill from a loopback relay into the rollups', () => {
+  let relay: TestRelay;
+  let dir: string;
+  const now = Math.floor(Date.now() / 1000);
+  const since = now - 30 * DAY;
+  let traffic: NostrEvent[];
+  let inWindow: NostrEvent[];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-history-backfill-'));
+    // No job straddles the 30-day edge: the test's `since` and the engine's differ by the seconds between them.
+    traffic = pastJobTraffic({ now, days: 40, jobs: 160, skip: (at) => Math.abs(at - since) < 3 * 3600 });
+    inWindow = traffic.filter((event) => event.created_at >= since);
+    relay = await startRelay();
+    for (const event of traffic) await relay.inject(event);
+  });
+
+  after(async () => {
+    await relay?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const engines: Engine[] = [];
+  after(async () => {
+    for (const engine of engines) await engine.dispose();
+  });
+
+  /** An engine with only the Nostr module, small pages and quick retries; `onProgress` sees every backfill notification. */
+  async function startEngine(options: { dbPath?: string; collect?: boolean; settings?: Record<string, unknown>; debug?: boolean; onProgress?: (status: HistoryBackfillStatus, engine: Engine) => void } = {}) {
+    let engine: Engine | undefined;
+    const progress: HistoryBackfillStatus[] = [];
+    engine = await Engine.start(
+      {
+        dbPath: options.dbPath, collect: options.collect ?? true, debugMethods: options.debug,
+        settings: { relays: [relay.url], backfillDays: 30, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS, ...options.settings },
+      },
+      {
+        modules: [createNostrModule({ relayTuning: { pageSize: PAGE_SIZE, backoffBaseMs: 50, backoffCapMs: 200 } })],
+        log: { log: () => undefined },
+        notify: (notification: EngineNotification) => {
+          if (notification.topic !== 'nostr.historyBackfill') return;
+          progress.push(notification.payload);
+          if (engine) options.onProgress?.(notification.payload, engine);
+        },
+      },
+    );
+    engines.push(engine);
+    return { engine, progress };
+  }
+
+  const finished = (engine: Engine) => eventually('the history backfill to finish', async () => {
+    const status = await engine.call('nostr.historyBackfill', {});
+    return status.state === 'done' ? status : undefined;
+  }, 60_000);
+
+  /** The day series of the last 90 days against the oracle over the events of the window. */
+  async function assertRollupsMatch(engine: Engine): Promise<void> {
+    const series = await engine.call('nostr.activity', { window: '90d', bucket: '1d', now });
+    const oracle = new NostrOracle().add(inWindow);
+    const expected = oracleSeries(oracle, DAY, series.covers.from, now);
+    const pick = (point: { t: number; requests: number; results: number; feedback: number; successes: number; errors: number; satsRequested: number; users: number | null; dvms: number }) =>
+      ({ t: point.t, requests: point.requests, results: point.results, feedback: point.feedback, successes: point.successes, errors: point.errors, satsRequested: point.satsRequested, users: point.users, dvms: point.dvms });
+    assert.deepEqual(series.points.map(pick), expected.map(pick));
+    const requests = inWindow.filter((event) => event.kind === 5050).length;
+    assert.equal(series.points.reduce((sum, point) => sum + point.requests, 0), requests, 'every request of the window counted once');
+  }
+
+  it('fills the rollups with the window only, raw rows only inside the raw window, in many pages', async () => {
+    assert.ok(inWindow.length > PAGE_SIZE * 10, 'more events than ten pages');
+    const { engine } = await startEngine();
+    const status = await finished(engine);
+    assert.equal(status.fraction, 1);
+    assert.ok(status.relays[0].events >= inWindow.length, `the relay sent every event of the window (${status.relays[0].events} of ${inWindow.length})`);
+    await assertRollupsMatch(engine);
+
+    const rawCutoff = now - RAW_WINDOW_HOURS * 3600;
+    const recent = inWindow.filter((event) => event.created_at >= rawCutoff + 60);
+    const old = inWindow.filter((event) => event.created_at < rawCutoff - 60);
+    assert.ok(recent.length > 0 && old.length > 0);
+    for (const event of recent) assert.ok(await engine.call('nostr.event', { id: event.id }), `raw event ${event.id.slice(0, 8)} inside the raw window is kept`);
+    for (const event of old) assert.equal(await engine.call('nostr.event', { id: event.id }), null, `event ${event.id.slice(0, 8)} older than the raw window has no raw row`);
+  });
+
+  it('resumes after a restart where it stopped, counting nothing twice', async () => {
+    const dbPath = path.join(dir, 'restart.sqlite');
+    let stopping: Promise<void> | undefined;
+    await startEngine({
+      dbPath,
+      // Stopped as a closing editor stops it: between two pages, with the pages so far stored.
+      onProgress: (status, engine) => {
+        if (!stopping && status.state === 'running' && status.accepted > 0) stopping = engine.dispose();
+      },
+    });
+    await eventually('the first engine to stop mid-run', () => stopping);
+    await stopping;
+
+    const { engine: idle } = await startEngine({ dbPath, collect: false });
+    const stored = await idle.call('nostr.historyBackfill', {});
+    await idle.dispose();
+    const row = stored.relays[0];
+    assert.equal(row.state, 'waiting');
+    assert.ok(row.fraction > 0 && row.fraction < 1, `stopped part way (${row.fraction})`);
+
+    const { engine, progress } = await startEngine({ dbPath });
+    const resumed = await eventually('the resumed run', () => progress.find((status) => status.state === 'running' && status.relays[0]?.state === 'running'));
+    assert.equal(resumed.relays[0].reachedUntil, row.reachedUntil, 'the second run starts where the first one stored its last page');
+    await finished(engine);
+    await assertRollupsMatch(engine);
+  });
+
+  it('stops when cancelled, stays cancelled across a restart, and goes on when started again', async () => {
+    const dbPath = path.join(dir, 'cancel.sqlite');
+    let cancelled = false;
+    const { engine: first } = await startEngine({
+      dbPath,
+      onProgress: (status, engine) => {
+        if (!cancelled && status.state === 'running' && status.accepted > 0) {
+          cancelled = true;
+          void engine.call('nostr.cancelHistoryBackfill', {});
+        }
+      },
+    });
+    const stopped = await eventually('the run to end as cancelled', async () => {
+      const status = await first.call('nostr.historyBackfill', {});
+      return status.relays[0]?.state === 'cancelled' ? status : undefined;
+    });
+    assert.equal(stopped.state, 'cancelled');
+    assert.ok(stopped.fraction < 1);
+    assert.match(stopped.message, /cancelled/);
+    await first.dispose();
+
+    const { engine } = await startEngine({ dbPath });
+    const after = await engine.call('nostr.historyBackfill', {});
+    assert.equal(after.state, 'cancelled', 'a cancel holds across a restart');
+    assert.equal(after.relays[0].reachedUntil, stopped.relays[0].reachedUntil);
+    await engine.call('nostr.startHistoryBackfill', {});
+    await finished(engine);
+    await assertRollupsMatch(engine);
+  });
+
+  it('stops at the size budget and says so', async () => {
+    const dbPath = path.join(dir, 'budget.sqlite');
+    const { engine: filler } = await startEngine({ dbPath, collect: false, debug: true, settings: { sizeBudgetMB: 8 } });
+    await filler.call('engine.debugFill', { megabytes: 7.6 });
+    await filler.dispose();
+
+    const { engine } = await startEngine({ dbPath, settings: { sizeBudgetMB: 8 } });
+    const status = await eventually('the run to stop at the budget', async () => {
+      const current = await engine.call('nostr.historyBackfill', {});
+      return current.state === 'budget' ? current : undefined;
+    });
+    assert.equal(status.accepted, 0);
+    assert.match(status.message, /size budget \(swarmscope\.storage\.sizeBudgetMB\)/);
+  });
+});
