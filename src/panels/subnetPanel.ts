@@ -1,7 +1,10 @@
+import { backfillBlocks } from '../core/bittensor/backfill';
 import { metagraphCsv } from '../core/bittensor/metagraphCsv';
 import { describeError } from '../core/util/errors';
 import type { MetagraphSnapshot } from '../protocol/bittensorProtocol';
-import { isNetuid, subnetProtocol, type ExportFormat, type FromSubnet, type ToSubnet } from '../protocol/subnetPanelProtocol';
+import {
+  isNetuid, subnetProtocol, type BackfillOutcome, type ExportFormat, type FromSubnet, type HotkeyIps, type RangeParams, type ToSubnet,
+} from '../protocol/subnetPanelProtocol';
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController, RequestHandlers } from './panelSession';
@@ -39,6 +42,24 @@ export function exportText(snapshot: MetagraphSnapshot, format: ExportFormat): s
 }
 
 /**
+ * Only the range's own fields, so that nothing else a page puts beside them (a netuid, a page size) reaches the engine
+ * request; spread before the netuid, which wins regardless.
+ */
+export function rangeOf(range: RangeParams): RangeParams {
+  const picked: { -readonly [K in keyof RangeParams]: RangeParams[K] } = {};
+  if (range.fromBlock !== undefined) picked.fromBlock = range.fromBlock;
+  if (range.toBlock !== undefined) picked.toBlock = range.toBlock;
+  if (range.fromTime !== undefined) picked.fromTime = range.fromTime;
+  if (range.toTime !== undefined) picked.toTime = range.toTime;
+  return picked;
+}
+
+/** Each hotkey's axon IP in a stored snapshot (what colouring by IP needs; the webview never gets the whole metagraph for it). */
+export function hotkeyIps(snapshot: MetagraphSnapshot | null): HotkeyIps | null {
+  return snapshot ? { block: snapshot.block, ips: snapshot.neurons.map((neuron) => [neuron.hotkey, neuron.axon?.ip ?? null] as const) } : null;
+}
+
+/**
  * The subnet dashboard of one netuid. The overview is the state (read when the first page loads, again whenever
  * the engine says the subnet changed, and after Update); the sections' data is read on request, each request
  * pinned to this panel's netuid.
@@ -49,6 +70,8 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
   private generation = 0;
   private updating = false;
   private disposed = false;
+  /** The running backfill's last progress; undefined when none runs (as far as this panel knows). */
+  private backfill: { done: number; total: number; block: number | null } | undefined;
 
   constructor(
     private readonly channel: PanelChannel<SubnetProtocol>,
@@ -57,18 +80,29 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
   ) {
     const engine = deps.engine;
     this.requests = {
-      traces: ({ field, top, ...range }) => engine.request('bittensor.traces', { netuid, field, select: { top }, ...range }),
+      traces: ({ field, top, ...range }) => engine.request('bittensor.traces', { ...rangeOf(range), netuid, field, select: { top } }),
       groups: ({ by, limit }) => engine.request('bittensor.groups', { netuid, by, limit, historyLimit: 1 }),
-      groupSeries: ({ by, top, ...range }) => engine.request('bittensor.groupSeries', { netuid, by, top, ...range }),
+      groupSeries: ({ by, top, ...range }) => engine.request('bittensor.groupSeries', { ...rangeOf(range), netuid, by, top }),
       groupMembers: ({ by, key }) => engine.request('bittensor.groupMembers', { netuid, by, key }),
       metagraph: ({ block }) => engine.request('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) }),
       metagraphDiff: ({ block }) => engine.request('bittensor.metagraphDiff', { netuid, ...(block === undefined ? {} : { block }) }),
-      churnHistory: (range) => engine.request('bittensor.churnHistory', { netuid, ...range }),
-      frames: ({ role, offset, limit, ...range }) => engine.request('bittensor.frames', { netuid, role, offset, limit, ...range }),
+      churnHistory: (range) => engine.request('bittensor.churnHistory', { ...rangeOf(range), netuid }),
+      frames: ({ role, offset, limit, ...range }) => engine.request('bittensor.frames', { ...rangeOf(range), netuid, role, offset, limit }),
+      hotkeyIps: async ({ block }) => hotkeyIps(await engine.request('bittensor.metagraph', { netuid, ...(block === undefined ? {} : { block }) })),
     };
-    channel.follow(['bittensor.changed'], {
+    channel.follow(['bittensor.changed', 'bittensor.backfillProgress', 'bittensor.backfillEnded'], {
       changed: (notification) => {
-        if (notification.payload.netuids.includes(this.netuid)) void this.readOverview();
+        switch (notification.topic) {
+          case 'bittensor.changed':
+            if (notification.payload.netuids.includes(this.netuid)) void this.readOverview();
+            return;
+          case 'bittensor.backfillProgress':
+            if (notification.payload.netuid === this.netuid) this.backfillProgress(notification.payload);
+            return;
+          case 'bittensor.backfillEnded':
+            if (notification.payload.netuid === this.netuid) this.backfillEnded(notification.payload.outcome, notification.payload.message);
+            return;
+        }
       },
       missed: () => void this.readOverview(),
     });
@@ -79,6 +113,8 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       this.channel.setState({ type: 'loading', netuid: this.netuid });
       void this.readOverview();
     }
+    // A page loaded while a backfill runs (shown again, reloaded) shows its progress and its Cancel at once.
+    if (this.backfill) this.channel.post({ type: 'backfillProgress', ...this.backfill });
   }
 
   received(message: FromSubnet): void {
@@ -91,6 +127,13 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
         return;
       case 'export':
         void this.export(message.block, message.format);
+        return;
+      case 'backfill':
+        void this.startBackfill(message.fromBlock, message.toBlock, message.step);
+        return;
+      case 'cancelBackfill':
+        void this.deps.engine.request('bittensor.cancelBackfill', { netuid: this.netuid })
+          .catch((error) => this.notice(`Could not cancel the backfill: ${describeError(error)}`));
         return;
     }
   }
@@ -138,6 +181,43 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
     } catch (error) {
       this.notice(`Could not export: ${describeError(error)}`);
     }
+  }
+
+  /**
+   * The run's end reaches the panel twice: as the engine's backfillEnded notification (while visible; also after the
+   * request timed out on a long run) and as the request's answer (also while hidden). The first one to arrive ends it.
+   */
+  private async startBackfill(fromBlock: number, toBlock: number, step: number): Promise<void> {
+    if (this.backfill) return this.backfillProgress(this.backfill);
+    let total: number;
+    try {
+      total = backfillBlocks({ netuid: this.netuid, fromBlock, toBlock, step }).length;
+    } catch (error) {
+      this.channel.post({ type: 'backfillEnded', outcome: 'failed', message: `Cannot backfill: ${describeError(error)}` });
+      return;
+    }
+    this.backfillProgress({ done: 0, total, block: null });
+    try {
+      const { snapshots } = await this.deps.engine.request('bittensor.backfill', { netuid: this.netuid, fromBlock, toBlock, step });
+      this.backfillEnded('done', `Backfilled ${snapshots} snapshots of subnet ${this.netuid}.`);
+    } catch (error) {
+      const message = describeError(error);
+      // The engine keeps running a backfill whose request timed out; its notifications tell the rest.
+      if (/did not answer/.test(message)) return;
+      if (/cancelled/.test(message)) this.backfillEnded('cancelled', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
+      else this.backfillEnded('failed', `Backfill failed: ${message}`);
+    }
+  }
+
+  private backfillProgress(progress: { done: number; total: number; block: number | null }): void {
+    this.backfill = { done: progress.done, total: progress.total, block: progress.block };
+    if (!this.disposed) this.channel.post({ type: 'backfillProgress', ...this.backfill });
+  }
+
+  private backfillEnded(outcome: BackfillOutcome, message: string): void {
+    if (!this.backfill) return;
+    this.backfill = undefined;
+    if (!this.disposed) this.channel.post({ type: 'backfillEnded', outcome, message });
   }
 
   private notice(message: string): void {

@@ -23,19 +23,36 @@ export type ToSubnet =
   /** A snapshot is being taken now (Update). */
   | { readonly type: 'updating' }
   /** The outcome of something the page asked for (update, export), for its status line. */
-  | { readonly type: 'notice'; readonly message: string };
+  | { readonly type: 'notice'; readonly message: string }
+  /** A backfill of this subnet is running: `done` of `total` snapshots read, the last at `block` (null before the first). */
+  | { readonly type: 'backfillProgress'; readonly done: number; readonly total: number; readonly block: number | null }
+  /** The backfill ended: every snapshot read, cancelled, or failed (`message` says how many were stored, or why). */
+  | { readonly type: 'backfillEnded'; readonly outcome: BackfillOutcome; readonly message: string };
 
 export type FromSubnet =
   | { readonly type: 'refresh' }
   /** Take a snapshot of the head now. */
   | { readonly type: 'update' }
   /** Save the stored snapshot at `block` (every column) through a save dialog. */
-  | { readonly type: 'export'; readonly block: number; readonly format: ExportFormat };
+  | { readonly type: 'export'; readonly block: number; readonly format: ExportFormat }
+  /** Read and store snapshots of past blocks from the archive endpoint: fromBlock, fromBlock + step, …, toBlock. */
+  | { readonly type: 'backfill'; readonly fromBlock: number; readonly toBlock: number; readonly step: number }
+  | { readonly type: 'cancelBackfill' };
 
-/** A block range; an end left out is open. */
+export type BackfillOutcome = 'done' | 'cancelled' | 'failed';
+
+/** A range by block, or by time (unix seconds of the stored snapshots), or both; an end left out is open. */
 export interface RangeParams {
   readonly fromBlock?: number;
   readonly toBlock?: number;
+  readonly fromTime?: number;
+  readonly toTime?: number;
+}
+
+/** Each hotkey's axon IP (null: no axon served) in the stored snapshot at a block or the newest before it. */
+export interface HotkeyIps {
+  readonly block: number;
+  readonly ips: readonly (readonly [hotkey: string, ip: string | null])[];
 }
 
 export const MAX_TOP = 50;
@@ -50,6 +67,8 @@ export interface SubnetRequests {
   readonly churnHistory: RequestSpec<RangeParams, ChurnHistory>;
   /** A page of animation frames (one per complete snapshot of the range). */
   readonly frames: RequestSpec<RangeParams & { readonly role: AnimationRole; readonly offset: number; readonly limit: number }, AnimationFrames>;
+  /** For colouring by IP. */
+  readonly hotkeyIps: RequestSpec<{ readonly block?: number }, HotkeyIps | null>;
 }
 
 /** Frames per page: 64 frames of 1,024 UIDs are about a megabyte of JSON. */
@@ -78,7 +97,7 @@ function isOptionalBlock(value: unknown): boolean {
 }
 
 function isRange(value: Record<string, unknown>): boolean {
-  return isOptionalBlock(value.fromBlock) && isOptionalBlock(value.toBlock);
+  return isOptionalBlock(value.fromBlock) && isOptionalBlock(value.toBlock) && isOptionalBlock(value.fromTime) && isOptionalBlock(value.toTime);
 }
 
 function isTop(value: unknown): value is number {
@@ -168,6 +187,11 @@ function isChurnHistory(value: unknown): boolean {
     && value.registrationsPerDay.every((day) => isRecord(day) && isNumber(day.day) && isNumber(day.registrations));
 }
 
+function isHotkeyIps(value: unknown): boolean {
+  return value === null || (isRecord(value) && isBlock(value.block) && Array.isArray(value.ips)
+    && value.ips.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && (pair[1] === null || typeof pair[1] === 'string')));
+}
+
 function isNumbers(value: unknown, length: number): boolean {
   return Array.isArray(value) && value.length === length && value.every(isNumber);
 }
@@ -195,6 +219,10 @@ export function isFromSubnet(value: unknown): value is FromSubnet {
       return true;
     case 'export':
       return isBlock(value.block) && (value.format === 'csv' || value.format === 'json');
+    case 'backfill':
+      return isBlock(value.fromBlock) && isBlock(value.toBlock) && isBlock(value.step);
+    case 'cancelBackfill':
+      return true;
     default:
       return false;
   }
@@ -213,6 +241,10 @@ export function isToSubnet(value: unknown): value is ToSubnet {
       return true;
     case 'notice':
       return typeof value.message === 'string';
+    case 'backfillProgress':
+      return isBlock(value.done) && isBlock(value.total) && (value.block === null || isBlock(value.block));
+    case 'backfillEnded':
+      return (value.outcome === 'done' || value.outcome === 'cancelled' || value.outcome === 'failed') && typeof value.message === 'string';
     default:
       return false;
   }
@@ -251,6 +283,10 @@ const requests: SubnetRequests = {
     params: (p): p is RangeParams & { role: AnimationRole; offset: number; limit: number } => isRecord(p) && isRange(p)
       && (p.role === 'miners' || p.role === 'validators') && isBlock(p.offset) && Number.isSafeInteger(p.limit) && (p.limit as number) >= 1 && (p.limit as number) <= MAX_FRAMES_PAGE,
     result: (r): r is AnimationFrames => isFrames(r),
+  },
+  hotkeyIps: {
+    params: (p): p is { block?: number } => isRecord(p) && isOptionalBlock(p.block),
+    result: (r): r is HotkeyIps | null => isHotkeyIps(r),
   },
 };
 

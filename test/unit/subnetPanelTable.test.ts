@@ -95,7 +95,7 @@ test('the animation steps within its frames, clamps at the ends, and playing wra
   player.reset(0);
   assert.equal(player.tick(), 0);
   const frame = { block: 10, time: 0, uids: [4, 9], hotkeys: [0, 1], coldkeys: [1, 0], stake: [2, 3], incentive: [0.1, 0.2], dividends: [0, 0.5] };
-  assert.deepEqual(framePoints(frame, 'dividends'), [{ x: 2, y: 0, uid: 4, coldkey: 1 }, { x: 3, y: 0.5, uid: 9, coldkey: 0 }]);
+  assert.deepEqual(framePoints(frame, 'dividends'), [{ x: 2, y: 0, uid: 4, hotkey: 0, coldkey: 1 }, { x: 3, y: 0.5, uid: 9, hotkey: 1, coldkey: 0 }]);
 });
 
 test('animation frames whose key indexes fall outside their key lists are refused, never drawn', () => {

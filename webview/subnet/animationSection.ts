@@ -3,6 +3,8 @@ import type { AnimationFrames, AnimationRole } from '../../src/protocol/bittenso
 import { MAX_FRAMES_PAGE } from '../../src/protocol/subnetPanelProtocol';
 import { themedChart, type ThemedChart } from '../common/charts';
 import { element } from '../common/dom';
+import { dateTimeText } from './axisChoice';
+import { colourCount, colourKeyOf } from './colourBy';
 import { FramePlayer, framePoints } from './framePlayer';
 import { keyColour } from './keyColours';
 import './lineChart'; // registers the scatter controller and scales
@@ -15,7 +17,7 @@ const MAX_FRAMES = 512;
 
 /**
  * A scatter per snapshot: stake against incentive (miners) or dividends (validators), one dot per UID coloured by its
- * coldkey; play, pause, step and a slider.
+ * coldkey, hotkey or axon IP (Colour by); play, pause, step and a slider.
  */
 export function animationSection(context: SectionContext): Section {
   const role = element('select');
@@ -41,6 +43,7 @@ export function animationSection(context: SectionContext): Section {
   let frames: AnimationFrames | undefined;
   let chart: ThemedChart<'scatter'> | undefined;
   let light = false;
+  let ips: ReadonlyMap<string, string | null> | undefined;
   const player = new FramePlayer(0);
   let timer: ReturnType<typeof setInterval> | undefined;
 
@@ -51,13 +54,18 @@ export function animationSection(context: SectionContext): Section {
   function draw(): void {
     const frame = frames?.frames[player.index];
     slider.value = String(player.index);
-    position.textContent = frame ? `block ${frame.block.toLocaleString('en-US')} · frame ${player.index + 1} of ${player.total}` : 'no complete snapshot in this range';
+    position.textContent = frame
+      ? `block ${frame.block.toLocaleString('en-US')} · frame ${player.index + 1} of ${player.total} · ${dateTimeText(frame.time * 1000)}`
+      : 'no complete snapshot in this range';
     if (!chart || !frame || !frames) return;
     const points = framePoints(frame, yField());
     const dataset = chart.chart.data.datasets[0];
     dataset.data = points.map((p) => ({ x: p.x, y: p.y })) as ScatterDataPoint[];
-    const coldkeys = frames.coldkeys;
-    dataset.pointBackgroundColor = points.map((p) => keyColour(coldkeys[p.coldkey] ?? '', light));
+    const { hotkeys, coldkeys } = frames;
+    const by = context.colourBy();
+    const keys = points.map((p) => colourKeyOf(by, { hotkey: hotkeys[p.hotkey] ?? '', coldkey: coldkeys[p.coldkey] ?? '' }, ips));
+    dataset.pointBackgroundColor = keys.map((key) => keyColour(key, light));
+    canvas.setAttribute('aria-label', `Animation frame: ${points.length} UIDs coloured by ${by} (${colourCount(keys)} colours)`);
     chart.chart.update('none');
   }
 
@@ -97,12 +105,13 @@ export function animationSection(context: SectionContext): Section {
     label: 'Animation',
     element: element('section', { className: 'section' },
       element('div', { className: 'toolbar' }, roleLabel, role, back, play, forward, slider, position),
-      element('p', { className: 'note', text: 'One dot per UID, coloured by coldkey; x: stake, y: incentive (miners) or dividends (validators). One frame per stored complete snapshot.' }),
+      element('p', { className: 'note', text: 'One dot per UID, coloured by coldkey, hotkey or axon IP (Colour by); x: stake, y: incentive (miners) or dividends (validators). One frame per stored complete snapshot.' }),
       element('div', { className: 'chart-box' }, canvas)),
     async load() {
       stop();
       try {
         const wanted = role.value as AnimationRole;
+        ips = context.colourBy() === 'ip' ? await context.hotkeyIps() : undefined;
         let loaded: AnimationFrames | undefined;
         do {
           const page = await context.messenger.request('frames', { role: wanted, offset: loaded?.frames.length ?? 0, limit: MAX_FRAMES_PAGE, ...context.range() });

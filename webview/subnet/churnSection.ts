@@ -1,5 +1,6 @@
 import type { ThemedChart } from '../common/charts';
 import { element } from '../common/dom';
+import { spanText, xOf } from './axisChoice';
 import { lineChart } from './lineChart';
 import { errorText, type Section, type SectionContext } from './sectionContext';
 
@@ -23,17 +24,20 @@ export function churnSection(context: SectionContext): Section {
       try {
         const history = await context.messenger.request('churnHistory', context.range());
         for (const chart of charts) chart.dispose();
-        const churn = (pick: (point: (typeof history.churn)[number]) => number) => history.churn.map((point) => ({ x: point.block, y: pick(point) }));
+        const axis = context.xAxis();
+        const churn = (pick: (point: (typeof history.churn)[number]) => number) => history.churn.map((point) => ({ x: xOf(point, axis), y: pick(point) }));
+        churnCanvas.setAttribute('aria-label', `Churn per snapshot, ${spanText(history.churn.map((point) => xOf(point, axis)), axis)}`);
+        slotsCanvas.setAttribute('aria-label', `Slots used, ${spanText(history.slots.map((point) => xOf(point, axis)), axis)}`);
         charts = [
           lineChart(churnCanvas, [
             { label: 'added', colourKey: 'added', points: churn((p) => p.added) },
             { label: 'removed', colourKey: 'removed', points: churn((p) => p.removed) },
             { label: 'replaced', colourKey: 'replaced', points: churn((p) => p.changed) },
-          ], 'hotkeys'),
+          ], 'hotkeys', axis),
           lineChart(slotsCanvas, [
-            { label: 'validators', colourKey: 'validators', points: history.slots.map((p) => ({ x: p.block, y: p.occupancy.validators.used })) },
-            { label: 'miners', colourKey: 'miners', points: history.slots.map((p) => ({ x: p.block, y: p.occupancy.miners.used })) },
-          ], 'slots used'),
+            { label: 'validators', colourKey: 'validators', points: history.slots.map((p) => ({ x: xOf(p, axis), y: p.occupancy.validators.used })) },
+            { label: 'miners', colourKey: 'miners', points: history.slots.map((p) => ({ x: xOf(p, axis), y: p.occupancy.miners.used })) },
+          ], 'slots used', axis),
         ];
         const days = history.registrationsPerDay;
         registrations.textContent = days.length === 0 ? 'No registrations seen after the first stored day.'

@@ -43,12 +43,13 @@ export interface ScatterPoint {
   readonly x: number;
   readonly y: number;
   readonly uid: number;
-  /** Index into the page's coldkey list. */
+  /** Indexes into the page's hotkey and coldkey lists. */
+  readonly hotkey: number;
   readonly coldkey: number;
 }
 
 /** One dot per UID of the frame: stake on x, incentive (miners) or dividends (validators) on y. */
 export function framePoints(frame: AnimationFrame, y: 'incentive' | 'dividends'): ScatterPoint[] {
   const values = frame[y];
-  return frame.uids.map((uid, i) => ({ x: frame.stake[i], y: values[i], uid, coldkey: frame.coldkeys[i] }));
+  return frame.uids.map((uid, i) => ({ x: frame.stake[i], y: values[i], uid, hotkey: frame.hotkeys[i], coldkey: frame.coldkeys[i] }));
 }

@@ -1,6 +1,7 @@
 import type { GroupBy, GroupRow } from '../../src/protocol/bittensorProtocol';
 import type { ThemedChart } from '../common/charts';
 import { element } from '../common/dom';
+import { spanText, xOf } from './axisChoice';
 import { shortKey } from './keyColours';
 import { lineChart } from './lineChart';
 import { errorText, type Section, type SectionContext } from './sectionContext';
@@ -56,12 +57,14 @@ export function groupsSection(context: SectionContext): Section {
         ]);
         chart?.dispose();
         chart = undefined;
+        const axis = context.xAxis();
+        canvas.setAttribute('aria-label', `Hotkeys per ${groupBy === 'ip' ? 'axon IP' : 'coldkey'}, ${spanText(series?.points.map((point) => xOf(point, axis)) ?? [], axis)}`);
         if (series && series.points.length > 0) {
           chart = lineChart(canvas, series.keys.map((key, index) => ({
             label: key.name ?? shortKey(key.key),
             colourKey: key.key,
-            points: series.points.map((point) => ({ x: point.block, y: point.counts[index] })),
-          })), 'hotkeys');
+            points: series.points.map((point) => ({ x: xOf(point, axis), y: point.counts[index] })),
+          })), 'hotkeys', axis);
         }
         const head = element('tr', {}, ...[groupBy === 'ip' ? 'IP' : 'coldkey', 'name', 'hotkeys', 'validators', 'stake', 'emission', ''].map((text) => element('th', { text })));
         const body = element('tbody');

@@ -1,25 +1,27 @@
-import { MAX_TOP, subnetProtocol, type RangeParams } from '../../src/protocol/subnetPanelProtocol';
+import { subnetProtocol } from '../../src/protocol/subnetPanelProtocol';
 import type { SubnetOverview } from '../../src/protocol/bittensorProtocol';
 import { element } from '../common/dom';
 import { connectPanel } from '../common/hostApi';
 import { animationSection } from './animationSection';
+import { BackfillBox } from './backfillBox';
 import { blockSection } from './blockSection';
 import { churnSection } from './churnSection';
 import { groupsSection } from './groupsSection';
 import type { TableView } from './metagraphTable';
 import { renderOverview } from './overviewView';
+import { RANGE_DEFAULTS } from './rangeChoice';
+import { RangeControls } from './rangeControls';
 import type { Section, SectionContext } from './sectionContext';
 import { tracesSection } from './tracesSection';
 
 /**
  * The Subnet dashboard page: the overview on top (the panel's state), then one section at a time (tabs): Traces,
- * Groups, Block, Churn, Animation. A section reads its data when shown and again when the range or top N changes.
+ * Groups, Block, Churn, Animation. A section reads its data when shown and again when the range, top N, x axis or
+ * colour changes. Backfill… reads past blocks into the store, with progress and Cancel.
  */
 const { messenger, state } = connectPanel(subnetProtocol, {
   tab: 'traces',
-  top: 10,
-  fromBlock: null as number | null,
-  toBlock: null as number | null,
+  ...RANGE_DEFAULTS,
   table: { sortKey: 'uid', descending: false, filter: '' } as TableView,
 });
 
@@ -34,33 +36,41 @@ const status = element('span', { className: 'status', text: 'Loading…' });
 status.setAttribute('role', 'status');
 const overviewBox = element('section', { className: 'overview' });
 overviewBox.setAttribute('aria-label', 'Overview');
+const say = (text: string) => {
+  status.textContent = text;
+};
+const backfill = new BackfillBox(messenger, say);
 
-const fromInput = blockInput('range-from', 'from block', state.ui.fromBlock);
-const toInput = blockInput('range-to', 'to block', state.ui.toBlock);
-const topInput = element('input');
-topInput.type = 'number';
-topInput.id = 'top-n';
-topInput.min = '1';
-topInput.max = String(MAX_TOP);
-topInput.value = String(clampTop(state.ui.top));
-const apply = element('button', { text: 'Apply', className: 'secondary' });
-const controls = element('div', { className: 'toolbar controls' },
-  labelFor(fromInput, 'From block'), fromInput, labelFor(toInput, 'to'), toInput, labelFor(topInput, 'Top N'), topInput, apply);
+const controls = new RangeControls(state.ui, (ui) => {
+  state.update(ui);
+  ips = undefined;
+  void current()?.load();
+}, (ui) => {
+  state.update(ui);
+  void current()?.load();
+});
+
+/** hotkey → axon IP for colouring by IP, per range end; forgotten when the stored data changes. */
+let ips: { readonly block: number | undefined; readonly map: Promise<ReadonlyMap<string, string | null>> } | undefined;
 
 const context: SectionContext = {
   messenger,
-  range: () => {
-    const range: { fromBlock?: number; toBlock?: number } = {};
-    const from = readBlock(fromInput);
-    const to = readBlock(toInput);
-    if (from !== null) range.fromBlock = from;
-    if (to !== null) range.toBlock = to;
-    return range satisfies RangeParams;
+  range: () => controls.range(),
+  top: () => controls.top(),
+  xAxis: () => controls.ui().xAxis,
+  colourBy: () => controls.ui().colourBy,
+  hotkeyIps: () => {
+    const block = controls.range().toBlock;
+    if (!ips || ips.block !== block) {
+      const map = messenger.request('hotkeyIps', block === undefined ? {} : { block }).then((answer) => new Map(answer?.ips ?? []));
+      ips = { block, map };
+      map.catch(() => {
+        ips = undefined;
+      });
+    }
+    return ips.map;
   },
-  top: () => clampTop(Number(topInput.value)),
-  say: (text) => {
-    status.textContent = text;
-  },
+  say,
 };
 
 const sections: Section[] = [
@@ -81,12 +91,7 @@ const tabButtons = sections.map((section) => {
 });
 tabs.append(...tabButtons);
 const body = element('div', { className: 'sections' }, ...sections.map((section) => section.element));
-root.append(element('header', { className: 'toolbar' }, title, refresh, status), overviewBox, controls, tabs, body);
-
-apply.addEventListener('click', () => {
-  state.update({ top: context.top(), fromBlock: readBlock(fromInput), toBlock: readBlock(toInput) });
-  void current()?.load();
-});
+root.append(element('header', { className: 'toolbar' }, title, refresh, backfill.toggle, status), overviewBox, backfill.element, controls.element, tabs, body);
 
 let selected = sections.some((section) => section.id === state.ui.tab) ? state.ui.tab : sections[0].id;
 let overviewShown = false;
@@ -128,8 +133,16 @@ messenger.onMessage((message) => {
     case 'error':
       status.textContent = `Could not read subnet ${message.netuid}: ${message.message}`;
       break;
+    case 'backfillProgress':
+      backfill.showProgress(message.done, message.total, message.block);
+      break;
+    case 'backfillEnded':
+      backfill.ended(message.outcome, message.message);
+      break;
     case 'overview':
       title.textContent = `Subnet ${message.netuid}`;
+      ips = undefined;
+      if (message.overview) backfill.defaults(message.overview);
       showOverview(message.netuid, message.overview);
       status.textContent = `Read at ${new Date(message.readAt).toLocaleTimeString()}`;
       overviewShown = true;
@@ -148,28 +161,4 @@ function showOverview(netuid: number, overview: SubnetOverview | null): void {
     return;
   }
   renderOverview(overviewBox, overview, () => messenger.post({ type: 'update' }));
-}
-
-function blockInput(id: string, placeholder: string, value: number | null): HTMLInputElement {
-  const input = element('input');
-  input.type = 'number';
-  input.min = '0';
-  input.id = id;
-  input.placeholder = placeholder;
-  if (value !== null) input.value = String(value);
-  return input;
-}
-
-function labelFor(input: HTMLInputElement, text: string): HTMLLabelElement {
-  const label = element('label', { text });
-  label.htmlFor = input.id;
-  return label;
-}
-
-function readBlock(input: HTMLInputElement): number | null {
-  return /^\d+$/.test(input.value.trim()) ? Number(input.value.trim()) : null;
-}
-
-function clampTop(value: number): number {
-  return Number.isInteger(value) ? Math.min(MAX_TOP, Math.max(1, value)) : 10;
 }

@@ -1,11 +1,17 @@
 import type { Messenger } from '../common/messenger';
 import type { subnetProtocol, RangeParams } from '../../src/protocol/subnetPanelProtocol';
+import type { XAxis } from './axisChoice';
+import type { ColourBy } from './colourBy';
 
-/** What every section of the page is given: the link to the host and the shared range / top-N controls. */
+/** What every section of the page is given: the link to the host and the shared range / top-N / axis / colour controls. */
 export interface SectionContext {
   readonly messenger: Messenger<typeof subnetProtocol>;
   range(): RangeParams;
   top(): number;
+  xAxis(): XAxis;
+  colourBy(): ColourBy;
+  /** hotkey → axon IP in the newest stored snapshot of the range (read once per range and per stored change). */
+  hotkeyIps(): Promise<ReadonlyMap<string, string | null>>;
   /** Writes a line in the page's status area. */
   say(text: string): void;
 }
@@ -14,7 +20,7 @@ export interface Section {
   readonly id: string;
   readonly label: string;
   readonly element: HTMLElement;
-  /** Reads the section's data again (when shown, when the range or top N changes, when the subnet changed). */
+  /** Reads the section's data again (when shown, when the range, top N, axis or colour changes, when the subnet changed). */
   load(): Promise<void>;
 }
 
