@@ -116,7 +116,7 @@ describe('history backfill from a loopback relay into the rollups', () => {
         if (!stopping && status.state === 'running' && status.accepted > 0) stopping = engine.dispose();
       },
     });
-    await eventually('the first engine to stop mid-run', () => stopping);
+    await eventually('the first engine to stop mid-run', () => stopping !== undefined);
     await stopping;
 
     const { engine: idle } = await startEngine({ dbPath, collect: false });
