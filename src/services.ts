@@ -38,6 +38,7 @@ import { HealthTreeProvider } from './views/healthTreeProvider';
 import { KindTreeProvider } from './views/kindTreeProvider';
 import { RELAY_STATE_CONTEXT_KEY, relayState, type RelayState } from './views/sourceState';
 import { EngineStatusBar } from './views/statusBar';
+import { registerHistoryBackfill } from './commands/historyBackfill';
 import { SubnetTreeProvider, type SubnetNode } from './views/subnetTreeProvider';
 import { WatchedTreeProvider } from './views/watchedTreeProvider';
 
@@ -162,6 +163,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerSnapshotSubnet(commandContext));
     this.own(registerOpenEvent());
     this.own(registerImportEvents(commandContext));
+    this.own(registerHistoryBackfill(commandContext));
     this.own(registerOpenTrace(commandContext, this.panels.trace));
     this.own(registerWatchCommands(commandContext));
     this.own(registerSortUids(commandContext));

@@ -20,6 +20,8 @@ export const COMMANDS = {
   filterUids: 'swarmscope.uids.filter',
   clearUidsFilter: 'swarmscope.uids.clearFilter',
   importEvents: 'swarmscope.nostr.importEvents',
+  startHistoryBackfill: 'swarmscope.nostr.startHistoryBackfill',
+  cancelHistoryBackfill: 'swarmscope.nostr.cancelHistoryBackfill',
   openSubnetDashboard: 'swarmscope.bittensor.openSubnetDashboard',
   openDvmPage: 'swarmscope.dvm.openPage',
   openKindPage: 'swarmscope.kind.openPage',
