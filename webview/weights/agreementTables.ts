@@ -37,10 +37,10 @@ export function duplicatesTable(matrix: WeightsMatrix, threshold: number): HTMLE
   return withOverflow(table, pairs.length, `No two validators' weights have a cosine of ${threshold} or more.`);
 }
 
-type Cell = string | HTMLElement;
+export type Cell = string | HTMLElement;
 
 /** Captions are for screen readers; the panel shows a visible heading above each table. */
-function dataTable(caption: string, headings: readonly string[], rows: readonly (readonly Cell[])[]): HTMLTableElement {
+export function dataTable(caption: string, headings: readonly string[], rows: readonly (readonly Cell[])[]): HTMLTableElement {
   const head = element('thead', {}, element('tr', {}, ...headings.map((heading) => {
     const th = element('th', { text: heading });
     th.scope = 'col';
@@ -52,11 +52,11 @@ function dataTable(caption: string, headings: readonly string[], rows: readonly 
 }
 
 /** The full hotkey in a title, a short one shown; both as text (hotkeys come from the chain). */
-function hotkeyCell(hotkey: string | null): HTMLElement {
+export function hotkeyCell(hotkey: string | null): HTMLElement {
   return element('span', { className: 'hotkey', text: shortHotkey(hotkey), title: hotkey ?? undefined });
 }
 
-function withOverflow(table: HTMLTableElement, total: number, emptyText: string): HTMLElement {
+export function withOverflow(table: HTMLTableElement, total: number, emptyText: string): HTMLElement {
   if (total === 0) return element('p', { className: 'empty', text: emptyText });
   const box = element('div', { className: 'table-box' }, table);
   if (total > TABLE_LIMIT) box.append(element('p', { className: 'note', text: `${(total - TABLE_LIMIT).toLocaleString()} more not shown.` }));

@@ -1,21 +1,27 @@
 import { NEAR_DUPLICATE_COSINE } from '../../src/core/bittensor/model';
-import type { WeightsMatrix } from '../../src/protocol/bittensorProtocol';
+import type { WeightsView } from '../../src/protocol/bittensorProtocol';
 import { weightsProtocol } from '../../src/protocol/weightsPanelProtocol';
 import { element } from '../common/dom';
 import { connectPanel } from '../common/hostApi';
 import { onThemeChange } from '../common/theme';
 import { consensusTable, duplicatesTable } from './agreementTables';
+import { BlockPicker } from './blockPicker';
+import { clustersTable } from './clustersSection';
+import { clusterView, reorderedCosine } from './clusterView';
+import { CorrelationSection } from './correlationSection';
+import { EmbeddingMap } from './embeddingMap';
 import { Heatmap } from './heatmap';
 import { legend } from './legend';
 import { cosineGrid, cosineIntensity, cosineSummary, describeWeight, percentText, weightGrid, weightIntensity, type Grid, type WeightGrid } from './matrixGrid';
 import { themePalette, type Palette } from './palette';
+import { ValidatorHistorySection } from './validatorHistorySection';
 
 /** Column widths offered for the weights heatmap, CSS px; 0 fits it to the panel. */
 const COLUMN_WIDTHS = [[0, 'Fit'], [2, '2 px'], [4, '4 px'], [8, '8 px'], [16, '16 px']] as const;
 
 const { messenger, state } = connectPanel(weightsProtocol, { columnWidth: 0 as number });
 const columnWidth = COLUMN_WIDTHS.some(([value]) => value === state.ui.columnWidth) ? state.ui.columnWidth : 0;
-let shown: { matrix: WeightsMatrix; weights: WeightGrid; cosine: Grid } | undefined;
+let shown: { matrix: WeightsView; weights: WeightGrid; cosine: Grid } | undefined;
 let netuid: number | undefined;
 
 const root = document.getElementById('root')!;
@@ -35,7 +41,8 @@ const refresh = element('button', { text: 'Refresh', className: 'secondary' });
 refresh.addEventListener('click', () => messenger.post({ type: 'refresh' }));
 const status = element('span', { className: 'status', text: 'Loading…' });
 status.setAttribute('role', 'status');
-const header = element('header', { className: 'toolbar' }, title, counts, widthLabel, widthSelect, refresh, status);
+const picker = new BlockPicker((block) => messenger.post({ type: 'pick', ...(block === undefined ? {} : { block }) }));
+const header = element('header', { className: 'toolbar' }, title, counts, picker.element, widthLabel, widthSelect, refresh, status);
 
 const message = element('p', { className: 'message' });
 message.hidden = true;
@@ -66,7 +73,23 @@ const agreementSection = element('section', { className: 'agreement' },
   element('h3', { text: 'Agreement with the stake-weighted consensus (outliers first)' }), consensusBox,
   element('h3', { text: 'Possible weight copiers' }), duplicatesBox);
 
-root.append(header, message, weightsSection, agreementSection, tooltip, live);
+const clustersMap = new Heatmap({ maxCell: 14, maxHeight: 420, square: true }, tooltip, live);
+const clustersBox = element('div');
+const clustersSection = element('section', { className: 'clusters' },
+  element('h2', { text: 'Clusters of validators' }),
+  element('p', { className: 'note', text: 'Validators whose weights agree, grouped by average-linkage clustering of their cosines; the heatmap below has its rows and columns in cluster order, so each cluster is a block on the diagonal.' }),
+  clustersBox, clustersMap.element);
+
+const embeddingMap = new EmbeddingMap();
+const embeddingSection = element('section', { className: 'map' },
+  element('h2', { text: 'Map of validators' }),
+  element('p', { className: 'note', text: 'Each dot a validator, placed by classical MDS of the cosines between weight rows (the PCA of the normalised rows), coloured by cluster.' }),
+  embeddingMap.element);
+
+const historySection = new ValidatorHistorySection((hotkey, top, maxPoints, timeoutMs) => messenger.request('validatorHistory', { hotkey, top, maxPoints }, timeoutMs));
+const correlationSection = new CorrelationSection((hotkeys) => messenger.request('stakeCorrelation', { hotkeys }));
+
+root.append(header, message, weightsSection, agreementSection, clustersSection, embeddingSection, historySection.element, correlationSection.element, tooltip, live);
 showSections(false);
 
 let weightsPalette: Palette = themePalette('--vscode-charts-blue', '#3794ff');
@@ -84,13 +107,14 @@ messenger.onMessage((received) => {
     case 'loading':
       netuid = received.netuid;
       setBusy(true);
+      picker.setShown(received.block);
       if (!shown) title.textContent = `Subnet ${received.netuid} weights`;
-      status.textContent = `Reading the weights of subnet ${received.netuid} from the chain…`;
+      status.textContent = `Reading the weights of subnet ${received.netuid} ${atBlock(received.block)} from the chain…`;
       break;
     case 'error':
       setBusy(false);
-      status.textContent = `Could not read the weights of subnet ${received.netuid}: ${received.message}`;
-      if (!shown) showMessage(`The weights of subnet ${received.netuid} could not be read: ${received.message}`);
+      status.textContent = `Could not read the weights of subnet ${received.netuid} ${atBlock(received.block)}: ${received.message}`;
+      if (!shown) showMessage(`The weights of subnet ${received.netuid} ${atBlock(received.block)} could not be read: ${received.message}`);
       break;
     case 'matrix':
       setBusy(false);
@@ -99,7 +123,18 @@ messenger.onMessage((received) => {
   }
 });
 
-function render(matrix: WeightsMatrix, readAt: number): void {
+function atBlock(block: number | undefined): string {
+  return block === undefined ? 'at the head' : `at block ${block.toLocaleString()}`;
+}
+
+/** The stored snapshot blocks for the picker; asked again after each read (a snapshot may have been stored since). */
+function loadStoredBlocks(): void {
+  messenger.request('blocks', {})
+    .then((blocks) => picker.setStored(blocks, shown?.matrix.block))
+    .catch((error: unknown) => { status.textContent = `Could not list the stored blocks: ${error instanceof Error ? error.message : String(error)}`; });
+}
+
+function render(matrix: WeightsView, readAt: number): void {
   netuid = matrix.netuid;
   title.textContent = `Subnet ${matrix.netuid} weights at block ${matrix.block.toLocaleString()}`;
   let weights: WeightGrid;
@@ -123,6 +158,10 @@ function render(matrix: WeightsMatrix, readAt: number): void {
   drawAll();
   consensusBox.replaceChildren(consensusTable(matrix));
   duplicatesBox.replaceChildren(duplicatesTable(matrix, NEAR_DUPLICATE_COSINE));
+  clustersBox.replaceChildren(clustersTable(matrix));
+  historySection.setMatrix(matrix);
+  correlationSection.setMatrix(matrix);
+  loadStoredBlocks();
 }
 
 /** The heatmaps and their legends; called for a new matrix and on a theme change. */
@@ -152,9 +191,20 @@ function drawAll(): void {
     describe: (row, col, value) => `UID ${uids[row]} ↔ UID ${uids[col]}: cosine ${value.toFixed(4)}`,
   }, cosinePalette, cosineAria(cosine, uids));
   cosineLegend.replaceChildren(legend('Cosine similarity', [{ at: 0, label: '0' }, { at: 0.5, label: '0.5' }, { at: 1, label: '1' }], cosinePalette));
+
+  const view = clusterView(matrix);
+  const ordered = view.order.map((row) => uids[row]);
+  clustersMap.show({
+    grid: reorderedCosine(matrix, view.order),
+    intensity: cosineIntensity,
+    rowLabel: (row) => `UID ${ordered[row]} (cluster ${view.clusterOfRow[view.order[row]] + 1})`,
+    colLabel: (col) => String(ordered[col]),
+    describe: (row, col, value) => `UID ${ordered[row]} (cluster ${view.clusterOfRow[view.order[row]] + 1}) ↔ UID ${ordered[col]} (cluster ${view.clusterOfRow[view.order[col]] + 1}): cosine ${value.toFixed(4)}`,
+  }, cosinePalette, `Cosine similarity in cluster order: ${view.sizes.length} clusters of ${uids.length} validators. Use the arrow keys to read cells.`);
+  embeddingMap.show(matrix, view);
 }
 
-function weightsSummary(matrix: WeightsMatrix, weights: WeightGrid): string {
+function weightsSummary(matrix: WeightsView, weights: WeightGrid): string {
   const largest = weights.maxAt
     ? ` Largest weight ${percentText(weights.max)}: UID ${matrix.rows[weights.maxAt.row].uid} to UID ${matrix.targets[weights.maxAt.col]}.`
     : '';
@@ -189,8 +239,7 @@ function showMessage(text: string): void {
 }
 
 function showSections(visible: boolean): void {
-  weightsSection.hidden = !visible;
-  agreementSection.hidden = !visible;
+  for (const section of [weightsSection, agreementSection, clustersSection, embeddingSection, historySection.element, correlationSection.element]) section.hidden = !visible;
 }
 
 function setBusy(busy: boolean): void {
