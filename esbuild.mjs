@@ -2,8 +2,9 @@
 //   dist/extension.js  the extension host entry (vscode external, tiny: heavy modules live in the worker)
 //   dist/engine.js     the engine worker (collectors + sql.js store + @polkadot/api + nostr-wasm)
 //   dist/cli.js        the headless `swarmscope` command (same engine, in-process)
-//   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), plus vis-network's CSS
-//                      (only the rules our graphs use: see usedVisNetworkCss)
+//   dist/webview/*.js  one browser bundle per webview panel (webview/<panel>/main.ts), graph.js (vis-network, loaded
+//                      by graph pages after their first paint), plus vis-network's CSS (only the rules our graphs
+//                      use: see usedVisNetworkCss)
 //   dist/test/*.js     the in-VS Code extension test suite (not packaged)
 // Flags: --watch, --production (minify, no source maps).
 // Imported (not run), it only exports `webviewBuild` (so tests bundle webview code exactly as the pages are built)
@@ -46,6 +47,8 @@ const webviewEntries = fs.existsSync(path.join(root, 'webview'))
   ? fs.readdirSync(path.join(root, 'webview'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(root, 'webview', entry.name, 'main.ts')))
       .map((entry) => ({ in: `webview/${entry.name}/main.ts`, out: entry.name }))
+      // vis-network and its wrapper as a bundle of their own, which graph pages load after their first paint.
+      .concat([{ in: 'webview/common/graphChunk.ts', out: 'graph' }])
   : [];
 
 const builds = [

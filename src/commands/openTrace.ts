@@ -38,7 +38,8 @@ export function registerOpenTrace(context: CommandContext, traces: TracePanels):
       void vscode.window.showWarningMessage(`No job found for ${shorten(reference)}: ${fetched ? fetchSummary(fetched) : 'it is not in the database'}.`);
       return;
     }
-    traces.show({ requestId: graph.requestId, asked: graph.askedId });
+    // The panel shows this read at once instead of reading the same trace again.
+    traces.show({ requestId: graph.requestId, asked: graph.askedId }, graph);
   });
 }
 

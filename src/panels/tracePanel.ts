@@ -1,7 +1,9 @@
 import { describeError } from '../core/util/errors';
 import type { NostrNotification, TraceGraph } from '../protocol/nostrProtocol';
+import { isEmptyDelta, traceDelta } from '../protocol/traceDelta';
 import {
-  isTraceSubject, panelGraph, traceProtocol, type FromTrace, type ToTrace, type TraceSubject,
+  deltaMessage, graphMessage, isTraceSubject, panelGraph, traceProtocol, type FromTrace, type ToTrace, type TracePanelGraph,
+  type TraceSubject,
 } from '../protocol/tracePanelProtocol';
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
@@ -34,7 +36,7 @@ const CUT_LIST_LENGTH = 1_000;
  * One panel per job (its request id is the key); the subject also names the asked event, which the page
  * highlights. `controllers` lets the opener tell an open panel that another event of its job was asked for.
  */
-export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TracePanel>): PanelDefinition<TraceSubject, TraceProtocol> {
+export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TracePanel>, prefetched: Map<string, TraceGraph> = new Map()): PanelDefinition<TraceSubject, TraceProtocol> {
   return {
     viewType: 'swarmscope.trace',
     bundle: 'trace',
@@ -44,7 +46,9 @@ export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TraceP
     key: (subject) => subject.requestId,
     parseSubject: (value) => (isTraceSubject(value) ? value : undefined),
     create: (channel, subject) => {
-      const controller = new TracePanel(channel, deps, subject, () => controllers.delete(subject.requestId));
+      const graph = prefetched.get(subject.requestId);
+      prefetched.delete(subject.requestId);
+      const controller = new TracePanel(channel, deps, subject, () => controllers.delete(subject.requestId), graph);
       controllers.set(subject.requestId, controller);
       return controller;
     },
@@ -52,11 +56,13 @@ export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TraceP
 }
 
 /**
- * The job trace of one job and its whole chain (`nostr.traceGraph`). The first page reads it; every later page
- * (shown again, window reloaded) gets the last answer replayed at once and reads again only if the chain changed
- * meanwhile. While visible, a `nostr.changed` naming any job of the chain (a new answer, a zap, a cancellation, or
- * a new sub-job: the engine names its parent) reads it again at once, so a new event shows within the engine's
- * notification interval plus one query; reads never overlap, and one that arrives during a read runs right after.
+ * The job trace of one job and its whole chain (`nostr.traceGraph`). A page that says ready gets the whole trace at
+ * once when the panel has one (the opener's own read, or the last answer: a page shown again, or reloaded), and it
+ * is read only when there is none, or when the chain changed meanwhile. While visible, a `nostr.changed` naming any
+ * job of the chain (a new answer, a zap, a cancellation, or a new sub-job: the engine names its parent) reads it
+ * again at once and sends the page only what changed (traceDelta.ts), so a new event costs one query and a few
+ * hundred bytes, not the 600 KB trace and a redraw; reads never overlap, and one that arrives during a read runs
+ * right after.
  */
 export class TracePanel implements PanelController<TraceProtocol> {
   readonly requests = {
@@ -66,6 +72,9 @@ export class TracePanel implements PanelController<TraceProtocol> {
   /** The chain's jobs and their parents, as last read: the jobs whose changes concern this panel. */
   private chain = new Set<string>();
   private last: TraceGraph | undefined;
+  /** What the page has (the last graph or delta posted since it said ready), and its version. */
+  private sent: { readonly graph: TracePanelGraph; readonly version: number } | undefined;
+  private version = 0;
   private readonly reads = new SerialRead(() => this.readOnce(), () => this.disposed);
   private disposed = false;
 
@@ -74,8 +83,11 @@ export class TracePanel implements PanelController<TraceProtocol> {
     private readonly deps: TracePanelDeps,
     private readonly subject: TraceSubject,
     private readonly onDispose: () => void,
+    /** The opener's read of this trace: the first page shows it without reading it again. */
+    prefetched?: TraceGraph,
   ) {
     this.asked = subject.asked;
+    if (prefetched?.requestId === subject.requestId && prefetched.askedId === subject.asked) this.remember(prefetched);
     channel.follow(['nostr.changed'], {
       changed: (notification) => {
         if (concernsChain(notification.payload, this.chain)) void this.read();
@@ -84,9 +96,12 @@ export class TracePanel implements PanelController<TraceProtocol> {
     });
   }
 
-  ready(replayed: boolean): void {
-    if (!replayed) {
-      this.channel.setState({ type: 'loading', subject: { requestId: this.subject.requestId, asked: this.asked } });
+  /** A new page has nothing: it gets the whole trace the panel holds, or is told it is being read. */
+  ready(): void {
+    this.sent = undefined;
+    if (this.last) this.send(panelGraph(this.last), Date.now());
+    else {
+      this.channel.post({ type: 'loading', subject: { requestId: this.subject.requestId, asked: this.asked } });
       void this.read();
     }
   }
@@ -101,6 +116,8 @@ export class TracePanel implements PanelController<TraceProtocol> {
   received(message: FromTrace): void {
     switch (message.type) {
       case 'refresh':
+        // The page may have missed a delta: the next answer goes whole.
+        this.sent = undefined;
         void this.read();
         return;
       case 'openEvent':
@@ -130,20 +147,40 @@ export class TracePanel implements PanelController<TraceProtocol> {
   }
 
   private async readOnce(): Promise<void> {
-    let message: ToTrace;
+    let message: ToTrace | undefined;
     try {
       const { graph } = await this.deps.engine.request('nostr.traceGraph', { id: this.asked });
-      this.last = graph ?? undefined;
+      if (this.disposed) return;
       if (graph) {
-        this.chain = chainJobs(graph);
-        message = { type: 'graph', graph: panelGraph(graph), readAt: Date.now() };
-      } else {
-        message = { type: 'missing', subject: { requestId: this.subject.requestId, asked: this.asked } };
+        this.remember(graph);
+        this.send(panelGraph(graph), Date.now());
+        return;
       }
+      this.last = undefined;
+      this.sent = undefined;
+      message = { type: 'missing', subject: { requestId: this.subject.requestId, asked: this.asked } };
     } catch (error) {
       message = { type: 'error', message: describeError(error) };
     }
-    if (!this.disposed) this.channel.setState(message);
+    if (!this.disposed) this.channel.post(message);
+  }
+
+  private remember(graph: TraceGraph): void {
+    this.last = graph;
+    this.chain = chainJobs(graph);
+  }
+
+  /**
+   * The whole graph to a page that has none, else what changed since the version it has (nothing when nothing did).
+   * A post to a page that is not ready is dropped; the next page to say ready gets the whole graph (see ready).
+   */
+  private send(graph: TracePanelGraph, readAt: number): void {
+    const before = this.sent;
+    const delta = before ? traceDelta(before.graph, graph) : undefined;
+    if (before && delta && isEmptyDelta(delta, before.graph)) return;
+    const version = ++this.version;
+    this.channel.post(before && delta ? deltaMessage(delta, before.version, version, readAt) : graphMessage(graph, version, readAt));
+    this.sent = { graph, version };
   }
 
   private async copy(what: 'id' | 'nevent', id: string): Promise<void> {

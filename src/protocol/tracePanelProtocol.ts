@@ -1,14 +1,17 @@
 import type { NostrEvent, TraceFetchReport, TraceGraph, TraceTimelineRow } from './nostrProtocol';
 import { TRACE_EDGE_TYPES, TRACE_NODE_TYPES } from './nostrProtocol';
+import type { TraceDelta } from './traceDelta';
+import { expandJson, internJson, type InternedJson } from './tracePanelWire';
 import { isRecord, type PanelProtocol, type RequestSpec } from './webviewPanelProtocol';
 
 /**
  * Messages between the job-trace panel (src/panels/tracePanel.ts) and its webview (webview/trace), inside the panel
  * envelope (webviewPanelProtocol.ts). Shared by both sides; no vscode and no DOM here.
  *
- * The host sends the trace as a `graph` state (replayed to every page that loads) and again, whole, whenever the
- * chain changes: the page adds what is new to what it draws. The signed events are left out of it (320 of them
- * are ~800 KB of JSON, most of the answer): the details pane asks for the one it shows with the `event` request.
+ * The host sends the whole trace (`graph`) to every page that says ready, then only what changed (`delta`, applied
+ * to the version the page has): the page adds what is new to what it draws. Both travel with their long strings
+ * interned (tracePanelWire.ts). The signed events are left out (320 of them are ~800 KB of JSON, most of the
+ * answer): the details pane asks for the one it shows with the `event` request.
  */
 
 /** Which job a panel shows (one panel per job), and which of its events was asked for (highlighted). */
@@ -26,8 +29,13 @@ export interface TracePanelGraph extends Omit<TraceGraph, 'timeline'> {
 
 export type ToTrace =
   | { readonly type: 'loading'; readonly subject: TraceSubject }
-  /** `readAt`: when the engine answered (ms since the epoch). */
-  | { readonly type: 'graph'; readonly graph: TracePanelGraph; readonly readAt: number; readonly fetched?: TraceFetchReport }
+  /**
+   * The whole trace (a TracePanelGraph, interned: read it with `traceGraphOf`), as version `version`. `readAt`: when
+   * the engine answered (ms since the epoch).
+   */
+  | { readonly type: 'graph'; readonly wire: InternedJson; readonly version: number; readonly readAt: number; readonly fetched?: TraceFetchReport }
+  /** What changed since version `since` (a TraceDelta, interned: `traceDeltaOf`); the page then has `version`. */
+  | { readonly type: 'delta'; readonly wire: InternedJson; readonly since: number; readonly version: number; readonly readAt: number }
   /** Nothing links the id to a job (any more): the event was evicted, or never stored. */
   | { readonly type: 'missing'; readonly subject: TraceSubject }
   | { readonly type: 'error'; readonly message: string }
@@ -35,6 +43,7 @@ export type ToTrace =
   | { readonly type: 'notice'; readonly message: string };
 
 export type FromTrace =
+  /** Read the trace again and send it whole (the user asked, or a delta did not fit the version the page has). */
   | { readonly type: 'refresh' }
   /** The signed event's JSON in an editor tab. */
   | { readonly type: 'openEvent'; readonly id: string }
@@ -84,13 +93,44 @@ export function isToTrace(value: unknown): value is ToTrace {
     case 'missing':
       return isTraceSubject(value.subject);
     case 'graph':
-      return isFiniteNumber(value.readAt) && isTracePanelGraph(value.graph);
+      return isFiniteNumber(value.readAt) && Number.isSafeInteger(value.version) && decoded(value, isTracePanelGraph);
+    case 'delta':
+      return isFiniteNumber(value.readAt) && Number.isSafeInteger(value.version) && Number.isSafeInteger(value.since) && decoded(value, isTraceDelta);
     case 'error':
     case 'notice':
       return typeof value.message === 'string';
     default:
       return false;
   }
+}
+
+/** Each message's wire expanded once: by the guard, which checks it, and then read by the page from here. */
+const expanded = new WeakMap<object, unknown>();
+
+function decoded(message: Record<string, unknown>, check: (value: unknown) => boolean): boolean {
+  const value = expandJson(message.wire);
+  if (value === undefined || !check(value)) return false;
+  expanded.set(message, value);
+  return true;
+}
+
+/** The trace of a `graph` message that passed the guard (isToTrace). */
+export function traceGraphOf(message: Extract<ToTrace, { type: 'graph' }>): TracePanelGraph {
+  return (expanded.get(message) ?? expandJson(message.wire)) as TracePanelGraph;
+}
+
+/** The delta of a `delta` message that passed the guard (isToTrace). */
+export function traceDeltaOf(message: Extract<ToTrace, { type: 'delta' }>): TraceDelta {
+  return (expanded.get(message) ?? expandJson(message.wire)) as TraceDelta;
+}
+
+/** A `graph` message for this trace (the host's side). */
+export function graphMessage(graph: TracePanelGraph, version: number, readAt: number): Extract<ToTrace, { type: 'graph' }> {
+  return { type: 'graph', wire: internJson(graph), version, readAt };
+}
+
+export function deltaMessage(delta: TraceDelta, since: number, version: number, readAt: number): Extract<ToTrace, { type: 'delta' }> {
+  return { type: 'delta', wire: internJson(delta), since, version, readAt };
 }
 
 const NODE_TYPES = new Set<string>(TRACE_NODE_TYPES);
@@ -104,11 +144,33 @@ export function isTracePanelGraph(value: unknown): value is TracePanelGraph {
   if (!isRecord(value)) return false;
   if (!isHexId(value.askedId) || !isHexId(value.requestId) || typeof value.truncated !== 'boolean') return false;
   const { jobs, nodes, edges, timeline, dvms } = value;
-  if (!Array.isArray(jobs) || !jobs.every((job) => isRecord(job) && isHexId(job.requestId) && Array.isArray(job.parents) && typeof job.kindName === 'string')) return false;
+  if (!Array.isArray(jobs) || !jobs.every(isJob)) return false;
   if (!Array.isArray(nodes) || !nodes.every(isNode)) return false;
-  if (!Array.isArray(edges) || !edges.every((edge) => isRecord(edge) && typeof edge.from === 'string' && typeof edge.to === 'string' && EDGE_TYPES.has(String(edge.type)))) return false;
+  if (!Array.isArray(edges) || !edges.every(isEdge)) return false;
   if (!Array.isArray(timeline) || !timeline.every(isRow)) return false;
-  return Array.isArray(dvms) && dvms.every((dvm) => isRecord(dvm) && isHexId(dvm.pubkey) && isHexId(dvm.requestId) && typeof dvm.nodeId === 'string' && typeof dvm.status === 'string');
+  return Array.isArray(dvms) && dvms.every(isDvm);
+}
+
+/** A delta is checked as a graph is: every item it carries, and where it goes. */
+export function isTraceDelta(value: unknown): value is TraceDelta {
+  if (!isRecord(value)) return false;
+  if (!isHexId(value.askedId) || !isHexId(value.requestId) || typeof value.truncated !== 'boolean') return false;
+  const placed = (list: unknown, check: (item: unknown) => boolean) => Array.isArray(list)
+    && list.every((entry) => isRecord(entry) && Number.isSafeInteger(entry.index) && (entry.index as number) >= 0 && check(entry.item));
+  return Array.isArray(value.jobs) && value.jobs.every(isJob) && placed(value.nodes, isNode) && placed(value.edges, isEdge)
+    && placed(value.timeline, isRow) && placed(value.dvms, isDvm);
+}
+
+function isJob(job: unknown): boolean {
+  return isRecord(job) && isHexId(job.requestId) && Array.isArray(job.parents) && typeof job.kindName === 'string';
+}
+
+function isEdge(edge: unknown): boolean {
+  return isRecord(edge) && typeof edge.from === 'string' && typeof edge.to === 'string' && EDGE_TYPES.has(String(edge.type));
+}
+
+function isDvm(dvm: unknown): boolean {
+  return isRecord(dvm) && isHexId(dvm.pubkey) && isHexId(dvm.requestId) && typeof dvm.nodeId === 'string' && typeof dvm.status === 'string';
 }
 
 function isNode(value: unknown): boolean {

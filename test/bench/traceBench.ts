@@ -4,7 +4,7 @@ import { NostrCore, nostrMigrations } from '../../src/core/nostr';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import { panelGraph } from '../../src/protocol/tracePanelProtocol';
+import { graphMessage, panelGraph } from '../../src/protocol/tracePanelProtocol';
 import { makeBolt11Invoice } from '../support/bolt11Invoice';
 import { runTracePanelBench } from './tracePanelBench';
 
@@ -46,8 +46,10 @@ export async function runTraceBench(print: (line: string) => void): Promise<void
       `${graph?.dvms.length} DVM summaries, ${(bytes / 1024).toFixed(0)} KB of JSON`);
     const recent = timed(() => core.recentJobs(200));
     print(`recent jobs quick pick (200 newest of ${BACKGROUND_JOBS + JOBS} jobs): ${recent.toFixed(1)} ms`);
-    const light = Buffer.byteLength(JSON.stringify(graph ? panelGraph(graph) : null));
-    print(`trace panel message: ${(light / 1024).toFixed(0)} KB of JSON (the signed events are left out and fetched one at a time for the details pane)`);
+    const plain = Buffer.byteLength(JSON.stringify(graph ? panelGraph(graph) : null));
+    const wire = Buffer.byteLength(JSON.stringify(graph ? graphMessage(panelGraph(graph), 1, Date.now()) : null));
+    print(`trace panel message: ${(wire / 1024).toFixed(0)} KB of JSON with its ids interned (${(plain / 1024).toFixed(0)} KB without; ` +
+      'the signed events are left out and fetched one at a time for the details pane)');
   } finally {
     core.dispose();
     await store.close();

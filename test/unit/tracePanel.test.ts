@@ -7,8 +7,12 @@ import { Engine } from '../../src/engine/engine';
 import { exportFileName, neventOf } from '../../src/panels/traceDocuments';
 import { tracePanel, type TraceActions, type TracePanel } from '../../src/panels/tracePanel';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
-import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import { isToTrace, traceProtocol, type ToTrace, type TracePanelGraph } from '../../src/protocol/tracePanelProtocol';
+import type { NostrEvent, TraceGraph } from '../../src/protocol/nostrProtocol';
+import { applyTraceDelta } from '../../src/protocol/traceDelta';
+import { internJson } from '../../src/protocol/tracePanelWire';
+import {
+  graphMessage, isToTrace, panelGraph, traceDeltaOf, traceGraphOf, traceProtocol, type ToTrace, type TracePanelGraph,
+} from '../../src/protocol/tracePanelProtocol';
 import type { EngineRequester } from '../../src/views/engineRequester';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 import { eventually } from '../support/eventually';
@@ -55,7 +59,7 @@ interface Recorded {
   readonly revealed: string[];
 }
 
-function openPanel(asked: string): { loop: PanelLoopback<typeof traceProtocol>; messages: ToTrace[]; actions: Recorded; controller: () => TracePanel } {
+function openPanel(asked: string, prefetched?: TraceGraph): { loop: PanelLoopback<typeof traceProtocol>; messages: ToTrace[]; actions: Recorded; controller: () => TracePanel } {
   const actions: Recorded = { copied: [], saved: [], opened: [], revealed: [] };
   const traceActions: TraceActions = {
     openEvent: (id) => actions.opened.push(id),
@@ -70,7 +74,7 @@ function openPanel(asked: string): { loop: PanelLoopback<typeof traceProtocol>; 
     },
   };
   const controllers = new Map<string, TracePanel>();
-  const definition = tracePanel({ engine: requester, actions: traceActions }, controllers);
+  const definition = tracePanel({ engine: requester, actions: traceActions }, controllers, new Map(prefetched ? [[request.id, prefetched]] : []));
   const subject = { requestId: request.id, asked };
   const loop = new PanelLoopback(traceProtocol, (channel) => definition.create(channel, subject));
   const messages: ToTrace[] = [];
@@ -82,11 +86,25 @@ async function ingest(...events: NostrEvent[]): Promise<void> {
   await engine.call('nostr.ingest', { events });
 }
 
+/** The trace as the page has it after these messages: the last whole graph with the deltas after it applied, as main.ts does. */
 function lastGraph(messages: readonly ToTrace[]): TracePanelGraph {
-  const graphs = messages.filter((message) => message.type === 'graph');
-  assert.ok(graphs.length > 0, `a graph arrived; got ${JSON.stringify(messages.map((message) => message.type))}`);
-  return (graphs[graphs.length - 1] as Extract<ToTrace, { type: 'graph' }>).graph;
+  let graph: TracePanelGraph | undefined;
+  let version: number | undefined;
+  for (const message of messages) {
+    if (message.type === 'graph') {
+      graph = traceGraphOf(message);
+      version = message.version;
+    } else if (message.type === 'delta') {
+      assert.ok(graph && message.since === version, `a delta from version ${message.since} for a page at version ${version}`);
+      graph = applyTraceDelta(graph, traceDeltaOf(message));
+      version = message.version;
+    }
+  }
+  assert.ok(graph, `a graph arrived; got ${JSON.stringify(messages.map((message) => message.type))}`);
+  return graph;
 }
+
+const traceReads = () => calls.filter((method) => method === 'nostr.traceGraph').length;
 
 function changed(jobs: string[]): EngineNotification {
   return { topic: 'nostr.changed', payload: { dvms: [], kinds: [], jobs } };
@@ -133,14 +151,38 @@ test('while visible, a change naming a job of the chain re-reads it; a change na
   assert.equal(calls.filter((method) => method === 'nostr.traceGraph').length, before, 'an unrelated job: nothing read');
 
   await ingest(result);
+  const sent = messages.length;
   loop.router.route(changed([request.id]));
   await eventually('the result in the timeline', () => lastGraph(messages).timeline.some((row) => row.id === result.id));
+  // Only what changed crosses: the result's row and node (and its DVM's summary and node, now result-delivered).
+  const update = messages.slice(sent).find((message) => message.type === 'delta' || message.type === 'graph');
+  assert.equal(update?.type, 'delta', 'a live change is sent as a delta, not the whole trace');
+  const delta = traceDeltaOf(update as Extract<ToTrace, { type: 'delta' }>);
+  assert.deepEqual(delta.timeline.map(({ item }) => item.id), [result.id]);
+  assert.ok(delta.nodes.length < lastGraph(messages).nodes.length, 'not every node');
+  assert.deepEqual(lastGraph(messages), panelGraph((await engine.call('nostr.traceGraph', { id: request.id })).graph!), 'the page\'s graph equals a whole read');
 
   // A new sub-job names its parent in the notification (the engine does): the chain grows by a job.
   await ingest(child);
   loop.router.route(changed([child.id, request.id]));
   await eventually('the sub-job in the chain', () => lastGraph(messages).jobs.some((job) => job.requestId === child.id));
   assert.ok(lastGraph(messages).edges.some((edge) => edge.type === 'sub-job-of' && edge.from === `request:${child.id}`));
+  loop.session.dispose();
+});
+
+test('opened with the opener\'s read, the first page gets it without a read; a page loaded again gets the whole trace at once', async () => {
+  const { graph } = await engine.call('nostr.traceGraph', { id: request.id });
+  const reads = traceReads();
+  const { loop, messages } = openPanel(request.id, graph!);
+  loop.page.ready();
+  await eventually('the graph', () => messages.some((message) => message.type === 'graph'));
+  assert.deepEqual(lastGraph(messages), panelGraph(graph!));
+  // A page shown again (or reloaded) has nothing: it is sent the whole trace, not a delta, and nothing is read.
+  loop.page.ready();
+  await eventually('a second whole graph', () => messages.filter((message) => message.type === 'graph').length === 2);
+  await loop.settle(20);
+  assert.equal(traceReads(), reads, 'the trace was not read again');
+  assert.ok(!messages.some((message) => message.type === 'loading'), 'no "reading" state');
   loop.session.dispose();
 });
 
@@ -201,5 +243,12 @@ test('the guards refuse what the page must not act on', () => {
   assert.equal(traceProtocol.fromWebview({ type: 'copy', what: 'secret', id: request.id }), false);
   assert.equal(traceProtocol.fromWebview({ type: 'revealDvm', pubkey: dvmA.pubkey }), true);
   assert.equal(traceProtocol.requests.event.params({ id: `${request.id}x` }), false);
-  assert.equal(isToTrace({ type: 'graph', readAt: 1, graph: { askedId: request.id, requestId: request.id, truncated: false, jobs: [], nodes: [{ id: 'x', type: 'wizard', label: '' }], edges: [], timeline: [], dvms: [] } }), false, 'an unknown node type');
+  const empty = { askedId: request.id, requestId: request.id, truncated: false, jobs: [], nodes: [], edges: [], timeline: [], dvms: [] };
+  assert.equal(isToTrace(graphMessage(empty, 1, 1)), true);
+  assert.equal(isToTrace(graphMessage({ ...empty, nodes: [{ id: 'x', type: 'wizard' as 'dvm', label: '' }] }, 1, 1)), false, 'an unknown node type');
+  const wire = graphMessage(empty, 1, 1).wire;
+  assert.equal(isToTrace({ ...graphMessage(empty, 1, 1), wire: { ...wire, strings: [] } }), false, 'a reference past the string table');
+  const badDelta = { ...empty, nodes: [{ index: -1, item: { id: 'x', type: 'dvm', label: '' } }], edges: [], timeline: [], dvms: [] };
+  assert.equal(isToTrace({ type: 'delta', since: 1, version: 2, readAt: 1, wire: internJson(badDelta) }), false, 'a delta item without a place');
+  assert.equal(isToTrace({ type: 'delta', since: 1, version: 2, readAt: 1, wire: internJson({ ...badDelta, nodes: [] }) }), true);
 });

@@ -1,6 +1,7 @@
 import type { TraceDvmSummary, TraceJob } from '../../src/protocol/nostrProtocol';
 import { element } from '../common/dom';
-import { keyboardRows, restoreTabStop } from './rowKeys';
+import { KeyedRows } from './keyedRows';
+import { keyboardRows } from './rowKeys';
 import { duration, dvmFlags, satsText, shortId } from './traceFormat';
 
 const COLUMNS = ['DVM', 'Job', 'Status', 'Response', 'First feedback', 'Sats requested', 'Sats proven', 'Flags', 'Error'];
@@ -10,6 +11,7 @@ export class DvmTable {
   readonly element: HTMLTableElement;
   private readonly body = element('tbody');
   private dvms = new Map<string, TraceDvmSummary>();
+  private readonly keyed = new KeyedRows(this.body);
 
   constructor(activate: (dvm: TraceDvmSummary) => void) {
     this.element = element('table', { className: 'dvms' });
@@ -21,16 +23,21 @@ export class DvmTable {
     });
   }
 
+  /** Draws the rows; a row drawn before with the same content is kept as it is. */
   render(dvms: readonly TraceDvmSummary[], jobs: readonly TraceJob[]): void {
-    const focused = this.body.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
-    const stop = [...this.body.rows].find((row) => row.tabIndex === 0)?.dataset.key;
     const jobNames = new Map(jobs.map((job) => [job.requestId, job.kind === null ? shortId(job.requestId) : `${job.kind} ${job.kindName}`]));
     this.dvms = new Map(dvms.map((dvm) => [dvm.nodeId, dvm]));
-    this.body.replaceChildren(...dvms.map((dvm) => {
+    this.keyed.render(dvms.map((dvm) => {
+      const jobName = jobNames.get(dvm.requestId) ?? shortId(dvm.requestId);
+      return { key: dvm.nodeId, content: JSON.stringify([dvm, jobName]), draw: () => this.rowElement(dvm, jobName) };
+    }));
+  }
+
+  private rowElement(dvm: TraceDvmSummary, jobName: string): HTMLTableRowElement {
       const flags = dvmFlags(dvm);
       const tr = element('tr', {},
         element('td', { text: dvm.name || shortId(dvm.npub), className: dvm.name ? 'text name' : 'key', title: dvm.npub }),
-        element('td', { text: jobNames.get(dvm.requestId) ?? shortId(dvm.requestId), className: 'text', title: dvm.requestId }),
+        element('td', { text: jobName, className: 'text', title: dvm.requestId }),
         element('td', { text: dvm.status, className: dvm.status === 'error' ? 'flag' : '' }),
         element('td', { text: duration(dvm.responseSec), className: 'number' }),
         element('td', { text: duration(dvm.feedbackSec), className: 'number' }),
@@ -43,8 +50,6 @@ export class DvmTable {
       tr.dataset.nodeId = dvm.nodeId;
       tr.tabIndex = -1;
       return tr;
-    }));
-    restoreTabStop(this.body, focused ?? stop, focused !== undefined);
   }
 
   select(nodeId: string | undefined): void {

@@ -1,7 +1,9 @@
 import type { TraceDvmSummary, TraceNode } from '../../src/protocol/nostrProtocol';
-import { traceProtocol, type TracePanelGraph, type TracePanelRow } from '../../src/protocol/tracePanelProtocol';
+import { applyTraceDelta } from '../../src/protocol/traceDelta';
+import { traceDeltaOf, traceGraphOf, traceProtocol, type TracePanelGraph, type TracePanelRow } from '../../src/protocol/tracePanelProtocol';
 import { element } from '../common/dom';
-import { GraphView } from '../common/graphView';
+import { loadGraphView } from '../common/graphLoader';
+import type { GraphView } from '../common/graphView';
 import { connectPanel } from '../common/hostApi';
 import { DetailsPane } from './detailsPane';
 import { DvmTable } from './dvmTable';
@@ -15,15 +17,18 @@ import { TRACE_GROUPS } from './traceGroups';
 // Marks for `npm run bench trace`, which reads them to say where a first paint's time goes.
 performance.mark('trace:script');
 const { messenger } = connectPanel(traceProtocol, {});
+// vis-network (dist/webview/graph.js, 530 KB) loads beside the page's first paint: the title, the timeline and the
+// DVM table are drawn from the first message without it, and the graph joins them when it has loaded.
+const graphViewClass = loadGraphView();
 
 let current: TracePanelGraph | undefined;
+/** The version of the trace `current` is (the host's count): a delta applies only to the version it was made from. */
+let version: number | undefined;
 let nodes = new Map<string, TraceNode>();
 let shownAsked: string | undefined;
 let view: GraphView | undefined;
 /** What the view was last given, to hand it only what changed. */
 let drawn: GraphData | undefined;
-/** The tables are filled once the first graph is on screen (see show); until then a graph only updates `current`. */
-let tablesShown = false;
 
 const root = document.getElementById('root')!;
 const title = element('h1', { text: 'Job trace' });
@@ -79,8 +84,18 @@ messenger.onMessage((message) => {
       status.textContent = message.message;
       return;
     case 'graph':
-      if (!current) performance.mark('trace:graph-received');
-      show(message.graph);
+      version = message.version;
+      show(traceGraphOf(message));
+      status.textContent = `Updated ${clock(message.readAt / 1000)}`;
+      return;
+    case 'delta':
+      if (!current || message.since !== version) {
+        // Made for a version this page does not have: ask for the whole trace.
+        messenger.post({ type: 'refresh' });
+        return;
+      }
+      version = message.version;
+      show(applyTraceDelta(current, traceDeltaOf(message)));
       status.textContent = `Updated ${clock(message.readAt / 1000)}`;
       return;
   }
@@ -89,48 +104,22 @@ messenger.onRefused((refusal) => {
   status.textContent = `Refused a message from the extension: ${refusal.reason}`;
 });
 
+/**
+ * Draws a trace: the first one straight into the text and tables (the page's first paint needs no graph code), and
+ * into the graph once vis-network has loaded; later ones (live deltas) only where they differ.
+ */
 function show(graph: TracePanelGraph): void {
   const first = current === undefined;
+  if (first) performance.mark('trace:graph-received');
   current = graph;
   nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const job = graph.jobs.find((each) => each.requestId === graph.requestId);
   title.textContent = job?.kind != null ? `Job trace · ${job.kind} ${job.kindName}` : 'Job trace';
   subtitle.textContent = `Job ${graph.requestId} · ${graph.timeline.length} events in ${graph.jobs.length} job${graph.jobs.length === 1 ? '' : 's'}` +
     `${graph.truncated ? ' · the chain was cut at its size limit' : ''}`;
-  if (!view) {
-    // Straight edges: the layout puts every answer on its DVM's row, and a curve costs more on every frame.
-    view = GraphView.create(graphBox, { groups: TRACE_GROUPS, ariaLabel: 'Job trace graph', network: { edges: { smooth: false } } });
-    view.on('select', (selection) => {
-      if (selection.nodes[0]) selectNode(selection.nodes[0], { centre: false });
-      else deselect();
-    });
-    view.on('doubleClick', (target) => target.node && activate(target.node));
-  }
-  const data = toGraphData(graph, { place: first });
-  if (first) {
-    performance.mark('trace:graph-data');
-    view.setData(data);
-    performance.mark('trace:set-data');
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      document.body.dataset.firstPaintMs = performance.now().toFixed(1);
-      // Hundreds of timeline rows cost a frame of their own: they come after the graph is drawn, from the newest
-      // graph the page holds by then, with the selection the graph already shows.
-      tablesShown = true;
-      if (current) showTables(current);
-      timeline.select(details.nodeId);
-      dvmTable.select(details.nodeId);
-      performance.mark('trace:tables');
-      // The page finished its layout (legend, details, tables) after the graph was fitted: fit it to its final box.
-      view?.fit();
-    }));
-  } else {
-    const changed = changedSince(drawn, data);
-    if (changed.nodes.length > 0 || changed.edges.length > 0) view.add(changed);
-  }
-  drawn = data;
+  showTables(graph);
   graphBox.setAttribute('aria-label', `Job trace graph: ${graph.nodes.length} nodes, ${graph.edges.length} edges. The timeline below lists every event; Enter on a row selects it.`);
   graphBox.dataset.nodes = String(graph.nodes.length);
-  if (tablesShown) showTables(graph);
   if (graph.askedId !== shownAsked) {
     shownAsked = graph.askedId;
     const asked = graph.nodes.find((node) => node.asked);
@@ -138,11 +127,50 @@ function show(graph: TracePanelGraph): void {
   } else if (details.nodeId && nodes.has(details.nodeId)) {
     showDetails(details.nodeId);
   }
+  if (first) {
+    performance.mark('trace:tables');
+    // The graph is drawn after the text and tables are on screen: laying out 500 nodes would hold their paint back.
+    afterPaint(() => {
+      document.body.dataset.firstContentMs = performance.now().toFixed(1);
+      void graphViewClass.then(drawGraph, (error: unknown) => {
+        status.textContent = `Could not load the graph (the tables below list every event): ${error instanceof Error ? error.message : String(error)}`;
+      });
+    });
+  } else if (view) {
+    const data = toGraphData(graph, { place: false });
+    const changed = changedSince(drawn, data);
+    if (changed.nodes.length > 0 || changed.edges.length > 0) view.add(changed);
+    drawn = data;
+  }
+}
+
+/** The first drawing of the graph, laid out in full, from the newest trace the page holds by then. */
+function drawGraph(Graph: typeof GraphView): void {
+  if (view || !current) return;
+  performance.mark('trace:graph-code');
+  // Straight edges: the layout puts every answer on its DVM's row, and a curve costs more on every frame.
+  view = Graph.create(graphBox, { groups: TRACE_GROUPS, ariaLabel: 'Job trace graph', network: { edges: { smooth: false } } });
+  view.on('select', (selection) => {
+    if (selection.nodes[0]) selectNode(selection.nodes[0], { centre: false });
+    else deselect();
+  });
+  view.on('doubleClick', (target) => target.node && activate(target.node));
+  drawn = toGraphData(current, { place: true });
+  view.setData(drawn);
+  performance.mark('trace:set-data');
+  afterPaint(() => (document.body.dataset.graphDrawnMs = performance.now().toFixed(1)));
+}
+
+/** Runs once the frame that shows the page's latest changes has been painted. */
+function afterPaint(run: () => void): void {
+  requestAnimationFrame(() => requestAnimationFrame(run));
 }
 
 function showTables(graph: TracePanelGraph): void {
   timeline.render(graph.timeline, names(graph));
   dvmTable.render(graph.dvms, graph.jobs);
+  timeline.select(details.nodeId);
+  dvmTable.select(details.nodeId);
 }
 
 /** Profile names by pubkey, from the DVM summaries and timeline rows that carry one. */

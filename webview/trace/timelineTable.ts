@@ -1,6 +1,7 @@
 import type { TracePanelRow } from '../../src/protocol/tracePanelProtocol';
 import { element } from '../common/dom';
-import { keyboardRows, restoreTabStop } from './rowKeys';
+import { KeyedRows } from './keyedRows';
+import { keyboardRows } from './rowKeys';
 import { clock, delay, roleText, satsText, shortId } from './traceFormat';
 
 const COLUMNS = ['Time', 'Since request', 'Role', 'Kind', 'Status', 'Author', 'Sats', 'Event'];
@@ -25,13 +26,15 @@ export class TimelineTable {
   }
 
   private rows = new Map<string, TracePanelRow>();
+  private readonly keyed = new KeyedRows(this.body);
 
+  /** Draws the rows; a row drawn before with the same content is kept as it is (a live event adds one row). */
   render(rows: readonly TracePanelRow[], names: ReadonlyMap<string, string>): void {
-    const focused = this.body.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
-    const stop = [...this.body.rows].find((row) => row.tabIndex === 0)?.dataset.key;
     this.rows = new Map(rows.map((row) => [row.id, row]));
-    this.body.replaceChildren(...rows.map((row) => this.rowElement(row, names)));
-    restoreTabStop(this.body, focused ?? stop, focused !== undefined);
+    this.keyed.render(rows.map((row) => {
+      const author = row.authorName ?? names.get(row.pubkey);
+      return { key: row.id, content: JSON.stringify([row, author]), draw: () => this.rowElement(row, author) };
+    }));
   }
 
   /** Marks the rows of the selected node (none: undefined). */
@@ -39,8 +42,7 @@ export class TimelineTable {
     for (const tr of this.body.rows) tr.setAttribute('aria-selected', String(nodeId !== undefined && tr.dataset.nodeId === nodeId));
   }
 
-  private rowElement(row: TracePanelRow, names: ReadonlyMap<string, string>): HTMLTableRowElement {
-    const author = row.authorName ?? names.get(row.pubkey);
+  private rowElement(row: TracePanelRow, author: string | undefined): HTMLTableRowElement {
     const tr = element('tr', {},
       element('td', { text: clock(row.createdAt) }),
       element('td', { text: delay(row.sinceRequestSec), className: 'number' }),
