@@ -1,6 +1,7 @@
-import { DEFAULT_SETTINGS, isWebSocketUrl } from '../core/config/settings';
+import { DEFAULT_SETTINGS, isWebSocketUrl, NUMBER_BOUNDS } from '../core/config/settings';
 import type { Engine } from '../engine/engine';
 import type { CollectorStatus } from '../protocol/engineProtocol';
+import type { HistoryBackfillStatus } from '../protocol/historyBackfillProtocol';
 import type { NostrMetricsScope } from '../protocol/nostrProtocol';
 import { flag, flagList, intFlag, report, UsageError, withEngine, type CliCommand } from './cliCommand';
 
@@ -22,6 +23,8 @@ export interface CollectSummary {
   readonly otherCollectors: readonly CollectorStatus[];
   readonly dvms: number;
   readonly flushedBytes: number;
+  /** The history backfill (`--history-days`) as the run left it; absent when it was not asked for. */
+  readonly history?: HistoryBackfillStatus;
 }
 
 export interface CollectedRelay {
@@ -43,6 +46,7 @@ export const collectCommand: CliCommand = {
     { name: 'relay', value: 'URL', repeatable: true, help: `a ws:// or wss:// relay (default: ${DEFAULT_SETTINGS.relays.join(', ')})` },
     { name: 'duration', value: 'S', help: 'seconds to collect (default: until Ctrl-C)' },
     { name: 'endpoint', value: 'URL', help: `the subtensor endpoint the engine's chain collector uses meanwhile (default: ${DEFAULT_SETTINGS.subtensorEndpoint})` },
+    { name: 'history-days', value: 'D', help: 'also backfill the last D days from the relays into the rollups, resuming an earlier run (default: 0, none)' },
   ],
   run: async (args, io) => {
     const relays = flagList(args, 'relay');
@@ -51,8 +55,9 @@ export const collectCommand: CliCommand = {
     if (duration !== undefined && duration <= 0) throw new UsageError('--duration must be a positive number of seconds');
     const endpoint = flag(args, 'endpoint');
     if (endpoint !== undefined && !isWebSocketUrl(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a ws:// or wss:// URL`);
+    const historyDays = historyDaysFlag(flag(args, 'history-days'));
     const watched = relays.length > 0 ? relays : [...DEFAULT_SETTINGS.relays];
-    const settings = { ...(relays.length > 0 ? { relays } : {}), ...(endpoint ? { subtensorEndpoint: endpoint } : {}) };
+    const settings = { ...(relays.length > 0 ? { relays } : {}), ...(endpoint ? { subtensorEndpoint: endpoint } : {}), backfillDays: historyDays };
 
     return withEngine(args, io, { collect: true, settings }, async (engine) => {
       const startedAt = Date.now();
@@ -85,6 +90,7 @@ export const collectCommand: CliCommand = {
         otherCollectors: status.collectors.filter((collector) => !watched.includes(collector.name)),
         dvms: after.dvms,
         flushedBytes: flushed.bytes,
+        ...(historyDays > 0 ? { history: await engine.call('nostr.historyBackfill', {}) } : {}),
       };
       const printed = report(args, io, summary, () => formatSummary(summary));
       // Nothing collected because nothing answered is a failure a script must see, not an empty success.
@@ -139,8 +145,20 @@ function formatSummary(summary: CollectSummary): string {
     '',
     ...summary.relays.map((relay) => `${relay.url}  ${relay.state}${relay.reason ? ` (${relay.reason})` : ''}  ${relay.detail ?? ''}${relay.lastError ? `  (last error: ${relay.lastError})` : ''}`),
     ...summary.otherCollectors.map((collector) => `also: ${collector.name}  ${collector.state}  ${collector.detail ?? ''}`),
+    ...(summary.history ? [`history: ${summary.history.message}`] : []),
     `flushed: ${summary.flushedBytes} bytes`,
   ].join('\n');
+}
+
+/** `--history-days`: a CLI run backfills only when asked (a one-off collect should not page a month by surprise). */
+function historyDaysFlag(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const days = Number(value);
+  const { minimum, maximum } = NUMBER_BOUNDS.backfillDays;
+  if (value.trim() === '' || !Number.isFinite(days) || days < minimum || days > maximum) {
+    throw new UsageError(`--history-days ${JSON.stringify(value)} must be a number of days from ${minimum} to ${maximum}`);
+  }
+  return days;
 }
 
 function noRelayReached(summary: CollectSummary): string {
