@@ -14,6 +14,9 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
+import { dvmChoices } from '../core/jobs/dvmChoicesQuery';
+import { postedJobsMigrations } from '../core/jobs/postedJobsMigrations';
+import { PostedJobsRepo } from '../core/jobs/postedJobsRepo';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
 import { HistoryBackfillRepo } from '../core/nostr/historyBackfillRepo';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
@@ -33,7 +36,7 @@ export interface NostrModuleOptions {
 export function createNostrModule(options: NostrModuleOptions = {}): EngineModuleFactory {
   return {
     name: 'nostr',
-    migrations: nostrMigrations,
+    migrations: [...nostrMigrations, ...postedJobsMigrations],
     create: (context) => new NostrModule(context, options),
   };
 }
@@ -87,11 +90,17 @@ class NostrModule implements EngineModule {
     });
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
+    const posted = new PostedJobsRepo(core.sql);
     this.jobs = new PostedJobs({
       ingest: (relay, events) => this.ingest(relay, events),
       statuses: (id) => core.trace(id)?.dvms ?? [],
       log: context.log,
       tuning: options.jobRelayTuning,
+      posted,
+      onPosted: (id) => {
+        context.store.markDirty();
+        context.notify({ topic: 'nostr.posted', payload: { id } });
+      },
     });
     this.handlers = {
       'nostr.ingest': async ({ events, relay }) => {
@@ -126,6 +135,8 @@ class NostrModule implements EngineModule {
       'nostr.stopWatching': ({ id }) => ({ stopped: this.jobs.stopWatching(String(id)) }),
       'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
       'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
+      'nostr.dvmChoices': ({ limit, now }) => dvmChoices(core.sql, limit, now ?? unixNow(), this.livenessThresholds),
+      'nostr.postedJobs': ({ limit }) => posted.list(limit),
       'nostr.historyBackfill': () => this.history.status(),
       'nostr.cancelHistoryBackfill': () => this.history.cancel(),
       'nostr.startHistoryBackfill': () => this.history.resume(),

@@ -1,7 +1,9 @@
+import type { Filter } from 'nostr-tools/filter';
 import { isWebSocketUrl } from '../core/config/settings';
 import { publishJobEvent, type JobRelaySession, type JobRelayTuning } from '../core/jobs/jobRelays';
 import { checkShape } from '../core/nostr/eventShape';
-import { isRequestKind, KIND_DELETION, KIND_FEEDBACK } from '../core/nostr/nostrEvent';
+import type { PostedJobsRepo } from '../core/jobs/postedJobsRepo';
+import { isRequestKind, KIND_DELETION, KIND_FEEDBACK, KIND_ZAP_RECEIPT } from '../core/nostr/nostrEvent';
 import type { Logger } from '../core/util/logger';
 import type { AwaitJobParams, AwaitJobResult, PublishParams, PublishResult } from '../protocol/jobProtocol';
 import type { IngestResult, JobStatusText } from '../protocol/nostrProtocol';
@@ -20,6 +22,10 @@ export interface PostedJobsOptions {
   readonly statuses: (requestId: string) => readonly { readonly pubkey: string; readonly status: JobStatusText }[];
   readonly log: Logger;
   readonly tuning?: JobRelayTuning;
+  /** "My jobs": every job request published here is recorded. */
+  readonly posted: PostedJobsRepo;
+  /** A job request was recorded as posted (after its relays answered): "My jobs" lists it. */
+  readonly onPosted: (id: string) => void;
 }
 
 interface Waiter {
@@ -60,7 +66,7 @@ export class PostedJobs {
       tuning: this.options.tuning,
       ...(watchSeconds > 0 ? {
         watch: {
-          filters: [{ kinds: [KIND_FEEDBACK, event.kind + 1000], '#e': [event.id] }],
+          filters: watchFilters(event),
           ms: watchSeconds * 1000,
           deliver: (relay, answer) => {
             this.options.ingest(relay, [answer]);
@@ -70,6 +76,10 @@ export class PostedJobs {
       } : {}),
     });
     for (const result of session.results) if (result.outcome === 'ok') this.options.ingest(result.url, [event]);
+    if (isRequestKind(event.kind)) {
+      this.options.posted.record(event.id, event.created_at);
+      this.options.onPosted(event.id);
+    }
     const accepted = session.results.filter((result) => result.outcome === 'ok').length;
     this.options.log.log('info', `published ${event.kind === KIND_DELETION ? 'deletion' : `job kind ${event.kind}`} ${event.id.slice(0, 12)}… to ${relays.length} relays: ${accepted} accepted` +
       session.results.filter((result) => result.outcome !== 'ok').map((result) => `; ${result.url}: ${result.outcome}${result.message ? ` (${result.message})` : ''}`).join(''));
@@ -136,6 +146,20 @@ export class PostedJobs {
   private wake(id: string): void {
     for (const waiter of [...this.waiters]) if (waiter.id === id) waiter.check();
   }
+}
+
+/**
+ * The job's feedback and results (`#e` the request), and zap receipts that pay it: of the request itself (`#e`), or
+ * paying a DVM it is addressed to (`#p`: a zap of the DVM's feedback or result names that event, which does not exist
+ * yet), from the job's time on. The ingest links each receipt to its job, or keeps it unlinked.
+ */
+function watchFilters(event: { id: string; kind: number; created_at: number; tags: readonly (readonly string[])[] }): Filter[] {
+  const dvms = [...new Set(event.tags.filter((tag) => tag[0] === 'p' && /^[0-9a-f]{64}$/.test(tag[1] ?? '')).map((tag) => tag[1]))];
+  return [
+    { kinds: [KIND_FEEDBACK, event.kind + 1000], '#e': [event.id] },
+    { kinds: [KIND_ZAP_RECEIPT], '#e': [event.id] },
+    ...(dvms.length > 0 ? [{ kinds: [KIND_ZAP_RECEIPT], '#p': dvms, since: event.created_at }] : []),
+  ];
 }
 
 function relayList(value: unknown): string[] {

@@ -74,3 +74,33 @@ export interface DvmAnnouncement {
   /** ws:// / wss:// relays its handler announcement names (a `relays` tag or a `relays` list in its content). */
   readonly relays: readonly string[];
 }
+
+/** A job the user posted through `nostr.publish` ("My jobs"), newest first. Strings from events are untrusted text. */
+export interface PostedJobSummary {
+  readonly requestId: string;
+  readonly kind: number;
+  readonly kindName: string;
+  /** Unix seconds it was posted (the request's created_at). */
+  readonly createdAt: number;
+  /** The status of the DVM whose status moved last; `waiting` before any answer, `cancelled` once deleted. */
+  readonly status: JobStatusText;
+  readonly encrypted: boolean;
+  /** DVMs that answered it. */
+  readonly dvmCount: number;
+  /** Its first `i` tag in clear (value cut to 200 characters, and its type); none for an encrypted job. */
+  readonly input?: { readonly data: string; readonly type: string };
+  /** Millisats that zap receipts (NIP-57, kind 9735) prove were paid for it; 0 when none arrived. */
+  readonly paidMsats: number;
+  readonly zaps: number;
+}
+
+/** A DVM as the target picker offers it: only what the picker shows (DESIGN.md "Liveness", "Response time"). */
+export interface DvmChoice {
+  readonly pubkey: string;
+  /** Its profile name; untrusted text. */
+  readonly name?: string;
+  /** Job kinds it answered or announced, ascending. */
+  readonly kinds: readonly number[];
+  readonly status: 'up' | 'silent' | 'unknown';
+  readonly medianResponseSec: number | null;
+}

@@ -1,7 +1,7 @@
 import type { DvmProfile } from '../core/nostr/dvmNames';
 import { NOSTR_PAGE_METHODS, type NostrPageMethods } from './nostrPagesProtocol';
 import type { HistoryBackfillStatus } from './historyBackfillProtocol';
-import type { AwaitJobParams, AwaitJobResult, DvmAnnouncement, PublishParams, PublishResult } from './jobProtocol';
+import type { AwaitJobParams, AwaitJobResult, DvmAnnouncement, DvmChoice, PostedJobSummary, PublishParams, PublishResult } from './jobProtocol';
 
 /**
  * Engine requests and notifications of the Nostr DVM half. Method names start with `nostr.`.
@@ -374,6 +374,10 @@ export interface NostrMethods extends NostrPageMethods {
   'nostr.awaitJob': { params: AwaitJobParams; result: AwaitJobResult };
   /** What a DVM announces for posting a job to it (params, encryption, relays); null when the store knows nothing of it. */
   'nostr.dvmAnnouncement': { params: { pubkey: string }; result: DvmAnnouncement | null };
+  /** The playground's target picker: known DVMs (busiest first) with only name, kinds, liveness and median response. */
+  'nostr.dvmChoices': { params: { limit?: number; now?: number }; result: DvmChoice[] };
+  /** "My jobs": the job requests posted through `nostr.publish`, newest first (at most 500). */
+  'nostr.postedJobs': { params: { limit?: number }; result: PostedJobSummary[] };
   /** The history backfill (historyBackfillProtocol.ts): its progress; cancel stops it until started again. */
   'nostr.historyBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
   'nostr.cancelHistoryBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
@@ -384,11 +388,13 @@ export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
   ...NOSTR_PAGE_METHODS,
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
   'nostr.historyBackfill', 'nostr.cancelHistoryBackfill', 'nostr.startHistoryBackfill',
-  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement',
+  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement', 'nostr.dvmChoices', 'nostr.postedJobs',
 ];
 
 export type NostrNotification =
   | { readonly topic: 'nostr.changed'; readonly payload: { dvms: string[]; kinds: number[]; jobs: string[] } }
   /** After every stored page of the history backfill, and when it starts, stops or ends. */
   | { readonly topic: 'nostr.historyBackfill'; readonly payload: HistoryBackfillStatus }
-  | { readonly topic: 'nostr.alert'; readonly payload: { pubkey: string; name?: string; message: string } };
+  | { readonly topic: 'nostr.alert'; readonly payload: { pubkey: string; name?: string; message: string } }
+  /** A job request was posted through `nostr.publish` (by any window or CLI process that shares this engine). */
+  | { readonly topic: 'nostr.posted'; readonly payload: { id: string } };

@@ -25,13 +25,17 @@ export function withRowDetails(sql: PreparedStatements, jobs: readonly JobSummar
 }
 
 function firstInput(sql: PreparedStatements, requestId: string): string | undefined {
+  return firstInputTag(sql, requestId)?.[1].slice(0, INPUT_KEPT);
+}
+
+/** The raw request's first `i` tag (value, type, …) while the request is kept; "My jobs" shows its type too. */
+export function firstInputTag(sql: PreparedStatements, requestId: string): readonly string[] | undefined {
   const tags = sql.row('SELECT tags FROM nostr_events WHERE id = ?', [idBytes(requestId)])?.[0];
   if (typeof tags !== 'string') return undefined;
   try {
     const parsed = JSON.parse(tags) as unknown;
     if (!Array.isArray(parsed)) return undefined;
-    const tag = parsed.find((candidate): candidate is string[] => Array.isArray(candidate) && candidate[0] === 'i' && typeof candidate[1] === 'string');
-    return tag ? tag[1].slice(0, INPUT_KEPT) : undefined;
+    return parsed.find((candidate): candidate is string[] => Array.isArray(candidate) && candidate[0] === 'i' && typeof candidate[1] === 'string');
   } catch {
     return undefined;
   }
