@@ -278,6 +278,10 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         void this.dvms.changed(notification.payload.dvms);
         void this.kinds.changed(notification.payload.kinds);
         this.watched.dvmsChanged(notification.payload.dvms);
+        this.watched.jobsChanged(notification.payload.jobs);
+        break;
+      case 'nostr.posted':
+        this.watched.postedChanged();
         break;
       case 'bittensor.changed':
         this.subnets.changed(notification.payload.netuids);

@@ -28,6 +28,7 @@ export const COMMANDS = {
   openUserPage: 'swarmscope.user.openPage',
   postTestJob: 'swarmscope.nostr.postTestJob',
   sendTestJob: 'swarmscope.dvm.sendTestJob',
+  postAgain: 'swarmscope.nostr.postAgain',
   showIdentity: 'swarmscope.identity.show',
   importKey: 'swarmscope.identity.importKey',
   deleteKey: 'swarmscope.identity.deleteKey',

@@ -3,22 +3,22 @@ import { readJobAnswer } from '../core/jobs/jobAnswers';
 import { buildJobCancellation, buildJobRequest } from '../core/jobs/jobRequest';
 import type { EncryptionSchemeName } from '../core/jobs/secretKey';
 import { decodeBolt11 } from '../core/nostr/bolt11Details';
-import { MAX_PAGE } from '../core/nostr/dvmQuery';
 import { builtInKinds, kindName } from '../core/nostr/kindRegistry';
 import { isRequestKind } from '../core/nostr/nostrEvent';
 import { parsePubkey } from '../core/nostr/pubkeyInput';
 import { describeError } from '../core/util/errors';
 import { untrustedText } from '../core/util/untrustedText';
 import type { NostrIdentity } from '../identity/nostrIdentity';
-import type { DvmSummary, NostrEvent } from '../protocol/nostrProtocol';
+import type { PostedJobSummary } from '../protocol/jobProtocol';
+import type { NostrEvent } from '../protocol/nostrProtocol';
 import {
-  playgroundProtocol, type FromPlayground, type PlaygroundDvm, type ShownAnswer, type ToPlayground,
+  playgroundProtocol, type FromPlayground, type PlaygroundDvm, type PlaygroundJobChoice, type ShownAnswer, type ToPlayground,
 } from '../protocol/playgroundPanelProtocol';
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
 import type { PanelChannel, PanelController } from './panelSession';
 import { SerialRead } from './serialRead';
-import { playgroundJob, withEncryption } from './playgroundForm';
+import { formOfRequest, playgroundJob, withEncryption } from './playgroundForm';
 
 type PlaygroundProtocol = typeof playgroundProtocol;
 
@@ -37,15 +37,21 @@ export interface PlaygroundDeps {
   readonly actions: PlaygroundActions;
 }
 
-/** The panel was opened for this DVM ("Send Test Job…" on its row); absent from the palette. */
+/**
+ * The panel was opened for this DVM ("Send Test Job…" on its row), or to post one of your jobs again with changes
+ * (`again`: its request id, "Post Again with Changes…" in My jobs); neither from the palette.
+ */
 export interface PlaygroundSubject {
   readonly target?: string;
+  readonly again?: string;
 }
 
 /** The engine listens for the job's answers this long after publishing (the job's page stays useful meanwhile). */
 const WATCH_SECONDS = 30 * 60;
 /** The target picker offers this many known DVMs. */
 const KNOWN_DVMS = 1_000;
+/** A job input of type `job` picks one of this many of your newest jobs. */
+const EARLIER_JOBS = 50;
 /** The coalescer cuts a notification's id lists at this length (changeCoalescer.ts): a full list may omit ours. */
 const CUT_LIST_LENGTH = 1_000;
 
@@ -56,9 +62,9 @@ export function playgroundPanel(deps: PlaygroundDeps): PanelDefinition<Playgroun
     bundle: 'playground',
     styles: ['media/playground.css'],
     protocol: playgroundProtocol,
-    title: (subject) => (subject.target ? `Test Job · ${subject.target.slice(0, 8)}` : 'Post Test Job'),
-    // One per target DVM, and one for the palette's untargeted form.
-    key: (subject) => subject.target ?? '',
+    title: (subject) => (subject.again ? `Post Again · ${subject.again.slice(0, 8)}` : subject.target ? `Test Job · ${subject.target.slice(0, 8)}` : 'Post Test Job'),
+    // One per target DVM, one per job posted again, and one for the palette's untargeted form.
+    key: (subject) => (subject.again ? `again:${subject.again}` : subject.target ?? ''),
     parseSubject: (value) => (isSubject(value) ? value : undefined),
     create: (channel, subject) => new PlaygroundPanel(channel, deps, subject),
   };
@@ -93,12 +99,19 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
     private readonly deps: PlaygroundDeps,
     private readonly subject: PlaygroundSubject,
   ) {
-    channel.follow(['nostr.changed'], {
+    channel.follow(['nostr.changed', 'nostr.posted'], {
       changed: (notification) => {
+        if (notification.topic === 'nostr.posted') {
+          void this.sendEarlierJobs();
+          return;
+        }
         const jobs = notification.payload.jobs;
         if (this.job && (jobs.length >= CUT_LIST_LENGTH || jobs.includes(this.job.request.id))) void this.readAnswers();
       },
-      missed: () => void this.readAnswers(),
+      missed: () => {
+        void this.readAnswers();
+        void this.sendEarlierJobs();
+      },
     });
   }
 
@@ -147,9 +160,14 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
         this.channel.post(this.job.published);
         if (this.job.cancelled) this.channel.post(this.job.cancelled);
         void this.readAnswers();
+      } else if (this.subject.again) {
+        await this.prefill(this.subject.again);
       }
-      const dvms: PlaygroundDvm[] = (await this.knownDvms()).filter((dvm) => dvm.kinds.some(isRequestKind)).map((dvm) => ({
-        pubkey: dvm.pubkey, name: untrustedText(dvm.name) || `${dvm.npub.slice(0, 16)}…`, kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: dvm.medianResponseSec,
+      void this.sendEarlierJobs();
+      // Only what the picker shows (nostr.dvmChoices): full DVM summaries for 1,000 DVMs kept the form waiting.
+      const choices = await this.deps.engine.request('nostr.dvmChoices', { limit: KNOWN_DVMS });
+      const dvms: PlaygroundDvm[] = choices.filter((dvm) => dvm.kinds.some(isRequestKind)).map((dvm) => ({
+        pubkey: dvm.pubkey, name: untrustedText(dvm.name) || `${dvm.pubkey.slice(0, 16)}…`, kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: dvm.medianResponseSec,
       }));
       if (!this.disposed) this.channel.post({ type: 'dvms', dvms });
     } catch (error) {
@@ -157,15 +175,25 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
     }
   }
 
-  /** The engine answers at most a page of DVMs at a time (busiest first): the picker takes the first KNOWN_DVMS. */
-  private async knownDvms(): Promise<DvmSummary[]> {
-    const dvms: DvmSummary[] = [];
-    while (dvms.length < KNOWN_DVMS) {
-      const page = await this.deps.engine.request('nostr.dvms', { limit: MAX_PAGE, offset: dvms.length });
-      dvms.push(...page);
-      if (page.length < MAX_PAGE) break;
+  /** Your earlier jobs, for an input of type `job` (NIP-90 chaining by hand). */
+  private async sendEarlierJobs(): Promise<void> {
+    try {
+      const jobs = (await this.deps.engine.request('nostr.postedJobs', { limit: EARLIER_JOBS })).map(jobChoice);
+      if (!this.disposed) this.channel.post({ type: 'earlierJobs', jobs });
+    } catch (error) {
+      this.error(error);
     }
-    return dvms.slice(0, KNOWN_DVMS);
+  }
+
+  /** The form filled from a job you posted: its inputs and params decrypted with your key when it was encrypted. */
+  private async prefill(requestId: string): Promise<void> {
+    const request = await this.deps.engine.request('nostr.event', { id: requestId });
+    if (!request || !isRequestKind(request.kind)) {
+      this.notice('That job is no longer in the database: the form starts empty.');
+      return;
+    }
+    const form = await this.deps.identity.use((key) => formOfRequest(request, key));
+    if (!this.disposed) this.channel.post({ type: 'prefill', form });
   }
 
   private async publish(form: Parameters<typeof playgroundJob>[0]): Promise<void> {
@@ -226,7 +254,10 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
         ...(invoice ? { invoice } : answer.bolt11 ? { invoice: { invoice: answer.bolt11 } } : {}),
       }];
     }));
-    if (!this.disposed && this.job === job) this.channel.post({ type: 'answers', id: job.request.id, answers, cancelled: trace?.cancelled ?? false });
+    // NIP-57: a zap receipt for the job (its request, or a DVM's feedback or result) proves it was paid.
+    const zaps = (trace?.events ?? []).filter((item) => item.role === 'zap');
+    const paid = zaps.length > 0 ? { zaps: zaps.length, sats: zaps.reduce((sum, zap) => sum + (zap.amountSats ?? 0), 0) } : null;
+    if (!this.disposed && this.job === job) this.channel.post({ type: 'answers', id: job.request.id, answers, cancelled: trace?.cancelled ?? false, paid });
   }
 
   private error(error: unknown): void {
@@ -240,6 +271,11 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
 
 function isSubject(value: unknown): value is PlaygroundSubject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const target = (value as { target?: unknown }).target;
-  return target === undefined || typeof target === 'string';
+  const { target, again } = value as { target?: unknown; again?: unknown };
+  return (target === undefined || typeof target === 'string') && (again === undefined || typeof again === 'string');
+}
+
+function jobChoice(job: PostedJobSummary): PlaygroundJobChoice {
+  const input = job.encrypted ? 'encrypted' : job.input ? untrustedText(job.input.data, 60) : 'no input';
+  return { requestId: job.requestId, label: `${job.kindName} (${job.kind}) · ${input}`, createdAt: job.createdAt, status: job.status };
 }

@@ -33,6 +33,20 @@ export interface PlaygroundDvm {
   readonly medianResponseSec: number | null;
 }
 
+/** One of your earlier jobs, for an input of type `job`. `label` is made of untrusted text. */
+export interface PlaygroundJobChoice {
+  readonly requestId: string;
+  readonly label: string;
+  readonly createdAt: number;
+  readonly status: string;
+}
+
+/** Zap receipts (NIP-57) for the job: it was paid. */
+export interface PaidJob {
+  readonly zaps: number;
+  readonly sats: number;
+}
+
 /** One answer to the job, as the customer reads it (decrypted in the host with their key). */
 export interface ShownAnswer {
   readonly id: string;
@@ -59,9 +73,13 @@ export type ToPlayground =
   }
   /** The target picker's DVMs: sent after `setup`, since listing 1,000 DVMs takes the engine longer than the form may. */
   | { readonly type: 'dvms'; readonly dvms: readonly PlaygroundDvm[] }
+  /** Your earlier jobs (newest first), offered to an input of type `job`; sent again whenever you post one. */
+  | { readonly type: 'earlierJobs'; readonly jobs: readonly PlaygroundJobChoice[] }
+  /** The form as a job you posted had it ("Post Again with Changes…"). */
+  | { readonly type: 'prefill'; readonly form: PlaygroundForm }
   | { readonly type: 'publishing' }
   | { readonly type: 'published'; readonly id: string; readonly relays: readonly RelayPublishResult[]; readonly encryption: string | null }
-  | { readonly type: 'answers'; readonly id: string; readonly answers: readonly ShownAnswer[]; readonly cancelled: boolean }
+  | { readonly type: 'answers'; readonly id: string; readonly answers: readonly ShownAnswer[]; readonly cancelled: boolean; readonly paid: PaidJob | null }
   | { readonly type: 'cancelled'; readonly id: string; readonly relays: readonly RelayPublishResult[] }
   | { readonly type: 'error'; readonly message: string }
   | { readonly type: 'notice'; readonly message: string };
@@ -112,12 +130,17 @@ export function isToPlayground(value: unknown): value is ToPlayground {
         && (value.target === undefined || isText(value.target));
     case 'dvms':
       return isList(value.dvms, isDvm);
+    case 'earlierJobs':
+      return isList(value.jobs, (job) => isRecord(job) && isText(job.requestId) && isText(job.label) && typeof job.createdAt === 'number' && isText(job.status));
+    case 'prefill':
+      return isForm(value.form);
     case 'publishing':
       return true;
     case 'published':
       return isText(value.id) && isList(value.relays, isRelayResult) && (value.encryption === null || isText(value.encryption));
     case 'answers':
-      return isText(value.id) && isList(value.answers, isAnswer) && typeof value.cancelled === 'boolean';
+      return isText(value.id) && isList(value.answers, isAnswer) && typeof value.cancelled === 'boolean'
+        && (value.paid === null || (isRecord(value.paid) && typeof value.paid.zaps === 'number' && typeof value.paid.sats === 'number'));
     case 'cancelled':
       return isText(value.id) && isList(value.relays, isRelayResult);
     case 'error':

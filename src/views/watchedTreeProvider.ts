@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { untrustedText } from '../core/util/untrustedText';
+import { COMMANDS } from '../commands/commandIds';
 import type { BittensorMethods } from '../protocol/bittensorProtocol';
+import type { PostedJobSummary } from '../protocol/jobProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, alpha, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, tooltipTable } from './format';
+import { ago, alpha, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, sats, tooltipTable } from './format';
 import { TreeRefresher } from './treeRefresher';
 
 type HotkeyPlace = BittensorMethods['bittensor.hotkeys']['result'][number];
@@ -13,15 +15,31 @@ export interface WatchedNode {
   readonly label?: string;
 }
 
-/** What the user pinned: their own DVMs and hotkeys, with the one figure that tells whether all is well. */
-export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>, vscode.Disposable {
-  readonly refresher = new TreeRefresher<WatchedNode>(300);
+/** "My jobs": the section, and one of the jobs you posted (a row's context actions get it as their argument). */
+export type MyJobsNode = { readonly domain: 'myJobs' } | { readonly domain: 'myJob'; readonly job: PostedJobSummary };
+type Node = WatchedNode | MyJobsNode;
+
+/** The section's one node: refreshes name it by identity. */
+const MY_JOBS: MyJobsNode = { domain: 'myJobs' };
+/** The section lists your newest jobs, this many. */
+const MY_JOBS_SHOWN = 50;
+/** The coalescer cuts a notification's id lists at this length (changeCoalescer.ts): a full list may omit ours. */
+const CUT_LIST_LENGTH = 1_000;
+
+/**
+ * What the user pinned: their own DVMs and hotkeys, with the one figure that tells whether all is well; and
+ * "My jobs", the jobs they posted (playground, CLI) with each one's status.
+ */
+export class WatchedTreeProvider implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  readonly refresher = new TreeRefresher<Node>(300);
   readonly onDidChangeTreeData = this.refresher.onDidChangeTreeData;
   private pins: WatchedNode[] = [];
   /** Where every watched hotkey is, read once per refresh for all rows (not once per row). */
   private places: Promise<HotkeyPlace[]> | undefined;
   /** The latest alert heard for each watched hotkey in this window. */
   private readonly hotkeyAlerts = new Map<string, string>();
+  /** The jobs the section showed last, read once per refresh of the section. */
+  private myJobs: readonly PostedJobSummary[] = [];
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
 
@@ -49,6 +67,16 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     for (const pin of this.pins) if (pin.domain === 'dvm' && changed.has(pin.key.toLowerCase())) this.refresher.refresh(pin);
   }
 
+  /** You posted a job (here, in another window or the CLI): the section lists it (and shows, when it was the first). */
+  postedChanged(): void {
+    this.refresher.refresh();
+  }
+
+  /** These jobs changed (answers, payments, a cancellation): the section reads your jobs again if one is among them. */
+  jobsChanged(ids: readonly string[]): void {
+    if (ids.length >= CUT_LIST_LENGTH || this.myJobs.some((job) => ids.includes(job.requestId))) this.refresher.refresh(MY_JOBS);
+  }
+
   /** A watched hotkey's alert: its row carries the mark until the watch is reloaded or the engine restarted. */
   hotkeyAlert(hotkey: string, message: string): void {
     this.hotkeyAlerts.set(hotkey, message);
@@ -65,11 +93,23 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
     return this.places;
   }
 
-  getChildren(node?: WatchedNode): WatchedNode[] {
-    return node ? [] : this.pins;
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node && node.domain !== 'myJobs') return [];
+    try {
+      this.myJobs = await this.engine.request('nostr.postedJobs', { limit: MY_JOBS_SHOWN });
+    } catch (error) {
+      this.onError(error);
+    }
+    if (node) return this.myJobs.map((job) => ({ domain: 'myJob', job }));
+    return this.myJobs.length > 0 ? [...this.pins, MY_JOBS] : this.pins;
   }
 
-  async getTreeItem(node: WatchedNode): Promise<vscode.TreeItem> {
+  async getTreeItem(node: Node): Promise<vscode.TreeItem> {
+    if (node.domain === 'myJobs') return myJobsItem(this.myJobs.length);
+    if (node.domain === 'myJob') {
+      this.refresher.ages(node);
+      return myJobItem(node.job);
+    }
     // A DVM pin's label is the name the DVM chose when it was pinned: as untrusted as the live one.
     const item = new vscode.TreeItem(nameOrKey(node.label, node.key), vscode.TreeItemCollapsibleState.None);
     item.id = `watched:${node.domain}:${node.key}`;
@@ -131,4 +171,35 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<WatchedNode>
   dispose(): void {
     this.refresher.dispose();
   }
+}
+
+function myJobsItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem('My jobs', vscode.TreeItemCollapsibleState.Expanded);
+  item.id = 'watched:myJobs';
+  item.contextValue = 'myJobs';
+  item.iconPath = new vscode.ThemeIcon('send');
+  item.description = count >= MY_JOBS_SHOWN ? `newest ${count}` : String(count);
+  item.tooltip = 'The jobs you posted (Post Test Job, or swarmscope post through this engine). Click one to open its trace.';
+  return item;
+}
+
+/** Kind name and input as the label, then status (paid when a zap receipt proves it) and age; a click opens the trace. */
+function myJobItem(job: PostedJobSummary): vscode.TreeItem {
+  const input = job.encrypted ? 'encrypted input' : job.input ? untrustedText(job.input.data, 60) : 'no input in clear';
+  const item = new vscode.TreeItem(`${untrustedText(job.kindName, 40)} · ${input}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `watched:myJob:${job.requestId}`;
+  item.contextValue = 'myJob';
+  const paid = job.zaps > 0 ? ` · paid ${sats(Math.floor(job.paidMsats / 1000))}` : '';
+  item.description = `${job.status}${paid} · ${ago(job.createdAt)}`;
+  item.iconPath = new vscode.ThemeIcon(job.status === 'error' ? 'error' : job.status === 'cancelled' ? 'circle-slash' : job.zaps > 0 ? 'pass-filled' : 'send');
+  item.command = { command: COMMANDS.openTrace, title: 'Open Job Trace', arguments: [job.requestId] };
+  item.tooltip = tooltipTable(String(item.label), [
+    ['Job', job.requestId],
+    ['Kind', `${job.kind} (${untrustedText(job.kindName, 60)})`],
+    ['Input', job.input ? `${untrustedText(job.input.data, 200)} (${untrustedText(job.input.type, 20)})` : input],
+    ['Status', `${job.status} · ${job.dvmCount} DVM${job.dvmCount === 1 ? '' : 's'} answered`],
+    ['Paid', job.zaps > 0 ? `${sats(Math.floor(job.paidMsats / 1000))} (${job.zaps} zap receipt${job.zaps === 1 ? '' : 's'})` : 'no zap receipt'],
+    ['Posted', `${dateTime(job.createdAt)} (${ago(job.createdAt)})`],
+  ]);
+  return item;
 }

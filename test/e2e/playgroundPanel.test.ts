@@ -5,13 +5,16 @@ import { after, before, test } from 'node:test';
 import { nsecEncode } from 'nostr-tools/nip19';
 import { generateSecretKey, getPublicKey } from 'nostr-tools/pure';
 import type { FrameLocator, Page } from 'playwright-core';
-import { runPaletteCommand, runPaletteCommandWith, screenshot, waitForNotification, waitForStatusBarEntry } from '../support/browser';
+import { expandView, openActivity, runPaletteCommand, runPaletteCommandWith, screenshot, waitForNotification, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
-import { DvmSimulator } from '../support/dvmSimulator';
+import { DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
+import { recordFrameMessages } from '../support/frameMessages';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { relayEvents } from '../support/relayQuery';
-import { closeAllEditors } from '../support/tracePanelDriver';
+import { closeAllEditors, openTraceFromPalette, timelineIds, tracePanel } from '../support/tracePanelDriver';
+import { runRowContextAction, waitForRow } from '../support/treeRows';
+import { buildZapReceipt } from '../support/zapReceipt';
 import { editorTab, webviewContent } from '../support/webviewPanels';
 import { assertShownAsText, HTML_PAYLOADS, ICON_SYNTAX } from '../support/xssPayloads';
 import { WorkbenchSession } from './workbenchSession';
@@ -36,10 +39,13 @@ const secret = generateSecretKey();
 const secretHex = Buffer.from(secret).toString('hex');
 const nsec = nsecEncode(secret);
 const customer = getPublicKey(secret);
+/** Every message any webview frame received, recorded by the test from the start (frameMessages.ts). */
+let webviewMessages: readonly string[] = [];
 
 before(async () => {
   relay = await startRelay();
   server = await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
+  webviewMessages = await recordFrameMessages(workbench.page);
   dvm = await DvmSimulator.start({ relayUrl: relay.url, name: DVM_NAME, amountMsats: 21_000 });
 }, { timeout: 300_000 });
 
@@ -49,17 +55,29 @@ after(async () => {
   await relay?.stop();
 });
 
-async function playground(page: Page): Promise<FrameLocator> {
-  await editorTab(page, 'Post Test Job').waitFor({ state: 'visible', timeout: 30_000 });
+async function playground(page: Page, title = 'Post Test Job'): Promise<FrameLocator> {
+  await editorTab(page, title).waitFor({ state: 'visible', timeout: 30_000 });
   const content = webviewContent(page);
   await content.locator('#identity', { hasText: 'npub1' }).waitFor({ state: 'visible', timeout: 30_000 });
   return content;
 }
 
-/** Fills the form's first input and target, publishes, and returns the job id the panel shows. */
-async function publish(content: FrameLocator, input: string, options: { encrypt?: boolean } = {}): Promise<string> {
+/**
+ * Fills the form's first input and target, publishes, and returns the job id the panel shows. An input of type
+ * `job` is picked from the input's list of your earlier jobs, as a user does.
+ */
+async function publish(content: FrameLocator, input: string, options: { encrypt?: boolean; inputType?: 'text' | 'job' } = {}): Promise<string> {
   const before = await content.locator('#job-id').getAttribute('data-id');
-  await content.locator('textarea.input-data').first().fill(input);
+  const type = options.inputType ?? 'text';
+  await content.locator('select.input-type').first().selectOption(type);
+  if (type === 'job') {
+    const picker = content.locator('select.input-job').first();
+    await eventually('the earlier job offered to a job input', async () => (await picker.locator(`option[value="${input}"]`).count()) === 1);
+    await picker.selectOption(input);
+    assert.equal(await content.locator('textarea.input-data').first().inputValue(), input, 'picking the job fills in its id');
+  } else {
+    await content.locator('textarea.input-data').first().fill(input);
+  }
   await content.locator('#dvm').fill(dvm!.pubkey);
   await content.locator('#dvm').press('Tab');
   const encrypt = content.locator('#encrypt');
@@ -147,9 +165,73 @@ test('the error path: a job the DVM fails shows its error feedback and message',
   assert.match(await error.innerText(), /simulated failure requested by the fail param/);
 });
 
-test('the secret key (hex or nsec) is nowhere: not in the database, the logs, the settings, or any message the page received', { timeout: 60_000 }, async () => {
+let chained: { parent: string; child: string } | undefined;
+
+test('a chained job: the second job\'s input is the first job, picked from your jobs; the trace shows it as a sub-job', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  let content = webviewContent(page);
+  await content.locator('input.param-name').first().fill(''); // the error test's `fail` param would fail both jobs
+  const parent = await publish(content, 'first, translate this');
+  await waitForResult(content);
+  const child = await publish(content, parent, { inputType: 'job' });
+  const [request] = await relayEvents(relay!.url, { ids: [child] });
+  assert.deepEqual(request.tags.find((tag) => tag[0] === 'i'), ['i', parent, 'job']);
+  await waitForResult(content);
+  chained = { parent, child };
+
+  await openTraceFromPalette(page, child);
+  const trace = await tracePanel(page, child);
+  await eventually('both jobs in the trace\'s timeline', async () => {
+    const ids = await timelineIds(trace);
+    return ids.includes(parent) && ids.includes(child) && ids.indexOf(parent) < ids.indexOf(child);
+  });
+  assert.match(await trace.locator('.subtitle').innerText(), new RegExp(`Job ${child} · \\d+ events in 2 jobs`));
+  await editorTab(page, 'Post Test Job').click();
+  content = await playground(page);
+  assert.equal(await content.locator('#job-id').getAttribute('data-id'), child, 'the playground shows its job again');
+});
+
+test('a zap receipt (NIP-57) for the job\'s payment-required feedback marks it paid', { timeout: 60_000 }, async () => {
   const content = webviewContent(workbench.page);
-  const received = await content.locator(':root').evaluate(() => JSON.stringify((globalThis as unknown as { swarmscopeReceived: unknown[] }).swarmscopeReceived));
+  const { child } = chained!;
+  const invoiceFeedback = dvm!.answersTo(child).find((event) => event.kind === 7000 && event.tags.some((tag) => tag[0] === 'status' && tag[1] === 'payment-required'))!;
+  const paid = content.locator('#paid');
+  assert.equal(await paid.isVisible(), false, 'not paid before a receipt');
+  const publisher = await RelayPublisher.connect(relay!.url);
+  try {
+    await publisher.publish(buildZapReceipt({ senderKey: secret, recipient: dvm!.pubkey, eventId: invoiceFeedback.id, amountMsats: 21_000, relayUrl: relay!.url }));
+  } finally {
+    publisher.close();
+  }
+  await paid.waitFor({ state: 'visible', timeout: ANSWER_TIMEOUT_MS });
+  assert.match(await paid.innerText(), /Paid: 21 sats, proven by a zap receipt/);
+});
+
+test('My jobs in the Watched view: your jobs with kind, input, status and payment; a row opens its trace; Post Again with Changes fills the form', { timeout: 120_000 }, async () => {
+  const page = workbench.page;
+  const { parent, child } = chained!;
+  await openActivity(page, 'Swarmscope');
+  const pane = await expandView(page, 'Watched');
+  await waitForRow(pane, [/^My jobs\b/]);
+  await waitForRow(pane, [new RegExp(`^text generation · ${parent.slice(0, 40)}`), /\bresult-delivered\b.*\bpaid 21 sats\b/]);
+  await waitForRow(pane, [/^text generation · first, translate this\b/, /\bresult-delivered\b/, /\bjust now\b|\bmin ago\b/]);
+  await waitForRow(pane, [/^text generation · encrypted input\b/]);
+  assert.ok(!(await waitForRow(pane, [/^text generation · first, translate this\b/]).then((row) => row.innerText())).includes('paid'), 'only the zapped job reads paid');
+
+  await (await waitForRow(pane, [new RegExp(`^text generation · ${parent.slice(0, 40)}`)])).click();
+  await tracePanel(page, child);
+
+  const row = await waitForRow(pane, [/^text generation · first, translate this\b/]);
+  await runRowContextAction(row, 'Post Again with Changes…', () => editorTab(page, `Post Again · ${parent.slice(0, 8)}`).isVisible());
+  const content = await playground(page, `Post Again · ${parent.slice(0, 8)}`);
+  await eventually('the form filled from the job', async () => (await content.locator('textarea.input-data').first().inputValue()) === 'first, translate this');
+  assert.equal(await content.locator('#dvm').inputValue(), dvm!.pubkey);
+  assert.equal(await content.locator('#kind').inputValue(), '5050');
+  assert.ok((await content.locator('#relays').inputValue()).includes(relay!.url), 'the relays it went to');
+});
+
+test('the secret key (hex or nsec) is nowhere: not in the database, the logs, the settings, or any message the page received', { timeout: 60_000 }, async () => {
+  const received = webviewMessages.join('\n');
   assert.match(received, /"type":"setup"/, 'the page\'s messages were recorded');
   assert.match(received, /"type":"answers"/);
   assert.match(received, /npub1/);

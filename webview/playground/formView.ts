@@ -1,5 +1,5 @@
 import type { DvmAnnouncement } from '../../src/protocol/jobProtocol';
-import type { PlaygroundDvm, PlaygroundForm } from '../../src/protocol/playgroundPanelProtocol';
+import type { PlaygroundDvm, PlaygroundForm, PlaygroundJobChoice } from '../../src/protocol/playgroundPanelProtocol';
 import { element } from '../common/dom';
 
 const INPUT_TYPES = ['text', 'url', 'event', 'job'];
@@ -33,6 +33,7 @@ export class FormView {
   private readonly publishButton = element('button', { text: 'Publish' });
   private kinds = new Map<number, string>();
   private dvms: PlaygroundDvm[] = [];
+  private earlierJobs: readonly PlaygroundJobChoice[] = [];
   private configuredRelays: readonly string[] = [];
   private asked = 0;
 
@@ -87,6 +88,28 @@ export class FormView {
   setDvms(dvms: PlaygroundDvm[]): void {
     this.dvms = dvms;
     this.kindChanged();
+  }
+
+  /** Your earlier jobs: each input of type `job` offers them. */
+  setEarlierJobs(jobs: readonly PlaygroundJobChoice[]): void {
+    this.earlierJobs = jobs;
+    for (const picker of this.inputs.querySelectorAll('select.input-job')) this.fillJobPicker(picker as HTMLSelectElement);
+  }
+
+  /** The form as a job you posted had it; the target's announcement then fills in what it announces. */
+  async prefill(form: PlaygroundForm): Promise<void> {
+    this.kind.value = form.kind;
+    this.inputs.replaceChildren();
+    for (const input of form.inputs) this.addInput(input.data, input.type);
+    this.output.value = form.output;
+    this.params.replaceChildren();
+    for (const [name, value] of form.params) this.addParam(name, value);
+    this.bid.value = form.bid;
+    if (form.relays !== '') this.relays.value = form.relays;
+    this.dvm.value = form.dvm;
+    this.kindChanged();
+    await this.dvmChanged();
+    if (form.encrypt && !this.encrypt.disabled) this.encrypt.checked = true;
   }
 
   setBusy(busy: boolean): void {
@@ -180,11 +203,28 @@ export class FormView {
     text.rows = 2;
     text.value = data;
     text.placeholder = 'the input: text, a URL, or an event / job id (64 hex)';
-    const each = element('div', { className: 'input-row' }, select, text);
+    // An input of type `job` takes the output of one of your earlier jobs (NIP-90 chaining): pick it here.
+    const jobs = element('select', { className: 'input-job' });
+    jobs.title = 'One of your earlier jobs';
+    this.fillJobPicker(jobs);
+    jobs.hidden = type !== 'job';
+    jobs.addEventListener('change', () => {
+      if (jobs.value !== '') text.value = jobs.value;
+    });
+    select.addEventListener('change', () => {
+      jobs.hidden = select.value !== 'job';
+    });
+    const each = element('div', { className: 'input-row' }, select, jobs, text);
     each.append(button('Remove', () => {
       if (this.inputs.children.length > 1) each.remove();
     }));
     this.inputs.append(each);
+  }
+
+  private fillJobPicker(picker: HTMLSelectElement): void {
+    const now = Date.now() / 1000;
+    picker.replaceChildren(option('', this.earlierJobs.length > 0 ? 'pick one of your jobs…' : 'no earlier jobs'),
+      ...this.earlierJobs.map((job) => option(job.requestId, `${job.label} · ${job.status} · ${age(now - job.createdAt)} ago · ${job.requestId.slice(0, 8)}`)));
   }
 
   private addParam(name: string, value: string): void {
@@ -198,6 +238,13 @@ export class FormView {
     each.append(button('Remove', () => each.remove()));
     this.params.append(each);
   }
+}
+
+function age(seconds: number): string {
+  if (seconds < 90) return `${Math.max(0, Math.round(seconds))} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 129_600) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86_400)} d`;
 }
 
 function field<K extends 'input' | 'textarea'>(tag: K, id: string): HTMLElementTagNameMap[K] {

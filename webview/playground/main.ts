@@ -5,17 +5,6 @@ import { connectPanel } from '../common/hostApi';
 import { answerView, type AnswerActions } from './answerView';
 import { FormView } from './formView';
 
-/**
- * Every message this page received, as it arrived (the last 200): the UI test reads them to show that nothing the
- * host sent carries the secret key. It holds nothing the page does not show anyway.
- */
-const received: unknown[] = [];
-(globalThis as unknown as { swarmscopeReceived: unknown[] }).swarmscopeReceived = received;
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  received.push(event.data);
-  if (received.length > 200) received.shift();
-});
-
 const { messenger } = connectPanel(playgroundProtocol, {});
 
 const root = document.getElementById('root')!;
@@ -39,10 +28,13 @@ cancel.addEventListener('click', () => messenger.post({ type: 'cancel' }));
 const openTrace = element('button', { text: 'Open live trace', className: 'secondary' });
 openTrace.id = 'open-trace';
 openTrace.addEventListener('click', () => messenger.post({ type: 'openTrace' }));
+const paid = element('p', { className: 'paid' });
+paid.id = 'paid';
+paid.hidden = true;
 const answersBox = element('div', { className: 'answers' });
 answersBox.id = 'answers';
 const jobSection = element('section', { className: 'job-section' },
-  element('h2', { text: 'Your job' }), jobLine, relayTable, element('div', { className: 'buttons' }, cancel, openTrace),
+  element('h2', { text: 'Your job' }), jobLine, paid, relayTable, element('div', { className: 'buttons' }, cancel, openTrace),
   element('h2', { text: 'Feedback and results' }), answersBox);
 jobSection.hidden = true;
 
@@ -64,6 +56,13 @@ messenger.onMessage((message: ToPlayground) => {
     case 'dvms':
       form.setDvms(message.dvms as PlaygroundDvm[]);
       return;
+    case 'earlierJobs':
+      form.setEarlierJobs(message.jobs);
+      return;
+    case 'prefill':
+      void form.prefill(message.form);
+      showStatus('The form holds your earlier job: change what you like, then publish.');
+      return;
     case 'publishing':
       showStatus('Publishing…');
       form.setBusy(true);
@@ -76,12 +75,15 @@ messenger.onMessage((message: ToPlayground) => {
       showRelays(message.relays);
       answersBox.replaceChildren(element('p', { className: 'note', text: 'Waiting for feedback…' }));
       lastAnswers = [];
+      paid.hidden = true;
       cancel.disabled = false;
       showStatus(message.relays.some((relay) => relay.outcome === 'ok') ? 'Published.' : 'No relay took the job.');
       return;
     case 'answers':
       lastAnswers = message.answers;
       drawAnswers();
+      paid.hidden = message.paid === null;
+      if (message.paid) paid.textContent = `Paid: ${message.paid.sats.toLocaleString()} sats, proven by ${message.paid.zaps === 1 ? 'a zap receipt' : `${message.paid.zaps} zap receipts`} (NIP-57).`;
       if (message.cancelled) cancel.disabled = true;
       return;
     case 'cancelled':
