@@ -91,3 +91,14 @@ test('a range the engine would refuse is refused at once, without a run', async 
   assert.match(ended.type === 'backfillEnded' ? ended.message : '', /^Cannot backfill: backfill needs 0 ≤ fromBlock ≤ toBlock/);
   assert.equal(backfillMessages(from).length, 1, 'no progress for a refused range');
 });
+
+test('a netuid the page puts beside a range is not passed on: the panel reads only its own subnet', async () => {
+  const answer = (id: number) => loopback.posted.find((each) => (each as { kind?: string; id?: number }).kind === 'response' && (each as { id?: number }).id === id) as
+    { ok: boolean; result?: { netuid: number; series: unknown[] } } | undefined;
+  // Raw, as a hostile page would post it: the typed Messenger would not let a netuid through.
+  loopback.postFromPage({ kind: 'request', id: 9_001, method: 'traces', params: { field: 'stake', top: 5, netuid: 2 } });
+  const smuggled = await eventually('the traces answer', () => answer(9_001));
+  assert.equal(smuggled.ok, true);
+  assert.equal(smuggled.result?.netuid, 1);
+  assert.equal(smuggled.result?.series.length, 5, 'subnet 1\'s stored snapshots answered');
+});
