@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { WeightRow, WeightsMatrix } from '../../src/protocol/bittensorProtocol';
+import type { WeightRow, WeightsView } from '../../src/protocol/bittensorProtocol';
 import { isToWeights } from '../../src/protocol/weightsPanelProtocol';
 import { buildWeightsMatrix, type RawWeightRow } from '../../src/core/bittensor/weightsAnalysis';
+import { clusterByCosine } from '../../src/core/bittensor/weightsClusters';
+import { embedByCosine } from '../../src/core/bittensor/weightsEmbedding';
+import { withStructure } from '../../src/core/bittensor/weightsStructure';
 import { weightGrid } from '../../webview/weights/matrixGrid';
 import { chromiumInstalled, launchBrowser } from '../support/browser';
 import { REPO_ROOT } from '../support/codeServer';
@@ -15,8 +18,8 @@ import { REPO_ROOT } from '../support/codeServer';
 
 const RUNS = 7;
 
-/** A deterministic matrix: dense rows with a few copied ones, cosines computed from the rows. */
-export function syntheticMatrix(rowCount: number, targetCount: number): WeightsMatrix {
+/** A deterministic matrix: dense rows with a few copied ones, cosines computed from the rows; clusters and map by the engine's code. */
+export function syntheticMatrix(rowCount: number, targetCount: number): WeightsView {
   let seed = 7;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const targets = Array.from({ length: targetCount }, (_, uid) => uid);
@@ -37,10 +40,10 @@ export function syntheticMatrix(rowCount: number, targetCount: number): WeightsM
   for (let a = 0; a < rowCount; a++) for (let b = 0; b < rowCount; b++) cosine.push(Math.min(1, dot(dense[a], dense[b]) / (norms[a] * norms[b])));
   const nearDuplicates = [];
   for (let a = 0; a < rowCount; a++) for (let b = a + 1; b < rowCount; b++) if (cosine[a * rowCount + b] >= 0.99) nearDuplicates.push({ a, b, cosine: cosine[a * rowCount + b] });
-  return {
+  return withStructure({
     netuid: 1, block: 6_852_690, rows, targets,
     agreement: { uids: rows.map((row) => row.uid), cosine, withConsensus: rows.map((row) => ({ uid: row.uid, cosine: 0.9 })), nearDuplicates },
-  };
+  }, null);
 }
 
 export async function runWeightsBench(print: (line: string) => void): Promise<void> {
@@ -49,6 +52,13 @@ export async function runWeightsBench(print: (line: string) => void): Promise<vo
   for (const rowCount of [64, 256]) {
     const raw: RawWeightRow[] = syntheticMatrix(rowCount, 1024).rows.map((row) => ({ uid: row.uid, weights: row.weights.map(([target, weight]) => [target, Math.max(1, Math.round(weight * 65_535 * 20))] as const) }));
     print(`weights engine, ${rowCount} rows × 1,024 targets: buildWeightsMatrix (normalise + agreement) ${median(timed(() => buildWeightsMatrix(1, 1, raw, null)))} (median of ${RUNS})`);
+    // Clusters and map start from the agreement's cosines, which buildWeightsMatrix has already paid for.
+    const { agreement } = buildWeightsMatrix(1, 1, raw, null);
+    const clusters = timed(() => clusterByCosine(agreement.uids, agreement.cosine));
+    const embedding = timed(() => embedByCosine(agreement.uids, agreement.cosine));
+    const both = clusters.map((ms, run) => ms + embedding[run]);
+    print(`  clusters (average linkage) ${median(clusters)}, embedding (classical MDS, power iteration) ${median(embedding)}, both ${median(both)} ` +
+      `(median of ${RUNS}; ${clusterByCosine(agreement.uids, agreement.cosine).clusters.length} clusters at cosine ≥ 0.9)`);
   }
   const message = { type: 'matrix', matrix, readAt: Date.now() };
   print(`weights panel, 64 × 1,024 (${matrix.rows.reduce((n, row) => n + row.weights.length, 0).toLocaleString('en-US')} weights set)`);

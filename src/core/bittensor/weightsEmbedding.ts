@@ -1,15 +1,21 @@
 import type { WeightEmbedding } from './weightsModel';
 
-const MAX_ITERATIONS = 10_000;
-/** Squared change of the unit vector between two steps at which it has converged. */
-const TOLERANCE = 1e-26;
+/**
+ * A bound on the work for matrices whose top eigenvalues nearly tie (noise-like weights, where the map explains
+ * little anyway): the result is then the subspace reached, still the same on every run.
+ */
+const MAX_ITERATIONS = 400;
+/** Residual ‖B·v − θ·v‖ at which a Ritz pair counts as converged, relative to the largest eigenvalue. */
+const TOLERANCE = 1e-11;
+/** Vectors iterated beside the two wanted: convergence goes as λ(guard + 3) / λ2 per step, not λ3 / λ2. */
+const GUARD_VECTORS = 6;
 
 /**
  * Classical (Torgerson) MDS of the validators from the cosine matrix of their weight rows. With the chord distance
  * between unit rows, d² = 2 − 2·cos, the double-centred matrix −½·J·D²·J is J·C·J: the embedding is the PCA of the
  * row-normalised weights, computed from the n×n cosines instead of the n×1,024 rows. Its two largest eigenpairs come
- * from power iteration with deflation (the matrix is positive semi-definite, so the largest in size are the largest)
- * from a fixed start vector; each axis's sign is fixed by its largest coordinate being positive. So the same matrix
+ * from subspace iteration with Rayleigh–Ritz (the matrix is positive semi-definite, so the largest in size are the
+ * largest) from a fixed start; each axis's sign is fixed by its largest coordinate being positive. So the same matrix
  * gives the same picture every time.
  */
 export function embedByCosine(uids: readonly number[], cosine: ArrayLike<number>): WeightEmbedding {
@@ -18,17 +24,16 @@ export function embedByCosine(uids: readonly number[], cosine: ArrayLike<number>
   const centred = doubleCentre(cosine, n);
   let trace = 0;
   for (let i = 0; i < n; i++) trace += centred[i * n + i];
-  const first = topEigen(centred, n);
-  deflate(centred, n, first);
-  const second = topEigen(centred, n);
+  const [first, second] = topEigenpairs(centred, n, 2);
   const axes = [first, second].map(({ value, vector }) => {
-    const scale = Math.sqrt(Math.max(0, value));
-    return signNormalised(vector).map((x) => x * scale);
+    // An eigenvalue at rounding level of the largest is zero: its axis would be noise.
+    const scale = value > 1e-12 * first.value ? Math.sqrt(value) : 0;
+    return signNormalised(vector).map((x) => x * scale + 0);
   });
   return {
     uids: [...uids],
     points: uids.map((_, i) => [axes[0][i], axes[1][i]] as const),
-    explained: trace > 0 ? [Math.max(0, first.value) / trace, Math.max(0, second.value) / trace] : [0, 0],
+    explained: trace > 0 ? [first.value > 0 ? first.value / trace : 0, second.value > 1e-12 * first.value ? second.value / trace : 0] : [0, 0],
   };
 }
 
@@ -54,31 +59,106 @@ interface Eigen {
   readonly vector: Float64Array;
 }
 
-function topEigen(matrix: Float64Array, n: number): Eigen {
-  if (n === 0) return { value: 0, vector: new Float64Array(0) };
-  // A fixed start that is not orthogonal to any particular direction in practice (not all ones: that is J's null space).
-  let vector: Float64Array = new Float64Array(n).map((_, i) => Math.sin(i * 12.9898 + 1) * 0.5 + 1 + i / n);
-  normalise(vector);
-  let value = 0;
+/**
+ * The k largest eigenpairs of a symmetric positive semi-definite n×n matrix by subspace iteration: V ← orth(B·V·S),
+ * where S rotates V to the Ritz vectors of Vᵀ·B·V (a small matrix, solved by Jacobi). Missing pairs (n < k, or a
+ * rank below k) come back as zero.
+ */
+export function topEigenpairs(matrix: Float64Array, n: number, k: number): Eigen[] {
+  const p = Math.min(n, k + GUARD_VECTORS);
+  // Columns of V, each of length n; a fixed, irregular start (not all ones: that is J's null space).
+  let basis: Float64Array[] = Array.from({ length: p }, (_, c) => new Float64Array(n).map((_, i) => Math.sin((i + 1) * (c + 1) * 12.9898) + (c === 0 ? 1 + i / n : 0)));
+  orthonormalise(basis);
+  let ritz: { values: number[]; vectors: number[][] } = { values: [], vectors: [] };
+  let images: Float64Array[] = [];
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    const next = multiply(matrix, n, vector);
-    const length = normalise(next);
-    if (length === 0) return { value: 0, vector: next };
-    let change = 0;
-    for (let i = 0; i < n; i++) change += (next[i] - vector[i]) ** 2;
-    vector = next;
-    value = length;
-    if (change < TOLERANCE) break;
+    images = basis.map((column) => multiply(matrix, n, column));
+    const small = basis.map((a) => images.map((b) => dot(a, b)));
+    ritz = jacobiEigen(small);
+    let worst = 0;
+    const scale = Math.max(Math.abs(ritz.values[0] ?? 0), 1e-300);
+    for (let j = 0; j < Math.min(k, p); j++) {
+      const vector = combine(basis, ritz.vectors[j], n);
+      const image = combine(images, ritz.vectors[j], n);
+      let residual = 0;
+      for (let i = 0; i < n; i++) residual += (image[i] - ritz.values[j] * vector[i]) ** 2;
+      worst = Math.max(worst, Math.sqrt(residual) / scale);
+    }
+    if (worst < TOLERANCE) break;
+    basis = ritz.vectors.map((weights) => combine(images, weights, n));
+    orthonormalise(basis);
   }
-  // The Rayleigh quotient is a better estimate of the eigenvalue than the last step's growth.
-  const image = multiply(matrix, n, vector);
-  value = 0;
-  for (let i = 0; i < n; i++) value += vector[i] * image[i];
-  return { value, vector };
+  return Array.from({ length: k }, (_, j) => j < p
+    ? { value: ritz.values[j], vector: combine(basis, ritz.vectors[j], n) }
+    : { value: 0, vector: new Float64Array(n) });
 }
 
-function deflate(matrix: Float64Array, n: number, { value, vector }: Eigen): void {
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) matrix[i * n + j] -= value * vector[i] * vector[j];
+/** Modified Gram–Schmidt in place; a column with nothing left of it becomes zero (the matrix's rank is lower). */
+function orthonormalise(columns: Float64Array[]): void {
+  for (let c = 0; c < columns.length; c++) {
+    const column = columns[c];
+    const before = Math.sqrt(dot(column, column));
+    for (let d = 0; d < c; d++) {
+      const projection = dot(columns[d], column);
+      for (let i = 0; i < column.length; i++) column[i] -= projection * columns[d][i];
+    }
+    const length = Math.sqrt(dot(column, column));
+    if (length <= 1e-10 * Math.max(before, 1e-300)) column.fill(0);
+    else for (let i = 0; i < column.length; i++) column[i] /= length;
+  }
+}
+
+/** Σ weights[c] · columns[c]. */
+function combine(columns: readonly Float64Array[], weights: readonly number[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  columns.forEach((column, c) => {
+    const weight = weights[c];
+    if (weight !== 0) for (let i = 0; i < n; i++) out[i] += weight * column[i];
+  });
+  return out;
+}
+
+/** Eigenpairs of a small symmetric matrix by cyclic Jacobi rotations, largest first; vectors as arrays of weights. */
+function jacobiEigen(input: readonly (readonly number[])[]): { values: number[]; vectors: number[][] } {
+  const p = input.length;
+  // Symmetrised: rounding leaves Vᵀ·B·V a hair off symmetric.
+  const a = input.map((row, i) => row.map((_, j) => (input[i][j] + input[j][i]) / 2));
+  const v = a.map((_, i) => a.map((__, j): number => (i === j ? 1 : 0)));
+  for (let sweep = 0; sweep < 64; sweep++) {
+    let off = 0;
+    let total = 0;
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
+      total += a[i][j] ** 2;
+      if (i !== j) off += a[i][j] ** 2;
+    }
+    if (off <= 1e-30 * total || off === 0) break;
+    for (let r = 0; r < p; r++) {
+      for (let q = r + 1; q < p; q++) {
+        if (a[r][q] === 0) continue;
+        const theta = (a[q][q] - a[r][r]) / (2 * a[r][q]);
+        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let i = 0; i < p; i++) {
+          const [air, aiq] = [a[i][r], a[i][q]];
+          a[i][r] = c * air - s * aiq;
+          a[i][q] = s * air + c * aiq;
+        }
+        for (let i = 0; i < p; i++) {
+          const [ari, aqi] = [a[r][i], a[q][i]];
+          a[r][i] = c * ari - s * aqi;
+          a[q][i] = s * ari + c * aqi;
+        }
+        for (let i = 0; i < p; i++) {
+          const [vir, viq] = [v[i][r], v[i][q]];
+          v[i][r] = c * vir - s * viq;
+          v[i][q] = s * vir + c * viq;
+        }
+      }
+    }
+  }
+  const order = a.map((_, i) => i).sort((x, y) => a[y][y] - a[x][x] || x - y);
+  return { values: order.map((i) => a[i][i]), vectors: order.map((i) => v.map((row) => row[i])) };
 }
 
 function multiply(matrix: Float64Array, n: number, vector: Float64Array): Float64Array {
@@ -92,12 +172,10 @@ function multiply(matrix: Float64Array, n: number, vector: Float64Array): Float6
   return out;
 }
 
-function normalise(vector: Float64Array): number {
+function dot(a: Float64Array, b: Float64Array): number {
   let sum = 0;
-  for (const x of vector) sum += x * x;
-  const length = Math.sqrt(sum);
-  if (length > 0) for (let i = 0; i < vector.length; i++) vector[i] /= length;
-  return length;
+  for (let i = 0; i < a.length; i++) sum += a[i] * b[i];
+  return sum;
 }
 
 /** An eigenvector's sign is arbitrary: the one whose largest coordinate (by size; the first on a tie) is positive. */
