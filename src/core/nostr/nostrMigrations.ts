@@ -1,6 +1,7 @@
 import type { Migration } from '../store/migration';
 import { contextVmMigration } from './contextVmMigration';
 import { pageStatsMigration } from './pageStatsMigration';
+import { seriesTotalsMigration } from './seriesTotalsMigration';
 import { historyBackfillMigration } from './historyBackfillMigration';
 
 /**
@@ -189,4 +190,5 @@ export const nostrMigrations: readonly Migration[] = [
   pageStatsMigration,
   contextVmMigration,
   historyBackfillMigration,
+  seriesTotalsMigration,
 ];

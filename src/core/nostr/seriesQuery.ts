@@ -98,9 +98,14 @@ export function activitySeries(sql: PreparedStatements, options: ActivityOptions
     filters.push('AND dvm = unhex(?)');
     params.push(options.dvm);
   }
-  const sums = new Map((sql.rows(`SELECT bucket, sum(requests), sum(results), sum(feedback), sum(answered), sum(successes), sum(errors), sum(encrypted),
+  // Over all traffic the per-bucket totals (seriesTotalsMigration.ts) answer with one row a bucket; a kind or a DVM
+  // is a slice of the rollups' (period, bucket, kind, dvm) rows, a few per bucket.
+  const sums = new Map((kind === undefined && options.dvm === undefined
+    ? sql.rows(`SELECT bucket, requests, results, feedback, answered, successes, errors, encrypted, sats_requested, sats_earned, sats_proven, dvms
+        FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ?`, params)
+    : sql.rows(`SELECT bucket, sum(requests), sum(results), sum(feedback), sum(answered), sum(successes), sum(errors), sum(encrypted),
       sum(sats_requested), sum(sats_earned), sum(sats_proven), count(DISTINCT CASE WHEN dvm <> x'' AND (results > 0 OR feedback > 0) THEN dvm END)
-    FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? ${filters.join(' ')} GROUP BY bucket`, params) as RollupSums[]).map((row) => [row[0], row]));
+    FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? ${filters.join(' ')} GROUP BY bucket`, params) as RollupSums[]).map((row) => [row[0], row as RollupSums]));
   const users = options.dvm === undefined
     ? new Map(sql.rows('SELECT bucket, users FROM nostr_user_rollups WHERE period = ? AND kind = ? AND bucket >= ? AND bucket <= ?', [period, kind ?? ANY_KIND, from, lastBucket]) as [number, number][])
     : undefined;
@@ -160,15 +165,43 @@ function coverageLimit(sql: PreparedStatements, period: RollupPeriod, dataFrom: 
   return dataFrom <= keptFrom + PERIOD_SECONDS[period] + RETENTION_SLACK_SEC ? 'retention' : 'collection-start';
 }
 
-/** Median first-result time per bucket, from the response-time histograms of the pairs first answered in it. */
+/** Buckets' medians remembered per store, each with the histogram's count and weighted slot sum it was computed from. */
+const medianCache = new WeakMap<PreparedStatements, Map<string, { timed: number; slots: number; p50: number | null }>>();
+/** Buckets remembered per store at most (90 days of hours, 5-minute, 6-hour and daily buckets fit). */
+const MEDIAN_CACHE_MAX = 10_000;
+
+/**
+ * Median first-result time per bucket, from the response-time histograms of the pairs first answered in it. Walking
+ * every slot of 30 days of hours costs more than the 50 ms a series has, and only the newest buckets change, so a
+ * bucket's median is computed again only when its histogram's count or weighted slot sum (kept per bucket in
+ * nostr_rollup_totals) moved.
+ */
 function bucketMedians(sql: PreparedStatements, period: RollupPeriod, from: number, to: number): Map<number, number | null> {
+  let cache = medianCache.get(sql);
+  if (!cache) medianCache.set(sql, (cache = new Map()));
+  const medians = new Map<number, number | null>();
+  const stale: { bucket: number; timed: number; slots: number }[] = [];
+  for (const [bucket, timed, slots] of sql.rows('SELECT bucket, timed, timed_slots FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ? AND timed > 0',
+    [period, from, to]) as [number, number, number][]) {
+    const known = cache.get(`${period}${bucket}`);
+    if (known && known.timed === timed && known.slots === slots) medians.set(bucket, known.p50);
+    else stale.push({ bucket, timed, slots });
+  }
+  if (stale.length === 0) return medians;
+  if (cache.size + stale.length > MEDIAN_CACHE_MAX) cache.clear();
   // Rows in (bucket, slot) order and the rank walked here: SQL window functions over the same rows take longer.
   const slots = new Map<number, [number, number][]>();
   for (const [bucket, slot, count] of sql.rows(`SELECT bucket, slot, count FROM nostr_latency_rollups
-      WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = 'r' AND count > 0 ORDER BY bucket, slot`, [period, from, to]) as [number, number, number][]) {
+      WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = 'r' AND count > 0 ORDER BY bucket, slot`, [period, stale[0].bucket, stale[stale.length - 1].bucket]) as [number, number, number][]) {
     let list = slots.get(bucket);
     if (!list) slots.set(bucket, (list = []));
     list.push([slot, count]);
   }
-  return new Map([...slots].map(([bucket, list]) => [bucket, nearestRank(list, [0.5], slotFloor)[0]]));
+  for (const { bucket, timed, slots: weighted } of stale) {
+    const list = slots.get(bucket);
+    const p50 = list ? nearestRank(list, [0.5], slotFloor)[0] : null;
+    cache.set(`${period}${bucket}`, { timed, slots: weighted, p50 });
+    medians.set(bucket, p50);
+  }
+  return medians;
 }

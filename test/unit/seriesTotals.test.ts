@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SERIES_SUM_COLUMNS } from '../../src/core/nostr/seriesTotalsMigration';
+import type { ActivityPoint } from '../../src/protocol/nostrPagesProtocol';
+import { Actor, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { PAGE_NOW, pageTraffic } from '../fixtures/nostr/pageTraffic';
+import { NostrOracle, oracleSeries } from '../support/nostrOracle';
+
+/**
+ * The per-bucket totals behind the all-traffic series (seriesTotalsMigration.ts) must always equal a GROUP BY over the
+ * rollups they summarise, whoever writes or deletes those, and a bucket's remembered median must follow new answers.
+ */
+
+const RETENTION = { rawWindowHours: 48, historyDays: 90 };
+const comparable = ({ encrypted, satsEarned, ...point }: ActivityPoint) => point;
+
+function groupByRollups(kit: CoreKit): unknown[][] {
+  return kit.core.sql.rows(`SELECT r.period, r.bucket, ${SERIES_SUM_COLUMNS.map((column) => `sum(r.${column})`).join(', ')},
+      count(DISTINCT CASE WHEN r.dvm <> x'' AND (r.results > 0 OR r.feedback > 0) THEN r.dvm END),
+      coalesce((SELECT sum(count) FROM nostr_latency_rollups l WHERE l.period = r.period AND l.bucket = r.bucket AND l.metric = 'r'), 0)
+    FROM nostr_rollups r GROUP BY r.period, r.bucket ORDER BY r.period, r.bucket`);
+}
+
+function totals(kit: CoreKit): unknown[][] {
+  return kit.core.sql.rows(`SELECT period, bucket, ${SERIES_SUM_COLUMNS.join(', ')}, dvms, timed FROM nostr_rollup_totals ORDER BY period, bucket`);
+}
+
+describe('series totals per bucket', () => {
+  it('equal a GROUP BY over the rollups after ingest and after retention cut the oldest buckets', async () => {
+    const kit = await openCore();
+    try {
+      const traffic = pageTraffic();
+      await kit.core.ingest(undefined, traffic.events);
+      const before = groupByRollups(kit);
+      assert.ok(before.length > 50, 'many buckets');
+      assert.deepEqual(totals(kit), before);
+      // Keep 2 days of history: retention deletes the older rollup rows and their histogram rows.
+      kit.core.maintain(PAGE_NOW, { rawWindowHours: 24, historyDays: 2 });
+      const after = groupByRollups(kit);
+      assert.ok(after.length < before.length, 'retention removed buckets');
+      assert.deepEqual(totals(kit), after);
+    } finally {
+      await kit.close();
+    }
+  });
+
+  it('a bucket\'s median is read again when new answers land in it (its remembered value is not served stale)', async () => {
+    const kit = await openCore();
+    try {
+      const traffic = pageTraffic();
+      const oracle = new NostrOracle().add(traffic.events);
+      await kit.core.ingest(undefined, traffic.events);
+      const read = () => kit.core.pages.activity({ window: '24h', bucket: '1h', now: PAGE_NOW, retention: RETENTION });
+      const first = read();
+      assert.deepEqual(first.points.map(comparable), oracleSeries(oracle, 3600, first.covers.from, PAGE_NOW));
+
+      // Slow answers in the newest busy hour move its median (every new response takes 60 s, where the histogram's slots are still exact).
+      const busy = [...first.points].reverse().find((point) => point.p50ResponseSec !== null)!;
+      const customer = new Actor();
+      const dvm = new Actor();
+      const more = Array.from({ length: 40 }, (_, i) => {
+        const request = customer.sign(5050, [['i', `slow ${i}`, 'text']], '', busy.t + 10 + i);
+        return [request, dvm.sign(6050, [['e', request.id]], 'slow', busy.t + 10 + i + 60)];
+      }).flat().filter((event) => event.created_at <= PAGE_NOW);
+      oracle.add(more);
+      await kit.core.ingest(undefined, more);
+      const second = read();
+      assert.deepEqual(second.points.map(comparable), oracleSeries(oracle, 3600, second.covers.from, PAGE_NOW));
+      assert.notEqual(second.points.find((point) => point.t === busy.t)?.p50ResponseSec, busy.p50ResponseSec, 'the median moved');
+    } finally {
+      await kit.close();
+    }
+  });
+});
