@@ -8,10 +8,13 @@ const areas: Record<string, () => Promise<Bench>> = {
   foundation: async () => runFoundationBench,
   activation: async () => (await import('./activationBench')).runActivationBench,
   nostr: async () => {
-    const [{ runNostrIngestBench }, { runNostrLatencyBench }] = await Promise.all([import('./nostrIngestBench'), import('./nostrLatencyBench')]);
+    const [{ runNostrIngestBench }, { runNostrLatencyBench }, { runHistoryBackfillBench }] = await Promise.all([
+      import('./nostrIngestBench'), import('./nostrLatencyBench'), import('./historyBackfillBench'),
+    ]);
     return async (print) => {
       await runNostrIngestBench(print);
       await runNostrLatencyBench(print);
+      await runHistoryBackfillBench(print);
     };
   },
   bittensor: async () => (await import('./bittensorBench')).runBittensorBench,
