@@ -34,6 +34,9 @@ const T_END = 1_800_000_000;
  * (bar < 100 ms), and block introspection (1,024 rows and the diff against the snapshot before). Prints figures only.
  */
 export async function runMetagraphBench(print: (line: string) => void): Promise<void> {
+  // The machine is shared: the figures mean little without the load they were measured under.
+  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(', ');
+  print(`metagraph: load average at start ${load()} (${os.cpus().length} cores)`);
   runSubnetTableBench(print);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-metagraph-bench-'));
   const dbPath = path.join(dir, 'history.db');
@@ -65,13 +68,15 @@ export async function runMetagraphBench(print: (line: string) => void): Promise<
       }
       await measure('trace of 20 chosen UIDs by incentive, all days', () => engine.call('bittensor.traces', { netuid: 1, field: 'incentive', select: { uids: Array.from({ length: 20 }, (_, i) => i * 50) } }), 'bar < 100 ms');
       await measure('group series of the top 20 coldkeys, all days', () => engine.call('bittensor.groupSeries', { netuid: 1, by: 'coldkey', top: 20 }), 'bar < 100 ms');
-      await measure('group series of the top 20 axon IPs (raw window)', () => engine.call('bittensor.groupSeries', { netuid: 1, by: 'ip', top: 20 }), 'bar < 100 ms');
+      const ips = await measure('group series of the top 20 axon IPs, all days', () => engine.call('bittensor.groupSeries', { netuid: 1, by: 'ip', top: 20 }), 'bar < 100 ms') as { points: { daily: boolean }[] };
+      print(`metagraph:   IP series: ${ips.points.filter((p) => p.daily).length} daily + ${ips.points.filter((p) => !p.daily).length} raw points`);
       await measure('groups table + grouping history (coldkey)', () => engine.call('bittensor.groups', { netuid: 1, by: 'coldkey', limit: 50 }));
       await measure('block introspection: full metagraph at a stored block (1,024 rows)', () => engine.call('bittensor.metagraph', { netuid: 1, block: newest - 3 * INTERVAL_BLOCKS }));
       await measure('block introspection: diff against the snapshot before', () => engine.call('bittensor.metagraphDiff', { netuid: 1, block: newest - 3 * INTERVAL_BLOCKS }));
       await measure('overview', () => engine.call('bittensor.overview', { netuid: 1 }));
       await measure('churn, slots and registrations, all days', () => engine.call('bittensor.churnHistory', { netuid: 1 }));
       await measure('64 animation frames of miners', () => engine.call('bittensor.frames', { netuid: 1, role: 'miners', limit: 64 }));
+      print(`metagraph: load average at end ${load()}`);
     } finally {
       await engine.dispose();
     }

@@ -94,34 +94,35 @@ export function groupSeries(
     keys = groupsTable(db, newest, by, boundedCount(choice.top, 10, GROUP_SERIES_MAX)).groups.map((group) => group.key);
   }
   const limit = boundedCount(maxPoints, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX);
-  // Rows name coldkeys and axons by id; an IP is every axon (port, version) at it. Ids go to SQL, counts come back by id.
+  // Rows name coldkeys by id, and an IP is every axon (port, version) at it, often hundreds. One statement per key
+  // returns the bucket (snapshot or day) of each of the group's rows, counted here: grouped in SQL by bucket, an IP's
+  // rows (from many axon ids) went through a temporary b-tree, and grouped by axon id they came back as ~100k rows.
   const ids = by === 'coldkey' ? idsByKey(db, keys) : undefined;
-  const index = new Map<number, number>();
-  if (ids) keys.forEach((key, i) => ids.has(key) && index.set(ids.get(key)!, i));
-  else for (const [id, ip] of axonsAt(db, keys)) index.set(id, keys.indexOf(ip));
-  const stored = [...index.keys()];
+  const keyParams: SqlValue[] = ids ? keys.map((key) => ids.get(key) ?? null) : keys;
   const empty = () => new Array<number>(keys.length).fill(0);
   const points: GroupSeriesPoint[] = [];
   const days = rollupDays(db, netuid, chain, range, by === 'ip');
-  const dayColumn = by === 'coldkey' ? 'coldkey_id' : 'axon_last';
   if (days.length > 0) {
-    const counts = countsByBucket(rows(db,
-      // Grouped in the index's order (chain, netuid, key, day): no temporary b-tree.
-      `SELECT day, ${dayColumn}, COUNT(*) FROM bittensor_uid_days
-       WHERE chain = ? AND netuid = ? AND ${dayColumn} IN (SELECT value FROM json_each(?)) AND day IN (SELECT value FROM json_each(?))
-       GROUP BY ${dayColumn}, day`,
-      [chain.id, netuid, JSON.stringify(stored), JSON.stringify(days.map((d) => d.day))]), index, keys.length);
+    // Days between the first and last asked for that are not asked for (none, or raw days) are counted and not read.
+    const counts = countsPerBucket(db,
+      by === 'coldkey'
+        ? `SELECT json_group_array(day) FROM bittensor_uid_days
+           WHERE chain = ?2 AND netuid = ?3 AND coldkey_id = ?1 AND day BETWEEN ?4 AND ?5`
+        : `SELECT json_group_array(d.day) FROM bittensor_axons ax CROSS JOIN bittensor_uid_days d
+           WHERE ax.ip = ?1 AND d.chain = ?2 AND d.netuid = ?3 AND d.axon_last = ax.id AND d.day BETWEEN ?4 AND ?5`,
+      keyParams, [chain.id, netuid, days[0].day, days[days.length - 1].day]);
     for (const { day, block } of days) points.push({ block, time: day * SECONDS_PER_DAY, daily: true, counts: counts.get(day) ?? empty() });
   }
   const raw = rawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
-  const idColumn = by === 'coldkey' ? 'coldkey_id' : 'axon_id';
   const snapshotIds = raw.map((s) => s.id);
-  // One index range per key over the span of snapshot ids (an IP may have hundreds of axon ids: a list of snapshots
-  // would be probed once per axon and snapshot); counts of snapshots not drawn are left unread.
-  const counts = raw.length === 0 ? new Map<number, number[]>() : countsByBucket(rows(db,
-    `SELECT snapshot_id, ${idColumn}, COUNT(*) FROM bittensor_neurons
-     WHERE ${idColumn} IN (SELECT value FROM json_each(?)) AND snapshot_id BETWEEN ? AND ? GROUP BY ${idColumn}, snapshot_id`,
-    [JSON.stringify(stored), Math.min(...snapshotIds), Math.max(...snapshotIds)]), index, keys.length);
+  // One index range per key over the span of snapshot ids (a list of snapshots would be probed once per id and
+  // snapshot); counts of snapshots in the span but not drawn (thinned out, or another chain's) are left unread.
+  const counts = raw.length === 0 ? new Map<number, number[]>() : countsPerBucket(db,
+    by === 'coldkey'
+      ? 'SELECT json_group_array(snapshot_id) FROM bittensor_neurons WHERE coldkey_id = ?1 AND snapshot_id BETWEEN ?2 AND ?3'
+      : `SELECT json_group_array(n.snapshot_id) FROM bittensor_axons ax CROSS JOIN bittensor_neurons n
+         WHERE ax.ip = ?1 AND n.axon_id = ax.id AND n.snapshot_id BETWEEN ?2 AND ?3`,
+    keyParams, [Math.min(...snapshotIds), Math.max(...snapshotIds)]);
   for (const s of raw) points.push({ block: s.block, time: s.time, daily: false, counts: counts.get(s.id) ?? empty() });
   const names = ids ? identityNames(db, ids.values()) : new Map<number, string>();
   return {
@@ -143,20 +144,27 @@ export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy
   return { netuid: info.netuid, by, key, block: info.block, rows };
 }
 
-/** [bucket, key id, count] rows into one count array per bucket, in the order of `index` (ids of one key add up). */
-function countsByBucket(found: SqlValue[][], index: Map<number, number>, width: number): Map<number, number[]> {
+/**
+ * Rows per bucket and key: `sql` is run once per key (bound as ?1, `params` as ?2 …) and returns the bucket of each
+ * row as one JSON array. Buckets map to one count per key, in the order of `keys`.
+ */
+function countsPerBucket(db: SqlDatabase, sql: string, keys: readonly SqlValue[], params: readonly SqlValue[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
-  for (const [bucket, key, count] of found) {
-    const at = index.get(key as number);
-    if (at === undefined) continue;
-    let counts = out.get(bucket as number);
-    if (!counts) out.set(bucket as number, (counts = new Array<number>(width).fill(0)));
-    counts[at] += count as number;
+  const statement = db.prepare(sql);
+  try {
+    keys.forEach((key, at) => {
+      statement.bind([key, ...params]);
+      statement.step();
+      const buckets = JSON.parse(statement.get()[0] as string) as number[];
+      statement.reset();
+      for (const bucket of buckets) {
+        let counts = out.get(bucket);
+        if (!counts) out.set(bucket, (counts = new Array<number>(keys.length).fill(0)));
+        counts[at]++;
+      }
+    });
+  } finally {
+    statement.free();
   }
   return out;
-}
-
-/** [axon id, IP] of every stored axon at these IPs. */
-function axonsAt(db: SqlDatabase, ips: readonly string[]): [number, string][] {
-  return rows(db, 'SELECT id, ip FROM bittensor_axons WHERE ip IN (SELECT value FROM json_each(?))', [JSON.stringify(ips)]) as [number, string][];
 }
