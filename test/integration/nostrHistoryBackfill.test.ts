@@ -51,16 +51,19 @@ describe('history backfill from a loopback relay into the rollups', () => {
   });
 
   /** An engine with only the Nostr module, small pages and quick retries; `onProgress` sees every backfill notification. */
-  async function startEngine(options: { dbPath?: string; collect?: boolean; settings?: Record<string, unknown>; debug?: boolean; onProgress?: (status: HistoryBackfillStatus, engine: Engine) => void } = {}) {
+  async function startEngine(options: {
+    dbPath?: string; collect?: boolean; settings?: Record<string, unknown>; debug?: boolean; relayUrl?: string; maxWaitMs?: number;
+    onProgress?: (status: HistoryBackfillStatus, engine: Engine) => void;
+  } = {}) {
     let engine: Engine | undefined;
     const progress: HistoryBackfillStatus[] = [];
     engine = await Engine.start(
       {
         dbPath: options.dbPath, collect: options.collect ?? true, debugMethods: options.debug,
-        settings: { relays: [relay.url], backfillDays: 30, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS, ...options.settings },
+        settings: { relays: [options.relayUrl ?? relay.url], backfillDays: 30, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS, ...options.settings },
       },
       {
-        modules: [createNostrModule({ relayTuning: { pageSize: PAGE_SIZE, backoffBaseMs: 50, backoffCapMs: 200 } })],
+        modules: [createNostrModule({ relayTuning: { pageSize: PAGE_SIZE, backoffBaseMs: 50, backoffCapMs: 200, ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}) } })],
         log: { log: () => undefined },
         notify: (notification: EngineNotification) => {
           if (notification.topic !== 'nostr.historyBackfill') return;
@@ -176,5 +179,34 @@ describe('history backfill from a loopback relay into the rollups', () => {
     });
     assert.equal(status.accepted, 0);
     assert.match(status.message, /size budget \(swarmscope\.storage\.sizeBudgetMB\)/);
+  });
+
+  it('retries a relay that drops the connection mid-run, saying so, and loses nothing', async () => {
+    let dropped: Promise<void> | undefined;
+    const { engine, progress } = await startEngine({
+      maxWaitMs: 2_000,
+      onProgress: (status) => {
+        if (!dropped && status.state === 'running' && status.accepted > 0) dropped = relay.restart();
+      },
+    });
+    await eventually('the relay to be dropped mid-run', () => dropped !== undefined);
+    await dropped;
+    await finished(engine);
+    const retrying = progress.find((status) => status.relays[0]?.state === 'retrying');
+    assert.ok(retrying, 'the status said the relay is being retried');
+    assert.ok(retrying.relays[0].errors > 0 && retrying.relays[0].lastError, 'with the error');
+    await assertRollupsMatch(engine);
+  });
+
+  it('asks a relay that refuses 2,001 kinds in one filter again in filters of 20', async () => {
+    const strict = await startRelay({ options: { maxFilterKinds: 20 } });
+    try {
+      for (const event of traffic) await strict.inject(event);
+      const { engine } = await startEngine({ relayUrl: strict.url });
+      await finished(engine);
+      await assertRollupsMatch(engine);
+    } finally {
+      await strict.stop();
+    }
   });
 });
