@@ -1,20 +1,22 @@
 import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Event } from 'nostr-tools/pure';
+import { finalizeEvent, generateSecretKey, getPublicKey, type Event } from 'nostr-tools/pure';
 import {
   expandView, openActivity, runPaletteCommand, screenshot, waitForStatusBarEntry,
   welcomeText,
 } from '../support/browser';
-import { expandRow, rowTexts, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
+import { childTexts, expandRow, rowTexts, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
+import { RelayPublisher } from '../support/dvmSimulator';
 import { shownEditorText } from '../support/editorText';
 import { DvmScene } from './dvmScene';
+import { eventually } from '../support/eventually';
 
 /**
  * The DVMs and Kinds trees, live, in the packaged extension: a real relay on loopback is the only relay in the
  * user's settings; a simulated DVM (NIP-89 announcement, then payment-required → processing → result for each
  * 5050 job) starts only once the workbench is up, so everything it does has to reach the trees while they are
  * open — nothing here ever clicks a refresh button. One code-server, relay and page serve the tests in order.
- * Screenshots: dvm-event-json, dvm-tree (test-results/screenshots/).
+ * Screenshots: dvm-event-json, dvm-tree, contextvm-servers (test-results/screenshots/).
  */
 
 const DVM_NAME = 'Swarmscope Echo DVM';
@@ -118,4 +120,44 @@ test('a second job updates the DVM row to 2 jobs while the view stays open', { t
   await waitForRow(kinds, [/^5050 text generation\b/, /\b2 requests\b/, /\b1 DVM\b/]);
   await page.mouse.move(900, 450);
   await screenshot(page, 'dvm-tree');
+});
+
+test('a ContextVM server appears in its own section after the DVMs, with its tools and its live-only traffic', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  const server = generateSecretKey();
+  const client = generateSecretKey();
+  const sign = (key: Uint8Array, kind: number, tags: string[][], content: string) =>
+    finalizeEvent({ kind, tags, content, created_at: Math.floor(Date.now() / 1000) }, key);
+  const publisher = await RelayPublisher.connect(scene.relay!.url);
+  try {
+    const tools = ['echo', 'add_numbers', 'search'];
+    await publisher.publish(sign(server, 11316, [['name', 'Loopback <b>MCP</b>'], ['about', 'an MCP server over Nostr']], JSON.stringify({ serverInfo: { name: 'loopback', version: '1' } })));
+    await publisher.publish(sign(server, 11317, [], JSON.stringify({ tools: tools.map((name) => ({ name, inputSchema: { type: 'object' } })) })));
+    const pane = await expandView(page, 'DVMs');
+    // The DVM is still open from the tests before; closed, its rows leave room for the servers in this short view.
+    const dvmRow = await waitForRow(pane, [new RegExp(`^${DVM_NAME}\\b`)]);
+    if (await dvmRow.getAttribute('aria-expanded') === 'true') await dvmRow.click();
+    await eventually('the DVM row closed', async () => (await rowTexts(pane)).every((text) => !/^Recent jobs$/.test(text)) || undefined);
+    const section = await waitForRow(pane, [/^MCP servers \(ContextVM\)/, /\b1 · traffic live only, since \d{4}-\d\d-\d\d \d\d:\d\d/], LIVE_TIMEOUT_MS);
+    assert.equal(await section.getAttribute('aria-level'), '1', 'a section of its own at the root, not under a DVM');
+    const texts = await rowTexts(pane);
+    assert.ok(texts.findIndex((text) => new RegExp(`^${DVM_NAME}\\b`).test(text)) < texts.findIndex((text) => /^MCP servers/.test(text)), 'after the DVMs');
+    // The name is the server's own words, shown as text.
+    await waitForRow(pane, [/^Loopback <b>MCP<\/b>/, /\b3 tools · 0 req \/ 0 resp live\b/], LIVE_TIMEOUT_MS);
+
+    // Ephemeral requests (25910) reach the row live; a response answers one of them.
+    const requests = [1, 2].map((n) => sign(client, 25910, [['p', getPublicKey(server)]], JSON.stringify({ method: 'tools/call', params: { name: 'echo', arguments: { n } } })));
+    for (const request of requests) await publisher.publish(request);
+    await publisher.publish(sign(server, 25910, [['e', requests[0].id], ['p', getPublicKey(client)]], JSON.stringify({ result: { content: [] } })));
+    const row = await waitForRow(pane, [/^Loopback <b>MCP<\/b>/, /\b3 tools · 2 req \/ 1 resp live · seen just now\b/], LIVE_TIMEOUT_MS);
+    assert.equal(await row.getAttribute('aria-level'), '2');
+    await page.mouse.move(900, 450); // no tooltip over the rows
+    await expandRow(row);
+    await waitForRow(pane, [/^add_numbers$/]);
+    assert.deepEqual(await childTexts(pane, /^Loopback <b>MCP<\/b>/, 3), tools);
+    await page.mouse.move(900, 450);
+    await screenshot(page, 'contextvm-servers');
+  } finally {
+    publisher.close();
+  }
 });
