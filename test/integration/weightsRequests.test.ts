@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
 import {
-  blockOfStep, HISTORY_STEPS, LEFT_AT_STEP, STAKE_MOVES, VALIDATOR_UID, WEIGHTS_NETUID, weightsHistoryScene,
+  blockOfStep, HISTORY_STEPS, LEFT_AT_STEP, onePassPearson, STAKE_MOVES, VALIDATOR_UID, WEIGHTS_NETUID, weightsHistoryScene,
 } from '../support/weightsHistoryScene';
 
 /*
@@ -27,14 +27,6 @@ import {
 
 const IDENTITY = '<img src=x onerror="alert(1)">Validator & Co';
 const T0 = 1_800_000_000;
-
-/** Pearson by the one-pass formula (the engine uses two passes). */
-function onePass(xs: number[], ys: number[]): number {
-  const n = xs.length;
-  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-  const sxy = sum(xs.map((x, i) => x * ys[i]));
-  return (n * sxy - sum(xs) * sum(ys)) / Math.sqrt((n * sum(xs.map((x) => x * x)) - sum(xs) ** 2) * (n * sum(ys.map((y) => y * y)) - sum(ys) ** 2));
-}
 
 describe('weights panel requests over stored snapshots and an archive node', () => {
   const { snapshots, validatorHotkey } = weightsHistoryScene(IDENTITY);
@@ -100,7 +92,7 @@ describe('weights panel requests over stored snapshots and an archive node', () 
     for (let a = 0; a < 3; a++) {
       for (let b = 0; b < 3; b++) {
         const r = result.coefficients[a * 3 + b];
-        assert.ok(r !== null && Math.abs(r - onePass(stakes[a], stakes[b])) < 1e-9, `${a}–${b}: ${r}`);
+        assert.ok(r !== null && Math.abs(r - onePassPearson(stakes[a], stakes[b])) < 1e-9, `${a}–${b}: ${r}`);
         assert.equal(result.aligned[a * 3 + b], HISTORY_STEPS);
       }
     }

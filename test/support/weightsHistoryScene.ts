@@ -40,3 +40,11 @@ export function weightsHistoryScene(identity: string): { snapshots: MetagraphSna
   }
   return { snapshots, validatorHotkey: validator.hotkey };
 }
+
+/** Pearson by the one-pass textbook formula (the engine uses two passes): the tests' independent figure. */
+export function onePassPearson(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  const sxy = sum(xs.map((x, i) => x * ys[i]));
+  return (n * sxy - sum(xs) * sum(ys)) / Math.sqrt((n * sum(xs.map((x) => x * x)) - sum(xs) ** 2) * (n * sum(ys.map((y) => y * y)) - sum(ys) ** 2));
+}

@@ -16,6 +16,7 @@ export type CorrelationRequest = (hotkeys: readonly string[]) => Promise<StakeCo
 export class CorrelationSection {
   readonly element: HTMLElement;
   private readonly select = element('select');
+  private readonly extra = element('input');
   private readonly run = element('button', { text: 'Correlate', className: 'secondary' });
   private readonly status = element('span', { className: 'status' });
   private readonly result = element('div', { className: 'table-box' });
@@ -28,12 +29,16 @@ export class CorrelationSection {
     this.select.size = 8;
     const label = element('label', { text: `Hotkeys (up to ${MAX_CORRELATED_HOTKEYS})` });
     label.htmlFor = this.select.id;
+    // Any hotkey of the subnet, not only the validators that set weights: miners' stake moves too.
+    this.extra.id = 'correlation-extra';
+    this.extra.placeholder = 'more hotkeys, separated by spaces or commas';
+    this.extra.setAttribute('aria-label', 'More hotkeys to correlate, separated by spaces or commas');
     this.status.setAttribute('role', 'status');
     this.run.addEventListener('click', () => void this.load());
     this.element = element('section', { className: 'correlation' },
       element('h2', { text: 'Correlation of stake' }),
       element('p', { className: 'note', text: 'Pearson correlation of the hotkeys\' stake over the stored snapshots both have (at least 3): 1 moves together, −1 opposite.' }),
-      element('div', { className: 'toolbar' }, label, this.select, this.run, this.status), this.result);
+      element('div', { className: 'toolbar' }, label, this.select, this.extra, this.run, this.status), this.result);
   }
 
   setMatrix(matrix: WeightsView): void {
@@ -53,7 +58,8 @@ export class CorrelationSection {
   }
 
   private async load(): Promise<void> {
-    const hotkeys = [...this.select.selectedOptions].map((option) => option.value).slice(0, MAX_CORRELATED_HOTKEYS);
+    const typed = this.extra.value.split(/[\s,]+/).filter((hotkey) => hotkey.length > 0);
+    const hotkeys = [...new Set([...[...this.select.selectedOptions].map((option) => option.value), ...typed])].slice(0, MAX_CORRELATED_HOTKEYS);
     if (hotkeys.length === 0) {
       this.status.textContent = 'Choose one or more hotkeys.';
       return;
