@@ -188,7 +188,6 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
    * request timed out on a long run) and as the request's answer (also while hidden). The first one to arrive ends it.
    */
   private async startBackfill(fromBlock: number, toBlock: number, step: number): Promise<void> {
-    if (this.backfill) return this.backfillProgress(this.backfill);
     let total: number;
     try {
       total = backfillBlocks({ netuid: this.netuid, fromBlock, toBlock, step }).length;
@@ -196,6 +195,9 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       this.channel.post({ type: 'backfillEnded', outcome: 'failed', message: `Cannot backfill: ${describeError(error)}` });
       return;
     }
+    // Not refused here when this panel thinks a run is on: it may have missed that run's end (hidden past the
+    // request's timeout). The engine knows whether one runs, and refuses a second itself.
+    const previous = this.backfill;
     this.backfillProgress({ done: 0, total, block: null });
     try {
       const { snapshots } = await this.deps.engine.request('bittensor.backfill', { netuid: this.netuid, fromBlock, toBlock, step });
@@ -204,6 +206,10 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       const message = describeError(error);
       // The engine keeps running a backfill whose request timed out; its notifications tell the rest.
       if (/did not answer/.test(message)) return;
+      if (/is already running/.test(message)) {
+        if (previous) this.backfillProgress(previous);
+        return this.notice(`${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
+      }
       if (/cancelled/.test(message)) this.backfillEnded('cancelled', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
       else this.backfillEnded('failed', `Backfill failed: ${message}`);
     }

@@ -102,3 +102,20 @@ test('a netuid the page puts beside a range is not passed on: the panel reads on
   assert.equal(smuggled.result?.netuid, 1);
   assert.equal(smuggled.result?.series.length, 5, 'subnet 1\'s stored snapshots answered');
 });
+
+test('a second backfill while one runs is refused by the engine; the running one goes on and can be cancelled', { timeout: 120_000 }, async () => {
+  const from = loopback.posted.length;
+  const progressDone = () => Math.max(0, ...backfillMessages(from).flatMap((message) => (message.type === 'backfillProgress' ? [message.done] : [])));
+  loopback.page.post({ type: 'backfill', fromBlock: HEAD - 6_300, toBlock: HEAD - 3_301, step: 1 });
+  await eventually('the first run under way', () => progressDone() >= 1, 60_000);
+  loopback.page.post({ type: 'backfill', fromBlock: HEAD - 100, toBlock: HEAD - 100, step: 1 });
+  const notices = () => loopback.posted.slice(from).map((each) => (each as { message?: ToSubnet }).message).filter((message) => message?.type === 'notice');
+  const notice = await eventually('the refusal', () => notices()[0]);
+  assert.equal(notice?.type === 'notice' && notice.message, 'A backfill of subnet 1 is already running.');
+  const seen = progressDone();
+  await eventually('the first run going on', () => progressDone() > seen, 60_000);
+  loopback.page.post({ type: 'cancelBackfill' });
+  const ended = await eventually('the end', () => backfillMessages(from).find((message) => message.type === 'backfillEnded'), 60_000);
+  assert.equal(ended.type === 'backfillEnded' && ended.outcome, 'cancelled');
+  assert.match(ended.type === 'backfillEnded' ? ended.message : '', /of 3000 snapshots/, 'the end is the first run\'s');
+});
