@@ -1,7 +1,7 @@
 import { TRACE_FIELDS, type GroupBy, type GroupsTable, type SubnetOverview, type Traces, type TraceSelection } from '../core/bittensor/subnetHistoryModel';
 import { singleLine } from '../core/util/untrustedText';
-import { blockFlag, chainSettings, choiceFlag, countFlag, ENDPOINT, NETUID, requiredNetuid } from './bittensorOptions';
-import { flag, flagList, formatTable, intFlag, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
+import { blockFlag, chainSettings, choiceFlag, countFlag, ENDPOINT, FROM, NETUID, RANGE_FORMS, rangeFlags, requiredNetuid, TO } from './bittensorOptions';
+import { flag, flagList, formatTable, report, reportFailure, UsageError, withEngine, type CliArgs, type CliCommand } from './cliCommand';
 
 /** The subnet dashboard's figures from the stored history (issue 13), for a terminal or a script. */
 
@@ -60,12 +60,18 @@ export const subnetHistoryCommands: readonly CliCommand[] = [
   {
     name: 'overview',
     summary: "A subnet's newest stored snapshot: staleness, register cost, validators and miners with 24 h changes, slots, emission.",
-    options: [NETUID, { ...ENDPOINT, help: 'read the head from this node (ws:// or wss://) to say how far behind the snapshot is' }],
+    options: [
+      NETUID,
+      { ...ENDPOINT, help: 'read the head from this node (ws:// or wss://) to say how far behind the snapshot is' },
+      { ...FROM, help: `compare only with snapshots from here on: ${RANGE_FORMS}` },
+      { ...TO, help: 'the overview as of the newest snapshot up to here, in the same forms (default: the newest stored)' },
+    ],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
+      const range = rangeFlags(args);
       const readHead = flag(args, 'endpoint') !== undefined;
       return withEngine(args, io, { collect: false, settings: chainSettings(args) }, async (engine) => {
-        const overview = await engine.call('bittensor.overview', { netuid, readHead });
+        const overview = await engine.call('bittensor.overview', { netuid, readHead, ...range });
         return overview ? report(args, io, overview, () => overviewText(overview)) : reportFailure(io, noSnapshot(netuid));
       });
     },
@@ -79,19 +85,18 @@ export const subnetHistoryCommands: readonly CliCommand[] = [
       { name: 'uid', value: 'U', repeatable: true, help: 'a UID, whichever hotkey held it' },
       { name: 'top', value: 'N', help: 'the N highest by the field in the newest snapshot (1–64)' },
       { name: 'field', value: 'F', help: `${TRACE_FIELDS.join(' | ')} (default stake)` },
-      { name: 'from', value: 'B', help: 'from this block (default: the oldest stored)' },
-      { name: 'to', value: 'B', help: 'to this block (default: the newest stored)' },
+      FROM,
+      TO,
       { name: 'points', value: 'N', help: 'at most N points per series (default 1000)' },
     ],
     run: (args, io) => {
       const netuid = requiredNetuid(args);
       const select = traceSelection(args);
       const field = choiceFlag(args, 'field', TRACE_FIELDS, 'stake');
-      const fromBlock = intFlag(args, 'from');
-      const toBlock = intFlag(args, 'to');
+      const range = rangeFlags(args);
       const maxPoints = countFlag(args, 'points', 5_000);
       return withEngine(args, io, { collect: false }, async (engine) => {
-        const traces = await engine.call('bittensor.traces', { netuid, field, select, fromBlock, toBlock, maxPoints });
+        const traces = await engine.call('bittensor.traces', { netuid, field, select, ...range, maxPoints });
         return report(args, io, traces, () => tracesText(traces));
       });
     },
@@ -103,6 +108,8 @@ export const subnetHistoryCommands: readonly CliCommand[] = [
       NETUID,
       { name: 'by', value: 'coldkey|ip', required: true, help: 'group by coldkey or by axon IP' },
       { name: 'block', value: 'B', help: 'the snapshot at this block, or the newest before it (default: the newest)' },
+      { ...FROM, help: `the grouping over time from here on: ${RANGE_FORMS}` },
+      { ...TO, help: 'the groups of the newest snapshot up to here, in the same forms (default: the newest stored)' },
       { name: 'limit', value: 'N', help: 'the N largest groups (default 20, at most 1024)' },
       { name: 'key', value: 'K', help: "list this group's hotkeys instead (a coldkey or an IP)" },
     ],
@@ -110,6 +117,7 @@ export const subnetHistoryCommands: readonly CliCommand[] = [
       const netuid = requiredNetuid(args);
       const by = choiceFlag<GroupBy>(args, 'by', ['coldkey', 'ip']);
       const block = blockFlag(args);
+      const range = rangeFlags(args);
       const limit = countFlag(args, 'limit', 1_024) ?? 20;
       const key = flag(args, 'key');
       return withEngine(args, io, { collect: false }, async (engine) => {
@@ -120,7 +128,7 @@ export const subnetHistoryCommands: readonly CliCommand[] = [
             uid: n.uid, hotkey: n.hotkey, coldkey: n.coldkey, ip: n.axon?.ip ?? '', permit: n.validatorPermit ? 'V' : '', stake: n.stake, incentive: n.incentive,
           }))));
         }
-        const groups = await engine.call('bittensor.groups', { netuid, by, block, limit });
+        const groups = await engine.call('bittensor.groups', { netuid, by, block, ...range, limit });
         return groups ? report(args, io, groups, () => groupsText(groups)) : reportFailure(io, noSnapshot(netuid));
       });
     },

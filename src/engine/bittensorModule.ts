@@ -82,20 +82,16 @@ class BittensorModule implements EngineModule {
         if (!current || !previous) return null;
         return churnBetween(this.snapshots.read(previous), this.snapshots.read(current));
       },
-      'bittensor.groups': ({ netuid, by, block, limit, offset, historyLimit }) => {
-        const info = this.snapshots.find(netuid, block, this.chain.scope());
-        if (!info) return null;
-        return this.history.groups(info, by, { limit, offset, historyLimit });
-      },
+      'bittensor.groups': ({ netuid, by, limit, offset, historyLimit, ...range }) => this.history.groups(netuid, by, range, { limit, offset, historyLimit }),
       'bittensor.groupSeries': ({ netuid, by, keys, top, maxPoints, ...range }) =>
         this.history.groupSeries(netuid, by, { keys, top }, range, maxPoints),
       'bittensor.groupMembers': ({ netuid, by, key, block }) => {
         const info = this.snapshots.find(netuid, block, this.chain.scope());
         return info ? groupMembers(this.snapshots, info, by, key) : null;
       },
-      'bittensor.overview': async ({ netuid, readHead }) => {
+      'bittensor.overview': async ({ netuid, readHead, ...range }) => {
         const head = readHead ? (await this.mainClient().head()).block : this.client?.status().headBlock ?? null;
-        return this.history.overview(netuid, head);
+        return this.history.overview(netuid, head, range);
       },
       'bittensor.churnHistory': ({ netuid, limit, ...range }) => this.history.churn(netuid, range, limit),
       'bittensor.traces': ({ netuid, field, select, maxPoints, ...range }) =>

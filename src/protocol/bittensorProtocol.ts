@@ -78,11 +78,15 @@ export interface BittensorMethods {
   /** Churn between the two newest stored snapshots of a subnet. */
   'bittensor.churn': { params: { netuid: number }; result: Churn | null };
   /**
-   * Hotkeys grouped by coldkey or axon IP in a stored snapshot (at `block` or the newest before it; a page of the
-   * largest groups), with the grouping over the complete snapshots up to it (at most `historyLimit` points).
+   * Hotkeys grouped by coldkey or axon IP in a stored snapshot (at `block` or the newest before it, or the newest of
+   * a range; a page of the largest groups), with the grouping over the complete snapshots of the range up to it (at
+   * most `historyLimit` points).
    */
   'bittensor.groups': {
-    params: { netuid: number; by: GroupBy; block?: number; limit?: number; offset?: number; historyLimit?: number };
+    params: {
+      netuid: number; by: GroupBy; block?: number; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number;
+      limit?: number; offset?: number; historyLimit?: number;
+    };
     result: (GroupsTable & { history: GroupPoint[] }) | null;
   };
   /** Sizes of chosen groups (`keys`, else the `top` largest) over a block range: raw snapshots, and daily rollups before them (coldkeys). */
@@ -94,9 +98,13 @@ export interface BittensorMethods {
   'bittensor.groupMembers': { params: { netuid: number; by: GroupBy; key: string; block?: number }; result: GroupMembers | null };
   /**
    * The dashboard's first row: newest snapshot against the head (staleness) and a day earlier (24 h changes). The
-   * head is the collector's; `readHead` asks the node for it first (the CLI, which does not collect).
+   * head is the collector's; `readHead` asks the node for it first (the CLI, which does not collect). A range takes
+   * the newest snapshot inside it and compares inside it.
    */
-  'bittensor.overview': { params: { netuid: number; readHead?: boolean }; result: SubnetOverview | null };
+  'bittensor.overview': {
+    params: { netuid: number; readHead?: boolean; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number };
+    result: SubnetOverview | null;
+  };
   /** Churn per complete snapshot, slots used per stored snapshot, registrations per day, over a block range. */
   'bittensor.churnHistory': { params: { netuid: number; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; limit?: number }; result: ChurnHistory };
   /** One field over a block range for chosen hotkeys or UIDs or the top N: raw snapshots, and daily rollups before them. */

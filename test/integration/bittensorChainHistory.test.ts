@@ -109,7 +109,7 @@ describe('history of two chains in one database', () => {
     it(`gives ${name}'s overview and register-cost change from its own snapshots only`, async () => {
       const history = chains[genesis];
       const newest = history.at(-1)!;
-      const dayBefore = history.findLast((s) => s.block <= newest.block - 7_200)!;
+      const dayBefore = history.filter((s) => s.block <= newest.block - 7_200).at(-1)!;
       const overview = await cliJson(genesis, ['overview', '--netuid', '1']);
       assert.deepEqual([overview.newestBlock, overview.comparedBlock, overview.n, overview.validators], [newest.block, dayBefore.block, newest.n, permits(newest)]);
       assert.equal(overview.burnTao, newest.burnTao);

@@ -5,7 +5,7 @@ import { churnHistory } from './churnHistoryQuery';
 import { groupingHistory, groupSeries, groupsTable } from './groupQueries';
 import { blockRangeOf } from './historySql';
 import { subnetOverview } from './overviewQuery';
-import type { SnapshotInfo, SnapshotRepo } from './snapshotRepo';
+import type { SnapshotRepo } from './snapshotRepo';
 import type { AnimationRole, GroupBy, HistoryRange, TraceField, TraceSelection } from './subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';
 import { traces } from './traceQuery';
@@ -23,15 +23,25 @@ export class SubnetHistoryRepo {
     private readonly chains: ChainGenesisRepo,
   ) {}
 
-  overview(netuid: number, headBlock: number | null) {
-    return subnetOverview(this.db, this.subnets, netuid, this.chains.scope(), headBlock);
+  /** The overview as of the newest snapshot of the range (all of it by default), compared inside the range. */
+  overview(netuid: number, headBlock: number | null, range: HistoryRange = {}) {
+    const chain = this.chains.scope();
+    return subnetOverview(this.db, this.subnets, netuid, chain, headBlock, blockRangeOf(this.db, netuid, chain, range));
   }
 
-  /** `info` is a snapshot of the current chain (SnapshotRepo.find with its scope). */
-  groups(info: SnapshotInfo, by: GroupBy, page: { limit?: number; offset?: number; historyLimit?: number }) {
+  /**
+   * The groups of the range's newest snapshot (or of the snapshot at `block`, or the newest before it) and the
+   * grouping over the range up to it; null without such a snapshot.
+   */
+  groups(netuid: number, by: GroupBy, range: HistoryRange & { block?: number }, page: { limit?: number; offset?: number; historyLimit?: number }) {
+    const chain = this.chains.scope();
+    const blocks = blockRangeOf(this.db, netuid, chain, range);
+    const toBlock = Math.min(blocks.toBlock ?? Number.MAX_SAFE_INTEGER, range.block ?? Number.MAX_SAFE_INTEGER);
+    const info = this.snapshots.find(netuid, toBlock, chain);
+    if (!info || (blocks.fromBlock !== undefined && info.block < blocks.fromBlock)) return null;
     return {
       ...groupsTable(this.db, info, by, page.limit, page.offset),
-      history: groupingHistory(this.db, info.netuid, this.chains.scope(), by, { toBlock: info.block }, page.historyLimit),
+      history: groupingHistory(this.db, netuid, chain, by, { ...blocks, toBlock: info.block }, page.historyLimit),
     };
   }
 

@@ -60,17 +60,18 @@ export class SubnetRepo {
 
   /**
    * Register cost now minus 24 h (7,200 blocks) earlier, in RAO, on one chain: `chain`, or the chain of the newest
-   * point when not given (never a point of another chain as "24 h earlier"); null without a point that old.
+   * point when not given (never a point of another chain as "24 h earlier"); null without a point that old. `within`
+   * ([from, to] blocks) takes "now" and "earlier" from inside a range.
    */
-  burnChange24h(netuid: number, chain?: ChainScope): number | null {
+  burnChange24h(netuid: number, chain?: ChainScope, within: readonly [number, number] = [0, Number.MAX_SAFE_INTEGER]): number | null {
     const latest = rows(this.db,
-      `SELECT chain, block, burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL${chain ? ' AND chain = ?' : ''}
-       ORDER BY block DESC LIMIT 1`, chain ? [netuid, chain.id] : [netuid])[0];
+      `SELECT chain, block, burn_rao FROM bittensor_subnet_points WHERE netuid = ? AND burn_rao IS NOT NULL AND block <= ?${chain ? ' AND chain = ?' : ''}
+       ORDER BY block DESC LIMIT 1`, chain ? [netuid, within[1], chain.id] : [netuid, within[1]])[0];
     if (!latest) return null;
     const [chainId, block, burn] = latest as [number, number, number];
     const before = rows(this.db,
-      'SELECT burn_rao FROM bittensor_subnet_points WHERE chain = ? AND netuid = ? AND burn_rao IS NOT NULL AND block <= ? ORDER BY block DESC LIMIT 1',
-      [chainId, netuid, block - BLOCKS_PER_DAY])[0];
+      'SELECT burn_rao FROM bittensor_subnet_points WHERE chain = ? AND netuid = ? AND burn_rao IS NOT NULL AND block BETWEEN ? AND ? ORDER BY block DESC LIMIT 1',
+      [chainId, netuid, within[0], block - BLOCKS_PER_DAY])[0];
     return before ? burn - (before[0] as number) : null;
   }
 
