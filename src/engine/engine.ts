@@ -105,7 +105,10 @@ export class Engine {
       dropped: this.dropped.all(),
       settingErrors: this.settingErrors,
       notices: [...this.notices],
-      coverage: { collectingSince: this.collectingSince, rawWindowHours: this.settings.rawWindowHours },
+      coverage: {
+        collectingSince: this.collectingSince, rawWindowHours: this.settings.rawWindowHours,
+        backfillDays: Math.min(this.settings.backfillDays, this.settings.historyDays),
+      },
     };
   }
 

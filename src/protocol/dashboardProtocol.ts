@@ -13,6 +13,8 @@ export type DashboardScope = 'all' | MetricsWindow;
 export interface DashboardCoverage {
   readonly collectingSince: number | undefined;
   readonly rawWindowHours: number;
+  /** Days of history the backfill fetches into the rollups (0 or absent: none). */
+  readonly backfillDays?: number;
 }
 
 /** The time series the page chose, the newest jobs of every kind and the busiest DVMs (issue 12). */

@@ -36,9 +36,10 @@ export interface EngineStatus {
   readonly notices: readonly string[];
   /**
    * What period the figures cover: since when this database collects (unix seconds; its first migration), and the
-   * raw window relays are asked for — older events are fetched by no one, only imported.
+   * raw window relays are asked for — older events are fetched by no one, only imported — and the days of history
+   * the backfill fetches into the rollups (swarmscope.nostr.backfillDays, at most the history window; 0: none).
    */
-  readonly coverage: { readonly collectingSince: number | undefined; readonly rawWindowHours: number };
+  readonly coverage: { readonly collectingSince: number | undefined; readonly rawWindowHours: number; readonly backfillDays?: number };
 }
 
 export interface EngineStartParams {

@@ -104,9 +104,13 @@ export class KindTreeProvider implements vscode.TreeDataProvider<KindNode>, vsco
   }
 }
 
-/** Figures count since this database started collecting; events older than the raw window were never fetched. */
+/** Figures count since this database started collecting, plus the history backfilled; older events were never fetched. */
 function periodOf(coverage: EngineStatus['coverage'] | undefined): string {
   if (!coverage) return 'since Swarmscope started collecting';
   const since = coverage.collectingSince === undefined ? '' : ` on ${dateTime(coverage.collectingSince)}`;
-  return `since Swarmscope started collecting${since}; relays are asked for the last ${coverage.rawWindowHours} h only, so older events are not fetched (Swarmscope: Import Events… brings them in)`;
+  const backfill = coverage.backfillDays ?? 0;
+  const asked = backfill > 0
+    ? `relays are asked for the last ${coverage.rawWindowHours} h in full and for ${backfill} days of history in the background, so events older than that are not fetched`
+    : `relays are asked for the last ${coverage.rawWindowHours} h only, so older events are not fetched`;
+  return `since Swarmscope started collecting${since}; ${asked} (Swarmscope: Import Events… brings them in)`;
 }

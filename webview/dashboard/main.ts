@@ -75,12 +75,19 @@ const WINDOW_SECONDS: Record<Exclude<DashboardScope, 'all'>, number> = { '1h': 3
 function periodText(coverage: DashboardCoverage | undefined, generatedAt: number): string {
   const since = coverage?.collectingSince;
   const date = since === undefined ? undefined : new Date(since * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  const backfill = coverage?.backfillDays ?? 0;
+  const history = backfill > 0 ? `, and for the last ${backfill} days into the hourly and daily figures (the history backfill, in the background)` : ' only';
   const older = coverage
-    ? ` Relays are asked for the last ${coverage.rawWindowHours} h only; older events are not fetched (Swarmscope: Import Events… brings them in from a file).`
+    ? ` Relays are asked for the last ${coverage.rawWindowHours} h in full${history}; older events are not fetched (Swarmscope: Import Events… brings them in from a file).`
     : '';
   if (scope === 'all') return `All time: since Swarmscope started collecting${date ? ` on ${date}` : ''}, with what the relays still kept from before.${older}`;
   const start = generatedAt - WINDOW_SECONDS[scope];
-  const partial = since !== undefined && since > start ? ` — only since ${date}, when Swarmscope started collecting` : '';
+  // The backfill reaches its days before collecting started, once it has run (the status bar shows how far it is).
+  const reach = since === undefined ? undefined : since - backfill * 86_400;
+  const reachDate = reach === undefined ? undefined : new Date(reach * 1000).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  const partial = reach === undefined || reach <= start ? ''
+    : backfill > 0 ? ` — from ${reachDate} at most: ${backfill} days of history backfilled before Swarmscope started collecting on ${date}`
+      : ` — only since ${date}, when Swarmscope started collecting`;
   return `${WINDOW_TEXT[scope][0].toUpperCase()}${WINDOW_TEXT[scope].slice(1)}${partial}.`;
 }
 
