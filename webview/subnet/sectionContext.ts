@@ -10,7 +10,10 @@ export interface SectionContext {
   top(): number;
   xAxis(): XAxis;
   colourBy(): ColourBy;
-  /** hotkey → axon IP in the newest stored snapshot of the range (read once per range and per stored change). */
+  /**
+   * hotkey → axon IP in the stored snapshot at the range's end block, or the newest one when the range has no end
+   * block (a range by time); read once per end and per stored change. One IP per hotkey for the whole range.
+   */
   hotkeyIps(): Promise<ReadonlyMap<string, string | null>>;
   /** Writes a line in the page's status area. */
   say(text: string): void;
