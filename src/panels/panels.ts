@@ -52,7 +52,7 @@ export class Panels implements vscode.Disposable {
       openTrace: pageActions.openTrace,
     }), hostDeps);
     this.weights = new PanelManager(weightsPanel({ engine: deps.engine }), hostDeps);
-    this.trace = new TracePanels({ engine: deps.engine, actions: deps.traceActions }, hostDeps);
+    this.trace = new TracePanels({ engine: deps.engine, actions: deps.traceActions, identity: deps.identity }, hostDeps);
     this.subnet = new PanelManager(subnetPanel({ engine: deps.engine, actions: deps.subnetActions }), hostDeps);
     this.playground = new PanelManager(playgroundPanel({
       engine: deps.engine,

@@ -3,11 +3,14 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/commandIds';
 import type { TraceActions } from './tracePanel';
 
-/** What the trace panel asks of VS Code: an editor tab, the DVMs tree, the clipboard, a save dialog. */
+/** What the trace panel asks of VS Code: an editor tab, the DVMs tree, a DVM's page, the playground, the clipboard, a save dialog. */
 export function traceActions(options: { revealDvm(pubkey: string): Promise<boolean> }): TraceActions {
   return {
     openEvent: (id) => void vscode.commands.executeCommand(COMMANDS.openEvent, id),
     revealDvm: (pubkey) => options.revealDvm(pubkey),
+    openDvmPage: (pubkey) => void vscode.commands.executeCommand(COMMANDS.openDvmPage, pubkey),
+    // "Post Again with Changes…" takes a row of My jobs; any job's request fills the form the same way.
+    sendTestJob: (requestId) => void vscode.commands.executeCommand(COMMANDS.postAgain, { domain: 'myJob', job: { requestId } }),
     copy: async (text) => {
       await vscode.env.clipboard.writeText(text);
     },

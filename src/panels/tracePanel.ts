@@ -1,9 +1,11 @@
+import { readJobAnswer } from '../core/jobs/jobAnswers';
+import type { SecretKey } from '../core/jobs/secretKey';
 import { describeError } from '../core/util/errors';
 import type { NostrNotification, TraceGraph } from '../protocol/nostrProtocol';
 import { isEmptyDelta, traceDelta } from '../protocol/traceDelta';
 import {
-  deltaMessage, graphMessage, isTraceSubject, panelGraph, traceProtocol, type FromTrace, type ToTrace, type TracePanelGraph,
-  type TraceSubject,
+  deltaMessage, graphMessage, isTraceSubject, panelGraph, traceProtocol, type FromTrace, type ToTrace, type TraceAnswer,
+  type TracePanelGraph, type TraceSubject,
 } from '../protocol/tracePanelProtocol';
 import type { EngineRequester } from '../views/engineRequester';
 import type { PanelDefinition } from './panelDefinition';
@@ -19,14 +21,25 @@ export interface TraceActions {
   openEvent(id: string): void;
   /** Resolves false when the DVMs tree has no row for it. */
   revealDvm(pubkey: string): Promise<boolean>;
+  openDvmPage(pubkey: string): void;
+  /** The playground with its form filled from this job. */
+  sendTestJob(requestId: string): void;
   copy(text: string): Promise<void>;
   /** Asks where to save and writes the text there; resolves to the path written, or undefined when the user cancelled. */
   saveJson(suggestedName: string, text: string): Promise<string | undefined>;
 }
 
+/** What the panel needs of the user's Nostr identity (NostrIdentity): the key, lent for one piece of work, here. */
+export interface TraceIdentity {
+  exists(): Promise<boolean>;
+  use<T>(work: (key: SecretKey) => T | Promise<T>): Promise<T>;
+}
+
 export interface TracePanelDeps {
   readonly engine: EngineRequester;
   readonly actions: TraceActions;
+  /** Absent: encrypted answers stay unread. */
+  readonly identity?: TraceIdentity;
 }
 
 /** The coalescer cuts a notification's id lists at this length (changeCoalescer.ts): a full list may omit ours. */
@@ -67,6 +80,7 @@ export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TraceP
 export class TracePanel implements PanelController<TraceProtocol> {
   readonly requests = {
     event: ({ id }: { id: string }) => this.deps.engine.request('nostr.event', { id }),
+    answer: ({ id }: { id: string }) => this.answer(id),
   };
   private asked: string;
   /** The chain's jobs and their parents, as last read: the jobs whose changes concern this panel. */
@@ -128,6 +142,12 @@ export class TracePanel implements PanelController<TraceProtocol> {
           if (!found) this.notice('That DVM is not among the DVMs listed in the DVMs view.');
         }, (error: unknown) => this.notice(`Could not reveal the DVM: ${describeError(error)}`));
         return;
+      case 'openDvmPage':
+        this.deps.actions.openDvmPage(message.pubkey);
+        return;
+      case 'sendTestJob':
+        this.deps.actions.sendTestJob(message.requestId);
+        return;
       case 'copy':
         void this.copy(message.what, message.id);
         return;
@@ -181,6 +201,30 @@ export class TracePanel implements PanelController<TraceProtocol> {
     const version = ++this.version;
     this.channel.post(before && delta ? deltaMessage(delta, before.version, version, readAt) : graphMessage(graph, version, readAt));
     this.sent = { graph, version };
+  }
+
+  /**
+   * An encrypted answer to one of the user's jobs, decrypted here with their key; only the plaintext goes to the
+   * page. Without a key nothing is made (viewing a trace never creates one), and an answer encrypted to another key
+   * is left alone.
+   */
+  private async answer(id: string): Promise<TraceAnswer | null> {
+    const identity = this.deps.identity;
+    if (!identity || !(await identity.exists())) return null;
+    const event = await this.deps.engine.request('nostr.event', { id });
+    if (!event || !event.tags.some((tag) => tag[0] === 'encrypted')) return null;
+    return identity.use((key) => {
+      if (!event.tags.some((tag) => tag[0] === 'p' && tag[1] === key.publicKey)) return null;
+      const read = readJobAnswer(event, key);
+      if (!read) return null;
+      return {
+        decrypted: read.decrypted === true,
+        ...(read.decrypted ? { content: read.content } : {}),
+        ...(read.status !== undefined ? { status: read.status } : {}),
+        ...(read.statusMessage !== undefined ? { statusMessage: read.statusMessage } : {}),
+        ...(read.decryptError ? { error: read.decryptError } : {}),
+      };
+    });
   }
 
   private async copy(what: 'id' | 'nevent', id: string): Promise<void> {

@@ -49,6 +49,10 @@ export type FromTrace =
   | { readonly type: 'openEvent'; readonly id: string }
   /** The DVM's row in the DVMs tree. */
   | { readonly type: 'revealDvm'; readonly pubkey: string }
+  /** The DVM's page (its NIP-89 card, liveness, kinds, problems). */
+  | { readonly type: 'openDvmPage'; readonly pubkey: string }
+  /** The playground, its form filled from this job of the chain (kind, inputs, params, target). */
+  | { readonly type: 'sendTestJob'; readonly requestId: string }
   /** The event's hex id, or its nevent (with the relays that carried it and its author), to the clipboard. */
   | { readonly type: 'copy'; readonly what: 'id' | 'nevent'; readonly id: string }
   /** Save the trace (signed events and graph) as JSON, through a save dialog. */
@@ -57,6 +61,28 @@ export type FromTrace =
 export interface TraceRequests {
   /** One signed event of the trace, for the details pane; null when the store no longer has it. */
   readonly event: RequestSpec<{ readonly id: string }, NostrEvent | null>;
+  /**
+   * An encrypted feedback or result of one of your jobs, read with your key in the extension (the key never reaches
+   * the page); null when there is no key, or the event is not encrypted to it.
+   */
+  readonly answer: RequestSpec<{ readonly id: string }, TraceAnswer | null>;
+}
+
+/** A decrypted answer: untrusted text, shown as text. */
+export interface TraceAnswer {
+  readonly decrypted: boolean;
+  /** The plaintext (when decrypted). */
+  readonly content?: string;
+  /** Feedback status and its message, from inside the encrypted content when the DVM put them there. */
+  readonly status?: string;
+  readonly statusMessage?: string;
+  /** Why it could not be read (our words). */
+  readonly error?: string;
+}
+
+function isTraceAnswer(value: unknown): value is TraceAnswer {
+  return isRecord(value) && typeof value.decrypted === 'boolean'
+    && ['content', 'status', 'statusMessage', 'error'].every((field) => value[field] === undefined || typeof value[field] === 'string');
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -78,7 +104,10 @@ export function isFromTrace(value: unknown): value is FromTrace {
     case 'openEvent':
       return isHexId(value.id);
     case 'revealDvm':
+    case 'openDvmPage':
       return isHexId(value.pubkey);
+    case 'sendTestJob':
+      return isHexId(value.requestId);
     case 'copy':
       return (value.what === 'id' || value.what === 'nevent') && isHexId(value.id);
     default:
@@ -196,6 +225,10 @@ export const traceProtocol: PanelProtocol<ToTrace, FromTrace, TraceRequests> = {
     event: {
       params: (value): value is { id: string } => isRecord(value) && isHexId(value.id),
       result: (value): value is NostrEvent | null => value === null || (isRecord(value) && isHexId(value.id) && Array.isArray(value.tags) && typeof value.content === 'string'),
+    },
+    answer: {
+      params: (value): value is { id: string } => isRecord(value) && isHexId(value.id),
+      result: (value): value is TraceAnswer | null => value === null || isTraceAnswer(value),
     },
   },
 };

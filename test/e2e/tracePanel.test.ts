@@ -2,18 +2,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { neventEncode, noteEncode } from 'nostr-tools/nip19';
+import { neventEncode, noteEncode, nsecEncode } from 'nostr-tools/nip19';
 import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import type { FrameLocator, Page } from 'playwright-core';
 import { exportFileName } from '../../src/panels/traceDocuments';
-import { expandView, openActivity, screenshot, viewPane, waitForStatusBarEntry } from '../support/browser';
+import { expandView, openActivity, runPaletteCommandWith, screenshot, viewPane, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { expandRow, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
 import { closeAllEditors, openTraceFromPalette, timelineIds, tracePanel } from '../support/tracePanelDriver';
-import { reloadWindow, webviewContent } from '../support/webviewPanels';
+import { editorTab, reloadWindow, webviewContent } from '../support/webviewPanels';
 import { assertShownAsText, BIDI_OVERRIDE, COMMAND_LINK, HTML_PAYLOADS, hostileText, ICON_SYNTAX } from '../support/xssPayloads';
 import { WorkbenchSession } from './workbenchSession';
 
@@ -24,7 +24,9 @@ import { WorkbenchSession } from './workbenchSession';
  * hex id, note1… and nevent1…, and from a job row of the DVMs tree; what the panel shows is read inside its frame.
  *
  * Double-clicking a node of the canvas is not driven here (Playwright cannot find a node on a canvas): the DVM is
- * revealed through the same action's keyboard path (its row in the DVM table, Enter, then "Reveal in DVMs view").
+ * revealed through the same action's keyboard path (its row in the DVM table, Enter, then "Reveal in DVMs view"),
+ * and its page opened from the same details ("Open DVM page"). "Send Test Job…" opens the playground filled from
+ * the job; a job of the customer's own key (imported) has its encrypted result shown decrypted.
  * Screenshot: trace-panel (the README's picture).
  */
 
@@ -187,6 +189,53 @@ test('a DVM selected from the keyboard is revealed in the DVMs view (the double-
   await reveal.press('Enter');
   const selected = dvmsView.locator('.pane-body .monaco-list-row[aria-selected="true"]');
   await selected.filter({ hasText: DVM_NAME }).waitFor({ state: 'visible', timeout: 15_000 });
+});
+
+test('a DVM of the trace opens its DVM page (Open DVM page in its details), beside the reveal in the DVMs view', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  await closeAllEditors(page);
+  await openTraceFromPalette(page, firstJob!.id);
+  const content = await tracePanel(page, firstJob!.id);
+  const row = content.locator('table.dvms tbody tr').first();
+  await row.focus();
+  await row.press('Enter');
+  await content.locator('.details button', { hasText: 'Reveal in DVMs view' }).waitFor({ state: 'visible' });
+  await content.locator('.details button', { hasText: 'Open DVM page' }).click();
+  await editorTab(page, 'DVM Pages').waitFor({ state: 'visible', timeout: 30_000 });
+  await webviewContent(page).locator('h1', { hasText: DVM_NAME }).waitFor({ state: 'visible', timeout: 30_000 });
+  await closeAllEditors(page);
+});
+
+test('Send Test Job… opens the playground with the job\'s kind, input and target filled in', { timeout: 60_000 }, async () => {
+  const page = workbench.page;
+  await openTraceFromPalette(page, firstJob!.id);
+  const content = await tracePanel(page, firstJob!.id);
+  await content.locator('button', { hasText: 'Send Test Job…' }).click();
+  await editorTab(page, `Post Again · ${firstJob!.id.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
+  const form = webviewContent(page);
+  await eventually('the form filled from the job', async () => (await form.locator('textarea.input-data').first().inputValue().catch(() => '')) === 'first job');
+  assert.equal(await form.locator('#kind').inputValue(), '5050');
+  assert.equal(await form.locator('#dvm').inputValue(), dvm!.pubkey);
+  await closeAllEditors(page);
+});
+
+test('your own encrypted job: its encrypted result is shown decrypted with your key, as text, and the key never reaches the page', { timeout: 90_000 }, async () => {
+  const page = workbench.page;
+  await runPaletteCommandWith(page, 'Swarmscope: Import Nostr Key…', 'secret key', nsecEncode(customerKey));
+  const question = `a secret question ${HTML_PAYLOADS.imgOnerror}`;
+  const { job, answers } = await answeredJob(question, dvm!, customer!, (dvmPubkey) => buildJobRequest({ secretKey: customerKey, input: question, dvmPubkey, encrypt: true }));
+  const result = answers.find((event) => event.kind === 6050)!;
+  assert.ok(result.tags.some((tag) => tag[0] === 'encrypted') && !result.content.includes('secret question'), 'the result travels encrypted');
+  await openTraceFromPalette(page, result.id);
+  const content = await tracePanel(page, job.id);
+  await eventually('the result asked', async () => (await askedRow(content)) === result.id);
+  const decrypted = content.locator('.details pre.decrypted');
+  await decrypted.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await decrypted.innerText(), `echo: ${question}`);
+  await assertShownAsText(content, [question], 'the trace panel\'s decrypted answer');
+  const html = await content.locator(':root').evaluate((root) => (root as unknown as { outerHTML: string }).outerHTML);
+  const secretHex = Buffer.from(customerKey).toString('hex');
+  assert.ok(!html.includes(secretHex) && !html.includes(nsecEncode(customerKey)), 'the secret key is not in the page');
 });
 
 test('a job row of the DVMs tree opens its trace on click; Open Event JSON stays in its context menu', { timeout: 90_000 }, async () => {

@@ -57,16 +57,20 @@ interface Recorded {
   readonly saved: { name: string; text: string }[];
   readonly opened: string[];
   readonly revealed: string[];
+  readonly pages: string[];
+  readonly testJobs: string[];
 }
 
 function openPanel(asked: string, prefetched?: TraceGraph): { loop: PanelLoopback<typeof traceProtocol>; messages: ToTrace[]; actions: Recorded; controller: () => TracePanel } {
-  const actions: Recorded = { copied: [], saved: [], opened: [], revealed: [] };
+  const actions: Recorded = { copied: [], saved: [], opened: [], revealed: [], pages: [], testJobs: [] };
   const traceActions: TraceActions = {
     openEvent: (id) => actions.opened.push(id),
     revealDvm: async (pubkey) => {
       actions.revealed.push(pubkey);
       return true;
     },
+    openDvmPage: (pubkey) => actions.pages.push(pubkey),
+    sendTestJob: (requestId) => actions.testJobs.push(requestId),
     copy: async (text) => void actions.copied.push(text),
     saveJson: async (name, text) => {
       actions.saved.push({ name, text });
@@ -228,7 +232,10 @@ test('another event of the job moves the highlight; copy gives the id or an neve
 
   loop.page.post({ type: 'revealDvm', pubkey: dvmA.pubkey });
   loop.page.post({ type: 'openEvent', id: result.id });
-  await eventually('reveal and open', () => actions.revealed.length === 1 && actions.opened.length === 1);
+  loop.page.post({ type: 'openDvmPage', pubkey: dvmA.pubkey });
+  loop.page.post({ type: 'sendTestJob', requestId: request.id });
+  await eventually('reveal, open, page and test job', () => actions.revealed.length === 1 && actions.opened.length === 1 && actions.pages.length === 1 && actions.testJobs.length === 1);
+  assert.deepEqual([actions.pages[0], actions.testJobs[0]], [dvmA.pubkey, request.id]);
   loop.session.dispose();
 });
 

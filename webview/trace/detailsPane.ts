@@ -1,5 +1,5 @@
 import type { NostrEvent, TraceDvmSummary, TraceNode } from '../../src/protocol/nostrProtocol';
-import type { TracePanelRow } from '../../src/protocol/tracePanelProtocol';
+import type { TraceAnswer, TracePanelRow } from '../../src/protocol/tracePanelProtocol';
 import { element } from '../common/dom';
 import { bolt11Rows, decodeRequestTag, prettyEvent, tagRows } from './eventDetails';
 import { clock, delay, duration, dvmFlags, satsText } from './traceFormat';
@@ -7,11 +7,14 @@ import { clock, delay, duration, dvmFlags, satsText } from './traceFormat';
 export interface DetailsActions {
   openEvent(id: string): void;
   revealDvm(pubkey: string): void;
+  openDvmPage(pubkey: string): void;
   copy(what: 'id' | 'nevent', id: string): void;
   /** Selects and centres the graph on a node (a sub-job's request). */
   centre(nodeId: string): void;
   /** The signed event, from the host. */
   fetchEvent(id: string): Promise<NostrEvent | null>;
+  /** An encrypted answer to one of your jobs, decrypted by the host with your key; null when it cannot be. */
+  fetchAnswer(id: string): Promise<TraceAnswer | null>;
 }
 
 /** What the pane knows of a node besides the node itself. */
@@ -31,7 +34,7 @@ export interface DetailsContext {
  */
 export class DetailsPane {
   readonly element: HTMLElement;
-  private shown: { nodeId: string; eventId?: string; event?: NostrEvent | null } | undefined;
+  private shown: { nodeId: string; eventId?: string; event?: NostrEvent | null; answer?: TraceAnswer | null } | undefined;
   /** Bumped by every show: an event fetched for a node no longer shown is dropped. */
   private generation = 0;
 
@@ -49,15 +52,16 @@ export class DetailsPane {
   clear(): void {
     this.generation++;
     this.shown = undefined;
-    this.element.replaceChildren(element('p', { className: 'hint', text: 'Select a node in the graph, or a row of the timeline or DVM tables (Enter), to see its details here. Double-click a DVM to reveal it in the DVMs view, an event to open its JSON, a sub-job to centre on it.' }));
+    this.element.replaceChildren(element('p', { className: 'hint', text: 'Select a node in the graph, or a row of the timeline or DVM tables (Enter), to see its details here. Double-click a DVM to reveal it in the DVMs view (its details have Open DVM page), an event to open its JSON, a sub-job to centre on it.' }));
   }
 
   /** Shows a node; shown again (a live update), the signed event already fetched is kept. */
   show(node: TraceNode, context: DetailsContext): void {
     const generation = ++this.generation;
     const eventId = node.missing || node.type === 'customer' || node.type === 'dvm' ? undefined : node.eventId;
-    const keep = this.shown?.nodeId === node.id && this.shown.eventId === eventId ? this.shown.event : undefined;
-    this.shown = { nodeId: node.id, ...(eventId ? { eventId } : {}), ...(keep !== undefined ? { event: keep } : {}) };
+    const same = this.shown?.nodeId === node.id && this.shown.eventId === eventId;
+    const keep = same ? this.shown?.event : undefined;
+    this.shown = { nodeId: node.id, ...(eventId ? { eventId } : {}), ...(keep !== undefined ? { event: keep, answer: this.shown?.answer } : {}) };
     const eventBox = element('div', { className: 'event' });
     this.element.replaceChildren(
       element('h2', { text: `${node.type}${node.asked ? ' (asked)' : ''}` }),
@@ -70,14 +74,17 @@ export class DetailsPane {
     );
     if (!eventId) return;
     if (keep !== undefined) {
-      fillEvent(eventBox, keep);
+      fillEvent(eventBox, keep, this.shown.answer);
       return;
     }
     eventBox.append(element('p', { className: 'hint', text: 'Reading the signed event…' }));
-    this.actions.fetchEvent(eventId).then((event) => {
+    this.actions.fetchEvent(eventId).then(async (event) => {
+      // An encrypted answer may be to one of your jobs: the host reads it with your key, if you have one.
+      const answer = event && event.tags.some((tag) => tag[0] === 'encrypted') ? await this.actions.fetchAnswer(event.id).catch(() => null) : null;
       if (generation !== this.generation || !this.shown) return;
       this.shown.event = event;
-      fillEvent(eventBox, event);
+      this.shown.answer = answer;
+      fillEvent(eventBox, event, answer);
     }, (error: unknown) => {
       if (generation === this.generation) eventBox.replaceChildren(element('p', { className: 'flag', text: `Could not read the event: ${error instanceof Error ? error.message : String(error)}` }));
     });
@@ -90,7 +97,10 @@ export class DetailsPane {
       button.addEventListener('click', run);
       bar.append(button);
     };
-    if (node.type === 'dvm' && node.pubkey) add('Reveal in DVMs view', () => this.actions.revealDvm(node.pubkey!));
+    if (node.type === 'dvm' && node.pubkey) {
+      add('Open DVM page', () => this.actions.openDvmPage(node.pubkey!));
+      add('Reveal in DVMs view', () => this.actions.revealDvm(node.pubkey!));
+    }
     if (node.type === 'request' && context.otherJob && !node.missing) add('Centre on this job', () => this.actions.centre(node.id));
     if (eventId) {
       add('Open Event JSON', () => this.actions.openEvent(eventId));
@@ -138,12 +148,13 @@ function invoiceBlock(bolt11: NonNullable<TraceNode['bolt11']>): HTMLElement {
   return element('section', {}, element('h3', { text: 'Invoice (bolt11, decoded)' }), definitionList(bolt11Rows(bolt11)));
 }
 
-function fillEvent(box: HTMLElement, event: NostrEvent | null): void {
+function fillEvent(box: HTMLElement, event: NostrEvent | null, answer: TraceAnswer | null | undefined): void {
   if (!event) {
     box.replaceChildren(element('p', { className: 'hint', text: 'The signed event is no longer stored.' }));
     return;
   }
   const parts: Node[] = [];
+  if (event.tags.some((tag) => tag[0] === 'encrypted')) parts.push(...answerBlock(answer));
   const request = decodeRequestTag(event);
   if (request) {
     parts.push(element('h3', { text: 'Request tag, decoded' }));
@@ -157,6 +168,14 @@ function fillEvent(box: HTMLElement, event: NostrEvent | null): void {
   }
   parts.push(element('h3', { text: 'Signed event' }), element('pre', { className: 'json', text: prettyEvent(event) }));
   box.replaceChildren(...parts);
+}
+
+/** What an encrypted answer says, as text: decrypted by the host with your key, or why it could not be. */
+function answerBlock(answer: TraceAnswer | null | undefined): Node[] {
+  if (!answer) return [element('p', { className: 'hint', text: 'Encrypted, and not to your key (or you have no key): its content stays unread.' })];
+  if (!answer.decrypted) return [element('p', { className: 'flag', text: `Encrypted to you, but it could not be read: ${answer.error ?? 'unknown error'}` })];
+  const status = answer.status !== undefined ? [element('p', { className: 'text', text: `Status inside: ${answer.status}${answer.statusMessage ? ` — ${answer.statusMessage}` : ''}` })] : [];
+  return [element('h3', { text: 'Decrypted with your key' }), ...status, element('pre', { className: 'json decrypted', text: answer.content ?? '' })];
 }
 
 function definitionList(rows: readonly [string, string][]): HTMLElement {

@@ -2,7 +2,7 @@ import type { TraceDvmSummary, TraceNode } from '../../src/protocol/nostrProtoco
 import { applyTraceDelta } from '../../src/protocol/traceDelta';
 import { traceDeltaOf, traceGraphOf, traceProtocol, type TracePanelGraph, type TracePanelRow } from '../../src/protocol/tracePanelProtocol';
 import { element } from '../common/dom';
-import { loadGraphView } from '../common/graphLoader';
+import { loadGraphView, preloadGraphView } from '../common/graphLoader';
 import type { GraphView } from '../common/graphView';
 import { connectPanel } from '../common/hostApi';
 import { DetailsPane } from './detailsPane';
@@ -17,9 +17,9 @@ import { TRACE_GROUPS } from './traceGroups';
 // Marks for `npm run bench trace`, which reads them to say where a first paint's time goes.
 performance.mark('trace:script');
 const { messenger } = connectPanel(traceProtocol, {});
-// vis-network (dist/webview/graph.js, 530 KB) loads beside the page's first paint: the title, the timeline and the
-// DVM table are drawn from the first message without it, and the graph joins them when it has loaded.
-const graphViewClass = loadGraphView();
+// vis-network (dist/webview/graph.js, 530 KB) is fetched beside the page's first paint and run after it: the title,
+// the timeline and the DVM table are drawn from the first message without it, and the graph joins them.
+preloadGraphView();
 
 let current: TracePanelGraph | undefined;
 /** The version of the trace `current` is (the host's count): a delta applies only to the version it was made from. */
@@ -48,6 +48,7 @@ toolbar.append(
   button('−', 'Zoom out', () => view?.zoom(0.8)),
   button('Refresh', 'Read the trace again', () => messenger.post({ type: 'refresh' })),
   button('Export JSON…', 'Save the trace (signed events and graph) as JSON', () => messenger.post({ type: 'export' }), ''),
+  button('Send Test Job…', 'Open the playground with the selected job (or this one) filled in: its kind, inputs and target', sendTestJob),
   status,
 );
 const subtitle = element('p', { className: 'subtitle' });
@@ -55,9 +56,11 @@ const graphBox = element('div', { className: 'graph' });
 const details = new DetailsPane({
   openEvent: (id) => messenger.post({ type: 'openEvent', id }),
   revealDvm: (pubkey) => messenger.post({ type: 'revealDvm', pubkey }),
+  openDvmPage: (pubkey) => messenger.post({ type: 'openDvmPage', pubkey }),
   copy: (what, id) => messenger.post({ type: 'copy', what, id }),
   centre: (nodeId) => selectNode(nodeId, { centre: true }),
   fetchEvent: (id) => messenger.request('event', { id }),
+  fetchAnswer: (id) => messenger.request('answer', { id }),
 });
 const timeline = new TimelineTable((row) => row.nodeId && selectNode(row.nodeId, { centre: true }));
 const dvmTable = new DvmTable((dvm) => selectNode(dvm.nodeId, { centre: true }));
@@ -132,7 +135,7 @@ function show(graph: TracePanelGraph): void {
     // The graph is drawn after the text and tables are on screen: laying out 500 nodes would hold their paint back.
     afterPaint(() => {
       document.body.dataset.firstContentMs = performance.now().toFixed(1);
-      void graphViewClass.then(drawGraph, (error: unknown) => {
+      void loadGraphView().then(drawGraph, (error: unknown) => {
         status.textContent = `Could not load the graph (the tables below list every event): ${error instanceof Error ? error.message : String(error)}`;
       });
     });
@@ -202,6 +205,14 @@ function showDetails(nodeId: string): void {
   const row: TracePanelRow | undefined = node.eventId ? current.timeline.find((each) => each.id === node.eventId) : undefined;
   const invoice = node.eventId ? nodes.get(`invoice:${node.eventId}`) : undefined;
   details.show(node, { dvm, row, invoice, otherJob: node.type === 'request' && node.requestId !== current.requestId });
+}
+
+/** The playground, filled from the job of the selected node (a sub-job of the chain), else from the panel's job. */
+function sendTestJob(): void {
+  if (!current) return;
+  const selected = details.nodeId ? nodes.get(details.nodeId) : undefined;
+  const job = selected?.requestId && !selected.missing ? selected.requestId : current.requestId;
+  messenger.post({ type: 'sendTestJob', requestId: job });
 }
 
 /**
