@@ -33,9 +33,32 @@ export function livenessOf(sql: PreparedStatements, pubkey: string, now: number,
   const row = sql.get<{ answer: number | null; beat: number | null }>(
     'SELECT (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = ?1) AS answer, (SELECT last_at FROM nostr_heartbeats WHERE pubkey = ?1) AS beat',
     [idBytes(pubkey)]);
+  return livenessFrom(sql, pubkey, [row?.answer, row?.beat], now, thresholds);
+}
+
+/** Pubkeys whose signs of life are read per statement in livenessOfMany. */
+const MANY_CHUNK = 100;
+
+/** livenessOf for several DVMs (a kind page lists them all): their signs of life in one read per MANY_CHUNK. */
+export function livenessOfMany(sql: PreparedStatements, pubkeys: readonly string[], now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Map<string, LivenessState> {
+  const signs = new Map<string, [number | null, number | null]>();
+  for (let start = 0; start < pubkeys.length; start += MANY_CHUNK) {
+    const chunk = pubkeys.slice(start, start + MANY_CHUNK);
+    const slots = chunk.map(() => '?').join(', ');
+    for (const [pubkey, answer] of sql.rows(`SELECT lower(hex(pubkey)), last_answer_at FROM nostr_dvms WHERE pubkey IN (${slots})`, chunk.map(idBytes)) as [string, number | null][]) {
+      signs.set(pubkey, [answer, null]);
+    }
+    for (const [pubkey, beat] of sql.rows(`SELECT lower(hex(pubkey)), last_at FROM nostr_heartbeats WHERE pubkey IN (${slots})`, chunk.map(idBytes)) as [string, number][]) {
+      signs.set(pubkey, [signs.get(pubkey)?.[0] ?? null, beat]);
+    }
+  }
+  return new Map(pubkeys.map((pubkey) => [pubkey, livenessFrom(sql, pubkey, signs.get(pubkey) ?? [null, null], now, thresholds)]));
+}
+
+function livenessFrom(sql: PreparedStatements, pubkey: string, signs: readonly (number | null | undefined)[], now: number, thresholds: LivenessThresholds): LivenessState {
   // A sign of life dated after the clock (the DVM's clock runs ahead) was received, so it was sent by now: it counts
   // as now. Dropping it would leave lastSeen null and make every request ever addressed to the DVM owed an answer.
-  const seen = [row?.answer, row?.beat].filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
+  const seen = signs.filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
   const lastSeen = seen.length > 0 ? Math.max(...seen) : null;
   // Oldest first through the (dvm, created_at) index: the first match is when the silence began.
   const unanswered = sql.get<{ at: number }>(`SELECT t.created_at AS at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id

@@ -64,6 +64,19 @@ export class PairStatsQuery {
     return new Map([...counts].map(([kind, entry]) => [kind, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
   }
 
+  /** Every DVM serving one kind (jobs > 0) in one read: the kind page lists them all. */
+  latencyOfKind(kind: number): Map<string, PairLatency> {
+    const counts = new Map<string, { r: [number, number][]; f: [number, number][] }>();
+    for (const [dvm, metric, seconds, count] of this.sql.rows(`SELECT dvm, metric, seconds, count FROM nostr_dvm_kind_latency
+        WHERE dvm IN (SELECT dvm FROM nostr_dvm_kind_stats WHERE kind = ?1 AND jobs > 0) AND kind = ?1 AND count > 0 ORDER BY dvm, metric, seconds`, [kind]) as [Uint8Array, 'r' | 'f', number, number][]) {
+      const key = idHex(dvm);
+      let entry = counts.get(key);
+      if (!entry) counts.set(key, (entry = { r: [], f: [] }));
+      entry[metric].push([seconds, count]);
+    }
+    return new Map([...counts].map(([dvm, entry]) => [dvm, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
+  }
+
   latencyOf(dvm: string, kind: number): PairLatency {
     const rows = this.sql.rows(`SELECT metric, seconds, count FROM nostr_dvm_kind_latency WHERE dvm = ? AND kind = ? AND count > 0 ORDER BY metric, seconds`,
       [idBytes(dvm), kind]) as ['r' | 'f', number, number][];
