@@ -69,6 +69,20 @@ test('the picker\'s DVM choices say what the full DVM summaries say (name, kinds
       events.push(request, dvm.sign(6000 + i, [['e', request.id], ['p', customer.pubkey]], 'done', now - 600 + 10 * (j + 1)));
     }
   }
+  // Every liveness case: silent (a request owed since its last answer), cancelled (owed nothing), a heartbeat only,
+  // an answer dated after the clock.
+  const silent = new Actor();
+  const owed = customer.sign(5050, [['i', 'still waiting', 'text'], ['p', silent.pubkey]], '', now - 1_200);
+  const old = customer.sign(5050, [['i', 'answered long ago', 'text'], ['p', silent.pubkey]], '', now - 7_200);
+  events.push(silent.sign(31990, [['d', 'silent'], ['k', '5050']], JSON.stringify({ name: 'Silent DVM' }), now - 7_300), old, silent.sign(6050, [['e', old.id], ['p', customer.pubkey]], 'ok', now - 7_100), owed);
+  const spared = new Actor();
+  const cancelledJob = customer.sign(5050, [['i', 'never mind', 'text'], ['p', spared.pubkey]], '', now - 1_200);
+  events.push(spared.sign(31990, [['d', 'spared'], ['k', '5050']], JSON.stringify({ name: 'Spared DVM' }), now - 7_300), cancelledJob, customer.sign(5, [['e', cancelledJob.id]], '', now - 1_100));
+  const beating = new Actor();
+  events.push(beating.sign(31990, [['d', 'beat'], ['k', '5050']], JSON.stringify({ name: 'Beating DVM' }), now - 7_300), beating.sign(11998, [['status', 'online']], '', now - 60));
+  const ahead = new Actor();
+  const early = customer.sign(5050, [['i', 'from a fast clock', 'text'], ['p', ahead.pubkey]], '', now - 1_200);
+  events.push(ahead.sign(0, [], JSON.stringify({ name: 'Ahead DVM (kind 0)' }), now - 100), early, ahead.sign(6050, [['e', early.id], ['p', customer.pubkey]], 'ok', now + 3_600));
   await engine.call('nostr.ingest', { events });
   const summaries = await engine.call('nostr.dvms', { limit: 500, now });
   const choices = await engine.call('nostr.dvmChoices', { limit: 1_000, now });
@@ -76,5 +90,7 @@ test('the picker\'s DVM choices say what the full DVM summaries say (name, kinds
   assert.deepEqual(choices, summaries.map((summary) => ({
     pubkey: summary.pubkey, ...(summary.name !== undefined ? { name: summary.name } : {}), kinds: summary.kinds, status: summary.status, medianResponseSec: summary.medianResponseSec,
   })));
-  assert.ok(choices.some((choice) => choice.name === 'DVM 5' && choice.medianResponseSec === 30 && choice.status === 'up'));
+  const byName = new Map(choices.map((choice) => [choice.name, choice]));
+  assert.deepEqual([byName.get('DVM 5')?.medianResponseSec, byName.get('DVM 5')?.status], [30, 'up']);
+  assert.deepEqual(['Silent DVM', 'Spared DVM', 'Beating DVM', 'Ahead DVM (kind 0)'].map((name) => byName.get(name)?.status), ['silent', 'unknown', 'up', 'up']);
 });
