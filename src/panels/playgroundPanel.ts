@@ -277,5 +277,5 @@ function isSubject(value: unknown): value is PlaygroundSubject {
 
 function jobChoice(job: PostedJobSummary): PlaygroundJobChoice {
   const input = job.encrypted ? 'encrypted' : job.input ? untrustedText(job.input.data, 60) : 'no input';
-  return { requestId: job.requestId, label: `${job.kindName} (${job.kind}) · ${input}`, createdAt: job.createdAt, status: job.status };
+  return { requestId: job.requestId, label: `${untrustedText(job.kindName, 40)} (${job.kind}) · ${input}`, createdAt: job.createdAt, status: job.status };
 }
