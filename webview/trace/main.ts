@@ -152,7 +152,8 @@ function drawGraph(Graph: typeof GraphView): void {
   if (view || !current) return;
   performance.mark('trace:graph-code');
   // Straight edges: the layout puts every answer on its DVM's row, and a curve costs more on every frame.
-  view = Graph.create(graphBox, { groups: TRACE_GROUPS, ariaLabel: 'Job trace graph', network: { edges: { smooth: false } } });
+  // No ariaLabel here: show() keeps the box's label (its node and edge counts) up to date.
+  view = Graph.create(graphBox, { groups: TRACE_GROUPS, network: { edges: { smooth: false } } });
   view.on('select', (selection) => {
     if (selection.nodes[0]) selectNode(selection.nodes[0], { centre: false });
     else deselect();
