@@ -239,7 +239,8 @@ class BittensorModule implements EngineModule {
     if (genesisHash && this.chain.current() === null) this.chain.connectedTo(genesisHash);
     const previousBlock = this.chain.latestBlock(snapshot.netuid, snapshot.block);
     const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock, this.chain.scope());
-    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash);
+    // A client that has not told its chain reads the current one (as ChainGenesisRepo.onCurrent counts such rows).
+    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? this.chain.current());
     this.context.store.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
     const newest = this.chain.latestBlock(snapshot.netuid);
