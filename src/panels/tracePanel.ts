@@ -86,6 +86,8 @@ export class TracePanel implements PanelController<TraceProtocol> {
   /** The chain's jobs and their parents, as last read: the jobs whose changes concern this panel. */
   private chain = new Set<string>();
   private last: TraceGraph | undefined;
+  /** When the engine answered `last` (ms since the epoch): what the page's "Updated" line says. */
+  private lastReadAt = 0;
   /** What the page has (the last graph or delta posted since it said ready), and its version. */
   private sent: { readonly graph: TracePanelGraph; readonly version: number } | undefined;
   private version = 0;
@@ -113,7 +115,7 @@ export class TracePanel implements PanelController<TraceProtocol> {
   /** A new page has nothing: it gets the whole trace the panel holds, or is told it is being read. */
   ready(): void {
     this.sent = undefined;
-    if (this.last) this.send(panelGraph(this.last), Date.now());
+    if (this.last) this.send(panelGraph(this.last), this.lastReadAt);
     else {
       this.channel.post({ type: 'loading', subject: { requestId: this.subject.requestId, asked: this.asked } });
       void this.read();
@@ -173,7 +175,7 @@ export class TracePanel implements PanelController<TraceProtocol> {
       if (this.disposed) return;
       if (graph) {
         this.remember(graph);
-        this.send(panelGraph(graph), Date.now());
+        this.send(panelGraph(graph), this.lastReadAt);
         return;
       }
       this.last = undefined;
@@ -187,6 +189,7 @@ export class TracePanel implements PanelController<TraceProtocol> {
 
   private remember(graph: TraceGraph): void {
     this.last = graph;
+    this.lastReadAt = Date.now();
     this.chain = chainJobs(graph);
   }
 
