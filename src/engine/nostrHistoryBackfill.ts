@@ -154,6 +154,11 @@ export class NostrHistoryBackfill {
       // Disposed: the engine is closing its store; a run ended by that keeps its progress as it is.
       if (!this.started) return;
       if (this.runners.get(relay) === runner) this.runners.delete(relay);
+      // Started again while this run was still finishing its cancelled page: go on now.
+      if (outcome === 'cancelled' && this.wanted(relay) && this.options.repo.get(relay)?.stopped === undefined) {
+        this.run(relay);
+        return;
+      }
       if (outcome === 'budget') {
         this.options.repo.stop(relay, 'budget');
         log.log('warn', `history backfill of ${relay} stopped: the database reached ${Math.round(BACKFILL_BUDGET_SHARE * 100)}% of its size budget (swarmscope.storage.sizeBudgetMB); live collecting goes on`);
@@ -163,6 +168,13 @@ export class NostrHistoryBackfill {
       this.options.markDirty();
       this.changed(true);
     }, (error) => log.log('error', `history backfill of ${relay} failed: ${describeError(error)}`));
+  }
+
+  /** The relay is still configured, the backfill on, and its run neither done nor stopped. */
+  private wanted(relay: string): boolean {
+    const settings = this.options.settings();
+    const row = this.options.repo.get(relay);
+    return this.started && this.days(settings) > 0 && settings.relays.includes(relay) && row !== undefined && row.doneAt === undefined;
   }
 
   /** Notifies the progress: state changes at once, page progress at most every NOTIFY_INTERVAL_MS. */

@@ -138,16 +138,16 @@ describe('history backfill from a loopback relay into the rollups', () => {
 
   it('stops when cancelled, stays cancelled across a restart, and goes on when started again', async () => {
     const dbPath = path.join(dir, 'cancel.sqlite');
-    let cancelled = false;
+    let cancelling: Promise<HistoryBackfillStatus> | undefined;
     const { engine: first } = await startEngine({
       dbPath,
       onProgress: (status, engine) => {
-        if (!cancelled && status.state === 'running' && status.accepted > 0) {
-          cancelled = true;
-          void engine.call('nostr.cancelHistoryBackfill', {});
-        }
+        if (!cancelling && status.state === 'running' && status.accepted > 0) cancelling = engine.call('nostr.cancelHistoryBackfill', {});
       },
     });
+    await eventually('the cancel to be asked for', () => cancelling !== undefined);
+    // What the status bar shows on the click: cancelled at once, while the page in flight still finishes.
+    assert.equal((await cancelling!).state, 'cancelled');
     const stopped = await eventually('the run to end as cancelled', async () => {
       const status = await first.call('nostr.historyBackfill', {});
       return status.relays[0]?.state === 'cancelled' ? status : undefined;

@@ -5,7 +5,8 @@ import type { HistoryBackfillRow } from './historyBackfillRepo';
 
 /** What one relay's run looks like to the user: its stored progress, and the state of its runner when one exists. */
 export function relayProgress(row: HistoryBackfillRow, running: { state: HistoryBackfillRelayState; errors: number; lastError?: string } | undefined): HistoryBackfillRelay {
-  const state: HistoryBackfillRelayState = row.doneAt !== undefined ? 'done' : running?.state ?? row.stopped ?? 'waiting';
+  // A cancel shows at once, while the runner still finishes its page.
+  const state: HistoryBackfillRelayState = row.doneAt !== undefined ? 'done' : row.stopped === 'cancelled' ? 'cancelled' : running?.state ?? row.stopped ?? 'waiting';
   return {
     relay: row.relay,
     state,
