@@ -137,6 +137,7 @@ class NostrModule implements EngineModule {
       'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
       'nostr.dvmChoices': ({ limit, now }) => dvmChoices(core.sql, limit, now ?? unixNow(), this.livenessThresholds),
       'nostr.postedJobs': ({ limit }) => posted.list(limit),
+      'nostr.postedRequest': ({ id }) => posted.request(String(id)),
       'nostr.historyBackfill': () => this.history.status(),
       'nostr.cancelHistoryBackfill': () => this.history.cancel(),
       'nostr.startHistoryBackfill': () => this.history.resume(),

@@ -77,7 +77,7 @@ export class PostedJobs {
     });
     for (const result of session.results) if (result.outcome === 'ok') this.options.ingest(result.url, [event]);
     if (isRequestKind(event.kind)) {
-      this.options.posted.record(event.id, event.created_at);
+      this.options.posted.record(event, event.created_at);
       this.options.onPosted(event.id);
     }
     const accepted = session.results.filter((result) => result.outcome === 'ok').length;

@@ -187,9 +187,9 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
 
   /** The form filled from a job you posted: its inputs and params decrypted with your key when it was encrypted. */
   private async prefill(requestId: string): Promise<void> {
-    const request = await this.deps.engine.request('nostr.event', { id: requestId });
+    const request = await this.deps.engine.request('nostr.postedRequest', { id: requestId });
     if (!request || !isRequestKind(request.kind)) {
-      this.notice('That job is no longer in the database: the form starts empty.');
+      this.notice('That job was not posted from here: the form starts empty.');
       return;
     }
     const form = await this.deps.identity.use((key) => formOfRequest(request, key));

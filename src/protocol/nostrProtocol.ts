@@ -378,6 +378,8 @@ export interface NostrMethods extends NostrPageMethods {
   'nostr.dvmChoices': { params: { limit?: number; now?: number }; result: DvmChoice[] };
   /** "My jobs": the job requests posted through `nostr.publish`, newest first (at most 500). */
   'nostr.postedJobs': { params: { limit?: number }; result: PostedJobSummary[] };
+  /** A job you posted, as signed: for posting it again (kept beyond the raw window); null when it was not posted here. */
+  'nostr.postedRequest': { params: { id: string }; result: NostrEvent | null };
   /** The history backfill (historyBackfillProtocol.ts): its progress; cancel stops it until started again. */
   'nostr.historyBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
   'nostr.cancelHistoryBackfill': { params: Record<string, never>; result: HistoryBackfillStatus };
@@ -388,7 +390,7 @@ export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
   ...NOSTR_PAGE_METHODS,
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
   'nostr.historyBackfill', 'nostr.cancelHistoryBackfill', 'nostr.startHistoryBackfill',
-  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement', 'nostr.dvmChoices', 'nostr.postedJobs',
+  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement', 'nostr.dvmChoices', 'nostr.postedJobs', 'nostr.postedRequest',
 ];
 
 export type NostrNotification =

@@ -1,8 +1,9 @@
 import type { Migration } from '../store/migration';
 
 /**
- * "My jobs" (issue 11): the job requests the user posted through `nostr.publish`. Only the id and when it was
- * posted: everything else (kind, status, answers, zaps) is read from the Nostr tables, so there is one truth.
+ * "My jobs" (issue 11): the job requests the user posted through `nostr.publish`. Status, answers and zaps are read
+ * from the Nostr tables, so there is one truth; the signed request itself is kept here too (002), because the raw
+ * copy goes after settings.rawWindowHours and a job of last week must still show its input and be posted again.
  */
 export const postedJobsMigrations: readonly Migration[] = [
   {
@@ -10,6 +11,13 @@ export const postedJobsMigrations: readonly Migration[] = [
     up(db) {
       db.run(`CREATE TABLE nostr_posted_jobs (request_id BLOB PRIMARY KEY, posted_at INTEGER NOT NULL) WITHOUT ROWID;
         CREATE INDEX nostr_posted_jobs_posted ON nostr_posted_jobs (posted_at);  -- My jobs, newest first`);
+    },
+  },
+  {
+    id: 'nostr-posted-002-request',
+    up(db) {
+      // The signed request as JSON (NostrEvent).
+      db.run('ALTER TABLE nostr_posted_jobs ADD COLUMN request TEXT');
     },
   },
 ];

@@ -1,4 +1,5 @@
 import type { PostedJobSummary } from '../../protocol/jobProtocol';
+import type { NostrEvent } from '../../protocol/nostrProtocol';
 import { announcedKindNames } from '../nostr/dvmNames';
 import { clampLimit } from '../nostr/dvmQuery';
 import { idBytes } from '../nostr/hexIds';
@@ -20,8 +21,14 @@ const POSTED_SQL = jobListSql(`SELECT j.* FROM nostr_posted_jobs p JOIN nostr_jo
 export class PostedJobsRepo {
   constructor(private readonly sql: PreparedStatements) {}
 
-  record(requestId: string, postedAt: number): void {
-    this.sql.run('INSERT OR IGNORE INTO nostr_posted_jobs (request_id, posted_at) VALUES (?, ?)', [idBytes(requestId), postedAt]);
+  record(request: NostrEvent, postedAt: number): void {
+    this.sql.run('INSERT OR IGNORE INTO nostr_posted_jobs (request_id, posted_at, request) VALUES (?, ?, ?)', [idBytes(request.id), postedAt, JSON.stringify(request)]);
+  }
+
+  /** The signed request as it was posted; null when it was not posted here. */
+  request(requestId: string): NostrEvent | null {
+    const text = this.sql.get<{ request: string | null }>('SELECT request FROM nostr_posted_jobs WHERE request_id = ?', [idBytes(requestId.toLowerCase())])?.request;
+    return typeof text === 'string' ? (JSON.parse(text) as NostrEvent) : null;
   }
 
   /** Newest first, with each job's status, first input in clear and what zap receipts prove was paid. */
@@ -29,7 +36,7 @@ export class PostedJobsRepo {
     const names = announcedKindNames(this.sql);
     return this.sql.all<JobListRow>(POSTED_SQL, [clampLimit(limit, 50)]).map((row) => {
       const paid = this.sql.get<{ msats: number; zaps: number }>('SELECT coalesce(sum(msats), 0) AS msats, count(*) AS zaps FROM nostr_zaps WHERE request_id = ?', [idBytes(row.request_id)]);
-      const tag = firstInputTag(this.sql, row.request_id);
+      const tag = this.request(row.request_id)?.tags.find((each) => each[0] === 'i' && typeof each[1] === 'string') ?? firstInputTag(this.sql, row.request_id);
       return {
         requestId: row.request_id,
         kind: row.kind,
