@@ -77,6 +77,15 @@ export class PairStatsQuery {
     return new Map([...counts].map(([dvm, entry]) => [dvm, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
   }
 
+  /**
+   * Median and p90 first-result time of a DVM over all its kinds: the same pairs as a walk over its nostr_job_dvms
+   * rows (the triggers keep these counts equal to them), read as at most a few hundred distinct seconds.
+   */
+  responsePercentilesOfDvm(dvm: string): (number | null)[] {
+    return nearestRank(this.sql.rows(`SELECT seconds, sum(count) FROM nostr_dvm_kind_latency WHERE dvm = ? AND metric = 'r' AND count > 0
+      GROUP BY seconds ORDER BY seconds`, [idBytes(dvm)]) as [number, number][], PS);
+  }
+
   latencyOf(dvm: string, kind: number): PairLatency {
     const rows = this.sql.rows(`SELECT metric, seconds, count FROM nostr_dvm_kind_latency WHERE dvm = ? AND kind = ? AND count > 0 ORDER BY metric, seconds`,
       [idBytes(dvm), kind]) as ['r' | 'f', number, number][];
