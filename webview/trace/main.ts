@@ -17,9 +17,9 @@ import { TRACE_GROUPS } from './traceGroups';
 // Marks for `npm run bench trace`, which reads them to say where a first paint's time goes.
 performance.mark('trace:script');
 const { messenger } = connectPanel(traceProtocol, {});
-// vis-network (dist/webview/graph.js, 530 KB) is fetched beside the page's first paint and run after it: the title,
-// the timeline and the DVM table are drawn from the first message without it, and the graph joins them.
-preloadGraphView();
+// vis-network (dist/webview/graph.js, 530 KB) is fetched while the page draws its first content and run after it
+// is painted: the title, the timeline and the DVM table need no graph code, and the graph joins them. Not earlier:
+// its fetch would share the way in with the trace's first message, which the first paint waits for.
 
 let current: TracePanelGraph | undefined;
 /** The version of the trace `current` is (the host's count): a delta applies only to the version it was made from. */
@@ -113,7 +113,10 @@ messenger.onRefused((refusal) => {
  */
 function show(graph: TracePanelGraph): void {
   const first = current === undefined;
-  if (first) performance.mark('trace:graph-received');
+  if (first) {
+    performance.mark('trace:graph-received');
+    preloadGraphView();
+  }
   current = graph;
   nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const job = graph.jobs.find((each) => each.requestId === graph.requestId);
