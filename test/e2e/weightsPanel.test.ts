@@ -162,10 +162,17 @@ test('clusters are a table naming each validator as text, and the map draws a do
   const box = await map.boundingBox();
   assert.ok(box && box.width > 0 && box.height > 0, 'the map is drawn with a size');
   assert.match((await map.getAttribute('aria-label')) ?? '', /^Map of 1 validators by their weights/);
+  const readout = content.locator('.map-readout');
+  const expected = `UID ${VALIDATOR_UID} · ${validator.hotkey} · ${IDENTITY} · cluster 1`;
+  // The pointer over the map names the nearest dot; leaving the map clears it.
+  await map.hover();
+  await eventually('the hovered dot read out', async () => (await readout.textContent()) === expected);
+  await workbench.page.mouse.move(5, 5);
+  await eventually('the read-out cleared', async () => !(await readout.textContent())?.includes(validator.hotkey));
+  // The keyboard reaches the same dot.
   await map.focus();
   await map.press('ArrowRight');
-  await eventually('the dot read out', async () => (await content.locator('.map-readout').textContent())?.includes(validator.hotkey));
-  assert.equal(await content.locator('.map-readout').textContent(), `UID ${VALIDATOR_UID} · ${validator.hotkey} · ${IDENTITY} · cluster 1`);
+  await eventually('the dot read out by the keyboard', async () => (await readout.textContent()) === expected);
 });
 
 test('a validator\'s weights over the stored snapshots: all to itself, nothing while it was deregistered', { timeout: 90_000 }, async () => {

@@ -15,7 +15,8 @@ Chart.register(ScatterController, PointElement, LinearScale, Tooltip);
 export class EmbeddingMap {
   readonly element: HTMLElement;
   private readonly canvas = element('canvas');
-  private readonly readout = element('p', { className: 'map-readout', text: 'Hover a dot, or focus the map and use the arrow keys.' });
+  private static readonly HINT = 'Hover the map to name the nearest dot, or focus it and use the arrow keys.';
+  private readonly readout = element('p', { className: 'map-readout', text: EmbeddingMap.HINT });
   private chart: ThemedChart<'scatter'> | undefined;
   private labels: string[] = [];
   private focused = -1;
@@ -26,6 +27,9 @@ export class EmbeddingMap {
     this.canvas.className = 'embedding-canvas';
     this.readout.setAttribute('aria-live', 'polite');
     this.canvas.addEventListener('keydown', (event) => this.step(event));
+    this.canvas.addEventListener('mouseleave', () => {
+      this.readout.textContent = EmbeddingMap.HINT;
+    });
     this.element = element('div', { className: 'embedding' }, element('div', { className: 'embedding-box' }, this.canvas), this.readout);
   }
 
@@ -38,6 +42,7 @@ export class EmbeddingMap {
       return `UID ${uid} · ${rows.get(uid)?.hotkey ?? 'hotkey unknown'}${name ? ` · ${name}` : ''} · cluster ${view.clusterOfRow[i] + 1}`;
     });
     this.focused = -1;
+    this.readout.textContent = EmbeddingMap.HINT;
     this.canvas.setAttribute('aria-label', `Map of ${uids.length} validators by their weights (classical MDS): axis 1 shows ` +
       `${percent(explained[0])} of the variance, axis 2 ${percent(explained[1])}. Nearby dots set similar weights. Use the arrow keys to read dots.`);
     this.chart?.dispose();
@@ -48,6 +53,8 @@ export class EmbeddingMap {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
+        // The nearest dot wherever the pointer is: small dots need no aiming.
+        interaction: { mode: 'nearest', intersect: false },
         scales: {
           x: { type: 'linear', title: { display: true, text: `axis 1 (${percent(explained[0])})` } },
           y: { type: 'linear', title: { display: true, text: `axis 2 (${percent(explained[1])})` } },
