@@ -94,9 +94,10 @@ export function groupSeries(
     keys = groupsTable(db, newest, by, boundedCount(choice.top, 10, GROUP_SERIES_MAX)).groups.map((group) => group.key);
   }
   const limit = boundedCount(maxPoints, GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX);
-  // Rows name coldkeys by id, and an IP is every axon (port, version) at it, often hundreds. One statement per key
-  // returns the bucket (snapshot or day) of each of the group's rows, counted here: grouped in SQL by bucket, an IP's
-  // rows (from many axon ids) went through a temporary b-tree, and grouped by axon id they came back as ~100k rows.
+  // Rows name coldkeys by id, and an IP is every axon (port, version) at it, often hundreds. One statement per key:
+  // a coldkey's rows are counted per bucket (snapshot or day) in SQL, in its index's order; an IP's come back as the
+  // bucket of each row and are counted here, as grouping them (from many axon ids) took a temporary b-tree, and
+  // grouping them per axon id returned ~100k rows: 190 ms of CPU for the top 20, now 60.
   const ids = by === 'coldkey' ? idsByKey(db, keys) : undefined;
   const keyParams: SqlValue[] = ids ? keys.map((key) => ids.get(key) ?? null) : keys;
   const empty = () => new Array<number>(keys.length).fill(0);
@@ -106,8 +107,8 @@ export function groupSeries(
     // Days between the first and last asked for that are not asked for (none, or raw days) are counted and not read.
     const counts = countsPerBucket(db,
       by === 'coldkey'
-        ? `SELECT json_group_array(day) FROM bittensor_uid_days
-           WHERE chain = ?2 AND netuid = ?3 AND coldkey_id = ?1 AND day BETWEEN ?4 AND ?5`
+        ? `SELECT json_group_array(json_array(day, size)) FROM (SELECT day, COUNT(*) AS size FROM bittensor_uid_days
+           WHERE chain = ?2 AND netuid = ?3 AND coldkey_id = ?1 AND day BETWEEN ?4 AND ?5 GROUP BY day)`
         : `SELECT json_group_array(d.day) FROM bittensor_axons ax CROSS JOIN bittensor_uid_days d
            WHERE ax.ip = ?1 AND d.chain = ?2 AND d.netuid = ?3 AND d.axon_last = ax.id AND d.day BETWEEN ?4 AND ?5`,
       keyParams, [chain.id, netuid, days[0].day, days[days.length - 1].day]);
@@ -119,7 +120,8 @@ export function groupSeries(
   // snapshot); counts of snapshots in the span but not drawn (thinned out, or another chain's) are left unread.
   const counts = raw.length === 0 ? new Map<number, number[]>() : countsPerBucket(db,
     by === 'coldkey'
-      ? 'SELECT json_group_array(snapshot_id) FROM bittensor_neurons WHERE coldkey_id = ?1 AND snapshot_id BETWEEN ?2 AND ?3'
+      ? `SELECT json_group_array(json_array(snapshot_id, size)) FROM (SELECT snapshot_id, COUNT(*) AS size FROM bittensor_neurons
+         WHERE coldkey_id = ?1 AND snapshot_id BETWEEN ?2 AND ?3 GROUP BY snapshot_id)`
       : `SELECT json_group_array(n.snapshot_id) FROM bittensor_axons ax CROSS JOIN bittensor_neurons n
          WHERE ax.ip = ?1 AND n.axon_id = ax.id AND n.snapshot_id BETWEEN ?2 AND ?3`,
     keyParams, [Math.min(...snapshotIds), Math.max(...snapshotIds)]);
@@ -145,8 +147,8 @@ export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy
 }
 
 /**
- * Rows per bucket and key: `sql` is run once per key (bound as ?1, `params` as ?2 …) and returns the bucket of each
- * row as one JSON array. Buckets map to one count per key, in the order of `keys`.
+ * Rows per bucket and key: `sql` is run once per key (bound as ?1, `params` as ?2 …) and returns one JSON array of
+ * buckets (a row each) or of [bucket, rows] pairs. Buckets map to one count per key, in the order of `keys`.
  */
 function countsPerBucket(db: SqlDatabase, sql: string, keys: readonly SqlValue[], params: readonly SqlValue[]): Map<number, number[]> {
   const out = new Map<number, number[]>();
@@ -155,12 +157,13 @@ function countsPerBucket(db: SqlDatabase, sql: string, keys: readonly SqlValue[]
     keys.forEach((key, at) => {
       statement.bind([key, ...params]);
       statement.step();
-      const buckets = JSON.parse(statement.get()[0] as string) as number[];
+      const buckets = JSON.parse(statement.get()[0] as string) as (number | [number, number])[];
       statement.reset();
-      for (const bucket of buckets) {
+      for (const entry of buckets) {
+        const [bucket, size] = typeof entry === 'number' ? [entry, 1] : entry;
         let counts = out.get(bucket);
         if (!counts) out.set(bucket, (counts = new Array<number>(keys.length).fill(0)));
-        counts[at]++;
+        counts[at] += size;
       }
     });
   } finally {
