@@ -27,7 +27,10 @@ export function registerHistoryBackfill(context: CommandContext): vscode.Disposa
   });
   const start = vscode.commands.registerCommand(COMMANDS.startHistoryBackfill, async () => {
     try {
-      item.update(await context.engine.request('nostr.startHistoryBackfill', {}));
+      const status = await context.engine.request('nostr.startHistoryBackfill', {});
+      item.update(status);
+      // Running shows in the status bar; anything else (off, done, over the budget) would otherwise say nothing.
+      if (status.state !== 'running') void vscode.window.showInformationMessage(`Swarmscope: ${status.message}.`);
     } catch (error) {
       context.reportError(error, 'start the history backfill');
     }
