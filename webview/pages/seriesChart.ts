@@ -19,7 +19,7 @@ export function coverageText(series: ActivitySeries): string {
   const to = new Date(covers.to * 1000).toLocaleString();
   const why = covers.limitedBy === 'retention'
     ? ' (older buckets of this size are no longer kept: a larger bucket reaches further back)'
-    : covers.limitedBy === 'collection-start' ? ' (nothing older was collected or backfilled yet: the status bar shows a history backfill that is still running)' : '';
+    : covers.limitedBy === 'collection-start' ? ' (nothing older was collected or backfilled yet; a history backfill still running shows in the status bar)' : '';
   return `Covers ${from} – ${to}${why}, in ${series.bucket} buckets.`;
 }
 
