@@ -8,10 +8,12 @@ import { createNostrModule } from '../../src/engine/nostrModule';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import type { HistoryBackfillStatus } from '../../src/protocol/historyBackfillProtocol';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import type { Event } from 'nostr-tools/pure';
 import { eventually } from '../support/eventually';
 import { NostrOracle, oracleSeries } from '../support/nostrOracle';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { pastJobTraffic } from '../support/pastJobTraffic';
+import { startRelayWithoutEose } from '../support/relayWithoutEose';
 
 const DAY = 86_400;
 const PAGE_SIZE = 25;
@@ -207,6 +209,27 @@ describe('history backfill from a loopback relay into the rollups', () => {
       await assertRollupsMatch(engine);
     } finally {
       await strict.stop();
+    }
+  });
+
+  it('a cancel ends a page the relay never finishes at once, instead of waiting for it', async () => {
+    const stalling = await startRelayWithoutEose();
+    try {
+      for (const event of traffic) stalling.publish(event as unknown as Event);
+      const startedAt = Math.floor(Date.now() / 1000);
+      // The run's first page ends (EOSE); the next one, further back, never does.
+      stalling.eoseFor = (filters) => filters.some((filter) => filter.until !== undefined && filter.until >= startedAt);
+      const history = () => stalling.openFilters().filter((filter) => filter.until !== undefined);
+      // An EOSE wait longer than the test: only the cancel can end that page.
+      const { engine } = await startEngine({ relayUrl: stalling.url, maxWaitMs: 600_000 });
+      await eventually('a history page the relay leaves open', async () => {
+        const status = await engine.call('nostr.historyBackfill', {});
+        return status.accepted > 0 && history().length > 0;
+      });
+      await engine.call('nostr.cancelHistoryBackfill', {});
+      await eventually('the stalled history page to be closed', () => history().length === 0);
+    } finally {
+      await stalling.stop();
     }
   });
 });

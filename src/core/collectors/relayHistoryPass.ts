@@ -19,6 +19,8 @@ export interface HistoryPassOptions {
   /** Checked before every page: the database reached its size budget (what is left would evict live data). */
   readonly overBudget: () => boolean;
   readonly cancelled: () => boolean;
+  /** Gets what ends the pass's connection at once, so a cancel does not wait out a page a relay never ends. */
+  readonly onConnected?: (close: () => void) => void;
   /** After each stored page, for the progress shown to the user. */
   readonly onPage: () => void;
   readonly onDropped: (reason: string, count: number) => void;
@@ -41,6 +43,7 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
   const { url, progress } = options;
   if (options.overBudget()) return 'budget';
   const relay = await connectGuardedRelay(url, { timeoutMs: options.connectTimeoutMs, log: options.log, label: 'history' });
+  options.onConnected?.(() => relay.close());
   try {
     for (;;) {
       if (options.cancelled()) return 'cancelled';

@@ -22,6 +22,7 @@ export class RelayHistoryRunner {
   private stopRequested = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  private closeConnection: (() => void) | undefined;
   private failures = 0;
   private error: string | undefined;
   readonly finished: Promise<HistoryRunnerState>;
@@ -47,6 +48,8 @@ export class RelayHistoryRunner {
     this.stopRequested = true;
     clearTimeout(this.retryTimer);
     this.wake?.();
+    // A page in flight ends now (its events are asked again on resume), not when the relay's EOSE or our timeout comes.
+    this.closeConnection?.();
   }
 
   private async run(): Promise<HistoryRunnerState> {
@@ -56,7 +59,14 @@ export class RelayHistoryRunner {
       if (this.stopRequested) return this.end('cancelled');
       this.setState('running');
       try {
-        const outcome = await runHistoryPass({ ...this.options, cancelled: () => this.stopRequested });
+        const outcome = await runHistoryPass({
+          ...this.options,
+          cancelled: () => this.stopRequested,
+          onConnected: (close) => {
+            this.closeConnection = close;
+            if (this.stopRequested) close();
+          },
+        });
         return this.end(outcome);
       } catch (error) {
         if (this.stopRequested) return this.end('cancelled');
