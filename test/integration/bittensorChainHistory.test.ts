@@ -120,6 +120,16 @@ describe('history of two chains in one database', () => {
       assert.equal(overview.snapshots.oldestBlock, blockAt(0));
     });
 
+    it(`groups ${name}'s newest snapshot and its grouping over its own raw snapshots`, async () => {
+      const history = chains[genesis];
+      const groups = await cliJson(genesis, ['groups', '--netuid', '1', '--by', 'coldkey']);
+      assert.equal(groups.block, history.at(-1)!.block);
+      assert.equal(groups.total, new Set(history.at(-1)!.neurons.map((n) => n.coldkey)).size);
+      const raw = history.map((_, k) => k).filter((k) => timeAt(k) >= timeAt(STEPS - 1) - 86_400);
+      assert.deepEqual(groups.history.map((p: { block: number; groups: number }) => [p.block, p.groups]),
+        raw.map((k) => [blockAt(k), new Set(history[k].neurons.map((n) => n.coldkey)).size]));
+    });
+
     it(`traces ${name}'s UID 0 from its own rollups and raw snapshots`, async () => {
       const history = chains[genesis];
       // Retention ran at the finney's newest time: the last 24 h are raw, the days before only daily rollups.
