@@ -22,12 +22,15 @@ describe('ContextVM servers from a loopback relay', () => {
   const notifications: EngineNotification[] = [];
   const server = generateSecretKey();
   const client = generateSecretKey();
-  const sign = (key: Uint8Array, kind: number, tags: string[][], content: string): Event => finalizeEvent({ kind, tags, content, created_at: now() }, key);
+  const sign = (key: Uint8Array, kind: number, tags: string[][], content: string, createdAt = now()): Event => finalizeEvent({ kind, tags, content, created_at: createdAt }, key);
+  /** Announced 60 days ago and not since: replaceable, so the relay still holds it, far past the first backfill's day. */
+  const oldServer = generateSecretKey();
 
   before(async () => {
     relay = await startRelay();
     await relay.inject(sign(server, 11316, [['name', 'Loopback MCP']], JSON.stringify({ serverInfo: { name: 'loopback', version: '1' } })));
     await relay.inject(sign(server, 11317, [], JSON.stringify({ tools: [{ name: 'echo' }, { name: 'add' }] })));
+    await relay.inject(sign(oldServer, 31316, [['d', 'archive'], ['name', 'Old DVMCP']], '{}', now() - 60 * 86_400));
     publisher = await RelayPublisher.connect(relay.url);
     engine = await Engine.start(
       { dbPath: undefined, settings: { relays: [relay.url], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: true },
@@ -44,8 +47,11 @@ describe('ContextVM servers from a loopback relay', () => {
   it('lists the announced server with its tools and relay, and counts its live traffic, which the relay does not keep', async () => {
     const servers = await eventually('the announced server', async () => {
       const list = await engine.call('nostr.contextVmServers', {});
-      return list.length === 1 && list[0].tools.length === 2 ? list : undefined;
+      return list.length === 2 && list[0].tools.length === 2 ? list : undefined;
+    }).catch(async (error: Error) => {
+      throw new Error(`${error.message}; listed: ${JSON.stringify((await engine.call('nostr.contextVmServers', {})).map((entry) => entry.name))}`);
     });
+    assert.deepEqual(servers.map((entry) => entry.name), ['Loopback MCP', 'Old DVMCP'], 'newest first, the old announcement too');
     assert.deepEqual([servers[0].pubkey, servers[0].name, servers[0].tools, servers[0].relays], [getPublicKey(server), 'Loopback MCP', ['echo', 'add'], [relay.url]]);
     assert.deepEqual([servers[0].traffic.requests, servers[0].traffic.responses], [0, 0]);
     await eventually('the relay collector to go live', () => {
@@ -58,7 +64,7 @@ describe('ContextVM servers from a loopback relay', () => {
     notifications.length = 0;
     for (const event of [...requests, ...responses]) await publisher.publish(event);
     const counted = await eventually('the live traffic counted', async () => {
-      const [entry] = await engine.call('nostr.contextVmServers', {});
+      const entry = (await engine.call('nostr.contextVmServers', {})).find((listed) => listed.pubkey === getPublicKey(server))!;
       return entry.traffic.requests === requests.length && entry.traffic.responses === responses.length ? entry : undefined;
     });
     assert.ok(counted.traffic.since <= requests[0].created_at, 'counting started before the traffic');

@@ -5,9 +5,9 @@ import { describeError } from '../util/errors';
 import { isoTime } from '../util/isoTime';
 import type { Logger } from '../util/logger';
 import { GuardedRelay } from './guardedRelay';
-import { backfill } from './relayBackfill';
+import { backfill, type BackfillOptions } from './relayBackfill';
 import { RelayEventBatcher } from './relayEventBatcher';
-import { FALLBACK_KINDS_PER_FILTER, jobFilters, withTimeBounds } from './relayFilters';
+import { FALLBACK_KINDS_PER_FILTER, jobFilters, serverAnnouncementFilters, withTimeBounds } from './relayFilters';
 import type { RelayPeople } from './relayPeople';
 import { RelayPeopleFeed } from './relayPeopleFeed';
 import { RelayRecentIds } from './relayRecentIds';
@@ -215,10 +215,8 @@ export class RelayConnection {
         this.goLiveOnly(relay, current);
         return;
       }
-      await backfill({
+      const page: Omit<BackfillOptions, 'filters' | 'since'> = {
         relay,
-        filters: jobFilters(this.kindsPerFilter),
-        since: this.backfillSince,
         until: sessionStart,
         pageSize: tuning.pageSize,
         maxWaitMs: tuning.maxWaitMs,
@@ -229,7 +227,11 @@ export class RelayConnection {
         },
         onCrowdedSecond: (second, kind) => this.reportCrowdedSecond(second, kind),
         cancelled: () => !current(),
-      });
+      };
+      await backfill({ ...page, filters: jobFilters(this.kindsPerFilter), since: this.backfillSince });
+      if (!current()) return;
+      // Servers announced before this relay was first followed (relayFilters.ts); later backfills follow the cursor.
+      if (cursor === undefined) await backfill({ ...page, filters: serverAnnouncementFilters(), since: 0 });
       if (!current()) return;
       this.batcher.flush();
       this.backfillDone = true;

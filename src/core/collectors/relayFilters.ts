@@ -39,6 +39,14 @@ export function jobFilters(kindsPerFilter: number): Filter[] {
   return filters;
 }
 
+/**
+ * ContextVM / DVMCP server announcements are replaceable: a server announced once, months ago, is still announced, and
+ * the relay keeps that event whatever its age. A relay's first backfill asks for them back to 0, not to its day.
+ */
+export function serverAnnouncementFilters(): Filter[] {
+  return [{ kinds: [...CONTEXTVM_ANNOUNCEMENT_KINDS] }];
+}
+
 export interface PeopleSets {
   readonly dvms: readonly string[];
   readonly users: readonly string[];
