@@ -4,7 +4,7 @@ import type { WeightEmbedding } from './weightsModel';
  * A bound on the work for matrices whose top eigenvalues nearly tie (noise-like weights, where the map explains
  * little anyway): the result is then the subspace reached, still the same on every run.
  */
-const MAX_ITERATIONS = 400;
+const MAX_ITERATIONS = 200;
 /** Residual ‖B·v − θ·v‖ at which a Ritz pair counts as converged, relative to the largest eigenvalue. */
 const TOLERANCE = 1e-11;
 /** Vectors iterated beside the two wanted: convergence goes as λ(guard + 3) / λ2 per step, not λ3 / λ2. */
@@ -72,7 +72,7 @@ export function topEigenpairs(matrix: Float64Array, n: number, k: number): Eigen
   let ritz: { values: number[]; vectors: number[][] } = { values: [], vectors: [] };
   let images: Float64Array[] = [];
   for (let iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
-    images = basis.map((column) => multiply(matrix, n, column));
+    images = multiplyAll(matrix, n, basis);
     const small = basis.map((a) => images.map((b) => dot(a, b)));
     ritz = jacobiEigen(small);
     let worst = 0;
@@ -131,7 +131,8 @@ function jacobiEigen(input: readonly (readonly number[])[]): { values: number[];
       total += a[i][j] ** 2;
       if (i !== j) off += a[i][j] ** 2;
     }
-    if (off <= 1e-30 * total || off === 0) break;
+    // Off-diagonal mass at rounding level: further sweeps only shuffle noise.
+    if (off <= 1e-26 * total) break;
     for (let r = 0; r < p; r++) {
       for (let q = r + 1; q < p; q++) {
         if (a[r][q] === 0) continue;
@@ -140,17 +141,20 @@ function jacobiEigen(input: readonly (readonly number[])[]): { values: number[];
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let i = 0; i < p; i++) {
-          const [air, aiq] = [a[i][r], a[i][q]];
+          const air = a[i][r];
+          const aiq = a[i][q];
           a[i][r] = c * air - s * aiq;
           a[i][q] = s * air + c * aiq;
         }
         for (let i = 0; i < p; i++) {
-          const [ari, aqi] = [a[r][i], a[q][i]];
+          const ari = a[r][i];
+          const aqi = a[q][i];
           a[r][i] = c * ari - s * aqi;
           a[q][i] = s * ari + c * aqi;
         }
         for (let i = 0; i < p; i++) {
-          const [vir, viq] = [v[i][r], v[i][q]];
+          const vir = v[i][r];
+          const viq = v[i][q];
           v[i][r] = c * vir - s * viq;
           v[i][q] = s * vir + c * viq;
         }
@@ -161,13 +165,24 @@ function jacobiEigen(input: readonly (readonly number[])[]): { values: number[];
   return { values: order.map((i) => a[i][i]), vectors: order.map((i) => v.map((row) => row[i])) };
 }
 
-function multiply(matrix: Float64Array, n: number, vector: Float64Array): Float64Array {
-  const out = new Float64Array(n);
+/** B·v for every column v at once: one pass over B (the cost is reading it), the columns interleaved per row. */
+function multiplyAll(matrix: Float64Array, n: number, columns: readonly Float64Array[]): Float64Array[] {
+  const p = columns.length;
+  const interleaved = new Float64Array(n * p);
+  columns.forEach((column, c) => {
+    for (let j = 0; j < n; j++) interleaved[j * p + c] = column[j];
+  });
+  const sums = new Float64Array(p);
+  const out = columns.map(() => new Float64Array(n));
   for (let i = 0; i < n; i++) {
-    let sum = 0;
+    sums.fill(0);
     const row = i * n;
-    for (let j = 0; j < n; j++) sum += matrix[row + j] * vector[j];
-    out[i] = sum;
+    for (let j = 0; j < n; j++) {
+      const value = matrix[row + j];
+      const at = j * p;
+      for (let c = 0; c < p; c++) sums[c] += value * interleaved[at + c];
+    }
+    for (let c = 0; c < p; c++) out[c][i] = sums[c];
   }
   return out;
 }
