@@ -73,7 +73,6 @@ export class NostrHistoryBackfill {
 
   /** Stops every relay's run between pages and keeps it stopped, across restarts, until `resume`. */
   cancel(): HistoryBackfillStatus {
-    for (const relay of this.runners.keys()) this.options.repo.stop(relay, 'cancelled');
     for (const row of this.options.repo.all()) if (row.doneAt === undefined) this.options.repo.stop(row.relay, 'cancelled');
     this.options.markDirty();
     for (const runner of this.runners.values()) runner.cancel();

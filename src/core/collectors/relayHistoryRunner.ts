@@ -15,7 +15,8 @@ export interface HistoryRunnerOptions extends Omit<HistoryPassOptions, 'cancelle
 /**
  * One relay's history backfill until it is done, cancelled or stopped by the size budget. A pass that fails (the
  * relay refused, sent no EOSE, dropped the connection) is reported and tried again after a bounded backoff, from the
- * progress its stored pages left: nothing fetched is lost and nothing is fetched twice but the boundary second.
+ * progress its stored pages left: nothing stored is lost, and only the failed page is asked again (its repeats are
+ * duplicates to the ingest).
  */
 export class RelayHistoryRunner {
   private current: HistoryRunnerState = 'running';
