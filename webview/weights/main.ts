@@ -115,6 +115,8 @@ messenger.onMessage((received) => {
       setBusy(false);
       status.textContent = `Could not read the weights of subnet ${received.netuid} ${atBlock(received.block)}: ${received.message}`;
       if (!shown) showMessage(`The weights of subnet ${received.netuid} ${atBlock(received.block)} could not be read: ${received.message}`);
+      // The stored blocks are still there to pick from (the head may be what failed).
+      if (!shown) loadStoredBlocks();
       break;
     case 'matrix':
       setBusy(false);
