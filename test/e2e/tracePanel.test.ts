@@ -213,7 +213,9 @@ test('Send Test Job… opens the playground with the job\'s kind, input and targ
   await content.locator('button', { hasText: 'Send Test Job…' }).click();
   await editorTab(page, `Post Again · ${firstJob!.id.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
   const form = webviewContent(page);
-  await eventually('the form filled from the job', async () => (await form.locator('textarea.input-data').first().inputValue().catch(() => '')) === 'first job');
+  // The form is set up (with the key's npub) before the job fills it; both wait on the extension, slow under load.
+  await form.locator('#identity', { hasText: 'npub1' }).waitFor({ state: 'visible', timeout: 30_000 });
+  await eventually('the form filled from the job', async () => (await form.locator('textarea.input-data').first().inputValue()) === 'first job', LIVE_TIMEOUT_MS);
   assert.equal(await form.locator('#kind').inputValue(), '5050');
   assert.equal(await form.locator('#dvm').inputValue(), dvm!.pubkey);
   await closeAllEditors(page);
