@@ -89,7 +89,7 @@ export interface BittensorMethods {
     };
     result: (GroupsTable & { history: GroupPoint[] }) | null;
   };
-  /** Sizes of chosen groups (`keys`, else the `top` largest) over a block range: raw snapshots, and daily rollups before them (coldkeys). */
+  /** Sizes of chosen groups (`keys`, else the `top` largest) over a block range: raw snapshots, and daily rollups before them (coldkeys and IPs). */
   'bittensor.groupSeries': {
     params: { netuid: number; by: GroupBy; keys?: string[]; top?: number; fromBlock?: number; toBlock?: number; fromTime?: number; toTime?: number; maxPoints?: number };
     result: GroupSeries | null;
