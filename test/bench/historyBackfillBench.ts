@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { Engine } from '../../src/engine/engine';
 import { createNostrModule } from '../../src/engine/nostrModule';
 import type { HistoryBackfillStatus } from '../../src/protocol/historyBackfillProtocol';
@@ -41,7 +42,8 @@ export async function runHistoryBackfillBench(print: (line: string) => void): Pr
       const megabytes = engine.status().dbBytes / 1024 / 1024;
       print(`history backfill: ${inWindow} events of the last ${BACKFILL_DAYS} d (of ${traffic.length} on the relay) from 1 loopback relay, pages of 500: ` +
         `${seconds.toFixed(1)} s from engine start, ${Math.round(status.events / seconds)} events/s received, ${Math.round(status.accepted / seconds)} events/s stored new ` +
-        `(${status.accepted} new; the live collector took the last day's), database ${megabytes.toFixed(1)} MB`);
+        `(${status.accepted} new to the store; the live collector, running alongside, may store some of the last day first), database ${megabytes.toFixed(1)} MB, ` +
+        `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
     } finally {
       await engine.dispose();
     }
