@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import { finalizeEvent } from 'nostr-tools/pure';
 import type { FrameLocator, Page } from 'playwright-core';
 import { WorkbenchSession } from '../e2e/workbenchSession';
@@ -64,6 +65,7 @@ export async function runTracePanelBench(print: (line: string) => void, chain: S
       scripts = navigation + '; ' + await content.locator(':root').evaluate(`performance.getEntriesByType('resource').filter((entry) => /\\.(js|css)(\\?|$)/.test(entry.name)).map((entry) => entry.name.split('/').pop().split('?')[0] + ' ' + entry.startTime.toFixed(0) + '–' + entry.responseEnd.toFixed(0) + (entry.encodedBodySize ? ' (' + (entry.encodedBodySize / 1024).toFixed(0) + ' KB)' : '')).join(', ')`) as string;
     }
     const nodes = await content.locator('.graph').getAttribute('data-nodes');
+    print(`trace panel: load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} (2 cores, shared with other engineers' tests: wall times stretch with it)`);
     print(`trace panel first paint, ${chain.events.length} events (${nodes} nodes): Enter → first content (title, summary, visible rows of the timeline and DVM tables) painted ${summary(firstContent)} (goal < 300 ms); ` +
       `of which the page itself (navigation → painted) ${summary(pageContent)}`);
     print(`trace panel graph: Enter → graph painted ${summary(graphDrawn)}; page navigation → graph painted ${summary(pageGraph)}`);
