@@ -1,5 +1,5 @@
 import type { WeightsView } from '../../src/protocol/bittensorProtocol';
-import type { ThemeColors } from '../common/theme';
+import type { ThemeColors } from '../common/themeColors';
 import type { Grid } from './matrixGrid';
 
 /**
