@@ -112,7 +112,8 @@ test('Open Job Trace with a hex id draws the job: the timeline lists exactly its
   // (the simulator's result carries an amount tag too)
   assert.equal(await content.locator('.graph').getAttribute('data-nodes'), '8');
   assert.match((await content.locator('.graph').getAttribute('aria-label')) ?? '', /8 nodes, 7 edges/);
-  assert.ok(await content.locator('.graph canvas').isVisible(), 'vis-network drew on its canvas');
+  // The graph follows the tables: vis-network loads after the page's first paint.
+  await content.locator('.graph canvas').waitFor({ state: 'visible', timeout: 30_000 });
   assert.match(await content.locator('table.dvms tbody').innerText(), new RegExp(`${DVM_NAME}[\\s\\S]*result-delivered`));
   assert.match(await content.locator('.legend').innerText(), /payment required[\s\S]*invoice[\s\S]*zap/);
 });
