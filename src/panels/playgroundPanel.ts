@@ -187,9 +187,10 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
 
   /** The form filled from a job you posted: its inputs and params decrypted with your key when it was encrypted. */
   private async prefill(requestId: string): Promise<void> {
-    const request = await this.deps.engine.request('nostr.postedRequest', { id: requestId });
+    // A job not posted from here ("Send Test Job…" in a trace) fills the form from its stored request.
+    const request = (await this.deps.engine.request('nostr.postedRequest', { id: requestId })) ?? (await this.deps.engine.request('nostr.event', { id: requestId }));
     if (!request || !isRequestKind(request.kind)) {
-      this.notice('That job was not posted from here: the form starts empty.');
+      this.notice('That job is not in the database: the form starts empty.');
       return;
     }
     const form = await this.deps.identity.use((key) => formOfRequest(request, key));
