@@ -1,5 +1,5 @@
 import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
-import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill } from '../core/bittensor/backfill';
+import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
@@ -46,6 +46,9 @@ class BittensorModule implements EngineModule {
   private collecting = false;
   private snapshotting = false;
   private readonly backfills = new Map<number, AbortController>();
+  /** Each running backfill's progress, and each subnet's last ended one: what a panel shown again asks for, having missed the notifications. */
+  private readonly backfillProgress = new Map<number, { done: number; total: number; block: number | null }>();
+  private readonly backfillEnds = new Map<number, BackfillEnd>();
   /** Ongoing conditions announced by an earlier engine, already logged once by this one. */
   private readonly loggedOngoing = new Set<string>();
   private readonly listing: SubnetListing;
@@ -115,6 +118,10 @@ class BittensorModule implements EngineModule {
           }
         }
         return { cancelled };
+      },
+      'bittensor.backfillStatus': ({ netuid }) => {
+        const progress = this.backfillProgress.get(netuid);
+        return progress ? { running: true, ...progress } : { running: false, lastEnd: this.backfillEnds.get(netuid) ?? null };
       },
       'bittensor.status': () => this.chainStatus(),
       ...weightsHandlers({
@@ -279,6 +286,7 @@ class BittensorModule implements EngineModule {
     const total = backfillBlocks(range).length;
     const controller = new AbortController();
     this.backfills.set(netuid, controller);
+    this.backfillProgress.set(netuid, { done: 0, total, block: null });
     let stored = 0;
     try {
       // Inside the try: a refused endpoint must not leave the subnet marked as backfilling.
@@ -290,21 +298,28 @@ class BittensorModule implements EngineModule {
         (snapshot) => this.store(snapshot, client),
         (progress) => {
           stored = progress.done;
+          this.backfillProgress.set(netuid, { done: progress.done, total: progress.total, block: progress.block });
           this.context.notify({ topic: 'bittensor.backfillProgress', payload: progress });
         },
         controller.signal,
       );
       // Announced as well as answered: a long run outlives the request's timeout, and panels follow the notification.
-      this.context.notify({ topic: 'bittensor.backfillEnded', payload: backfillEnd(range, snapshots, total) });
+      this.ended(backfillEnd(range, snapshots, total));
       this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
       return { snapshots };
     } catch (error) {
-      this.context.notify({ topic: 'bittensor.backfillEnded', payload: backfillEnd(range, stored, total, error) });
+      this.ended(backfillEnd(range, stored, total, error));
       if (error instanceof BackfillCancelled || stored > 0) this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
       throw error;
     } finally {
       this.backfills.delete(netuid);
+      this.backfillProgress.delete(netuid);
     }
+  }
+
+  private ended(end: BackfillEnd): void {
+    this.backfillEnds.set(end.netuid, end);
+    this.context.notify({ topic: 'bittensor.backfillEnded', payload: end });
   }
 
   private chainStatus(): ChainStatusPayload {

@@ -1,7 +1,7 @@
 import { backfillBlocks } from '../core/bittensor/backfill';
 import { metagraphCsv } from '../core/bittensor/metagraphCsv';
 import { describeError } from '../core/util/errors';
-import type { MetagraphSnapshot } from '../protocol/bittensorProtocol';
+import type { BackfillStatus, MetagraphSnapshot } from '../protocol/bittensorProtocol';
 import {
   isNetuid, subnetProtocol, type BackfillOutcome, type ExportFormat, type FromSubnet, type HotkeyIps, type RangeParams, type ToSubnet,
 } from '../protocol/subnetPanelProtocol';
@@ -72,6 +72,8 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
   private disposed = false;
   /** The running backfill's last progress; undefined when none runs (as far as this panel knows). */
   private backfill: { done: number; total: number; block: number | null } | undefined;
+  /** Bumped by every Start, so that an engine status read before it does not end the run it began. */
+  private backfillStarts = 0;
 
   constructor(
     private readonly channel: PanelChannel<SubnetProtocol>,
@@ -104,6 +106,8 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
             return;
         }
       },
+      // The backfill is not caught up here but in ready(): a panel shown again always loads a new page, and an end
+      // posted before that page listens would be lost.
       missed: () => void this.readOverview(),
     });
   }
@@ -113,8 +117,9 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       this.channel.setState({ type: 'loading', netuid: this.netuid });
       void this.readOverview();
     }
-    // A page loaded while a backfill runs (shown again, reloaded) shows its progress and its Cancel at once.
-    if (this.backfill) this.channel.post({ type: 'backfillProgress', ...this.backfill });
+    // A page loaded while a backfill runs (shown again, reloaded) shows its progress and its Cancel; the engine says
+    // whether it still runs, since it may have ended unseen (while hidden, past the request's timeout).
+    void this.syncBackfill();
   }
 
   received(message: FromSubnet): void {
@@ -198,6 +203,7 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
     // Not refused here when this panel thinks a run is on: it may have missed that run's end (hidden past the
     // request's timeout). The engine knows whether one runs, and refuses a second itself.
     const previous = this.backfill;
+    this.backfillStarts++;
     this.backfillProgress({ done: 0, total, block: null });
     try {
       const { snapshots } = await this.deps.engine.request('bittensor.backfill', { netuid: this.netuid, fromBlock, toBlock, step });
@@ -213,6 +219,26 @@ export class SubnetPanel implements PanelController<SubnetProtocol> {
       if (/cancelled/.test(message)) this.backfillEnded('cancelled', `${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
       else this.backfillEnded('failed', `Backfill failed: ${message}`);
     }
+  }
+
+  /**
+   * Brings this panel's idea of the backfill in line with the engine's: notifications reach visible panels only, so a
+   * run that ended while the panel was hidden (its request long timed out) would otherwise show its Cancel forever.
+   */
+  private async syncBackfill(): Promise<void> {
+    const starts = this.backfillStarts;
+    let status: BackfillStatus;
+    try {
+      status = await this.deps.engine.request('bittensor.backfillStatus', { netuid: this.netuid });
+    } catch {
+      // Without an answer, what this panel knows is still the best guess; the notifications tell the rest.
+      if (this.backfill && starts === this.backfillStarts) this.backfillProgress(this.backfill);
+      return;
+    }
+    if (starts !== this.backfillStarts) return;
+    if (status.running) this.backfillProgress(status);
+    else if (status.lastEnd) this.backfillEnded(status.lastEnd.outcome, status.lastEnd.message);
+    else this.backfillEnded('failed', `The backfill of subnet ${this.netuid} is no longer running (the engine was restarted).`);
   }
 
   private backfillProgress(progress: { done: number; total: number; block: number | null }): void {

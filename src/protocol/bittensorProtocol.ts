@@ -122,6 +122,8 @@ export interface BittensorMethods {
   /** Snapshots of past blocks from the archive endpoint (fromBlock…toBlock every `step`), with progress notifications. */
   'bittensor.backfill': { params: { netuid: number; fromBlock: number; toBlock: number; step: number }; result: { snapshots: number } };
   'bittensor.cancelBackfill': { params: { netuid?: number }; result: { cancelled: number } };
+  /** Whether a backfill of the subnet runs now (and how far), else how its last one ended (null: none since the engine started). */
+  'bittensor.backfillStatus': { params: { netuid: number }; result: BackfillStatus };
   'bittensor.status': { params: Record<string, never>; result: ChainStatusPayload };
   /** The weights matrix of a subnet read from the chain now (the head, or `block` from the archive endpoint), with agreement, clusters and a 2-D map. */
   'bittensor.weights': { params: { netuid: number; block?: number }; result: WeightsView };
@@ -142,10 +144,14 @@ export interface BittensorMethods {
   };
 }
 
+export type BackfillStatus =
+  | { readonly running: true; readonly done: number; readonly total: number; readonly block: number | null }
+  | { readonly running: false; readonly lastEnd: BackfillEnd | null };
+
 export const BITTENSOR_METHODS: readonly (keyof BittensorMethods & string)[] = [
   'bittensor.subnets', 'bittensor.listStatus', 'bittensor.snapshot', 'bittensor.metagraph', 'bittensor.neurons', 'bittensor.hotkeys', 'bittensor.churn', 'bittensor.groups',
   'bittensor.groupSeries', 'bittensor.groupMembers', 'bittensor.overview', 'bittensor.churnHistory', 'bittensor.traces', 'bittensor.frames',
-  'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.status', 'bittensor.weights',
+  'bittensor.metagraphDiff', 'bittensor.backfill', 'bittensor.cancelBackfill', 'bittensor.backfillStatus', 'bittensor.status', 'bittensor.weights',
   'bittensor.snapshotBlocks', 'bittensor.weightsHistory', 'bittensor.stakeCorrelation',
 ];
 

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { describeError } from '../../src/core/util/errors';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
+import { PendingRequests } from '../../src/engine/pendingRequests';
 import { SubnetPanel } from '../../src/panels/subnetPanel';
 import { subnetProtocol, type ToSubnet } from '../../src/protocol/subnetPanelProtocol';
 import type { EngineRequester } from '../../src/views/engineRequester';
@@ -20,15 +22,18 @@ const HEAD = 6_852_690;
 let node: ReplayNode;
 let engine: Engine;
 let loopback: PanelLoopback<typeof subnetProtocol>;
+/** Every panel's notification router: the engine's notifications reach each (only while that panel is visible). */
+const routers = new Set<PanelLoopback<typeof subnetProtocol>['router']>();
 
 before(async () => {
   node = await startReplayNode({ seed: 'metagraph', archive: true });
   engine = await Engine.start(
     { dbPath: undefined, settings: { subtensorEndpoint: node.url, archiveEndpoint: node.url, trackedSubnets: [] }, collect: false },
-    { notify: (note) => loopback?.router.route(note), log: silentLogger },
+    { notify: (note) => routers.forEach((router) => router.route(note)), log: silentLogger },
   );
   const requester: EngineRequester = { request: (method, params) => engine.call(method, params) };
   loopback = new PanelLoopback(subnetProtocol, (channel) => new SubnetPanel(channel, { engine: requester, actions: { save: async () => undefined } }, 1));
+  routers.add(loopback.router);
   loopback.page.ready();
 });
 
@@ -39,8 +44,8 @@ after(async () => {
 });
 
 /** The panel's messages to the page since `from`, of the backfill kinds. */
-function backfillMessages(from = 0): Extract<ToSubnet, { type: 'backfillProgress' | 'backfillEnded' }>[] {
-  return loopback.posted.slice(from)
+function backfillMessages(from = 0, panel = loopback): Extract<ToSubnet, { type: 'backfillProgress' | 'backfillEnded' }>[] {
+  return panel.posted.slice(from)
     .map((each) => (each as { message?: ToSubnet }).message)
     .filter((message): message is Extract<ToSubnet, { type: 'backfillProgress' | 'backfillEnded' }> =>
       message?.type === 'backfillProgress' || message?.type === 'backfillEnded');
@@ -118,4 +123,46 @@ test('a second backfill while one runs is refused by the engine; the running one
   const ended = await eventually('the end', () => backfillMessages(from).find((message) => message.type === 'backfillEnded'), 60_000);
   assert.equal(ended.type === 'backfillEnded' && ended.outcome, 'cancelled');
   assert.match(ended.type === 'backfillEnded' ? ended.message : '', /of 3000 snapshots/, 'the end is the first run\'s');
+});
+
+test('a backfill that ends while the panel is hidden, its request long timed out, shows its end when the panel is shown again', { timeout: 120_000 }, async () => {
+  // The extension's engine client gives up on a request after a while (PendingRequests, as EngineClient uses it):
+  // here after 50 ms for the backfill, so that the run outlives its request as a long one does.
+  const pending = new PendingRequests(50);
+  let timedOut = false;
+  const requester: EngineRequester = {
+    request: (method, params) => {
+      if (method !== 'bittensor.backfill') return engine.call(method, params);
+      const answer = pending.open(method, (id) => engine.call(method, params).then(
+        (result) => pending.answer({ type: 'response', id, ok: true, result }),
+        (error: unknown) => pending.answer({ type: 'response', id, ok: false, error: describeError(error) }),
+      ));
+      answer.catch(() => { timedOut = true; });
+      return answer as Promise<never>;
+    },
+  };
+  const panel = new PanelLoopback(subnetProtocol, (channel) => new SubnetPanel(channel, { engine: requester, actions: { save: async () => undefined } }, 1));
+  routers.add(panel.router);
+  try {
+    panel.page.ready();
+    panel.page.post({ type: 'backfill', fromBlock: HEAD - 9_300, toBlock: HEAD - 6_301, step: 1 });
+    await eventually('the run under way', () => backfillMessages(0, panel).some((message) => message.type === 'backfillProgress' && message.done >= 1), 60_000);
+    await eventually('the request timed out', () => timedOut);
+
+    // Hidden, the panel hears nothing of the run's end.
+    panel.session.setVisible(false);
+    assert.deepEqual(await engine.call('bittensor.cancelBackfill', { netuid: 1 }), { cancelled: 1 });
+    await eventually('the run ended', async () => (await engine.call('bittensor.cancelBackfill', { netuid: 1 })).cancelled === 0, 60_000);
+
+    const shown = panel.posted.length;
+    panel.session.setVisible(true);
+    panel.reloadPage().ready();
+    const ended = await eventually('the end, told to the new page', () => backfillMessages(shown, panel).find((message) => message.type === 'backfillEnded'), 60_000);
+    assert.equal(ended.type === 'backfillEnded' && ended.outcome, 'cancelled');
+    assert.match(ended.type === 'backfillEnded' ? ended.message : '', /^Backfill of subnet 1 cancelled after \d+ of 3000 snapshots\.$/);
+    assert.deepEqual(backfillMessages(shown, panel).filter((message) => message.type === 'backfillProgress'), [], 'no Cancel for a run that is over');
+  } finally {
+    routers.delete(panel.router);
+    panel.session.dispose();
+  }
 });
