@@ -14,7 +14,7 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
-import { dvmChoices } from '../core/jobs/dvmChoicesQuery';
+import { dvmChoices, dvmMedians } from '../core/jobs/dvmChoicesQuery';
 import { postedJobsMigrations } from '../core/jobs/postedJobsMigrations';
 import { PostedJobsRepo } from '../core/jobs/postedJobsRepo';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
@@ -136,6 +136,7 @@ class NostrModule implements EngineModule {
       'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
       'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
       'nostr.dvmChoices': ({ limit, now }) => dvmChoices(core.sql, limit, now ?? unixNow(), this.livenessThresholds),
+      'nostr.dvmMedians': ({ pubkeys }) => dvmMedians(core.sql, Array.isArray(pubkeys) ? pubkeys : []),
       'nostr.postedJobs': ({ limit }) => posted.list(limit),
       'nostr.postedRequest': ({ id }) => posted.request(String(id)),
       'nostr.historyBackfill': () => this.history.status(),

@@ -164,12 +164,16 @@ export class PlaygroundPanel implements PanelController<PlaygroundProtocol> {
         await this.prefill(this.subject.again);
       }
       void this.sendEarlierJobs();
-      // Only what the picker shows (nostr.dvmChoices): full DVM summaries for 1,000 DVMs kept the form waiting.
+      // Only what the picker shows (nostr.dvmChoices): full DVM summaries for 1,000 DVMs kept the form waiting. Their
+      // median response times follow: read from months of jobs, they may take seconds.
       const choices = await this.deps.engine.request('nostr.dvmChoices', { limit: KNOWN_DVMS });
       const dvms: PlaygroundDvm[] = choices.filter((dvm) => dvm.kinds.some(isRequestKind)).map((dvm) => ({
-        pubkey: dvm.pubkey, name: untrustedText(dvm.name) || `${dvm.pubkey.slice(0, 16)}…`, kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: dvm.medianResponseSec,
+        pubkey: dvm.pubkey, name: untrustedText(dvm.name) || `${dvm.pubkey.slice(0, 16)}…`, kinds: dvm.kinds.filter(isRequestKind), status: dvm.status, medianResponseSec: null,
       }));
-      if (!this.disposed) this.channel.post({ type: 'dvms', dvms });
+      if (this.disposed) return;
+      this.channel.post({ type: 'dvms', dvms });
+      const medians = await this.deps.engine.request('nostr.dvmMedians', { pubkeys: dvms.map((dvm) => dvm.pubkey) });
+      if (!this.disposed) this.channel.post({ type: 'dvmMedians', medians });
     } catch (error) {
       this.error(error);
     }

@@ -94,7 +94,7 @@ export interface PostedJobSummary {
   readonly zaps: number;
 }
 
-/** A DVM as the target picker offers it: only what the picker shows (DESIGN.md "Liveness", "Response time"). */
+/** A DVM as the target picker offers it (DESIGN.md "Liveness"); its median response time comes apart (`nostr.dvmMedians`). */
 export interface DvmChoice {
   readonly pubkey: string;
   /** Its profile name; untrusted text. */
@@ -102,5 +102,4 @@ export interface DvmChoice {
   /** Job kinds it answered or announced, ascending. */
   readonly kinds: readonly number[];
   readonly status: 'up' | 'silent' | 'unknown';
-  readonly medianResponseSec: number | null;
 }

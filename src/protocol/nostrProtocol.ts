@@ -376,6 +376,8 @@ export interface NostrMethods extends NostrPageMethods {
   'nostr.dvmAnnouncement': { params: { pubkey: string }; result: DvmAnnouncement | null };
   /** The playground's target picker: known DVMs (busiest first) with only name, kinds, liveness and median response. */
   'nostr.dvmChoices': { params: { limit?: number; now?: number }; result: DvmChoice[] };
+  /** Each DVM's median response time (null: none yet), for the picker after its list: on a store of months it costs seconds. */
+  'nostr.dvmMedians': { params: { pubkeys: string[] }; result: Record<string, number | null> };
   /** "My jobs": the job requests posted through `nostr.publish`, newest first (at most 500). */
   'nostr.postedJobs': { params: { limit?: number }; result: PostedJobSummary[] };
   /** A job you posted, as signed: for posting it again (kept beyond the raw window); null when it was not posted here. */
@@ -390,7 +392,7 @@ export const NOSTR_METHODS: readonly (keyof NostrMethods & string)[] = [
   ...NOSTR_PAGE_METHODS,
   'nostr.ingest', 'nostr.metrics', 'nostr.dvms', 'nostr.dvm', 'nostr.kinds', 'nostr.kind', 'nostr.trace', 'nostr.traceGraph', 'nostr.recentJobs', 'nostr.event', 'nostr.series',
   'nostr.historyBackfill', 'nostr.cancelHistoryBackfill', 'nostr.startHistoryBackfill',
-  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement', 'nostr.dvmChoices', 'nostr.postedJobs', 'nostr.postedRequest',
+  'nostr.publish', 'nostr.stopWatching', 'nostr.awaitJob', 'nostr.dvmAnnouncement', 'nostr.dvmChoices', 'nostr.dvmMedians', 'nostr.postedJobs', 'nostr.postedRequest',
 ];
 
 export type NostrNotification =

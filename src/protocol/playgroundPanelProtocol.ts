@@ -73,6 +73,8 @@ export type ToPlayground =
   }
   /** The target picker's DVMs: sent after `setup`, since listing 1,000 DVMs takes the engine longer than the form may. */
   | { readonly type: 'dvms'; readonly dvms: readonly PlaygroundDvm[] }
+  /** The picker's DVMs' median response times (seconds; null: none yet), after `dvms`. */
+  | { readonly type: 'dvmMedians'; readonly medians: Readonly<Record<string, number | null>> }
   /** Your earlier jobs (newest first), offered to an input of type `job`; sent again whenever you post one. */
   | { readonly type: 'earlierJobs'; readonly jobs: readonly PlaygroundJobChoice[] }
   /** The form as a job you posted had it ("Post Again with Changes…"). */
@@ -130,6 +132,8 @@ export function isToPlayground(value: unknown): value is ToPlayground {
         && (value.target === undefined || isText(value.target));
     case 'dvms':
       return isList(value.dvms, isDvm);
+    case 'dvmMedians':
+      return isRecord(value.medians) && Object.values(value.medians).every((median) => median === null || typeof median === 'number');
     case 'earlierJobs':
       return isList(value.jobs, (job) => isRecord(job) && isText(job.requestId) && isText(job.label) && typeof job.createdAt === 'number' && isText(job.status));
     case 'prefill':

@@ -88,9 +88,11 @@ test('the picker\'s DVM choices say what the full DVM summaries say (name, kinds
   const choices = await engine.call('nostr.dvmChoices', { limit: 1_000, now });
   assert.ok(choices.length >= 6);
   assert.deepEqual(choices, summaries.map((summary) => ({
-    pubkey: summary.pubkey, ...(summary.name !== undefined ? { name: summary.name } : {}), kinds: summary.kinds, status: summary.status, medianResponseSec: summary.medianResponseSec,
+    pubkey: summary.pubkey, ...(summary.name !== undefined ? { name: summary.name } : {}), kinds: summary.kinds, status: summary.status,
   })));
+  const medians = await engine.call('nostr.dvmMedians', { pubkeys: choices.map((choice) => choice.pubkey) });
+  assert.deepEqual(medians, Object.fromEntries(summaries.map((summary) => [summary.pubkey, summary.medianResponseSec])));
   const byName = new Map(choices.map((choice) => [choice.name, choice]));
-  assert.deepEqual([byName.get('DVM 5')?.medianResponseSec, byName.get('DVM 5')?.status], [30, 'up']);
+  assert.deepEqual([medians[byName.get('DVM 5')!.pubkey], byName.get('DVM 5')?.status], [30, 'up']);
   assert.deepEqual(['Silent DVM', 'Spared DVM', 'Beating DVM', 'Ahead DVM (kind 0)'].map((name) => byName.get(name)?.status), ['silent', 'unknown', 'up', 'up']);
 });

@@ -90,6 +90,12 @@ export class FormView {
     this.kindChanged();
   }
 
+  /** The picker's median response times, which follow its DVMs. */
+  setMedians(medians: Readonly<Record<string, number | null>>): void {
+    this.dvms = this.dvms.map((dvm) => ({ ...dvm, medianResponseSec: medians[dvm.pubkey] ?? dvm.medianResponseSec }));
+    this.kindChanged();
+  }
+
   /** Your earlier jobs: each input of type `job` offers them. */
   setEarlierJobs(jobs: readonly PlaygroundJobChoice[]): void {
     this.earlierJobs = jobs;

@@ -56,6 +56,9 @@ messenger.onMessage((message: ToPlayground) => {
     case 'dvms':
       form.setDvms(message.dvms as PlaygroundDvm[]);
       return;
+    case 'dvmMedians':
+      form.setMedians(message.medians);
+      return;
     case 'earlierJobs':
       form.setEarlierJobs(message.jobs);
       return;

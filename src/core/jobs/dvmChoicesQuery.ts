@@ -1,5 +1,7 @@
 import type { DvmChoice } from '../../protocol/jobProtocol';
 import { parseKinds } from '../nostr/dvmNames';
+import { idBytes } from '../nostr/hexIds';
+import { nearestRank } from '../nostr/latencyHistogram';
 import type { Liveness, LivenessThresholds } from '../nostr/liveness';
 import type { PreparedStatements } from '../nostr/preparedStatements';
 
@@ -10,11 +12,12 @@ type DvmRow = { pubkey: string; answer: number | null; beat: number | null };
 
 /**
  * The playground's target picker: for each known DVM (busiest first, as the DVMs view lists them) its name, the
- * kinds it serves, its liveness and its median response time, and nothing else. A full DvmSummary costs about ten
- * queries per DVM (profile, waiting jobs, sats, p90, …), and even three per DVM kept 1,000 DVMs from the form for
- * half a second; here every figure is read for all DVMs at once, in six queries (issue 11 bar: the form opens in
- * < 300 ms with 1,000 known DVMs). What each figure means is what the DVM summaries say (dvmQuery.ts, liveness.ts,
- * percentiles.ts); test/unit/postedJobsList.test.ts holds the two equal.
+ * kinds it serves and its liveness, and nothing else. A full DvmSummary costs about ten queries per DVM (profile,
+ * waiting jobs, sats, percentiles, …), and even three per DVM kept 1,000 DVMs from the form for half a second; here
+ * every figure is read for all DVMs at once, in five queries (issue 11 bar: the form opens in < 300 ms with 1,000
+ * known DVMs). Median response times come apart (dvmMedians): on a store of months they cost seconds. What each
+ * figure means is what the DVM summaries say (dvmQuery.ts, liveness.ts); test/unit/postedJobsList.test.ts holds the
+ * two equal.
  */
 export function dvmChoices(sql: PreparedStatements, limit: number | undefined, now: number, thresholds: LivenessThresholds): DvmChoice[] {
   const rows = sql.all<DvmRow>(`SELECT lower(hex(d.pubkey)) AS pubkey, d.last_answer_at AS answer, h.last_at AS beat
@@ -36,36 +39,47 @@ export function dvmChoices(sql: PreparedStatements, limit: number | undefined, n
   for (const row of sql.all<{ pubkey: string; kind: number }>('SELECT lower(hex(dvm)) AS pubkey, kind FROM nostr_kind_dvms')) {
     if (wanted.has(row.pubkey)) kindsOf(row.pubkey).add(row.kind);
   }
-  const medians = medianResponses(sql);
-  const unanswered = newestUnanswered(sql, now - thresholds.silentAfterSec);
+  const unanswered = newestUnanswered(sql, now, now - thresholds.silentAfterSec);
   return rows.map((row) => {
     const name = names.get(row.pubkey);
     return {
       pubkey: row.pubkey,
       ...(name !== undefined ? { name } : {}),
       kinds: [...(kinds.get(row.pubkey) ?? [])].sort((a, b) => a - b),
-      status: liveness(row, unanswered.get(row.pubkey), now, thresholds),
-      medianResponseSec: medians.get(row.pubkey) ?? null,
+      status: liveness(row, unanswered.has(row.pubkey), now, thresholds),
     };
   });
 }
 
-/** Nearest-rank median (percentiles.ts: rank ⌈p·n⌉) of each DVM's response times, along the (dvm, response_sec) index. */
-function medianResponses(sql: PreparedStatements): Map<string, number> {
-  const rows = sql.all<{ pubkey: string; value: number }>(`SELECT lower(hex(dvm)) AS pubkey, response_sec AS value FROM (
-      SELECT dvm, response_sec, row_number() OVER (PARTITION BY dvm ORDER BY response_sec) AS rank, count(*) OVER (PARTITION BY dvm) AS n
-      FROM nostr_job_dvms WHERE response_sec IS NOT NULL)
-    WHERE rank = (n + 1) / 2`);
-  return new Map(rows.map((row) => [row.pubkey, row.value]));
+/**
+ * Nearest-rank median of each DVM's response times over all its kinds (null: none yet), from the exact
+ * per-(DVM, kind, second) counts the store keeps (nostr_dvm_kind_latency, pageStatsMigration.ts): one row per
+ * distinct second, not one per job, read along the table's (dvm, …) key.
+ */
+export function dvmMedians(sql: PreparedStatements, pubkeys: readonly string[]): Record<string, number | null> {
+  const medians: Record<string, number | null> = {};
+  for (const pubkey of pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase())) {
+    if (!/^[0-9a-f]{64}$/.test(pubkey)) continue;
+    const counts = sql.rows(`SELECT seconds, sum(count) FROM nostr_dvm_kind_latency WHERE dvm = ? AND metric = 'r' AND count > 0
+      GROUP BY seconds ORDER BY seconds`, [idBytes(pubkey)]) as [number, number][];
+    medians[pubkey] = nearestRank(counts, [0.5])[0];
+  }
+  return medians;
 }
 
-/** Per DVM, the newest request addressed to it, unanswered by it and not cancelled, dated `until` or earlier. */
-function newestUnanswered(sql: PreparedStatements, until: number): Map<string, number> {
-  const rows = sql.all<{ pubkey: string; at: number }>(`SELECT lower(hex(t.dvm)) AS pubkey, max(t.created_at) AS at
-    FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
-    WHERE t.created_at <= ? AND j.cancelled_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
-    GROUP BY t.dvm`, [until]);
+/**
+ * Per DVM, the newest request addressed to it after its last sign of life (one dated after the clock counts as now),
+ * unanswered by it and not cancelled, dated `until` or earlier: only requests since that sign are read, along the
+ * (dvm, created_at) index, as livenessOf reads them.
+ */
+function newestUnanswered(sql: PreparedStatements, now: number, until: number): Map<string, number> {
+  const rows = sql.all<{ pubkey: string; at: number }>(`SELECT lower(hex(d.pubkey)) AS pubkey, max(t.created_at) AS at
+    FROM nostr_dvms d LEFT JOIN nostr_heartbeats h ON h.pubkey = d.pubkey
+    JOIN nostr_job_targets t ON t.dvm = d.pubkey
+      AND t.created_at > max(coalesce(min(d.last_answer_at, ?1), -1), coalesce(min(h.last_at, ?1), -1)) AND t.created_at <= ?2
+    JOIN nostr_jobs j ON j.request_id = t.request_id
+    WHERE j.cancelled_at IS NULL AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+    GROUP BY d.pubkey`, [now, until]);
   return new Map(rows.map((row) => [row.pubkey, row.at]));
 }
 
@@ -73,10 +87,10 @@ function newestUnanswered(sql: PreparedStatements, until: number): Map<string, n
  * liveness.ts livenessOf, for many DVMs at once: silent when a request it owes an answer is newer than its last sign
  * of life (one dated after the clock counts as now); else up when that sign is recent.
  */
-function liveness(row: DvmRow, newestOwed: number | undefined, now: number, thresholds: LivenessThresholds): Liveness {
+function liveness(row: DvmRow, owesAnswer: boolean, now: number, thresholds: LivenessThresholds): Liveness {
+  if (owesAnswer) return 'silent';
   const seen = [row.answer, row.beat].filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
   const lastSeen = seen.length > 0 ? Math.max(...seen) : null;
-  if (newestOwed !== undefined && newestOwed > (lastSeen ?? -1)) return 'silent';
   if (lastSeen !== null && lastSeen >= now - thresholds.upWindowSec) return 'up';
   return 'unknown';
 }
