@@ -4,7 +4,7 @@ import { backfillEnd, BackfillCancelled } from '../../src/core/bittensor/backfil
 import { hotkeyIps, rangeOf } from '../../src/panels/subnetPanel';
 import { isFromSubnet, isToSubnet, subnetProtocol } from '../../src/protocol/subnetPanelProtocol';
 import type { RangeParams } from '../../src/protocol/subnetPanelProtocol';
-import { dateTimeText, localInputSeconds, secondsInputValue, spanText, tickText, xOf } from '../../webview/subnet/axisChoice';
+import { dateTimeText, localInputEndSeconds, localInputSeconds, secondsInputValue, spanText, tickText, xOf } from '../../webview/subnet/axisChoice';
 import { colourCount, colourKeyOf, NO_IP } from '../../webview/subnet/colourBy';
 import { rangeParams, RANGE_DEFAULTS } from '../../webview/subnet/rangeChoice';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
@@ -30,6 +30,17 @@ test('a datetime-local value is local time, read back as the same value', () => 
   assert.equal(localInputSeconds('2026-11-29T17:05'), seconds);
   assert.equal(secondsInputValue(seconds), '2026-11-29T17:05');
   for (const bad of ['', '2026-11-29', 'yesterday', '2026-11-29T17:05Z']) assert.equal(localInputSeconds(bad), null, bad);
+});
+
+test('a time range\'s end takes in the whole minute its input shows, and reads back as the same value', () => {
+  const minute = new Date(2026, 10, 29, 17, 5).getTime() / 1000;
+  const snapshotInThatMinute = minute + 30;
+  const end = localInputEndSeconds('2026-11-29T17:05');
+  assert.ok(end !== null && snapshotInThatMinute <= end, 'a snapshot at 17:05:30 is inside a range ending at 17:05');
+  assert.equal(end, minute + 59, 'and one at 17:06:00 is not');
+  assert.equal(secondsInputValue(end), '2026-11-29T17:05');
+  assert.equal(localInputEndSeconds('2026-11-29T17:05:10'), minute + 10, 'a value with seconds ends at that second');
+  assert.equal(localInputEndSeconds('yesterday'), null);
 });
 
 test('colour by coldkey, hotkey or IP groups the hotkeys of the recorded snapshot differently', () => {

@@ -55,6 +55,16 @@ export function localInputSeconds(value: string): number | null {
   return Number.isFinite(ms) && ms >= 0 ? Math.floor(ms / 1000) : null;
 }
 
+/**
+ * A `datetime-local` value used as a range's end, as unix seconds. The input shows minutes, so "18:43" ends at
+ * 18:43:59: a snapshot taken within that minute is inside the range, as the user reads it. A value with seconds
+ * ends at that second.
+ */
+export function localInputEndSeconds(value: string): number | null {
+  const start = localInputSeconds(value);
+  return start !== null && /T\d{2}:\d{2}$/.test(value.trim()) ? start + 59 : start;
+}
+
 /** Unix seconds as a `datetime-local` value (local time, to the minute). */
 export function secondsInputValue(seconds: number): string {
   return dateTimeText(seconds * 1000).replace(' ', 'T');

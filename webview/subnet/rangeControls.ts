@@ -1,6 +1,6 @@
 import { MAX_TOP, type RangeParams } from '../../src/protocol/subnetPanelProtocol';
 import { element } from '../common/dom';
-import { isXAxis, localInputSeconds, secondsInputValue } from './axisChoice';
+import { isXAxis, localInputEndSeconds, localInputSeconds, secondsInputValue } from './axisChoice';
 import { COLOUR_BY, isColourBy } from './colourBy';
 import { rangeParams, type RangeUi } from './rangeChoice';
 
@@ -54,7 +54,7 @@ export class RangeControls {
       fromBlock: readBlock(this.fromBlock),
       toBlock: readBlock(this.toBlock),
       fromTime: localInputSeconds(this.fromTime.value),
-      toTime: localInputSeconds(this.toTime.value),
+      toTime: localInputEndSeconds(this.toTime.value),
       top: this.top(),
       xAxis: isXAxis(this.axis.value) ? this.axis.value : 'block',
       colourBy: isColourBy(this.colour.value) ? this.colour.value : 'coldkey',
