@@ -97,6 +97,10 @@ export class NostrHistoryBackfill {
     for (const [relay, runner] of this.runners) {
       if (!settings.relays.includes(relay) || this.days(settings) === 0) runner.cancel();
     }
+    // Another window moves every run's start (and a longer one resets its filters): a pass in flight holds the row it
+    // read and would write it back over the new plan, so it starts again from the row as planned below. (Nothing
+    // runs between the two: the pass acts on its next await.)
+    if (this.days(settings) !== this.days(previous)) for (const runner of this.runners.values()) runner.restart();
     this.plan();
   }
 
@@ -153,8 +157,9 @@ export class NostrHistoryBackfill {
       // Disposed: the engine is closing its store; a run ended by that keeps its progress as it is.
       if (!this.started) return;
       if (this.runners.get(relay) === runner) this.runners.delete(relay);
-      // Started again while this run was still finishing its cancelled page: go on now.
-      if (outcome === 'cancelled' && this.wanted(relay) && this.options.repo.get(relay)?.stopped === undefined) {
+      // Started again while this run was still finishing its cancelled page, or planned anew (a longer window) just
+      // as it ended: go on now.
+      if (outcome !== 'budget' && this.wanted(relay) && this.options.repo.get(relay)?.stopped === undefined) {
         this.run(relay);
         return;
       }

@@ -30,13 +30,14 @@ describe('history backfill from a loopback relay into the rollups', () => {
   let dir: string;
   const now = Math.floor(Date.now() / 1000);
   const since = now - 30 * DAY;
+  const since10 = now - 10 * DAY;
   let traffic: NostrEvent[];
   let inWindow: NostrEvent[];
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-history-backfill-'));
-    // No job straddles the 30-day edge: the test's `since` and the engine's differ by the seconds between them.
-    traffic = pastJobTraffic({ now, days: 40, jobs: 160, skip: (at) => Math.abs(at - since) < 3 * 3600 });
+    // No job straddles the 30- or 10-day edge: the test's `since` and the engine's differ by the seconds between them.
+    traffic = pastJobTraffic({ now, days: 40, jobs: 160, skip: (at) => Math.abs(at - since) < 3 * 3600 || Math.abs(at - since10) < 3 * 3600 });
     inWindow = traffic.filter((event) => event.created_at >= since);
     relay = await startRelay();
     for (const event of traffic) await relay.inject(event);
@@ -83,15 +84,15 @@ describe('history backfill from a loopback relay into the rollups', () => {
     return status.state === 'done' ? status : undefined;
   }, 60_000);
 
-  /** The day series of the last 90 days against the oracle over the events of the window. */
-  async function assertRollupsMatch(engine: Engine): Promise<void> {
+  /** The day series of the last 90 days against the oracle over the events of the window (the last 30 days unless told). */
+  async function assertRollupsMatch(engine: Engine, window = inWindow): Promise<void> {
     const series = await engine.call('nostr.activity', { window: '90d', bucket: '1d', now });
-    const oracle = new NostrOracle().add(inWindow);
+    const oracle = new NostrOracle().add(window);
     const expected = oracleSeries(oracle, DAY, series.covers.from, now);
     const pick = (point: { t: number; requests: number; results: number; feedback: number; successes: number; errors: number; satsRequested: number; users: number | null; dvms: number }) =>
       ({ t: point.t, requests: point.requests, results: point.results, feedback: point.feedback, successes: point.successes, errors: point.errors, satsRequested: point.satsRequested, users: point.users, dvms: point.dvms });
     assert.deepEqual(series.points.map(pick), expected.map(pick));
-    const requests = inWindow.filter((event) => event.kind === 5050).length;
+    const requests = window.filter((event) => event.kind === 5050).length;
     assert.equal(series.points.reduce((sum, point) => sum + point.requests, 0), requests, 'every request of the window counted once');
   }
 
@@ -166,6 +167,52 @@ describe('history backfill from a loopback relay into the rollups', () => {
     await engine.call('nostr.startHistoryBackfill', {});
     await finished(engine);
     await assertRollupsMatch(engine);
+  });
+
+  /** The settings an engine of `startEngine` runs with, with another backfillDays: what `engine.configure` takes whole. */
+  const withDays = (backfillDays: number) => ({ settings: { relays: [relay.url], backfillDays, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS } });
+
+  it('a longer backfillDays set while a run is under way covers the whole new window, with no gap', async () => {
+    let changing: Promise<unknown> | undefined;
+    const { engine } = await startEngine({
+      settings: { backfillDays: 10 },
+      // Mid-way down the first filter of the 10-day run: the filters before the one in flight must get the older days too.
+      onProgress: (status, engine) => {
+        if (!changing && status.state === 'running' && status.accepted > 0) changing = engine.call('engine.configure', withDays(30));
+      },
+    });
+    await eventually('the window to be made longer mid-run', () => changing !== undefined);
+    await changing;
+    const status = await finished(engine);
+    assert.equal(status.days, 30);
+    await assertRollupsMatch(engine);
+  });
+
+  it('a shorter backfillDays set while a page is in flight asks that page again from the new start', async () => {
+    const stalling = await startRelayWithoutEose();
+    try {
+      for (const event of traffic) stalling.publish(event as unknown as Event);
+      const startedAt = Math.floor(Date.now() / 1000);
+      // The run's first page ends; the next one, further back, stays open: the run is held mid-way, wherever the
+      // machine's speed would have taken it.
+      stalling.eoseFor = (filters) => filters.some((filter) => filter.until !== undefined && filter.until >= startedAt);
+      const history = () => stalling.openFilters().filter((filter) => filter.until !== undefined);
+      const { engine } = await startEngine({ relayUrl: stalling.url, maxWaitMs: 600_000 });
+      await eventually('a history page the relay leaves open', async () => {
+        const status = await engine.call('nostr.historyBackfill', {});
+        return status.accepted > 0 && history().length > 0;
+      });
+      assert.ok(history().every((filter) => filter.since! < since10 - DAY), 'the 30-day run asks below the 10-day start');
+      await engine.call('engine.configure', { settings: { ...withDays(10).settings, relays: [stalling.url] } });
+      await eventually('the page in flight asked again from the new start', () =>
+        history().length > 0 && history().every((filter) => filter.since! >= since10 - 60));
+      const status = await engine.call('nostr.historyBackfill', {});
+      assert.equal(status.days, 10);
+      assert.equal(status.relays[0].since, status.since);
+      await engine.call('nostr.cancelHistoryBackfill', {});
+    } finally {
+      await stalling.stop();
+    }
   });
 
   it('stops at the size budget and says so', async () => {

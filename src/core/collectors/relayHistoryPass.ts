@@ -76,6 +76,10 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
           onPage: (_ms, received) => {
             const page = pending;
             pending = [];
+            // Cancelled or restarted while this page was in flight: the row may have been planned anew since `row`
+            // was read (another history window), and writing `row`'s filter and position back would undo that. The
+            // page is asked again by the next pass.
+            if (options.cancelled()) return;
             const accepted = page.length > 0 ? options.deliver(page) : 0;
             progress.advance(url, row.filterIndex, oldest, received, accepted);
             budgetReached = options.overBudget();

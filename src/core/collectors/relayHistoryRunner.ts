@@ -21,6 +21,7 @@ export interface HistoryRunnerOptions extends Omit<HistoryPassOptions, 'cancelle
 export class RelayHistoryRunner {
   private current: HistoryRunnerState = 'running';
   private stopRequested = false;
+  private restartRequested = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
   private closeConnection: (() => void) | undefined;
@@ -53,24 +54,39 @@ export class RelayHistoryRunner {
     this.closeConnection?.();
   }
 
+  /**
+   * Ends the pass in flight (its page is dropped) and starts a new one from the stored progress as it is now: the
+   * run's row was planned anew (another history window), and the old pass would go on writing the row it read.
+   */
+  restart(): void {
+    if (this.stopRequested) return;
+    this.restartRequested = true;
+    clearTimeout(this.retryTimer);
+    this.wake?.();
+    this.closeConnection?.();
+  }
+
   private async run(): Promise<HistoryRunnerState> {
     const backoff = new Backoff(this.options.backoffBaseMs, this.options.backoffCapMs);
     const { url, log } = this.options;
     for (;;) {
       if (this.stopRequested) return this.end('cancelled');
+      this.restartRequested = false;
       this.setState('running');
       try {
         const outcome = await runHistoryPass({
           ...this.options,
-          cancelled: () => this.stopRequested,
+          cancelled: () => this.stopRequested || this.restartRequested,
           onConnected: (close) => {
             this.closeConnection = close;
-            if (this.stopRequested) close();
+            if (this.stopRequested || this.restartRequested) close();
           },
         });
+        if (outcome === 'cancelled' && this.restartRequested && !this.stopRequested) continue;
         return this.end(outcome);
       } catch (error) {
         if (this.stopRequested) return this.end('cancelled');
+        if (this.restartRequested) continue;
         this.failures++;
         this.error = describeError(error);
         const delay = backoff.next();
