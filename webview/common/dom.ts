@@ -7,3 +7,10 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, options: 
   for (const child of children) node.append(child);
   return node;
 }
+
+/** A label naming a form control by its id (given before this call): it focuses the control and is its accessible name. */
+export function labelFor(control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, text: string): HTMLLabelElement {
+  const label = element('label', { text });
+  label.htmlFor = control.id;
+  return label;
+}

@@ -2,7 +2,7 @@ import type { ScatterDataPoint } from 'chart.js';
 import type { AnimationFrames, AnimationRole } from '../../src/protocol/bittensorProtocol';
 import { MAX_FRAMES_PAGE } from '../../src/protocol/subnetPanelProtocol';
 import { themedChart, type ThemedChart } from '../common/charts';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import { dateTimeText } from './axisChoice';
 import { colourCount, colourKeyOf } from './colourBy';
 import { FramePlayer, framePoints } from './framePlayer';
@@ -23,8 +23,7 @@ export function animationSection(context: SectionContext): Section {
   const role = element('select');
   role.id = 'animation-role';
   role.append(Object.assign(element('option', { text: 'miners' }), { value: 'miners' }), Object.assign(element('option', { text: 'validators' }), { value: 'validators' }));
-  const roleLabel = element('label', { text: 'Show' });
-  roleLabel.htmlFor = role.id;
+  const roleLabel = labelFor(role, 'Show');
   const back = element('button', { text: '◀ Step', className: 'secondary' });
   const play = element('button', { text: 'Play' });
   play.id = 'animation-play';

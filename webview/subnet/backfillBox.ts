@@ -1,6 +1,6 @@
 import type { SubnetOverview } from '../../src/protocol/bittensorProtocol';
 import type { BackfillOutcome, subnetProtocol } from '../../src/protocol/subnetPanelProtocol';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import type { Messenger } from '../common/messenger';
 
 /** A day of blocks (12 s each): the default span reaching back from the oldest stored snapshot. */
@@ -93,10 +93,4 @@ function blockInput(id: string): HTMLInputElement {
   input.min = '0';
   input.id = id;
   return input;
-}
-
-function labelFor(input: HTMLInputElement, text: string): HTMLLabelElement {
-  const label = element('label', { text });
-  label.htmlFor = input.id;
-  return label;
 }

@@ -1,5 +1,5 @@
 import type { MetagraphDiff } from '../../src/protocol/bittensorProtocol';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import { diffChanges } from './diffText';
 import type { TableView } from './metagraphTable';
 import { errorText, type Section, type SectionContext } from './sectionContext';
@@ -15,8 +15,7 @@ export function blockSection(context: SectionContext, view: TableView, saveView:
   blockInput.min = '0';
   blockInput.id = 'block-input';
   blockInput.placeholder = 'newest';
-  const label = element('label', { text: 'Block' });
-  label.htmlFor = blockInput.id;
+  const label = labelFor(blockInput, 'Block');
   const show = element('button', { text: 'Show', className: 'secondary' });
   const exportCsv = element('button', { text: 'Export CSV', className: 'secondary' });
   const exportJson = element('button', { text: 'Export JSON', className: 'secondary' });

@@ -1,6 +1,6 @@
 import type { GroupBy, GroupRow } from '../../src/protocol/bittensorProtocol';
 import type { ThemedChart } from '../common/charts';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import { spanText, xOf } from './axisChoice';
 import { shortKey } from './keyColours';
 import { lineChart } from './lineChart';
@@ -14,8 +14,7 @@ export function groupsSection(context: SectionContext): Section {
   const by = element('select');
   by.id = 'group-by';
   by.append(Object.assign(element('option', { text: 'coldkey' }), { value: 'coldkey' }), Object.assign(element('option', { text: 'axon IP' }), { value: 'ip' }));
-  const label = element('label', { text: 'Group by' });
-  label.htmlFor = by.id;
+  const label = labelFor(by, 'Group by');
   const canvas = element('canvas');
   canvas.setAttribute('role', 'img');
   canvas.setAttribute('aria-label', 'Group sizes');

@@ -1,5 +1,5 @@
 import { MAX_TOP, type RangeParams } from '../../src/protocol/subnetPanelProtocol';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import { isXAxis, localInputEndSeconds, localInputSeconds, secondsInputValue } from './axisChoice';
 import { COLOUR_BY, isColourBy } from './colourBy';
 import { rangeParams, type RangeUi } from './rangeChoice';
@@ -100,10 +100,4 @@ function select(id: string, options: readonly (readonly [string, string])[]): HT
   box.id = id;
   for (const [value, text] of options) box.append(Object.assign(element('option', { text }), { value }));
   return box;
-}
-
-function labelFor(input: HTMLInputElement | HTMLSelectElement, text: string): HTMLLabelElement {
-  const label = element('label', { text });
-  label.htmlFor = input.id;
-  return label;
 }

@@ -1,6 +1,6 @@
 import type { TraceField } from '../../src/protocol/bittensorProtocol';
 import type { ThemedChart } from '../common/charts';
-import { element } from '../common/dom';
+import { element, labelFor } from '../common/dom';
 import { spanText, xOf } from './axisChoice';
 import { colourCount, colourKeyOf } from './colourBy';
 import { shortKey } from './keyColours';
@@ -15,13 +15,11 @@ export function tracesSection(context: SectionContext): Section {
   const field = element('select');
   field.id = 'trace-field';
   for (const name of FIELDS) field.append(Object.assign(element('option', { text: name }), { value: name }));
-  const label = element('label', { text: 'Field' });
-  label.htmlFor = field.id;
+  const label = labelFor(field, 'Field');
   const smoothing = element('select');
   smoothing.id = 'trace-smoothing';
   for (const [value, text] of [['1', 'none'], ['5', '5 points'], ['20', '20 points']]) smoothing.append(Object.assign(element('option', { text }), { value }));
-  const smoothingLabel = element('label', { text: 'Smoothing' });
-  smoothingLabel.htmlFor = smoothing.id;
+  const smoothingLabel = labelFor(smoothing, 'Smoothing');
   const note = element('p', { className: 'note', text: 'The top N hotkeys by the field; one colour per coldkey, hotkey or axon IP (Colour by). Points before the raw window are daily rollups.' });
   const canvas = element('canvas');
   canvas.setAttribute('role', 'img');
