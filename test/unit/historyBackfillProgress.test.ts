@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { jobFilters } from '../../src/core/collectors/relayFilters';
 import { validateSettings } from '../../src/core/config/settings';
 import { nostrMigrations } from '../../src/core/nostr';
+import { historyBackfillMigration, SUPERSEDED_ID } from '../../src/core/nostr/historyBackfillMigration';
 import { HistoryBackfillRepo } from '../../src/core/nostr/historyBackfillRepo';
 import { historyBackfillStatus, relayProgress } from '../../src/core/nostr/historyBackfillStatus';
 import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
@@ -64,5 +68,27 @@ describe('history backfill progress', () => {
     assert.equal(status.fraction, 0.5);
     assert.equal(historyBackfillStatus(30, 0, [{ ...row, state: 'cancelled' }, { ...row, state: 'budget' }]).state, 'budget');
     assert.equal(historyBackfillStatus(0, 0, [row]).state, 'off');
+  });
+
+  it('a database that ran the step under its first id (nostr-003) opens, with its progress kept and the new id only', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-history-migration-'));
+    try {
+      const file = path.join(dir, 'old.sqlite');
+      // The list as it was before the renumbering: the same table, made under the old id, before the series totals.
+      const old = nostrMigrations.filter((migration) => migration !== historyBackfillMigration);
+      old.splice(old.findIndex((migration) => migration.id === 'nostr-004-series-totals'), 0, { ...historyBackfillMigration, id: SUPERSEDED_ID });
+      const first = await Store.open({ path: file, migrations: [...coreMigrations, ...old] });
+      new HistoryBackfillRepo(new PreparedStatements(first.store.db)).plan(URL, 0, DAY, 2001);
+      first.store.markDirty();
+      await first.store.close();
+
+      const { store } = await Store.open({ path: file, migrations: [...coreMigrations, ...nostrMigrations] });
+      assert.deepEqual(new HistoryBackfillRepo(new PreparedStatements(store.db)).get(URL)?.startedUntil, DAY, 'the progress stored under the old id is kept');
+      const ids = store.db.exec('SELECT id FROM schema_migrations')[0].values.flat();
+      assert.ok(ids.includes(historyBackfillMigration.id) && !ids.includes(SUPERSEDED_ID), `steps recorded: ${ids.join(', ')}`);
+      await store.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,8 @@
 import type { Migration } from '../store/migration';
 
+/** The id this step had before it was renumbered (see `up`). */
+export const SUPERSEDED_ID = 'nostr-003-history-backfill';
+
 /**
  * Progress of the history backfill (issue 12, "History from day one"), one row per relay, so that a restart resumes
  * where the last run stopped instead of asking the relay for the whole history window again.
@@ -11,10 +14,13 @@ import type { Migration } from '../store/migration';
  * start) or 'budget' (the size budget was reached). Everything here is the engine's own text, never a relay's.
  */
 export const historyBackfillMigration: Migration = {
-  id: 'nostr-003-history-backfill',
+  id: 'nostr-005-history-backfill',
   up(db) {
+    // First shipped (unreleased) as 'nostr-003-history-backfill', a number contextVmMigration.ts already had: a
+    // database that ran it has the table already, and the old id goes so that the table of steps lists known ids only.
+    db.run(`DELETE FROM schema_migrations WHERE id = '${SUPERSEDED_ID}'`);
     db.run(`
-      CREATE TABLE nostr_history_backfill (
+      CREATE TABLE IF NOT EXISTS nostr_history_backfill (
         relay TEXT PRIMARY KEY,
         since INTEGER NOT NULL,
         started_until INTEGER NOT NULL,

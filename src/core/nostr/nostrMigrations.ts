@@ -189,6 +189,6 @@ export const nostrMigrations: readonly Migration[] = [
   },
   pageStatsMigration,
   contextVmMigration,
-  historyBackfillMigration,
   seriesTotalsMigration,
+  historyBackfillMigration,
 ];
