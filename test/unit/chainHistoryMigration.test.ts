@@ -7,7 +7,6 @@ import type { Database as SqlDatabase } from 'sql.js';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
 import { ChainGenesisRepo } from '../../src/core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
-import { readScope } from '../../src/core/bittensor/chainGenesisScope';
 import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
@@ -59,6 +58,7 @@ async function migrated(name: string, current: string | null) {
   return (await Store.open({ path: file, migrations: ALL })).store;
 }
 
+const readScope = (db: SqlDatabase, genesis: string | null) => new ChainGenesisRepo(db).readScope(genesis);
 const chainOf = (db: SqlDatabase, genesis: string | null) => readScope(db, genesis).id;
 const rollupChains = (db: SqlDatabase) => db.exec('SELECT netuid, day, chain FROM bittensor_uid_days ORDER BY netuid, day')[0].values;
 const pointChains = (db: SqlDatabase) => db.exec('SELECT netuid, block, chain FROM bittensor_subnet_points ORDER BY netuid, block')[0].values;

@@ -1,5 +1,5 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { readScope, writeScope, type ChainScope } from './chainGenesisScope';
+import { scopeOf, type ChainScope } from './chainGenesisScope';
 import { rows } from './snapshotRepo';
 
 const CURRENT_KEY = 'bittensor.genesis';
@@ -23,7 +23,19 @@ export class ChainGenesisRepo {
    * answered (they are adopted by the first chain that does).
    */
   scope(): ChainScope {
-    return readScope(this.db, this.current());
+    return this.readScope(this.current());
+  }
+
+  /** The scope of chain `genesis` for reading: id -1 when nothing of that chain was ever stored (no rows match). */
+  readScope(genesis: string | null): ChainScope {
+    const id = genesis === null ? undefined : rows(this.db, 'SELECT id FROM bittensor_chains WHERE genesis = ?', [genesis])[0]?.[0] as number | undefined;
+    return scopeOf(genesis, id);
+  }
+
+  /** The scope of chain `genesis` for writing: its id, given one on first use. */
+  writeScope(genesis: string | null): ChainScope {
+    if (genesis !== null) this.db.run('INSERT INTO bittensor_chains (genesis) VALUES (?) ON CONFLICT (genesis) DO NOTHING', [genesis]);
+    return this.readScope(genesis);
   }
 
   /**
@@ -38,7 +50,7 @@ export class ChainGenesisRepo {
     const owner = previous ?? genesis;
     this.db.run('BEGIN');
     try {
-      const ownerId = writeScope(this.db, owner).id;
+      const ownerId = this.writeScope(owner).id;
       this.db.run('UPDATE OR IGNORE bittensor_snapshots SET genesis = ? WHERE genesis IS NULL', [owner]);
       this.db.run('UPDATE OR IGNORE bittensor_uid_days SET chain = ? WHERE chain = 0', [ownerId]);
       this.db.run('UPDATE OR IGNORE bittensor_subnet_points SET chain = ? WHERE chain = 0', [ownerId]);

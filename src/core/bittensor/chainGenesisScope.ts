@@ -1,5 +1,3 @@
-import type { Database as SqlDatabase } from 'sql.js';
-
 /**
  * The chain a history read or write is about (issue 13). Snapshot headers name their chain by genesis hash (NULL:
  * unknown); the bulky rows keyed by chain (daily rollups, subnet points) carry a small id from bittensor_chains
@@ -22,18 +20,10 @@ export function genesisKey(scope: ChainScope): string {
   return scope.genesis ?? '';
 }
 
-/** The scope of chain `genesis` for reading: id -1 when nothing of that chain was ever stored (no rows match). */
-export function readScope(db: SqlDatabase, genesis: string | null): ChainScope {
+/** The scope of chain `genesis` given its id in bittensor_chains (undefined: nothing of it was ever stored, so no rows match). */
+export function scopeOf(genesis: string | null, id: number | undefined): ChainScope {
   if (genesis === null) return UNKNOWN_CHAIN;
-  const found = db.exec('SELECT id FROM bittensor_chains WHERE genesis = ?', [genesis])[0]?.values[0]?.[0];
-  return { genesis, id: typeof found === 'number' ? found : -1 };
-}
-
-/** The scope of chain `genesis` for writing: its id, given one on first use. */
-export function writeScope(db: SqlDatabase, genesis: string | null): ChainScope {
-  if (genesis === null) return UNKNOWN_CHAIN;
-  db.run('INSERT INTO bittensor_chains (genesis) VALUES (?) ON CONFLICT (genesis) DO NOTHING', [genesis]);
-  return readScope(db, genesis);
+  return { genesis, id: id ?? -1 };
 }
 
 /** The WHERE term keeping one chain's snapshot headers (`prefix`: a table alias and dot); bind genesisKey(scope). */

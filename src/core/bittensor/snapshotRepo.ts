@@ -1,5 +1,6 @@
 import type { Database as SqlDatabase, SqlValue, Statement } from 'sql.js';
-import { genesisKey, writeScope, type ChainScope } from './chainGenesisScope';
+import { ChainGenesisRepo } from './chainGenesisRepo';
+import { genesisKey, type ChainScope } from './chainGenesisScope';
 import { occupancyOf, type AxonRow, type MetagraphSnapshot, type NeuronRow, type SubnetFacts } from './model';
 
 /**
@@ -71,7 +72,7 @@ export class SnapshotRepo {
     const db = this.db;
     db.run('BEGIN');
     try {
-      const chain = writeScope(db, genesis);
+      const chain = new ChainGenesisRepo(db).writeScope(genesis);
       const existing = db.exec('SELECT id, block_time FROM bittensor_snapshots WHERE netuid = ? AND IFNULL(genesis, \'\') = ? AND block = ?',
         [snapshot.netuid, genesisKey(chain), snapshot.block]);
       if (existing.length > 0) {

@@ -1,5 +1,6 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { writeScope, type ChainScope } from './chainGenesisScope';
+import { ChainGenesisRepo } from './chainGenesisRepo';
+import type { ChainScope } from './chainGenesisScope';
 import { BLOCKS_PER_DAY } from './model';
 import { rows } from './snapshotRepo';
 
@@ -55,7 +56,7 @@ export class SubnetRepo {
 
   private addPointUnlocked(netuid: number, block: number, burnRao: number | null, priceTao: number | null, uids: number | null, genesis: string | null): void {
     this.db.run('INSERT OR REPLACE INTO bittensor_subnet_points (chain, netuid, block, burn_rao, price, uids) VALUES (?, ?, ?, ?, ?, ?)',
-      [writeScope(this.db, genesis).id, netuid, block, burnRao, priceTao, uids]);
+      [new ChainGenesisRepo(this.db).writeScope(genesis).id, netuid, block, burnRao, priceTao, uids]);
   }
 
   /**
