@@ -22,9 +22,9 @@ export interface PostedJobsOptions {
   readonly statuses: (requestId: string) => readonly { readonly pubkey: string; readonly status: JobStatusText }[];
   readonly log: Logger;
   readonly tuning?: JobRelayTuning;
-  /** "My jobs": every job request published here is recorded. */
+  /** "My jobs": every job request published here that at least one relay accepted is recorded. */
   readonly posted: PostedJobsRepo;
-  /** A job request was recorded as posted (after its relays answered): "My jobs" lists it. */
+  /** A job request was recorded as posted (after a relay accepted it): "My jobs" lists it. */
   readonly onPosted: (id: string) => void;
 }
 
@@ -76,11 +76,12 @@ export class PostedJobs {
       } : {}),
     });
     for (const result of session.results) if (result.outcome === 'ok') this.options.ingest(result.url, [event]);
-    if (isRequestKind(event.kind)) {
+    const accepted = session.results.filter((result) => result.outcome === 'ok').length;
+    // A job no relay took was never posted: no DVM can see it, and My jobs would list it waiting forever.
+    if (isRequestKind(event.kind) && accepted > 0) {
       this.options.posted.record(event, event.created_at);
       this.options.onPosted(event.id);
     }
-    const accepted = session.results.filter((result) => result.outcome === 'ok').length;
     this.options.log.log('info', `published ${event.kind === KIND_DELETION ? 'deletion' : `job kind ${event.kind}`} ${event.id.slice(0, 12)}… to ${relays.length} relays: ${accepted} accepted` +
       session.results.filter((result) => result.outcome !== 'ok').map((result) => `; ${result.url}: ${result.outcome}${result.message ? ` (${result.message})` : ''}`).join(''));
     if (watchSeconds > 0) {

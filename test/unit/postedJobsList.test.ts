@@ -5,25 +5,31 @@ import { SecretKey } from '../../src/core/jobs/secretKey';
 import { Engine } from '../../src/engine/engine';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import { Actor } from '../fixtures/nostr/eventBuilders';
+import { startPublishAnsweringRelay, type PublishAnsweringRelay } from '../support/publishAnsweringRelay';
 import { buildZapReceipt } from '../support/zapReceipt';
 
 /**
  * "My jobs" and the playground's target picker, through the engine's requests: a job published through
  * `nostr.publish` is listed (with status, input and payment) and announced; one never posted is not; a zap receipt
- * for its invoice marks it paid. `nostr.dvmChoices` says what the full DVM summaries say, in the same order.
- * The relay is a closed loopback port: publishing fails fast, and the job is still the user's.
+ * for its invoice marks it paid; one no relay accepted is not. `nostr.dvmChoices` says what the full DVM summaries
+ * say, in the same order. The relays are loopback stand-ins that accept or refuse every event.
  */
 
 const CLOSED_RELAY = 'ws://127.0.0.1:9';
 let engine: Engine;
+let accepting: PublishAnsweringRelay;
+let refusing: PublishAnsweringRelay;
 const notifications: EngineNotification[] = [];
 
 before(async () => {
+  accepting = await startPublishAnsweringRelay(() => [true, '']);
+  refusing = await startPublishAnsweringRelay(() => [false, 'blocked: paid relay']);
   engine = await Engine.start({ dbPath: undefined, settings: { relays: [], trackedSubnets: [] }, collect: false }, { notify: (notification) => notifications.push(notification), log: { log: () => undefined } });
 });
 
 after(async () => {
   await engine.dispose();
+  await Promise.all([accepting.stop(), refusing.stop()]);
 });
 
 test('a posted job is listed newest first with its kind name, input, status and the zap receipts that paid it', async () => {
@@ -34,7 +40,7 @@ test('a posted job is listed newest first with its kind name, input, status and 
   const second = buildJobRequest({ kind: 5100, inputs: [{ data: first.id, type: 'job' }], relays: [CLOSED_RELAY] }, customer, now - 30);
   const encrypted = buildJobRequest({ kind: 5050, inputs: [{ data: 'hidden', type: 'text' }], dvms: [dvm.pubkey], relays: [CLOSED_RELAY], encryption: 'nip04' }, customer, now - 10);
   const notPosted = buildJobRequest({ kind: 5050, inputs: [{ data: 'collected, not posted here', type: 'text' }], relays: [CLOSED_RELAY] }, SecretKey.generate(), now);
-  for (const event of [first, second, encrypted]) await engine.call('nostr.publish', { event, relays: [CLOSED_RELAY] });
+  for (const event of [first, second, encrypted]) await engine.call('nostr.publish', { event, relays: [accepting.url] });
   await engine.call('nostr.ingest', { events: [notPosted] });
   assert.deepEqual(notifications.filter((each) => each.topic === 'nostr.posted').map((each) => (each.payload as { id: string }).id), [first.id, second.id, encrypted.id]);
 
@@ -55,6 +61,20 @@ test('a posted job is listed newest first with its kind name, input, status and 
   await engine.call('nostr.ingest', { events: [receipt] });
   listed = await engine.call('nostr.postedJobs', {});
   assert.deepEqual(listed.map((job) => [job.zaps, job.paidMsats]), [[0, 0], [0, 0], [1, 21_000]]);
+});
+
+test('a job no relay accepted is not listed as yours, nor announced; posted again to a relay that takes it, it is', async () => {
+  const request = buildJobRequest({ kind: 5050, inputs: [{ data: 'nobody took this', type: 'text' }], relays: [refusing.url] }, SecretKey.generate());
+  const announced = () => notifications.filter((each) => each.topic === 'nostr.posted' && (each.payload as { id: string }).id === request.id).length;
+  const refused = await engine.call('nostr.publish', { event: request, relays: [refusing.url, CLOSED_RELAY] });
+  assert.deepEqual(refused.relays.map((answer) => answer.outcome), ['rejected', 'failed']);
+  assert.equal((await engine.call('nostr.postedJobs', {})).some((job) => job.requestId === request.id), false);
+  assert.equal(announced(), 0);
+  assert.equal(await engine.call('nostr.postedRequest', { id: request.id }), null);
+
+  await engine.call('nostr.publish', { event: request, relays: [refusing.url, accepting.url] });
+  assert.equal((await engine.call('nostr.postedJobs', {})).some((job) => job.requestId === request.id), true);
+  assert.equal(announced(), 1);
 });
 
 test('the picker\'s DVM choices say what the full DVM summaries say (name, kinds, liveness, median response), in their order', async () => {
