@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContextVmServer } from '../protocol/contextVmProtocol';
 import { untrustedText } from '../core/util/untrustedText';
+import { serverRowId, toolRowId } from './contextVmTreeIds';
 import { ago, dateTime, nameOrKey, tooltipTable } from './format';
 
 /** Tool names listed in a server's tooltip; its rows list them all. */
@@ -23,7 +24,7 @@ export function serversSectionItem(servers: readonly ContextVmServer[]): vscode.
 
 export function serverItem(server: ContextVmServer): vscode.TreeItem {
   const item = new vscode.TreeItem(nameOrKey(server.name, server.npub), server.tools.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-  item.id = `contextvm:${server.pubkey}:${server.serverId}`;
+  item.id = serverRowId(server);
   const { requests, responses } = server.traffic;
   item.description = `${server.tools.length} ${server.tools.length === 1 ? 'tool' : 'tools'} · ${requests} req / ${responses} resp live · seen ${ago(server.lastSeen)}`;
   item.iconPath = new vscode.ThemeIcon('server');
@@ -51,7 +52,7 @@ export function serverTooltip(server: ContextVmServer): vscode.MarkdownString {
 
 export function toolItem(server: ContextVmServer, tool: string): vscode.TreeItem {
   const item = new vscode.TreeItem(untrustedText(tool, 80) || '(unnamed tool)', vscode.TreeItemCollapsibleState.None);
-  item.id = `contextvm:${server.pubkey}:${server.serverId}:tool:${tool}`;
+  item.id = toolRowId(server, tool);
   item.iconPath = new vscode.ThemeIcon('tools');
   return item;
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_LIVENESS, livenessOf } from '../../src/core/nostr/liveness';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { serverRowId, toolRowId } from '../../src/views/contextVmTreeIds';
 import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore } from '../fixtures/nostr/eventBuilders';
 
 /**
@@ -107,6 +108,28 @@ describe('ContextVM / DVMCP servers', () => {
       assert.deepEqual(servers.map((s) => s.name).sort(), ['Search <b>Server</b>', 'Weather DVMCP']);
       assert.ok(servers.every((s) => s.traffic.requests === 0 && s.traffic.responses === 0), 'live only: counts start again');
       assert.deepEqual(servers.find((s) => s.pubkey === t.cvm.pubkey)?.lastSeen, Math.max(...t.announcements.filter((e) => e.pubkey === t.cvm.pubkey).map((e) => e.created_at)));
+    } finally {
+      await kit.close();
+    }
+  });
+
+  it('gives every row of a hostile provider its own tree id: a tool named twice, a server id holding the separator', async () => {
+    const kit = await openCore();
+    try {
+      await kit.core.ready();
+      const provider = new Actor();
+      kit.core.ingestSync(RELAY_A, [
+        provider.sign(31316, [['d', 'x']], json({ serverInfo: { name: 'x' } }), T),
+        // Without encoding, this server's row id was the id of server "x"'s tool "y".
+        provider.sign(31316, [['d', 'x:tool:y']], json({ serverInfo: { name: 'x:tool:y' } }), T + 1),
+        provider.sign(31317, [['s', 'x']], json({ tools: [{ name: 'y' }, { name: 'y' }, { name: 'z' }] }), T + 2),
+        provider.sign(31317, [['s', 'w'], ['cap', 'a'], ['cap', 'a']], 'not json', T + 3),
+      ]);
+      const servers = kit.core.contextVmServers(T + 1_000);
+      assert.deepEqual(servers.map((s) => [s.serverId, s.tools]).sort(), [['w', ['a']], ['x', ['y', 'z']], ['x:tool:y', []]]);
+      // The rows the DVMs tree draws for these servers (dvmTreeProvider.ts: a server, then one row per tool).
+      const ids = servers.flatMap((server) => [serverRowId(server), ...server.tools.map((tool) => toolRowId(server, tool))]);
+      assert.equal(new Set(ids).size, ids.length, `ids repeat: ${ids.join(' ')}`);
     } finally {
       await kit.close();
     }

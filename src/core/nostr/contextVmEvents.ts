@@ -77,7 +77,8 @@ export function parseContextVm(event: NostrEvent): ContextVmAnnouncement | Conte
     .filter((name): name is string => typeof name === 'string');
   // DVMCP also lists each capability as a `cap` tag; used when the content cannot be read.
   const names = listed ?? event.tags.filter((tag) => tag[0] === 'cap' && typeof tag[1] === 'string').map((tag) => tag[1]);
-  return { ...base, names };
+  // A name listed twice is one capability (and would give two tree rows one id).
+  return { ...base, names: [...new Set(names)] };
 }
 
 function tagText(event: NostrEvent, name: string): string | undefined {

@@ -56,7 +56,8 @@ export class ContextVmServerRepo {
         supportsEncryption: false, tools: [], resources: 0, prompts: 0, relays: relays.get(key) ?? [], announcedAt: null, lastAt: row.created_at,
       };
       const data = JSON.parse(row.data) as ServerData & Partial<ListData>;
-      const names = Array.isArray(data.names) ? data.names : [];
+      // Lists stored before contextVmEvents.ts dropped repeated names may still hold them.
+      const names = Array.isArray(data.names) ? [...new Set(data.names)] : [];
       switch (row.part) {
         case 'server':
           servers.set(key, {
