@@ -14,9 +14,7 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
-import { dvmChoices, dvmMedians } from '../core/jobs/dvmChoicesQuery';
 import { postedJobsMigrations } from '../core/jobs/postedJobsMigrations';
-import { PostedJobsRepo } from '../core/jobs/postedJobsRepo';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
 import { HistoryBackfillRepo } from '../core/nostr/historyBackfillRepo';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
@@ -90,7 +88,7 @@ class NostrModule implements EngineModule {
     });
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
     const core = this.core;
-    const posted = new PostedJobsRepo(core.sql);
+    const posted = core.postedJobs;
     this.jobs = new PostedJobs({
       ingest: (relay, events) => this.ingest(relay, events),
       statuses: (id) => core.trace(id)?.dvms ?? [],
@@ -135,8 +133,8 @@ class NostrModule implements EngineModule {
       'nostr.stopWatching': ({ id }) => ({ stopped: this.jobs.stopWatching(String(id)) }),
       'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
       'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
-      'nostr.dvmChoices': ({ limit, now }) => dvmChoices(core.sql, limit, now ?? unixNow(), this.livenessThresholds),
-      'nostr.dvmMedians': ({ pubkeys }) => dvmMedians(core.sql, Array.isArray(pubkeys) ? pubkeys : []),
+      'nostr.dvmChoices': ({ limit, now }) => core.dvmChoices(limit, now ?? unixNow()),
+      'nostr.dvmMedians': ({ pubkeys }) => core.dvmMedians(Array.isArray(pubkeys) ? pubkeys : []),
       'nostr.postedJobs': ({ limit }) => posted.list(limit),
       'nostr.postedRequest': ({ id }) => posted.request(String(id)),
       'nostr.historyBackfill': () => this.history.status(),

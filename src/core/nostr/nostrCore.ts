@@ -2,9 +2,11 @@ import type { Database as SqlDatabase } from 'sql.js';
 import type {
   DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, RecentJob, SeriesPoint, TraceGraph,
 } from '../../protocol/nostrProtocol';
-import type { DvmAnnouncement } from '../../protocol/jobProtocol';
+import type { DvmAnnouncement, DvmChoice } from '../../protocol/jobProtocol';
 import type { ContextVmServer } from '../../protocol/contextVmProtocol';
 import { dvmAnnouncement } from '../jobs/dvmAnnouncementQuery';
+import { dvmChoices, dvmMedians } from '../jobs/dvmChoicesQuery';
+import { PostedJobsRepo } from '../jobs/postedJobsRepo';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
@@ -42,6 +44,8 @@ export class NostrCore {
   readonly sql: PreparedStatements;
   /** DVM, kind and user pages, activity series, newest jobs per kind. */
   readonly pages: PageQueries;
+  /** "My jobs": the jobs posted through this engine (its table comes with postedJobsMigrations). */
+  readonly postedJobs: PostedJobsRepo;
   private readonly ingestor: NostrIngestor;
   private readonly metricsQuery: MetricsQuery;
   private readonly dvmQuery: DvmQuery;
@@ -62,6 +66,7 @@ export class NostrCore {
     this.retention = new NostrRetention(this.sql);
     this.cursors = new RelayCursorRepo(this.sql);
     this.pages = new PageQueries(this.sql, this.livenessThresholds);
+    this.postedJobs = new PostedJobsRepo(this.sql);
   }
 
   /** Loads the WASM signature verifier; `ingestSync` needs it done. */
@@ -100,6 +105,16 @@ export class NostrCore {
   /** What a DVM announces for posting a job to it (params, encryption schemes, relays). */
   dvmAnnouncement(pubkey: string): DvmAnnouncement | null {
     return dvmAnnouncement(this.sql, pubkey);
+  }
+
+  /** The playground's target picker: each DVM's name, kinds and liveness, with the same windows as the summaries. */
+  dvmChoices(limit: number | undefined, now: number): DvmChoice[] {
+    return dvmChoices(this.sql, limit, now, this.livenessThresholds);
+  }
+
+  /** Median response time of each DVM named (null: none yet), read apart from the picker's list. */
+  dvmMedians(pubkeys: readonly string[]): Record<string, number | null> {
+    return dvmMedians(this.sql, pubkeys);
   }
 
   /** ContextVM / DVMCP servers (name, tools, relays, last seen) and their live traffic, listed apart from DVMs. */
