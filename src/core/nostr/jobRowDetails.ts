@@ -28,15 +28,23 @@ function firstInput(sql: PreparedStatements, requestId: string): string | undefi
   return firstInputTag(sql, requestId)?.[1].slice(0, INPUT_KEPT);
 }
 
-/** The raw request's first `i` tag (value, type, …) while the request is kept; "My jobs" shows its type too. */
+/** The raw request's first `i` tag (value, type, …) while the request is kept. */
 export function firstInputTag(sql: PreparedStatements, requestId: string): readonly string[] | undefined {
   const tags = sql.row('SELECT tags FROM nostr_events WHERE id = ?', [idBytes(requestId)])?.[0];
-  if (typeof tags !== 'string') return undefined;
+  return typeof tags === 'string' ? inputTagOfJson(tags) : undefined;
+}
+
+/** The first `i` tag of tags stored as JSON; none when that JSON is damaged. */
+export function inputTagOfJson(tags: string): readonly string[] | undefined {
   try {
-    const parsed = JSON.parse(tags) as unknown;
-    if (!Array.isArray(parsed)) return undefined;
-    return parsed.find((candidate): candidate is string[] => Array.isArray(candidate) && candidate[0] === 'i' && typeof candidate[1] === 'string');
+    return inputTagOf(JSON.parse(tags));
   } catch {
     return undefined;
   }
+}
+
+/** The first `i` tag (value, type, …) of a tags array; "My jobs" shows its type too. */
+export function inputTagOf(tags: unknown): readonly string[] | undefined {
+  if (!Array.isArray(tags)) return undefined;
+  return tags.find((candidate): candidate is string[] => Array.isArray(candidate) && candidate[0] === 'i' && typeof candidate[1] === 'string');
 }
