@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PlaygroundPanels } from '../panels/panels';
-import type { MyJobsNode } from '../views/watchedTreeProvider';
+import type { MyJobsNode } from '../views/myJobsItems';
 import { COMMANDS } from './commandIds';
 
 /** A DVM row of the DVMs tree, as its context menu hands it over. */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { untrustedText } from '../core/util/untrustedText';
-import { COMMANDS } from '../commands/commandIds';
 import type { BittensorMethods } from '../protocol/bittensorProtocol';
 import type { PostedJobSummary } from '../protocol/jobProtocol';
 import type { EngineRequester } from './engineRequester';
-import { ago, alpha, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, sats, tooltipTable } from './format';
+import { ago, alpha, COUNT_MEANINGS, dateTime, jobCounts, nameOrKey, percent, tooltipTable } from './format';
+import { MY_JOBS, MY_JOBS_SHOWN, myJobItem, myJobsItem, type MyJobsNode } from './myJobsItems';
 import { TreeRefresher } from './treeRefresher';
 
 type HotkeyPlace = BittensorMethods['bittensor.hotkeys']['result'][number];
@@ -15,14 +15,7 @@ export interface WatchedNode {
   readonly label?: string;
 }
 
-/** "My jobs": the section, and one of the jobs you posted (a row's context actions get it as their argument). */
-export type MyJobsNode = { readonly domain: 'myJobs' } | { readonly domain: 'myJob'; readonly job: PostedJobSummary };
 type Node = WatchedNode | MyJobsNode;
-
-/** The section's one node: refreshes name it by identity. */
-const MY_JOBS: MyJobsNode = { domain: 'myJobs' };
-/** The section lists your newest jobs, this many. */
-const MY_JOBS_SHOWN = 50;
 /** The coalescer cuts a notification's id lists at this length (changeCoalescer.ts): a full list may omit ours. */
 const CUT_LIST_LENGTH = 1_000;
 
@@ -38,7 +31,12 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   private places: Promise<HotkeyPlace[]> | undefined;
   /** The latest alert heard for each watched hotkey in this window. */
   private readonly hotkeyAlerts = new Map<string, string>();
-  /** The jobs the section showed last, read once per refresh of the section. */
+  /**
+   * Your jobs, read once per change of them (posted, answered, paid): the root (is there a section?), the section's
+   * row and its rows share one read, and a refresh for the hotkeys' sake reads none.
+   */
+  private myJobsRead: Promise<readonly PostedJobSummary[]> | undefined;
+  /** The jobs the section showed last (what a failed read falls back on, and what jobsChanged looks in). */
   private myJobs: readonly PostedJobSummary[] = [];
 
   constructor(private readonly engine: EngineRequester, private readonly onError: (error: unknown) => void) {}
@@ -69,12 +67,16 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<Node>, vscod
 
   /** You posted a job (here, in another window or the CLI): the section lists it (and shows, when it was the first). */
   postedChanged(): void {
+    this.myJobsRead = undefined;
     this.refresher.refresh();
   }
 
   /** These jobs changed (answers, payments, a cancellation): the section reads your jobs again if one is among them. */
   jobsChanged(ids: readonly string[]): void {
-    if (ids.length >= CUT_LIST_LENGTH || this.myJobs.some((job) => ids.includes(job.requestId))) this.refresher.refresh(MY_JOBS);
+    if (ids.length >= CUT_LIST_LENGTH || this.myJobs.some((job) => ids.includes(job.requestId))) {
+      this.myJobsRead = undefined;
+      this.refresher.refresh(MY_JOBS);
+    }
   }
 
   /** A watched hotkey's alert: its row carries the mark until the watch is reloaded or the engine restarted. */
@@ -93,19 +95,27 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<Node>, vscod
     return this.places;
   }
 
+  private postedJobs(): Promise<readonly PostedJobSummary[]> {
+    this.myJobsRead ??= this.engine.request('nostr.postedJobs', { limit: MY_JOBS_SHOWN }).then((jobs) => {
+      this.myJobs = jobs;
+      return jobs;
+    }, (error: unknown) => {
+      this.myJobsRead = undefined; // asked again on the next render, not stuck on one failure
+      this.onError(error);
+      return this.myJobs;
+    });
+    return this.myJobsRead;
+  }
+
   async getChildren(node?: Node): Promise<Node[]> {
     if (node && node.domain !== 'myJobs') return [];
-    try {
-      this.myJobs = await this.engine.request('nostr.postedJobs', { limit: MY_JOBS_SHOWN });
-    } catch (error) {
-      this.onError(error);
-    }
-    if (node) return this.myJobs.map((job) => ({ domain: 'myJob', job }));
-    return this.myJobs.length > 0 ? [...this.pins, MY_JOBS] : this.pins;
+    const jobs = await this.postedJobs();
+    if (node) return jobs.map((job) => ({ domain: 'myJob', job }));
+    return jobs.length > 0 ? [...this.pins, MY_JOBS] : this.pins;
   }
 
   async getTreeItem(node: Node): Promise<vscode.TreeItem> {
-    if (node.domain === 'myJobs') return myJobsItem(this.myJobs.length);
+    if (node.domain === 'myJobs') return myJobsItem((await this.postedJobs()).length);
     if (node.domain === 'myJob') {
       this.refresher.ages(node);
       return myJobItem(node.job);
@@ -171,35 +181,4 @@ export class WatchedTreeProvider implements vscode.TreeDataProvider<Node>, vscod
   dispose(): void {
     this.refresher.dispose();
   }
-}
-
-function myJobsItem(count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem('My jobs', vscode.TreeItemCollapsibleState.Expanded);
-  item.id = 'watched:myJobs';
-  item.contextValue = 'myJobs';
-  item.iconPath = new vscode.ThemeIcon('send');
-  item.description = count >= MY_JOBS_SHOWN ? `newest ${count}` : String(count);
-  item.tooltip = 'The jobs you posted (Post Test Job, or swarmscope post through this engine). Click one to open its trace.';
-  return item;
-}
-
-/** Kind name and input as the label, then status (paid when a zap receipt proves it) and age; a click opens the trace. */
-function myJobItem(job: PostedJobSummary): vscode.TreeItem {
-  const input = job.encrypted ? 'encrypted input' : job.input ? untrustedText(job.input.data, 60) : 'no input in clear';
-  const item = new vscode.TreeItem(`${untrustedText(job.kindName, 40)} · ${input}`, vscode.TreeItemCollapsibleState.None);
-  item.id = `watched:myJob:${job.requestId}`;
-  item.contextValue = 'myJob';
-  const paid = job.zaps > 0 ? ` · paid ${sats(Math.floor(job.paidMsats / 1000))}` : '';
-  item.description = `${job.status}${paid} · ${ago(job.createdAt)}`;
-  item.iconPath = new vscode.ThemeIcon(job.status === 'error' ? 'error' : job.status === 'cancelled' ? 'circle-slash' : job.zaps > 0 ? 'pass-filled' : 'send');
-  item.command = { command: COMMANDS.openTrace, title: 'Open Job Trace', arguments: [job.requestId] };
-  item.tooltip = tooltipTable(String(item.label), [
-    ['Job', job.requestId],
-    ['Kind', `${job.kind} (${untrustedText(job.kindName, 60)})`],
-    ['Input', job.input ? `${untrustedText(job.input.data, 200)} (${untrustedText(job.input.type, 20)})` : input],
-    ['Status', `${job.status} · ${job.dvmCount} DVM${job.dvmCount === 1 ? '' : 's'} answered`],
-    ['Paid', job.zaps > 0 ? `${sats(Math.floor(job.paidMsats / 1000))} (${job.zaps} zap receipt${job.zaps === 1 ? '' : 's'})` : 'no zap receipt'],
-    ['Posted', `${dateTime(job.createdAt)} (${ago(job.createdAt)})`],
-  ]);
-  return item;
 }
