@@ -71,4 +71,38 @@ describe('series totals per bucket', () => {
       await kit.close();
     }
   });
+
+  it('a bucket\'s median is read again when its histogram changed but kept its count and weighted slot sum', async () => {
+    const kit = await openCore();
+    try {
+      const hour = PAGE_NOW - (PAGE_NOW % 3600) - 3600;
+      const customer = new Actor();
+      const dvm = new Actor();
+      // Three answers taking 10, 20 and 30 s (slots below 64 s are whole seconds): median 20.
+      await kit.core.ingest(undefined, [10, 20, 30].flatMap((seconds, i) => {
+        const request = customer.sign(5050, [['i', `job ${i}`, 'text']], '', hour + i);
+        return [request, dvm.sign(6050, [['e', request.id]], 'done', hour + i + seconds)];
+      }));
+      const read = () => kit.core.pages.activity({ window: '24h', bucket: '1h', now: PAGE_NOW, retention: RETENTION }).points.find((point) => point.t === hour)?.p50ResponseSec;
+      assert.equal(read(), 20);
+      // A writer moves answers between slots (as the tally does when an earlier result turns up): 10 → 5 and 20 → 25.
+      // Count 3 and slot sum 60 stay; the histogram is {5, 25, 30}, whose median is 25.
+      const histogram = () => kit.core.sql.rows(`SELECT slot, count FROM nostr_latency_rollups WHERE period = 'h' AND bucket = ? AND metric = 'r' AND count > 0 ORDER BY slot`, [hour]);
+      const sums = () => kit.core.sql.row(`SELECT timed, timed_slots FROM nostr_rollup_totals WHERE period = 'h' AND bucket = ?`, [hour]);
+      assert.deepEqual(histogram(), [[10, 1], [20, 1], [30, 1]]);
+      const before = sums();
+      kit.core.sql.transaction(() => {
+        for (const [from, to] of [[10, 5], [20, 25]]) {
+          kit.core.sql.run(`UPDATE nostr_latency_rollups SET count = count - 1 WHERE period = 'h' AND bucket = ? AND metric = 'r' AND slot = ?`, [hour, from]);
+          kit.core.sql.run(`INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count) VALUES ('h', ?, 'r', ?, 1)
+            ON CONFLICT (period, bucket, metric, slot) DO UPDATE SET count = count + 1`, [hour, to]);
+        }
+      });
+      assert.deepEqual(histogram(), [[5, 1], [25, 1], [30, 1]]);
+      assert.deepEqual(sums(), before, 'the same count and weighted slot sum');
+      assert.equal(read(), 25);
+    } finally {
+      await kit.close();
+    }
+  });
 });

@@ -3,6 +3,7 @@ import { contextVmMigration } from './contextVmMigration';
 import { pageStatsMigration } from './pageStatsMigration';
 import { seriesTotalsMigration } from './seriesTotalsMigration';
 import { historyBackfillMigration } from './historyBackfillMigration';
+import { latencyStampMigration } from './latencyStampMigration';
 
 /**
  * The Nostr DVM schema. Three tiers with three lifetimes (DESIGN.md "Data kept"):
@@ -191,4 +192,5 @@ export const nostrMigrations: readonly Migration[] = [
   contextVmMigration,
   seriesTotalsMigration,
   historyBackfillMigration,
+  latencyStampMigration,
 ];

@@ -165,27 +165,27 @@ function coverageLimit(sql: PreparedStatements, period: RollupPeriod, dataFrom: 
   return dataFrom <= keptFrom + PERIOD_SECONDS[period] + RETENTION_SLACK_SEC ? 'retention' : 'collection-start';
 }
 
-/** Buckets' medians remembered per store, each with the histogram's count and weighted slot sum it was computed from. */
-const medianCache = new WeakMap<PreparedStatements, Map<string, { timed: number; slots: number; p50: number | null }>>();
+/** Buckets' medians remembered per store, each with the stamp its histogram had (latencyStampMigration.ts). */
+const medianCache = new WeakMap<PreparedStatements, Map<string, { stamp: number; p50: number | null }>>();
 /** Buckets remembered per store at most (90 days of hours, 5-minute, 6-hour and daily buckets fit). */
 const MEDIAN_CACHE_MAX = 10_000;
 
 /**
  * Median first-result time per bucket, from the response-time histograms of the pairs first answered in it. Walking
  * every slot of 30 days of hours costs more than the 50 ms a series has, and only the newest buckets change, so a
- * bucket's median is computed again only when its histogram's count or weighted slot sum (kept per bucket in
+ * bucket's median is computed again only when its histogram's stamp (new on every change to it, kept per bucket in
  * nostr_rollup_totals) moved.
  */
 function bucketMedians(sql: PreparedStatements, period: RollupPeriod, from: number, to: number): Map<number, number | null> {
   let cache = medianCache.get(sql);
   if (!cache) medianCache.set(sql, (cache = new Map()));
   const medians = new Map<number, number | null>();
-  const stale: { bucket: number; timed: number; slots: number }[] = [];
-  for (const [bucket, timed, slots] of sql.rows('SELECT bucket, timed, timed_slots FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ? AND timed > 0',
-    [period, from, to]) as [number, number, number][]) {
+  const stale: { bucket: number; stamp: number }[] = [];
+  for (const [bucket, stamp] of sql.rows('SELECT bucket, timed_stamp FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ? AND timed > 0',
+    [period, from, to]) as [number, number][]) {
     const known = cache.get(`${period}${bucket}`);
-    if (known && known.timed === timed && known.slots === slots) medians.set(bucket, known.p50);
-    else stale.push({ bucket, timed, slots });
+    if (known && known.stamp === stamp) medians.set(bucket, known.p50);
+    else stale.push({ bucket, stamp });
   }
   if (stale.length === 0) return medians;
   if (cache.size + stale.length > MEDIAN_CACHE_MAX) cache.clear();
@@ -197,10 +197,10 @@ function bucketMedians(sql: PreparedStatements, period: RollupPeriod, from: numb
     if (!list) slots.set(bucket, (list = []));
     list.push([slot, count]);
   }
-  for (const { bucket, timed, slots: weighted } of stale) {
+  for (const { bucket, stamp } of stale) {
     const list = slots.get(bucket);
     const p50 = list ? nearestRank(list, [0.5], slotFloor)[0] : null;
-    cache.set(`${period}${bucket}`, { timed, slots: weighted, p50 });
+    cache.set(`${period}${bucket}`, { stamp, p50 });
     medians.set(bucket, p50);
   }
   return medians;
