@@ -1,8 +1,7 @@
 import type { DvmChoice } from '../../protocol/jobProtocol';
 import { parseKinds } from '../nostr/dvmNames';
-import { idBytes } from '../nostr/hexIds';
-import { nearestRank } from '../nostr/latencyHistogram';
-import type { Liveness, LivenessThresholds } from '../nostr/liveness';
+import { livenessFromSigns, type LivenessThresholds } from '../nostr/liveness';
+import { PairStatsQuery } from '../nostr/pairStatsQuery';
 import type { PreparedStatements } from '../nostr/preparedStatements';
 
 /** The picker offers at most this many DVMs. */
@@ -39,41 +38,36 @@ export function dvmChoices(sql: PreparedStatements, limit: number | undefined, n
   for (const row of sql.all<{ pubkey: string; kind: number }>('SELECT lower(hex(dvm)) AS pubkey, kind FROM nostr_kind_dvms')) {
     if (wanted.has(row.pubkey)) kindsOf(row.pubkey).add(row.kind);
   }
-  const unanswered = newestUnanswered(sql, now, now - thresholds.silentAfterSec);
+  const unanswered = oldestUnanswered(sql, now, now - thresholds.silentAfterSec);
   return rows.map((row) => {
     const name = names.get(row.pubkey);
     return {
       pubkey: row.pubkey,
       ...(name !== undefined ? { name } : {}),
       kinds: [...(kinds.get(row.pubkey) ?? [])].sort((a, b) => a - b),
-      status: liveness(row, unanswered.has(row.pubkey), now, thresholds),
+      status: livenessFromSigns([row.answer, row.beat], unanswered.get(row.pubkey), now, thresholds).status,
     };
   });
 }
 
 /**
- * Nearest-rank median of each DVM's response times over all its kinds (null: none yet), from the exact
- * per-(DVM, kind, second) counts the store keeps (nostr_dvm_kind_latency, pageStatsMigration.ts): one row per
- * distinct second, not one per job, read along the table's (dvm, …) key.
+ * Median response time of each DVM over all its kinds (null: none yet): the DVM page's p50 (PairStatsQuery
+ * responsePercentilesOfDvm, from the exact per-(DVM, kind, second) counts), for many DVMs in a few reads.
  */
 export function dvmMedians(sql: PreparedStatements, pubkeys: readonly string[]): Record<string, number | null> {
+  const wanted = pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase()).filter((pubkey) => /^[0-9a-f]{64}$/.test(pubkey));
   const medians: Record<string, number | null> = {};
-  for (const pubkey of pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase())) {
-    if (!/^[0-9a-f]{64}$/.test(pubkey)) continue;
-    const counts = sql.rows(`SELECT seconds, sum(count) FROM nostr_dvm_kind_latency WHERE dvm = ? AND metric = 'r' AND count > 0
-      GROUP BY seconds ORDER BY seconds`, [idBytes(pubkey)]) as [number, number][];
-    medians[pubkey] = nearestRank(counts, [0.5])[0];
-  }
+  for (const [pubkey, [p50]] of new PairStatsQuery(sql).responsePercentilesOfDvms([...new Set(wanted)])) medians[pubkey] = p50;
   return medians;
 }
 
 /**
- * Per DVM, the newest request addressed to it after its last sign of life (one dated after the clock counts as now),
- * unanswered by it and not cancelled, dated `until` or earlier: only requests since that sign are read, along the
- * (dvm, created_at) index, as livenessOf reads them.
+ * Per DVM, the oldest request addressed to it after its last sign of life (liveness.ts lastSignOfLife, in SQL),
+ * unanswered by it and not cancelled, dated `until` or earlier: livenessFromSigns' `unansweredSince` for every DVM in
+ * one read. Only requests since that sign are read, along the (dvm, created_at) index, as livenessOf reads them.
  */
-function newestUnanswered(sql: PreparedStatements, now: number, until: number): Map<string, number> {
-  const rows = sql.all<{ pubkey: string; at: number }>(`SELECT lower(hex(d.pubkey)) AS pubkey, max(t.created_at) AS at
+function oldestUnanswered(sql: PreparedStatements, now: number, until: number): Map<string, number> {
+  const rows = sql.all<{ pubkey: string; at: number }>(`SELECT lower(hex(d.pubkey)) AS pubkey, min(t.created_at) AS at
     FROM nostr_dvms d LEFT JOIN nostr_heartbeats h ON h.pubkey = d.pubkey
     JOIN nostr_job_targets t ON t.dvm = d.pubkey
       AND t.created_at > max(coalesce(min(d.last_answer_at, ?1), -1), coalesce(min(h.last_at, ?1), -1)) AND t.created_at <= ?2
@@ -81,16 +75,4 @@ function newestUnanswered(sql: PreparedStatements, now: number, until: number): 
     WHERE j.cancelled_at IS NULL AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
     GROUP BY d.pubkey`, [now, until]);
   return new Map(rows.map((row) => [row.pubkey, row.at]));
-}
-
-/**
- * liveness.ts livenessOf, for many DVMs at once: silent when a request it owes an answer is newer than its last sign
- * of life (one dated after the clock counts as now); else up when that sign is recent.
- */
-function liveness(row: DvmRow, owesAnswer: boolean, now: number, thresholds: LivenessThresholds): Liveness {
-  if (owesAnswer) return 'silent';
-  const seen = [row.answer, row.beat].filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
-  const lastSeen = seen.length > 0 ? Math.max(...seen) : null;
-  if (lastSeen !== null && lastSeen >= now - thresholds.upWindowSec) return 'up';
-  return 'unknown';
 }

@@ -56,16 +56,33 @@ export function livenessOfMany(sql: PreparedStatements, pubkeys: readonly string
 }
 
 function livenessFrom(sql: PreparedStatements, pubkey: string, signs: readonly (number | null | undefined)[], now: number, thresholds: LivenessThresholds): LivenessState {
-  // A sign of life dated after the clock (the DVM's clock runs ahead) was received, so it was sent by now: it counts
-  // as now. Dropping it would leave lastSeen null and make every request ever addressed to the DVM owed an answer.
-  const seen = signs.filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
-  const lastSeen = seen.length > 0 ? Math.max(...seen) : null;
+  const lastSeen = lastSignOfLife(signs, now);
   // Oldest first through the (dvm, created_at) index: the first match is when the silence began.
   const unanswered = sql.get<{ at: number }>(`SELECT t.created_at AS at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
       WHERE t.dvm = ? AND t.created_at > ? AND t.created_at <= ? AND j.cancelled_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
       ORDER BY t.created_at LIMIT 1`, [idBytes(pubkey), lastSeen ?? -1, now - thresholds.silentAfterSec]);
-  if (unanswered) return { status: 'silent', lastSeen, unansweredSince: unanswered.at };
+  return livenessFromSigns(signs, unanswered?.at, now, thresholds);
+}
+
+/**
+ * The newest sign of life (answer or heartbeat), or null. One dated after the clock (the DVM's clock runs ahead) was
+ * received, so it was sent by now: it counts as now. Dropping it would leave lastSeen null and make every request ever
+ * addressed to the DVM owed an answer.
+ */
+export function lastSignOfLife(signs: readonly (number | null | undefined)[], now: number): number | null {
+  const seen = signs.filter((value): value is number => typeof value === 'number').map((value) => Math.min(value, now));
+  return seen.length > 0 ? Math.max(...seen) : null;
+}
+
+/**
+ * The rules of DESIGN.md "Liveness", given what the store read: the DVM's signs of life and `unansweredSince`, the
+ * oldest request addressed to it after lastSignOfLife, not cancelled, unanswered by it and older than the silence
+ * threshold (undefined: none). livenessOf, livenessOfMany and the target picker (dvmChoicesQuery.ts) all decide here.
+ */
+export function livenessFromSigns(signs: readonly (number | null | undefined)[], unansweredSince: number | undefined, now: number, thresholds: LivenessThresholds): LivenessState {
+  const lastSeen = lastSignOfLife(signs, now);
+  if (unansweredSince !== undefined) return { status: 'silent', lastSeen, unansweredSince };
   if (lastSeen !== null && lastSeen >= now - thresholds.upWindowSec) return { status: 'up', lastSeen };
   return { status: 'unknown', lastSeen };
 }

@@ -35,6 +35,8 @@ export interface PairLatency {
 
 const NO_LATENCY: PairLatency = { response: [null, null], feedback: [null, null] };
 const PS = [0.5, 0.9] as const;
+/** DVMs whose response times are read per statement in responsePercentilesOfDvms. */
+const DVMS_CHUNK = 100;
 
 /**
  * Reads the per-(DVM, kind) sums and exact response-time counts that triggers keep equal to the pairs stored, so a
@@ -82,8 +84,22 @@ export class PairStatsQuery {
    * rows (the triggers keep these counts equal to them), read as at most a few hundred distinct seconds.
    */
   responsePercentilesOfDvm(dvm: string): (number | null)[] {
-    return nearestRank(this.sql.rows(`SELECT seconds, sum(count) FROM nostr_dvm_kind_latency WHERE dvm = ? AND metric = 'r' AND count > 0
-      GROUP BY seconds ORDER BY seconds`, [idBytes(dvm)]) as [number, number][], PS);
+    return this.responsePercentilesOfDvms([dvm]).get(dvm) ?? [null, null];
+  }
+
+  /**
+   * responsePercentilesOfDvm for many DVMs (the target picker's medians), one read per DVMS_CHUNK along the table's
+   * (dvm, …) key. Every DVM asked has an entry; [null, null] when it has no response time yet.
+   */
+  responsePercentilesOfDvms(dvms: readonly string[]): Map<string, (number | null)[]> {
+    const counts = new Map<string, [number, number][]>(dvms.map((dvm) => [dvm, []]));
+    for (let start = 0; start < dvms.length; start += DVMS_CHUNK) {
+      const chunk = dvms.slice(start, start + DVMS_CHUNK);
+      for (const [dvm, seconds, count] of this.sql.rows(`SELECT lower(hex(dvm)), seconds, sum(count) FROM nostr_dvm_kind_latency
+          WHERE dvm IN (${chunk.map(() => '?').join(', ')}) AND metric = 'r' AND count > 0 GROUP BY dvm, seconds ORDER BY dvm, seconds`,
+      chunk.map(idBytes)) as [string, number, number][]) counts.get(dvm)?.push([seconds, count]);
+    }
+    return new Map([...counts].map(([dvm, list]) => [dvm, nearestRank(list, PS)]));
   }
 
   latencyOf(dvm: string, kind: number): PairLatency {
