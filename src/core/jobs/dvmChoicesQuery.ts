@@ -57,7 +57,7 @@ export function dvmChoices(sql: PreparedStatements, limit: number | undefined, n
 export function dvmMedians(sql: PreparedStatements, pubkeys: readonly string[]): Record<string, number | null> {
   const wanted = pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase()).filter((pubkey) => /^[0-9a-f]{64}$/.test(pubkey));
   const medians: Record<string, number | null> = {};
-  for (const [pubkey, [p50]] of new PairStatsQuery(sql).responsePercentilesOfDvms([...new Set(wanted)])) medians[pubkey] = p50;
+  for (const [pubkey, [p50]] of new PairStatsQuery(sql).responsePercentilesOfDvms(wanted)) medians[pubkey] = p50;
   return medians;
 }
 

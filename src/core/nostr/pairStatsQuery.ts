@@ -84,14 +84,15 @@ export class PairStatsQuery {
    * rows (the triggers keep these counts equal to them), read as at most a few hundred distinct seconds.
    */
   responsePercentilesOfDvm(dvm: string): (number | null)[] {
-    return this.responsePercentilesOfDvms([dvm]).get(dvm) ?? [null, null];
+    return this.responsePercentilesOfDvms([dvm]).get(dvm.toLowerCase()) ?? [null, null];
   }
 
   /**
    * responsePercentilesOfDvm for many DVMs (the target picker's medians), one read per DVMS_CHUNK along the table's
-   * (dvm, …) key. Every DVM asked has an entry; [null, null] when it has no response time yet.
+   * (dvm, …) key. Every DVM asked has an entry, keyed by its lower-case hex; [null, null] when it has no response time yet.
    */
-  responsePercentilesOfDvms(dvms: readonly string[]): Map<string, (number | null)[]> {
+  responsePercentilesOfDvms(pubkeys: readonly string[]): Map<string, (number | null)[]> {
+    const dvms = [...new Set(pubkeys.map((pubkey) => pubkey.toLowerCase()))];
     const counts = new Map<string, [number, number][]>(dvms.map((dvm) => [dvm, []]));
     for (let start = 0; start < dvms.length; start += DVMS_CHUNK) {
       const chunk = dvms.slice(start, start + DVMS_CHUNK);
