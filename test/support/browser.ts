@@ -139,21 +139,21 @@ export interface StatusBarEntry {
   readonly ariaLabel: string;
 }
 
-/** Status-bar entries; VS Code gives each an id `<extension id>.<item id>` (or the extension id alone). */
+/**
+ * Status-bar entries; VS Code gives each an id `<extension id>.<item id>` (or the extension id alone). Read in one
+ * pass in the page: item by item, an entry that went away between the count and its read (the history backfill's item
+ * comes and goes) held the read until the locator's timeout.
+ */
 export async function statusBarEntries(page: Page): Promise<StatusBarEntry[]> {
-  const items = page.locator('.part.statusbar .statusbar-item');
-  const count = await items.count();
-  const entries: StatusBarEntry[] = [];
-  for (let index = 0; index < count; index++) {
-    const item = items.nth(index);
-    entries.push({
-      id: await item.getAttribute('id'),
-      text: (await item.innerText()).replace(/\s+/g, ' ').trim(),
-      ariaLabel: (await item.locator('a, .statusbar-item-label').first().getAttribute('aria-label').catch(() => null)) ??
-        (await item.getAttribute('aria-label')) ?? '',
-    });
-  }
-  return entries;
+  // The elements are typed loosely: test files are compiled without the DOM's types.
+  return page.locator('.part.statusbar .statusbar-item').evaluateAll((items: any[]) => items.map((item) => {
+    const label = item.querySelector('a, .statusbar-item-label');
+    return {
+      id: item.getAttribute('id') as string | null,
+      text: String(item.innerText ?? '').replace(/\s+/g, ' ').trim(),
+      ariaLabel: (label?.getAttribute('aria-label') ?? item.getAttribute('aria-label') ?? '') as string,
+    };
+  }));
 }
 
 /** Waits until a status-bar entry matches `predicate`; returns it, or fails naming what was there. */
