@@ -55,7 +55,7 @@ describe('history backfill from a loopback relay into the rollups', () => {
 
   /** An engine with only the Nostr module, small pages and quick retries; `onProgress` sees every backfill notification. */
   async function startEngine(options: {
-    dbPath?: string; collect?: boolean; settings?: Record<string, unknown>; debug?: boolean; relayUrl?: string; maxWaitMs?: number;
+    dbPath?: string; collect?: boolean; settings?: Record<string, unknown>; debug?: boolean; relayUrl?: string; maxWaitMs?: number; pageSize?: number;
     onProgress?: (status: HistoryBackfillStatus, engine: Engine) => void;
   } = {}) {
     let engine: Engine | undefined;
@@ -66,7 +66,7 @@ describe('history backfill from a loopback relay into the rollups', () => {
         settings: { relays: [options.relayUrl ?? relay.url], backfillDays: 30, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS, ...options.settings },
       },
       {
-        modules: [createNostrModule({ relayTuning: { pageSize: PAGE_SIZE, backoffBaseMs: 50, backoffCapMs: 200, ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}) } })],
+        modules: [createNostrModule({ relayTuning: { pageSize: options.pageSize ?? PAGE_SIZE, backoffBaseMs: 50, backoffCapMs: 200, ...(options.maxWaitMs ? { maxWaitMs: options.maxWaitMs } : {}) } })],
         log: { log: () => undefined },
         notify: (notification: EngineNotification) => {
           if (notification.topic !== 'nostr.historyBackfill') return;
@@ -89,8 +89,8 @@ describe('history backfill from a loopback relay into the rollups', () => {
     const series = await engine.call('nostr.activity', { window: '90d', bucket: '1d', now });
     const oracle = new NostrOracle().add(window);
     const expected = oracleSeries(oracle, DAY, series.covers.from, now);
-    const pick = (point: { t: number; requests: number; results: number; feedback: number; successes: number; errors: number; satsRequested: number; users: number | null; dvms: number }) =>
-      ({ t: point.t, requests: point.requests, results: point.results, feedback: point.feedback, successes: point.successes, errors: point.errors, satsRequested: point.satsRequested, users: point.users, dvms: point.dvms });
+    const pick = (point: { t: number; requests: number; results: number; feedback: number; successes: number; errors: number; satsRequested: number; satsProven: number; users: number | null; dvms: number }) =>
+      ({ t: point.t, requests: point.requests, results: point.results, feedback: point.feedback, successes: point.successes, errors: point.errors, satsRequested: point.satsRequested, satsProven: point.satsProven, users: point.users, dvms: point.dvms });
     assert.deepEqual(series.points.map(pick), expected.map(pick));
     const requests = window.filter((event) => event.kind === 5050).length;
     assert.equal(series.points.reduce((sum, point) => sum + point.requests, 0), requests, 'every request of the window counted once');
@@ -169,6 +169,40 @@ describe('history backfill from a loopback relay into the rollups', () => {
     await assertRollupsMatch(engine);
   });
 
+  it('brings the zap receipts of the back-filled days too: sats proven per day as computed independently', async () => {
+    const proofRelay = await startRelay();
+    try {
+      const withProofs = pastJobTraffic({ now, days: 40, jobs: 160, proofs: true, skip: (at) => Math.abs(at - since) < 3 * 3600 });
+      for (const event of withProofs) await proofRelay.inject(event);
+      // The relay honours NIP-09: a request its customer deleted is gone from it, and so from what a backfill can see.
+      const deleted = new Set(withProofs.filter((event) => event.kind === 5).flatMap((event) => event.tags.filter((tag) => tag[0] === 'e').map((tag) => tag[1])));
+      const window = withProofs.filter((event) => event.created_at >= since && !deleted.has(event.id));
+      const { engine } = await startEngine({ relayUrl: proofRelay.url });
+      await finished(engine);
+      await assertRollupsMatch(engine, window);
+
+      const rawCutoff = now - RAW_WINDOW_HOURS * 3600;
+      const paidOld = window.filter((event) => event.kind === 9735 && event.created_at < rawCutoff - 60).length;
+      assert.ok(paidOld > 10, `payments older than the raw window are in the fixture (${paidOld})`);
+      const series = await engine.call('nostr.activity', { window: '90d', bucket: '1d', now });
+      assert.ok(series.points.filter((point) => point.t < rawCutoff - DAY).reduce((sum, point) => sum + point.satsProven, 0) > 0, 'sats proven in back-filled days');
+
+      // Asked in filters of 20 kinds, the results (6050) show the DVMs long before the zapped feedback (7000, the
+      // last filter) comes: the receipts wait for it.
+      const strict = await startRelay({ options: { maxFilterKinds: 20 } });
+      try {
+        for (const event of withProofs) await strict.inject(event);
+        const { engine: split } = await startEngine({ relayUrl: strict.url });
+        await finished(split);
+        await assertRollupsMatch(split, window);
+      } finally {
+        await strict.stop();
+      }
+    } finally {
+      await proofRelay.stop();
+    }
+  });
+
   /** The settings an engine of `startEngine` runs with, with another backfillDays: what `engine.configure` takes whole. */
   const withDays = (backfillDays: number) => ({ settings: { relays: [relay.url], backfillDays, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS } });
 
@@ -176,9 +210,11 @@ describe('history backfill from a loopback relay into the rollups', () => {
     let changing: Promise<unknown> | undefined;
     const { engine } = await startEngine({
       settings: { backfillDays: 10 },
-      // Mid-way down the first filter of the 10-day run: the filters before the one in flight must get the older days too.
+      // Small pages, so that the change comes mid-way down the first filter of the 10-day run (the filters before the
+      // one in flight must get the older days too); if this machine ends the run first, a done run is made longer.
+      pageSize: 5,
       onProgress: (status, engine) => {
-        if (!changing && status.state === 'running' && status.accepted > 0) changing = engine.call('engine.configure', withDays(30));
+        if (!changing && ((status.state === 'running' && status.accepted > 0) || status.state === 'done')) changing = engine.call('engine.configure', withDays(30));
       },
     });
     await eventually('the window to be made longer mid-run', () => changing !== undefined);
@@ -196,7 +232,8 @@ describe('history backfill from a loopback relay into the rollups', () => {
       // The run's first page ends; the next one, further back, stays open: the run is held mid-way, wherever the
       // machine's speed would have taken it.
       stalling.eoseFor = (filters) => filters.some((filter) => filter.until !== undefined && filter.until >= startedAt);
-      const history = () => stalling.openFilters().filter((filter) => filter.until !== undefined);
+      // The job pages (not the zap receipts and deletions asked with them).
+      const history = () => stalling.openFilters().filter((filter) => filter.until !== undefined && filter.kinds?.includes(5050));
       const { engine } = await startEngine({ relayUrl: stalling.url, maxWaitMs: 600_000 });
       await eventually('a history page the relay leaves open', async () => {
         const status = await engine.call('nostr.historyBackfill', {});

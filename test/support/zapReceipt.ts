@@ -12,6 +12,8 @@ export interface ZapReceiptOptions {
   readonly relayUrl: string;
   /** The recipient's LNURL server key, which signs the receipt; a new one when absent. */
   readonly zapperKey?: Uint8Array;
+  /** When it was paid (unix seconds); now when absent. */
+  readonly createdAt?: number;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface ZapReceiptOptions {
  * (`bolt11`, a real decodable one from bolt11Invoice.ts) and the signed zap request (9734) as its `description`.
  */
 export function buildZapReceipt(options: ZapReceiptOptions): Event {
-  const now = Math.floor(Date.now() / 1000);
+  const now = options.createdAt ?? Math.floor(Date.now() / 1000);
   const request = finalizeEvent({
     kind: 9734,
     created_at: now,

@@ -22,8 +22,8 @@ export interface BackfillOptions {
   /** Every event of every page, repeats included (pages overlap at their boundary second): dedupe there. */
   readonly onEvent: (event: unknown) => void;
   readonly onInvalid: (event: unknown) => void;
-  /** After each page: its REQ→EOSE time and how many events the relay sent (duplicates included). */
-  readonly onPage?: (ms: number, received: number) => void;
+  /** After each page, awaited before the next one is asked: its REQ→EOSE time and how many events the relay sent (duplicates included). */
+  readonly onPage?: (ms: number, received: number) => void | Promise<void>;
   /** Even one kind had more events in one second than the relay would send at once: some may be missing. */
   readonly onCrowdedSecond?: (second: number, kind: number | undefined) => void;
   /** Stops between pages when the connection is gone. */
@@ -105,6 +105,6 @@ async function fetchPage(options: BackfillOptions, filter: Filter): Promise<Page
   subscription.close();
   if (end.kind === 'timeout') throw new BackfillError('no-eose', `backfill page got no EOSE within ${options.maxWaitMs} ms; retrying rather than keeping a partial page`);
   if (end.kind === 'closed') throw new BackfillError('refused', `relay refused the backfill request: ${end.reason}`);
-  options.onPage?.(end.ms, received);
+  await options.onPage?.(end.ms, received);
   return { received, oldest };
 }

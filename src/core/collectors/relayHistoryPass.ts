@@ -1,6 +1,7 @@
 import type { HistoryBackfillRepo } from '../nostr/historyBackfillRepo';
 import type { Logger } from '../util/logger';
 import { connectGuardedRelay } from './guardedRelayConnect';
+import { HistoryPeopleSweep } from './historyPeopleSweep';
 import { backfill, BackfillError } from './relayBackfill';
 import { FALLBACK_KINDS_PER_FILTER, jobFilters } from './relayFilters';
 
@@ -33,17 +34,21 @@ export interface HistoryPassOptions {
 /**
  * One pass of the history backfill over one relay: connects, then pages each job filter (relayFilters.ts) newest
  * first with `until`/`limit` REQs (relayBackfill.ts) from where the stored progress stopped down to the run's
- * `since`, storing every page and its progress together. Events older than `since` are not taken even when a relay
- * ignores `since`: they are outside the history window, whose dedupe ids (nostr_seen) are no longer kept, so a later
- * copy would be counted a second time. A relay that refuses the one 2,001-kind filter is asked again in filters of
- * FALLBACK_KINDS_PER_FILTER kinds; any other failure (refused, no EOSE, connection lost) throws, with the progress
- * of the pages already stored kept.
+ * `since`, storing every page with the zap receipts and deletions that go with it (historyPeopleSweep.ts) and its
+ * progress together. Events older than `since` are not taken even when a relay ignores `since`: they are outside the
+ * history window, whose dedupe ids (nostr_seen) are no longer kept, so a later copy would be counted a second time.
+ * A relay that refuses the one 2,001-kind filter is asked again in filters of FALLBACK_KINDS_PER_FILTER kinds; any
+ * other failure (refused, no EOSE, connection lost) throws, with the progress of the pages already stored kept.
  */
 export async function runHistoryPass(options: HistoryPassOptions): Promise<HistoryPassOutcome> {
   const { url, progress } = options;
   if (options.overBudget()) return 'budget';
   const relay = await connectGuardedRelay(url, { timeoutMs: options.connectTimeoutMs, log: options.log, label: 'history' });
   options.onConnected?.(() => relay.close());
+  const people = new HistoryPeopleSweep({
+    relay, pageSize: options.pageSize, maxWaitMs: options.maxWaitMs, cancelled: options.cancelled,
+    onInvalid: () => options.onDropped('relay sent an event outside the subscription filter', 1),
+  });
   try {
     for (;;) {
       if (options.cancelled()) return 'cancelled';
@@ -57,6 +62,7 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
       }
       let pending: unknown[] = [];
       let oldest = row.until;
+      let top = row.until;
       let budgetReached = false;
       try {
         await backfill({
@@ -73,15 +79,20 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
             pending.push(event);
           },
           onInvalid: () => options.onDropped('relay sent an event outside the subscription filter', 1),
-          onPage: (_ms, received) => {
-            const page = pending;
+          onPage: async (_ms, received) => {
+            const jobs = pending;
             pending = [];
             // Cancelled or restarted while this page was in flight: the row may have been planned anew since `row`
             // was read (another history window), and writing `row`'s filter and position back would undo that. The
             // page is asked again by the next pass.
             if (options.cancelled()) return;
+            // Its zap receipts and deletions go in the same batch, after the jobs, before the raw rows are trimmed.
+            const proofs = await people.eventsFor(jobs, { since: row.since, oldest, top, runTop: row.startedUntil });
+            top = oldest;
+            if (options.cancelled()) return;
+            const page = [...jobs, ...proofs];
             const accepted = page.length > 0 ? options.deliver(page) : 0;
-            progress.advance(url, row.filterIndex, oldest, received, accepted);
+            progress.advance(url, row.filterIndex, oldest, received + proofs.length, accepted);
             budgetReached = options.overBudget();
             options.onPage();
           },
@@ -103,6 +114,7 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
       if (options.cancelled()) return 'cancelled';
       // This filter reached `since`: the next one starts at the top of the run.
       progress.advance(url, row.filterIndex + 1, row.startedUntil, 0, 0);
+      people.filterDone();
     }
   } finally {
     relay.close();
