@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import { axonAt, deriveMetagraph, derivedKey, type MetagraphStep } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
+import { runSubnetAnimationBench } from './subnetAnimationBench';
 import { runSubnetTableBench } from './subnetTableBench';
 
 const DAYS = 90;
@@ -31,7 +32,8 @@ const T_END = 1_800_000_000;
  * coldkeys and IPs gaining UIDs), saved through recordSnapshot and thinned by the engine's own retention once a
  * simulated day: the last 48 h in full at the default 100-block interval, the 88 days before as headers (every 4 h)
  * and daily rollups. Then, from an engine opened on that database: traces and group series of the top 20 over the whole range
- * (bar < 100 ms), and block introspection (1,024 rows and the diff against the snapshot before). Prints figures only.
+ * (bar < 100 ms), block introspection (1,024 rows and the diff against the snapshot before), and the animation played
+ * in the webview (bar ≥ 20 fps, subnetAnimationBench.ts). Prints figures only.
  */
 export async function runMetagraphBench(print: (line: string) => void): Promise<void> {
   // The machine is shared: the figures mean little without the load they were measured under.
@@ -83,6 +85,7 @@ export async function runMetagraphBench(print: (line: string) => void): Promise<
       await measure('overview', () => engine.call('bittensor.overview', { netuid: 1 }));
       await measure('churn, slots and registrations, all days', () => engine.call('bittensor.churnHistory', { netuid: 1 }));
       await measure('64 animation frames of miners', () => engine.call('bittensor.frames', { netuid: 1, role: 'miners', limit: 64 }));
+      await runSubnetAnimationBench(print, engine, { fromBlock: newest - 63 * INTERVAL_BLOCKS, toBlock: newest });
       print(`metagraph: load average at end ${load()}`);
     } finally {
       await engine.dispose();

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { WeightRow, WeightsView } from '../../src/protocol/bittensorProtocol';
 import { isToWeights } from '../../src/protocol/weightsPanelProtocol';
 import { buildWeightsMatrix, type RawWeightRow } from '../../src/core/bittensor/weightsAnalysis';
@@ -8,7 +7,7 @@ import { embedByCosine } from '../../src/core/bittensor/weightsEmbedding';
 import { withStructure } from '../../src/core/bittensor/weightsStructure';
 import { weightGrid } from '../../webview/weights/matrixGrid';
 import { chromiumInstalled, launchBrowser } from '../support/browser';
-import { REPO_ROOT } from '../support/codeServer';
+import { bundlePath, openBundlePage } from './webviewBundlePage';
 
 /**
  * `npm run bench weights`: the Weights panel at the size the brief names (64 rows × 1,024 targets). The message
@@ -78,22 +77,13 @@ export async function runWeightsBench(print: (line: string) => void): Promise<vo
   print(`weights panel, 64 × 1,024 (${matrix.rows.reduce((n, row) => n + row.weights.length, 0).toLocaleString('en-US')} weights set)`);
   print(`  node: message guard ${median(timed(() => isToWeights(message)))}, grid build ${median(timed(() => weightGrid(matrix)))} (median of ${RUNS})`);
 
-  const bundle = path.join(REPO_ROOT, 'dist', 'webview', 'weights.js');
-  if (!chromiumInstalled() || !fs.existsSync(bundle)) {
+  if (!chromiumInstalled() || !fs.existsSync(bundlePath('weights'))) {
     print('  chromium: skipped (no Chromium, or the webview bundle is not built: node esbuild.mjs)');
     return;
   }
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    const css = ['webview.css', 'weights.css'].map((file) => fs.readFileSync(path.join(REPO_ROOT, 'media', file), 'utf8')).join('\n');
-    await page.setContent(`<!DOCTYPE html><html><head><style>body { --vscode-foreground: #cccccc; --vscode-editor-background: #1e1e1e; }\n${css}</style></head>` +
-      '<body><div id="root" role="main"></div></body></html>');
-    // Browser-side code goes as strings: tsx would otherwise wrap the functions in helpers the page lacks.
-    await page.evaluate('window.acquireVsCodeApi = () => ({ postMessage() {}, getState: () => undefined, setState() {} })');
-    await page.addScriptTag({ path: bundle });
+    const { page, errors: pageErrors } = await openBundlePage(browser, { bundle: 'weights', styles: ['webview.css', 'weights.css'] });
     await page.evaluate(`window.benchMessage = ${JSON.stringify(message)}`);
     const renders: number[] = [];
     for (let run = 0; run < RUNS; run++) {
