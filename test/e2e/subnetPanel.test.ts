@@ -152,6 +152,7 @@ test('the traces, groups and animation read the two stored snapshots: a group li
   await position.filter({ hasText: 'frame 1 of 2' }).waitFor({ state: 'visible', timeout: 15_000 });
   await content.locator('button', { hasText: 'Step ▶' }).click();
   assert.match(await position.innerText(), new RegExp(`block ${node!.headNumber.toLocaleString('en-US')} · frame 2 of 2`));
+  await screenshot(workbench.page, 'subnet-animation');
   assert.doesNotMatch(await status.innerText(), /Could not|Refused/);
 });
 

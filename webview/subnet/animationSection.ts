@@ -5,6 +5,7 @@ import { themedChart, type ThemedChart } from '../common/charts';
 import { element, labelFor } from '../common/dom';
 import { dateTimeText } from './axisChoice';
 import { colourCount, colourKeyOf } from './colourBy';
+import { ColouredDots } from './colouredDots';
 import { FramePlayer, framePoints } from './framePlayer';
 import { keyColour } from './keyColours';
 import './lineChart'; // registers the scatter controller and scales
@@ -44,6 +45,7 @@ export function animationSection(context: SectionContext): Section {
   let light = false;
   let ips: ReadonlyMap<string, string | null> | undefined;
   const player = new FramePlayer(0);
+  const dots = new ColouredDots(3);
   let timer: ReturnType<typeof setInterval> | undefined;
 
   function yField(): 'incentive' | 'dividends' {
@@ -63,7 +65,7 @@ export function animationSection(context: SectionContext): Section {
     const { hotkeys, coldkeys } = frames;
     const by = context.colourBy();
     const keys = points.map((p) => colourKeyOf(by, { hotkey: hotkeys[p.hotkey] ?? '', coldkey: coldkeys[p.coldkey] ?? '' }, ips));
-    dataset.pointBackgroundColor = keys.map((key) => keyColour(key, light));
+    dots.show(points, keys.map((key) => keyColour(key, light)));
     canvas.setAttribute('aria-label', `Animation frame: ${points.length} UIDs coloured by ${by} (${colourCount(keys)} colours)`);
     chart.chart.update('none');
   }
@@ -124,7 +126,8 @@ export function animationSection(context: SectionContext): Section {
         if (frames.total > frames.frames.length) context.say(`The animation shows the first ${frames.frames.length} of ${frames.total} snapshots: narrow the block range for the rest.`);
         chart ??= themedChart<'scatter'>(canvas, {
           type: 'scatter',
-          data: { datasets: [{ label: 'UIDs', data: [], pointRadius: 3 }] },
+          data: { datasets: [{ label: 'UIDs', data: [], pointRadius: 0, pointHoverRadius: 0 }] },
+          plugins: [dots.plugin()],
           options: {
             animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
             scales: { x: { type: 'linear', title: { display: true, text: 'stake' } }, y: { type: 'linear', min: 0, title: { display: true, text: 'score' } } },
