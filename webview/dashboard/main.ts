@@ -59,10 +59,22 @@ messenger.onMessage((message) => {
     return;
   }
   latest = { metrics: message.metrics, kinds: message.kinds, coverage: message.coverage };
-  if (message.activity) activity.render(message.activity, message.kinds);
   status.textContent = `Updated ${new Date(message.metrics.generatedAt * 1000).toLocaleTimeString()}`;
-  render();
+  renderCards();
+  // The charts after the cards are on screen: building them took most of the page's own time to first paint.
+  pendingCharts = { activity: message.activity ?? pendingCharts?.activity, kinds: message.kinds };
+  requestAnimationFrame(() => setTimeout(drawPendingCharts, 0));
 });
+
+let pendingCharts: { activity?: Parameters<ActivitySection['render']>[0]; kinds: readonly KindSummary[] } | undefined;
+
+function drawPendingCharts(): void {
+  const charts = pendingCharts;
+  pendingCharts = undefined;
+  if (!charts) return;
+  if (charts.activity) activity.render(charts.activity, charts.kinds);
+  drawChart(charts.kinds);
+}
 
 function scopeOf(metrics: NostrMetrics): NostrMetricsScope {
   return scope === 'all' ? metrics : metrics.windows[scope];
@@ -93,6 +105,12 @@ function periodText(coverage: DashboardCoverage | undefined, generatedAt: number
 
 function render(): void {
   if (!latest) return;
+  renderCards();
+  drawChart(latest.kinds);
+}
+
+function renderCards(): void {
+  if (!latest) return;
   period.textContent = periodText(latest.coverage, latest.metrics.generatedAt);
   const metrics = scopeOf(latest.metrics);
   const rate = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
@@ -122,7 +140,6 @@ function render(): void {
   cards.replaceChildren(...rows.map(([label, value, note]) =>
     element('div', { className: 'card' }, element('div', { className: 'label', text: label }), element('div', { className: 'value', text: value, title: value }),
       ...(note ? [element('div', { className: 'note', text: note })] : []))));
-  drawChart(latest.kinds);
 }
 
 function drawChart(kinds: readonly KindSummary[]): void {
