@@ -1,10 +1,7 @@
 import type { AbstractRelay } from 'nostr-tools/abstract-relay';
 import { backfill } from './relayBackfill';
-import { deletionAndZapFilters, JOB_KIND_MAX, type PeopleSets } from './relayFilters';
-
-const REQUEST_KIND_MIN = 5000;
-const REQUEST_KIND_MAX = 5999;
-const ANSWER_KIND_MIN = 6000;
+import { roleOfKind } from '../nostr/nostrEvent';
+import { deletionAndZapFilters, type PeopleSets } from './relayFilters';
 
 export interface HistoryPeopleSweepOptions {
   readonly relay: AbstractRelay;
@@ -45,7 +42,8 @@ export class HistoryPeopleSweep {
     for (const event of page) {
       const { kind, pubkey } = event as { kind?: unknown; pubkey?: unknown };
       if (typeof kind !== 'number' || typeof pubkey !== 'string') continue;
-      const side = kind >= ANSWER_KIND_MIN && kind <= JOB_KIND_MAX ? 'dvms' : kind >= REQUEST_KIND_MIN && kind <= REQUEST_KIND_MAX ? 'users' : undefined;
+      const role = roleOfKind(kind);
+      const side = role === 'result' || role === 'feedback' ? 'dvms' : role === 'request' ? 'users' : undefined;
       if (side && !this.seen[side].has(pubkey) && !this.swept[side].has(pubkey)) fresh[side].add(pubkey);
     }
     for (const side of ['dvms', 'users'] as const) for (const pubkey of fresh[side]) this.seen[side].add(pubkey);
