@@ -103,6 +103,9 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
           cancelled: () => budgetReached || options.cancelled(),
         });
       } catch (error) {
+        // A cancel closes the connection under the page, and the relay's CLOSED for it reads as a refusal: it is not
+        // one, and restarting in smaller filters would throw away the pages already stored.
+        if (options.cancelled()) return 'cancelled';
         if (error instanceof BackfillError && error.reason === 'refused' && row.kindsPerFilter > FALLBACK_KINDS_PER_FILTER && row.filterIndex === 0) {
           options.log.log('warn', `relay ${url} refused the history backfill's filter of ${row.kindsPerFilter} kinds (${error.message}); asking in filters of ${FALLBACK_KINDS_PER_FILTER} kinds`);
           progress.restartWithKindsPerFilter(url, FALLBACK_KINDS_PER_FILTER);
