@@ -16,7 +16,6 @@ import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
 import { postedJobsMigrations } from '../core/jobs/postedJobsMigrations';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
-import { HistoryBackfillRepo } from '../core/nostr/historyBackfillRepo';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
@@ -71,7 +70,7 @@ class NostrModule implements EngineModule {
     });
     this.repairCursors();
     this.history = new NostrHistoryBackfill({
-      repo: new HistoryBackfillRepo(this.core.sql),
+      repo: this.core.historyBackfill,
       settings: () => context.settings(),
       deliver: (relay, events) => {
         const { accepted } = this.ingest(relay, events);

@@ -7,6 +7,7 @@ import type { ContextVmServer } from '../../protocol/contextVmProtocol';
 import { dvmAnnouncement } from '../jobs/dvmAnnouncementQuery';
 import { dvmChoices, dvmMedians } from '../jobs/dvmChoicesQuery';
 import { PostedJobsRepo } from '../jobs/postedJobsRepo';
+import { HistoryBackfillRepo } from './historyBackfillRepo';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
@@ -46,6 +47,8 @@ export class NostrCore {
   readonly pages: PageQueries;
   /** "My jobs": the jobs posted through this engine (its table comes with postedJobsMigrations). */
   readonly postedJobs: PostedJobsRepo;
+  /** Where each relay's history backfill got (its table comes with historyBackfillMigration). */
+  readonly historyBackfill: HistoryBackfillRepo;
   private readonly ingestor: NostrIngestor;
   private readonly metricsQuery: MetricsQuery;
   private readonly dvmQuery: DvmQuery;
@@ -67,6 +70,7 @@ export class NostrCore {
     this.cursors = new RelayCursorRepo(this.sql);
     this.pages = new PageQueries(this.sql, this.livenessThresholds);
     this.postedJobs = new PostedJobsRepo(this.sql);
+    this.historyBackfill = new HistoryBackfillRepo(this.sql);
   }
 
   /** Loads the WASM signature verifier; `ingestSync` needs it done. */
