@@ -1,5 +1,5 @@
 // `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
-// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground, pages (all when none is named).
+// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground, pages, store (all when none is named).
 import { runFoundationBench } from './foundationBench';
 
 type Bench = (print: (line: string) => void) => Promise<void>;
@@ -24,6 +24,7 @@ const areas: Record<string, () => Promise<Bench>> = {
   playground: async () => (await import('./playgroundBench')).runPlaygroundBench,
   pages: async () => (await import('./pagesBench')).runPagesBench,
   metagraph: async () => (await import('./metagraphBench')).runMetagraphBench,
+  store: async () => (await import('./storeBench')).runStoreBench,
 };
 
 async function main(): Promise<void> {

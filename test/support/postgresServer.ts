@@ -32,6 +32,11 @@ export interface StartPostgresOptions {
    * explicit password) and a refused password are shown against a real server.
    */
   readonly passwordRoles?: readonly string[];
+  /**
+   * Keep PostgreSQL's durability (fsync, synchronous commit, full-page writes), as a real team server has it: for
+   * benches whose figures should hold there. Tests leave it off: a scratch cluster gains nothing from it.
+   */
+  readonly durable?: boolean;
 }
 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
@@ -63,7 +68,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     if (options.passwordRoles && options.passwordRoles.length > 0) requirePasswords(dataDir, options.passwordRoles);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      writeSettings(dataDir, dir, port);
+      writeSettings(dataDir, dir, port, options.durable ?? false);
       try {
         await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '30', 'start']);
       } catch (error) {
@@ -118,7 +123,7 @@ function runAs(owner: Owner | undefined, file: string, args: readonly string[]):
   });
 }
 
-function writeSettings(dataDir: string, dir: string, port: number): void {
+function writeSettings(dataDir: string, dir: string, port: number, durable: boolean): void {
   // postgresql.auto.conf is read last and rewritten whole here, so a retry on another port replaces the last one.
   const settings = [
     `port = ${port}`,
@@ -126,9 +131,7 @@ function writeSettings(dataDir: string, dir: string, port: number): void {
     // The socket in our own folder: the system's /var/run/postgresql may be missing or belong to another cluster.
     `unix_socket_directories = '${dir}'`,
     // A scratch cluster: durability buys nothing and costs most of the write time.
-    'fsync = off',
-    'synchronous_commit = off',
-    'full_page_writes = off',
+    ...(durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
   ];
   fs.writeFileSync(path.join(dataDir, 'postgresql.auto.conf'), `${settings.join('\n')}\n`);
 }
