@@ -6,6 +6,7 @@ import { waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { closeAllEditors, retryQuickInput } from '../support/tracePanelDriver';
 import { webviewContent } from '../support/webviewPanels';
+import { describeShellSteps, shellSteps, stampWebviewShell } from './webviewShellTimeline';
 
 const OPENS = 5;
 const POLL_MS = 5;
@@ -29,6 +30,7 @@ export async function runDashboardPaintBench(print: (line: string) => void, data
       },
     });
     const page = workbench.page;
+    await stampWebviewShell(page);
     const loadStarted = Date.now();
     await waitForStatusBarEntry(page, (item) => (item.id ?? '').startsWith('swarmscope.swarmscope.') && /running/i.test(item.ariaLabel), 120_000);
     print(`dashboard bench: engine running over the ${(database.byteLength / 1e6).toFixed(0)} MB database ${Date.now() - loadStarted} ms after the workbench showed`);
@@ -51,6 +53,7 @@ export async function runDashboardPaintBench(print: (line: string) => void, data
       `then median ${median((t) => t.total)} ms, max ${max((t) => t.total)} ms over ${OPENS} opens (goal < 500 ms; polled every ${POLL_MS} ms); ` +
       `of which Enter → the page's navigation start median ${median((t) => t.toPage)} ms, its navigation → cards painted median ${median((t) => t.inPage)} ms; ` +
       `its Requests card read ${requestsShown ?? JSON.stringify(shown.slice(0, 80))}`);
+    print(`dashboard first paint, VS Code's webview shell step by step on the last open (ms since Enter): ${describeShellSteps(await shellSteps(page, opens[OPENS - 1].pressedAt))}`);
     print(`dashboard first paint, the page's loads on the last open (ms since its navigation): ${loads}`);
   } finally {
     await workbench.close();
@@ -58,7 +61,7 @@ export async function runDashboardPaintBench(print: (line: string) => void, data
 }
 
 /** Enter → cards painted (total), split at the page's navigation start (performance.timeOrigin in its frame). */
-interface Timing { readonly total: number; readonly toPage: number; readonly inPage: number }
+interface Timing { readonly pressedAt: number; readonly total: number; readonly toPage: number; readonly inPage: number }
 
 /** Enter on the palette command → the cards are drawn and the status says the figures arrived, in ms. */
 async function openAndTime(page: Page): Promise<Timing> {
@@ -71,7 +74,7 @@ async function openAndTime(page: Page): Promise<Timing> {
   });
   const origin = await painted(webviewContent(page));
   const total = Date.now() - pressedAt;
-  return { total, toPage: Math.round(origin - pressedAt), inPage: Math.round(pressedAt + total - origin) };
+  return { pressedAt, total, toPage: Math.round(origin - pressedAt), inPage: Math.round(pressedAt + total - origin) };
 }
 
 /** Polls until the figures are on the page; returns the page's navigation start (epoch ms). */

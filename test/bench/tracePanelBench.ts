@@ -7,6 +7,7 @@ import { RelayPublisher } from '../support/dvmSimulator';
 import { startRelay } from '../support/nostrRelay';
 import { closeAllEditors, openTraceFromPalette, tracePanel } from '../support/tracePanelDriver';
 import type { SignedChain } from './traceBench';
+import { describeShellSteps, shellSteps, stampWebviewShell } from './webviewShellTimeline';
 
 const OPENS = 5;
 const LIVE_EVENTS = 40;
@@ -38,6 +39,7 @@ export async function runTracePanelBench(print: (line: string) => void, chain: S
     for (const event of chain.events) await publisher.publish(event as unknown as Parameters<RelayPublisher['publish']>[0]);
     await workbench.open({ ...OFFLINE_SWARMSCOPE_SETTINGS, 'swarmscope.nostr.relays': [relay.url], 'swarmscope.bittensor.trackedSubnets': [] });
     const page = workbench.page;
+    await stampWebviewShell(page);
     // The engine backfills the relay at start; a first open also waits for that (and fetches what is missing).
     await openTraceFromPalette(page, chain.leafResult);
     let content = await tracePanel(page, chain.leafRequest);
@@ -49,6 +51,7 @@ export async function runTracePanelBench(print: (line: string) => void, chain: S
     const pageGraph: number[] = [];
     let marks = '';
     let scripts = '';
+    const shells: string[] = [];
     for (let run = 0; run < OPENS; run++) {
       await closeAllEditors(page);
       const pressed = await openAndTime(page, chain.leafResult);
@@ -60,6 +63,7 @@ export async function runTracePanelBench(print: (line: string) => void, chain: S
       graphDrawn.push(origin + graphAt - pressed);
       pageContent.push(contentAt);
       pageGraph.push(graphAt);
+      shells.push(describeShellSteps(await shellSteps(page, pressed)));
       marks = await content.locator(':root').evaluate(`performance.getEntriesByType('mark').filter((mark) => mark.name.startsWith('trace:')).map((mark) => mark.name.slice(6) + ' ' + mark.startTime.toFixed(0)).join(', ')`) as string;
       const navigation = await content.locator(':root').evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? 'document ' + n.fetchStart.toFixed(0) + '–' + n.responseEnd.toFixed(0) + ', interactive ' + n.domInteractive.toFixed(0) : 'no navigation entry'; })()`) as string;
       scripts = navigation + '; ' + await content.locator(':root').evaluate(`performance.getEntriesByType('resource').filter((entry) => /\\.(js|css)(\\?|$)/.test(entry.name)).map((entry) => entry.name.split('/').pop().split('?')[0] + ' ' + entry.startTime.toFixed(0) + '–' + entry.responseEnd.toFixed(0) + (entry.encodedBodySize ? ' (' + (entry.encodedBodySize / 1024).toFixed(0) + ' KB)' : '')).join(', ')`) as string;
@@ -69,6 +73,7 @@ export async function runTracePanelBench(print: (line: string) => void, chain: S
     print(`trace panel first paint, ${chain.events.length} events (${nodes} nodes): Enter → first content (title, summary, visible rows of the timeline and DVM tables) painted ${summary(firstContent)} (goal < 300 ms); ` +
       `of which the page itself (navigation → painted) ${summary(pageContent)}`);
     print(`trace panel graph: Enter → graph painted ${summary(graphDrawn)}; page navigation → graph painted ${summary(pageGraph)}`);
+    for (const [run, shell] of shells.entries()) print(`trace panel open ${run + 1}, VS Code's webview shell step by step (ms since Enter): ${shell}`);
     print(`trace panel first paint, where the page's time went (ms since its navigation), last open: ${marks}; loads: ${scripts}`);
 
     const frames = await panZoomFrames(page, content);
