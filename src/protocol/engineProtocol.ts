@@ -1,6 +1,12 @@
 import type { RawSettings, SettingError } from '../core/config/settings';
+import type { CollectorStatus } from '../core/collectors/collectorStatus';
+import type { LogLevel } from '../core/util/logLevel';
 import { BITTENSOR_METHODS, type BittensorMethods, type BittensorNotification } from './bittensorProtocol';
 import { NOSTR_METHODS, type IngestResult, type NostrMethods, type NostrNotification } from './nostrProtocol';
+
+// The core owns these data types (issue 14); they are re-exported so that callers of the protocol keep one import.
+export type { CollectorStatus } from '../core/collectors/collectorStatus';
+export type { LogLevel } from '../core/util/logLevel';
 
 /**
  * The one protocol between the extension host and the engine worker (and the CLI, which calls the same methods
@@ -9,18 +15,6 @@ import { NOSTR_METHODS, type IngestResult, type NostrMethods, type NostrNotifica
  * flow from the engine only. Every message that crosses a thread or process boundary passes `isEngineToHost` /
  * `isHostToEngine` first.
  */
-
-export interface CollectorStatus {
-  readonly name: string;
-  /** `degraded`: connected, but not delivering as it should (a relay sending bad frames or only NOTICEs); see `reason`. */
-  readonly state: 'idle' | 'connecting' | 'connected' | 'degraded' | 'retrying' | 'error' | 'stopped';
-  readonly detail?: string;
-  readonly lastError?: string;
-  /** Why the state is `degraded`. May quote a relay's words: untrusted text. */
-  readonly reason?: string;
-  /** When a connection last opened (unix ms); absent if it never did in this run. */
-  readonly lastConnectedAt?: number;
-}
 
 export interface EngineStatus {
   readonly state: 'starting' | 'ready' | 'stopping';
@@ -122,7 +116,6 @@ export type CoreNotification =
   | { readonly topic: 'engine.importProgress'; readonly payload: { file: string; done: number; total: number } };
 
 export type EngineNotification = CoreNotification | NostrNotification | BittensorNotification;
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export type HostToEngine = { readonly type: 'request'; readonly id: number; readonly method: EngineMethod; readonly params: unknown };
 

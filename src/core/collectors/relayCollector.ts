@@ -1,4 +1,4 @@
-import type { CollectorStatus } from '../../protocol/engineProtocol';
+import type { CollectorStatus } from './collectorStatus';
 import { describeError } from '../util/errors';
 import type { Logger } from '../util/logger';
 import { RelayConnection, type RelayStats } from './relayConnection';

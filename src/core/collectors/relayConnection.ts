@@ -1,5 +1,5 @@
 import type { AbstractRelay, AbstractRelayConstructorOptions } from 'nostr-tools/abstract-relay';
-import type { CollectorStatus } from '../../protocol/engineProtocol';
+import type { CollectorStatus } from './collectorStatus';
 import { Backoff } from '../util/backoff';
 import { describeError } from '../util/errors';
 import { isoTime } from '../util/isoTime';

@@ -1,6 +1,7 @@
 import type { AbstractRelay } from 'nostr-tools/abstract-relay';
 import type { Filter } from 'nostr-tools/filter';
-import type { NostrEvent, TraceFetchReport } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from '../nostr/eventTypes';
+import type { TraceFetchReport } from '../nostr/traceTypes';
 import { classify } from '../nostr/eventClassifier';
 import { parseEventReference } from '../nostr/eventId';
 import { checkShape } from '../nostr/eventShape';

@@ -1,4 +1,4 @@
-import type { AnnouncedParam, DvmAnnouncement } from '../../protocol/jobProtocol';
+import type { AnnouncedParam, DvmAnnouncement } from './jobTypes';
 import { isWebSocketUrl } from '../config/settings';
 import { loadProfile } from '../nostr/dvmNames';
 import { KIND_HANDLER_INFO } from '../nostr/nostrEvent';

@@ -1,4 +1,4 @@
-import type { DvmChoice } from '../../protocol/jobProtocol';
+import type { DvmChoice } from './jobTypes';
 import { parseKinds } from '../nostr/dvmNames';
 import { livenessFromSigns, type LivenessThresholds } from '../nostr/liveness';
 import { PairStatsQuery } from '../nostr/pairStatsQuery';

@@ -1,4 +1,4 @@
-import type { NostrEvent } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from '../nostr/eventTypes';
 import { encryptionScheme } from '../nostr/encryption';
 import { isResultKind, KIND_FEEDBACK } from '../nostr/nostrEvent';
 import { parseAmountTag } from '../nostr/payments';

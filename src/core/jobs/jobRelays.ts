@@ -1,7 +1,7 @@
 import type { AbstractRelay } from 'nostr-tools/abstract-relay';
 import type { Filter } from 'nostr-tools/filter';
-import type { NostrEvent } from '../../protocol/nostrProtocol';
-import type { RelayPublishResult } from '../../protocol/jobProtocol';
+import type { NostrEvent } from '../nostr/eventTypes';
+import type { RelayPublishResult } from './jobTypes';
 import { connectGuardedRelay } from '../collectors/guardedRelayConnect';
 import { openRelaySubscription, type RelaySubscription } from '../collectors/relaySubscription';
 import { describeError } from '../util/errors';

@@ -1,4 +1,4 @@
-import type { NostrEvent } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from '../nostr/eventTypes';
 import { isWebSocketUrl } from '../config/settings';
 import { isHex64, isRequestKind, KIND_DELETION } from '../nostr/nostrEvent';
 import type { EncryptionSchemeName, SecretKey } from './secretKey';

@@ -1,5 +1,5 @@
-import type { PostedJobSummary } from '../../protocol/jobProtocol';
-import type { NostrEvent } from '../../protocol/nostrProtocol';
+import type { PostedJobSummary } from './jobTypes';
+import type { NostrEvent } from '../nostr/eventTypes';
 import { announcedKindNames } from '../nostr/dvmNames';
 import { clampLimit } from '../nostr/dvmQuery';
 import { checkShape } from '../nostr/eventShape';

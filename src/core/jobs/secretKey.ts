@@ -3,7 +3,7 @@ import * as nip04 from 'nostr-tools/nip04';
 import * as nip44 from 'nostr-tools/nip44';
 import { decode, npubEncode } from 'nostr-tools/nip19';
 import { finalizeEvent, generateSecretKey, getPublicKey, type EventTemplate } from 'nostr-tools/pure';
-import type { NostrEvent } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from '../nostr/eventTypes';
 
 /** How an encrypted NIP-90 payload is made: NIP-04 (AES-CBC, `?iv=`) or NIP-44 v2. */
 export type EncryptionSchemeName = 'nip04' | 'nip44';

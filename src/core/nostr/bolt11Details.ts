@@ -1,5 +1,5 @@
 import { decode } from 'light-bolt11-decoder';
-import type { Bolt11Details } from '../../protocol/nostrProtocol';
+import type { Bolt11Details } from './traceTypes';
 
 /** BOLT #11: an invoice without an `x` field expires an hour after its timestamp. */
 const DEFAULT_EXPIRY_SEC = 3600;

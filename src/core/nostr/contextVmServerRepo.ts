@@ -1,4 +1,4 @@
-import type { ContextVmServer } from '../../protocol/contextVmProtocol';
+import type { ContextVmServer } from './contextVmTypes';
 import type { ContextVmAnnouncement, ListPart } from './contextVmEvents';
 import { npub } from './dvmNames';
 import { idBytes, idHex } from './hexIds';

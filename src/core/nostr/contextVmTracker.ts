@@ -1,4 +1,4 @@
-import type { ContextVmServer } from '../../protocol/contextVmProtocol';
+import type { ContextVmServer } from './contextVmTypes';
 import { isContextVmKind, parseContextVm } from './contextVmEvents';
 import { ContextVmServerRepo } from './contextVmServerRepo';
 import { ContextVmTraffic } from './contextVmTraffic';

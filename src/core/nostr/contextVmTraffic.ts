@@ -1,4 +1,4 @@
-import type { ContextVmTraffic as Counts } from '../../protocol/contextVmProtocol';
+import type { ContextVmTraffic as Counts } from './contextVmTypes';
 import type { ContextVmMessage } from './contextVmEvents';
 
 /** Pubkeys counted at most; past it new ones are not counted (a flood of made-up addressees cannot grow memory). */

@@ -1,4 +1,5 @@
-import type { DvmKindFigures, DvmLiveness, DvmPage, DvmProfileCard, DvmRecentEvent, DvmTotals, SeriesBucket, SeriesWindow } from '../../protocol/nostrPagesProtocol';
+import type { DvmKindFigures, DvmLiveness, DvmPage, DvmProfileCard, DvmRecentEvent, DvmTotals } from './pageTypes';
+import type { SeriesBucket, SeriesWindow } from './seriesTypes';
 import { dvmProblems } from './dvmProblemsQuery';
 import { dvmRecentEvents } from './dvmRecentEventsQuery';
 import { announcedKindNames, loadProfile, npub } from './dvmNames';

@@ -1,4 +1,4 @@
-import type { DvmProblems, ErrorMessageCount, ProblemJob } from '../../protocol/nostrPagesProtocol';
+import type { DvmProblems, ErrorMessageCount, ProblemJob } from './pageTypes';
 import { idBytes, idHex } from './hexIds';
 import type { PairStats } from './pairStatsQuery';
 import { msatsToSats } from './payments';

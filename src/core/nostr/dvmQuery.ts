@@ -1,4 +1,4 @@
-import type { DvmSummary, JobStatusText, JobSummary } from '../../protocol/nostrProtocol';
+import type { DvmSummary, JobStatusText, JobSummary } from './nostrTypes';
 import { announcedKindNames, loadProfile, npub } from './dvmNames';
 import { withRowDetails } from './jobRowDetails';
 import { kindName } from './kindRegistry';

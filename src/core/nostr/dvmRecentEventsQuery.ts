@@ -1,4 +1,4 @@
-import type { DvmRecentEvent } from '../../protocol/nostrPagesProtocol';
+import type { DvmRecentEvent } from './pageTypes';
 import { idBytes, idHex } from './hexIds';
 import { msatsToSats, parseAmountTag } from './payments';
 import type { PreparedStatements } from './preparedStatements';

@@ -1,4 +1,4 @@
-import type { HistoryBackfillRelay, HistoryBackfillRelayState, HistoryBackfillStatus } from '../../protocol/historyBackfillProtocol';
+import type { HistoryBackfillRelay, HistoryBackfillRelayState, HistoryBackfillStatus } from './historyBackfillTypes';
 import { jobFilters } from '../collectors/relayFilters';
 import { isoTime } from '../util/isoTime';
 import type { HistoryBackfillRow } from './historyBackfillRepo';

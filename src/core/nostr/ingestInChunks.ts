@@ -1,4 +1,4 @@
-import type { IngestResult } from '../../protocol/nostrProtocol';
+import type { IngestResult } from './eventTypes';
 
 /** Events per `nostr.ingest` call: one transaction each, so memory stays flat on large files. */
 export const INGEST_CHUNK = 5_000;

@@ -1,5 +1,5 @@
-import type { JobStatusText } from '../../protocol/nostrProtocol';
-import type { KindJob } from '../../protocol/nostrPagesProtocol';
+import type { JobStatusText } from './nostrTypes';
+import type { KindJob } from './pageTypes';
 import { idBytes } from './hexIds';
 import { PeopleCache } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';

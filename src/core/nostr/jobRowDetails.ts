@@ -1,4 +1,4 @@
-import type { JobSummary } from '../../protocol/nostrProtocol';
+import type { JobSummary } from './nostrTypes';
 import { idBytes } from './hexIds';
 import { PeopleCache } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';

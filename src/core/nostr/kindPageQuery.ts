@@ -1,4 +1,5 @@
-import type { KindDvmFigures, KindPage, SeriesBucket, SeriesWindow } from '../../protocol/nostrPagesProtocol';
+import type { KindDvmFigures, KindPage } from './pageTypes';
+import type { SeriesBucket, SeriesWindow } from './seriesTypes';
 import { announcedKindNames, parseKinds } from './dvmNames';
 import { idHex } from './hexIds';
 import { jobsOfKind } from './jobListQuery';

@@ -1,4 +1,4 @@
-import type { KindSummary } from '../../protocol/nostrProtocol';
+import type { KindSummary } from './nostrTypes';
 import { announcedKindNames, parseKinds } from './dvmNames';
 import { kindName } from './kindRegistry';
 import type { PreparedStatements } from './preparedStatements';

@@ -1,4 +1,4 @@
-import type { DvmRef, KindRef, MetricsWindow, NostrMetrics, NostrMetricsScope } from '../../protocol/nostrProtocol';
+import type { DvmRef, KindRef, MetricsWindow, NostrMetrics, NostrMetricsScope } from './nostrTypes';
 import { announcedKindNames, displayName, npub } from './dvmNames';
 import { idHex } from './hexIds';
 import { kindName } from './kindRegistry';

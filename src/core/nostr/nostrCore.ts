@@ -1,9 +1,10 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import type {
-  DvmSummary, IngestResult, JobSummary, JobTrace, KindSummary, NostrEvent, NostrMetrics, RecentJob, SeriesPoint, TraceGraph,
-} from '../../protocol/nostrProtocol';
-import type { DvmAnnouncement, DvmChoice } from '../../protocol/jobProtocol';
-import type { ContextVmServer } from '../../protocol/contextVmProtocol';
+import type { IngestResult, NostrEvent } from './eventTypes';
+import type { DvmSummary, JobSummary, KindSummary, NostrMetrics, RecentJob } from './nostrTypes';
+import type { JobTrace, TraceGraph } from './traceTypes';
+import type { SeriesPoint } from './seriesTypes';
+import type { DvmAnnouncement, DvmChoice } from '../jobs/jobTypes';
+import type { ContextVmServer } from './contextVmTypes';
 import { dvmAnnouncement } from '../jobs/dvmAnnouncementQuery';
 import { dvmChoices, dvmMedians } from '../jobs/dvmChoicesQuery';
 import { PostedJobsRepo } from '../jobs/postedJobsRepo';

@@ -2,7 +2,7 @@
  * The NIP-01 event as Swarmscope stores it, and the kind ranges of NIP-90 (DESIGN.md "Nostr: definitions").
  * Everything here is data from strangers: nothing in an event is trusted before `eventValidator` passed it.
  */
-import type { NostrEvent } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from './eventTypes';
 
 export type { NostrEvent };
 

@@ -1,4 +1,5 @@
-import type { ActivitySeries, DvmPage, KindPage, RecentKindJobs, UserPage } from '../../protocol/nostrPagesProtocol';
+import type { ActivitySeries } from './seriesTypes';
+import type { DvmPage, KindPage, RecentKindJobs, UserPage } from './pageTypes';
 import { DvmPageQuery, type DvmPageOptions } from './dvmPageQuery';
 import { KindPageQuery, type KindPageOptions } from './kindPageQuery';
 import type { LivenessThresholds } from './liveness';

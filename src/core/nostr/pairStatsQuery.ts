@@ -1,4 +1,4 @@
-import type { PairFigures } from '../../protocol/nostrPagesProtocol';
+import type { PairFigures } from './pageTypes';
 import { idBytes, idHex } from './hexIds';
 import { nearestRank } from './latencyHistogram';
 import { msatsToSats } from './payments';

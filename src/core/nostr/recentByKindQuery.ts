@@ -1,4 +1,4 @@
-import type { RecentKindJobs } from '../../protocol/nostrPagesProtocol';
+import type { RecentKindJobs } from './pageTypes';
 import { announcedKindNames } from './dvmNames';
 import { jobsOfKind } from './jobListQuery';
 import { kindName } from './kindRegistry';

@@ -1,4 +1,4 @@
-import type { RecentJob } from '../../protocol/nostrProtocol';
+import type { RecentJob } from './nostrTypes';
 import { announcedKindNames } from './dvmNames';
 import { clampLimit } from './dvmQuery';
 import { jobListSql, jobStatus, type JobListRow } from './jobListQuery';

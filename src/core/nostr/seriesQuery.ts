@@ -1,5 +1,4 @@
-import type { SeriesPoint } from '../../protocol/nostrProtocol';
-import type { ActivityPoint, ActivitySeries, SeriesBucket, SeriesCoverage, SeriesWindow } from '../../protocol/nostrPagesProtocol';
+import type { ActivityPoint, ActivitySeries, SeriesBucket, SeriesCoverage, SeriesPoint, SeriesWindow } from './seriesTypes';
 import { requestKind } from './kindRegistry';
 import { nearestRank, slotFloor } from './latencyHistogram';
 import { ANY_KIND } from './pageStatsMigration';

@@ -1,4 +1,4 @@
-import type { TraceEdge, TraceEdgeType, TraceEvent, TraceGraph, TraceJob, TraceNode } from '../../protocol/nostrProtocol';
+import type { TraceEdge, TraceEdgeType, TraceEvent, TraceGraph, TraceJob, TraceNode } from './traceTypes';
 import { decodeBolt11 } from './bolt11Details';
 import { npub } from './dvmNames';
 import { firstTag } from './nostrEvent';

@@ -1,4 +1,5 @@
-import type { NostrEvent, TraceDvm, TraceEvent } from '../../protocol/nostrProtocol';
+import type { NostrEvent } from './eventTypes';
+import type { TraceDvm, TraceEvent } from './traceTypes';
 
 /**
  * What the trace model is built from: the stored state of every job of a chain, as traceQuery.ts loads it. Plain

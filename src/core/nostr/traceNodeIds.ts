@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../../protocol/nostrProtocol';
+import type { TraceEvent } from './traceTypes';
 import type { TraceJobInput } from './traceInput';
 
 /**

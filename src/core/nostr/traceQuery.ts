@@ -1,4 +1,6 @@
-import type { ChainLink, JobStatusText, JobTrace, NostrEvent, TraceDvm, TraceEvent, TraceGraph } from '../../protocol/nostrProtocol';
+import type { ChainLink, JobTrace, TraceDvm, TraceEvent, TraceGraph } from './traceTypes';
+import type { NostrEvent } from './eventTypes';
+import type { JobStatusText } from './nostrTypes';
 import { classify } from './eventClassifier';
 import { announcedKindNames } from './dvmNames';
 import { encryptionScheme } from './encryption';

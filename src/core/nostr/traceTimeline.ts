@@ -1,4 +1,4 @@
-import type { TraceDvmSummary, TraceEvent, TraceTimelineRow } from '../../protocol/nostrProtocol';
+import type { TraceDvmSummary, TraceEvent, TraceTimelineRow } from './traceTypes';
 import { isJobStatus, statusRank } from './eventClassifier';
 import { firstTag } from './nostrEvent';
 import type { StoredTraceEvent, TraceGraphInput, TraceJobInput } from './traceInput';

@@ -1,4 +1,4 @@
-import type { UserDvmFigures, UserPage } from '../../protocol/nostrPagesProtocol';
+import type { UserDvmFigures, UserPage } from './pageTypes';
 import { announcedKindNames } from './dvmNames';
 import { clampLimit } from './dvmQuery';
 import { idBytes, idHex } from './hexIds';

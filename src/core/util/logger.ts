@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import type { LogLevel } from '../../protocol/engineProtocol';
+import type { LogLevel } from './logLevel';
 
 /** Where engine code logs; the worker forwards lines to the host's LogOutputChannel, the CLI to stderr. */
 export interface Logger {
