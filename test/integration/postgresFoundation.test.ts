@@ -16,13 +16,14 @@ import { createDatabase, startPostgres, type PostgresServer } from '../support/p
 
 // `alice` must log in with a password over TCP; the superuser `postgres` is trusted.
 let server: PostgresServer;
+const pools: pg.Pool[] = [];
 before(async () => {
   server = await startPostgres({ passwordRoles: ['alice'] });
 });
-after(() => server?.stop());
-
-const pools: pg.Pool[] = [];
-after(() => Promise.all(pools.splice(0).map((pool) => pool.end())));
+after(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()));
+  await server?.stop();
+});
 
 async function open(url: string, options?: Parameters<typeof openPgPool>[1]): Promise<pg.Pool> {
   const pool = await openPgPool(url, options);
@@ -114,6 +115,7 @@ test('a URL that carries a password is refused, naming the option, without echoi
     });
   }
   assert.equal(describePgUrl(withPassword), server.url);
+  assert.equal(describePgUrl('postgres:///team?host=/run/postgresql&sslkey=/home/alice/.key'), 'postgres:///team?host=/run/postgresql');
 });
 
 test('a port where no server listens gives a refusal that names the server', async () => {

@@ -45,7 +45,10 @@ export class PgConnectionError extends Error {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-/** `postgres://user@host:port/db` for a log line: never a password, and no query string (it may hold keys' paths). */
+/**
+ * `postgres://user@host:port/db` for a log line: never a password, and of the query string only `host` (a socket
+ * folder); the rest may name key files or carry a password.
+ */
 export function describePgUrl(url: string): string {
   let parsed: URL;
   try {
@@ -54,7 +57,8 @@ export function describePgUrl(url: string): string {
     return '(an unreadable PostgreSQL URL)';
   }
   const user = parsed.username ? `${parsed.username}@` : '';
-  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
+  const host = parsed.searchParams.get('host');
+  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${host === null ? '' : `?host=${host}`}`;
 }
 
 /** Throws PgUrlRefusedError unless `url` is a postgres:// or postgresql:// URL without a password. */

@@ -92,10 +92,13 @@ async function inLockedTransaction(client: pg.PoolClient, work: () => Promise<vo
  * version does not know (a newer Swarmscope's schema, which this one could damage).
  */
 async function claimDatabase(client: pg.PoolClient, where: string, known: ReadonlySet<string>): Promise<void> {
-  const tables = await client.query<{ table_name: string }>(
-    'SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
+  // pg_class rather than information_schema, which lists only the tables this role has privileges on: a foreign
+  // table we may not read is still foreign.
+  const tables = await client.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname`,
   );
-  const names = tables.rows.map((row) => row.table_name);
+  const names = tables.rows.map((row) => row.name);
   if (!names.includes(MIGRATIONS_TABLE)) {
     if (names.length > 0) {
       const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, … (${names.length} in all)` : '');
