@@ -1,5 +1,5 @@
 import type { PreparedStatements } from './preparedStatements';
-import { periodKeptSec, ROLLUP_PERIODS } from './rollupPeriods';
+import { periodKeptSec, ROLLUP_PERIODS, type RetentionWindows } from './rollupPeriods';
 
 const EVICT_CHUNK_MIN = 50;
 const EVICT_CHUNK_MAX = 5_000;
@@ -12,10 +12,7 @@ const PINNED_JOB = (jobColumn: string) => `(EXISTS (SELECT 1 FROM nostr_job_dvms
   OR EXISTS (SELECT 1 FROM nostr_job_targets pt WHERE pt.request_id = ${jobColumn} AND pt.dvm IN (${PINNED_DVMS})))`;
 const UNPINNED_EVENT = `pubkey NOT IN (${PINNED_DVMS}) AND NOT (job_id IS NOT NULL AND ${PINNED_JOB('nostr_events.job_id')})`;
 
-export interface RetentionWindows {
-  readonly rawWindowHours: number;
-  readonly historyDays: number;
-}
+export type { RetentionWindows };
 
 export interface RetentionReport {
   readonly rawEvents: number;

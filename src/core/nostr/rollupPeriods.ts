@@ -1,4 +1,3 @@
-import type { RetentionWindows } from './retention';
 
 /**
  * The bucket sizes the rollups (nostr_rollups, nostr_latency_rollups, nostr_user_rollups) are kept in, and how long
@@ -16,6 +15,12 @@ export const ROLLUP_PERIODS: readonly RollupPeriod[] = ['m', 'h', 'q', 'd'];
 export const HOURLY_ROLLUP_DAYS = 31;
 /** 5-minute buckets follow the raw window, but a raw window of weeks would make them outnumber everything else. */
 export const FIVE_MINUTE_ROLLUP_MAX_DAYS = 7;
+
+/** How long each tier is kept (settings `rawWindowHours`, `historyDays`). */
+export interface RetentionWindows {
+  readonly rawWindowHours: number;
+  readonly historyDays: number;
+}
 
 /** How long each period's buckets are kept under these settings, in seconds. */
 export function periodKeptSec(period: RollupPeriod, windows: RetentionWindows): number {
