@@ -1,15 +1,13 @@
 import type { Database as SqlDatabase, SqlValue, Statement } from 'sql.js';
 import { ChainGenesisRepo } from './chainGenesisRepo';
 import { genesisKey, type ChainScope } from './chainGenesisScope';
-import { occupancyOf, type AxonRow, type MetagraphSnapshot, type NeuronRow, type SubnetFacts } from './model';
+import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from './model';
+import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from './snapshotEncoding';
 
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key
  * and axon dictionaries, and are scaled back on read; a neuron costs tens of bytes per snapshot (see the bench).
  */
-
-const U16 = 65_535;
-const RAO = 1e9;
 
 export interface SnapshotInfo {
   readonly id: number;
@@ -83,11 +81,7 @@ export class SnapshotRepo {
         db.run('DELETE FROM bittensor_neurons WHERE snapshot_id = ?', [id]);
         db.run('DELETE FROM bittensor_snapshots WHERE id = ?', [id]);
       }
-      const facts: SubnetFacts = {
-        name: snapshot.name, symbol: snapshot.symbol, tempo: snapshot.tempo, maxUids: snapshot.maxUids,
-        maxValidators: snapshot.maxValidators, burnTao: snapshot.burnTao, priceTao: snapshot.priceTao,
-        movingPriceTao: snapshot.movingPriceTao, taoWeight: snapshot.taoWeight,
-      };
+      const facts = factsOf(snapshot);
       db.run(
         `INSERT INTO bittensor_snapshots (netuid, block, block_hash, taken_at, block_time, n, validators, coldkeys, facts, genesis)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -107,19 +101,8 @@ export class SnapshotRepo {
           row[1] = neuron.uid;
           row[2] = this.keyIds.get(neuron.hotkey)!;
           row[3] = coldkeyId;
-          row[4] = (neuron.active ? 1 : 0) | (neuron.validatorPermit ? 2 : 0);
-          row[5] = toRao(neuron.stake);
-          row[6] = toRao(neuron.stakeAlpha);
-          row[7] = toRao(neuron.stakeTao);
-          row[8] = toU16(neuron.rank);
-          row[9] = toU16(neuron.trust);
-          row[10] = toU16(neuron.consensus);
-          row[11] = toU16(neuron.incentive);
-          row[12] = toU16(neuron.dividends);
-          row[13] = toU16(neuron.validatorTrust);
-          row[14] = toRao(neuron.emission);
-          row[15] = neuron.lastUpdate;
-          row[16] = neuron.registrationBlock;
+          const encoded = encodeNeuron(neuron);
+          for (let i = 0; i < encoded.length; i++) row[4 + i] = encoded[i];
           row[17] = neuron.axon ? this.axonIds.get(axonKey(neuron.axon))! : null;
           insertNeuron.run(row);
           if (neuron.identity) identity.run([coldkeyId, neuron.identity, snapshot.block]);
@@ -262,42 +245,12 @@ export class SnapshotRepo {
       params.push(...hotkeys);
     }
     const neurons: NeuronRow[] = rows(this.db, `${sql} ORDER BY nr.uid`, params).map((row) => {
-      const [uid, hotkey, coldkey, flags, total, alpha, tao, rank, trust, consensus, incentive, dividends, validatorTrust, emission,
-        lastUpdate, registrationBlock, ip, port, ipType, version, identity] = row;
+      const [uid, hotkey, coldkey] = row;
+      const [ip, port, ipType, version, identity] = row.slice(16);
       const axon: AxonRow | null = ip === null ? null : { ip: ip as string, port: port as number, ipType: ipType as 4 | 6, version: version as number };
-      return {
-        uid: uid as number,
-        hotkey: hotkey as string,
-        coldkey: coldkey as string,
-        active: ((flags as number) & 1) === 1,
-        validatorPermit: ((flags as number) & 2) === 2,
-        stake: (total as number) / RAO,
-        stakeAlpha: (alpha as number) / RAO,
-        stakeTao: (tao as number) / RAO,
-        rank: (rank as number) / U16,
-        trust: (trust as number) / U16,
-        consensus: (consensus as number) / U16,
-        incentive: (incentive as number) / U16,
-        dividends: (dividends as number) / U16,
-        validatorTrust: (validatorTrust as number) / U16,
-        emission: (emission as number) / RAO,
-        lastUpdate: lastUpdate as number,
-        registrationBlock: registrationBlock as number | null,
-        axon,
-        ...(identity ? { identity: identity as string } : {}),
-      };
+      return decodeNeuron(uid as number, hotkey as string, coldkey as string, row.slice(3, 16) as EncodedNeuron, axon, identity as string | null);
     });
-    return {
-      ...facts,
-      netuid: info.netuid,
-      block: info.block,
-      ...(blockHash ? { blockHash: blockHash as string } : {}),
-      n: n as number,
-      validators: validators as number,
-      coldkeys: coldkeys as number,
-      occupancy: occupancyOf(n as number, validators as number, facts.maxUids, facts.maxValidators),
-      neurons,
-    };
+    return snapshotOf(info, { blockHash: blockHash as string | null, n: n as number, validators: validators as number, coldkeys: coldkeys as number, facts }, neurons);
   }
 
   /** Dictionary caches must forget ids when the keys or axons tables are changed behind this repo's back. */
@@ -328,18 +281,6 @@ function jsonBlob(value: unknown): Uint8Array {
 function jsonRows(db: SqlDatabase, sql: string, param: Uint8Array): unknown[][] {
   const text = rows(db, sql, [param])[0]?.[0];
   return typeof text === 'string' ? (JSON.parse(text) as unknown[][]) : [];
-}
-
-function axonKey(axon: AxonRow): string {
-  return `${axon.ip}|${axon.port}|${axon.ipType}|${axon.version}`;
-}
-
-function toU16(unit: number): number {
-  return Math.round(unit * U16);
-}
-
-function toRao(amount: number): number {
-  return Math.round(amount * RAO);
 }
 
 export function rows(db: SqlDatabase, sql: string, params: SqlValue[] = []): SqlValue[][] {
