@@ -1,15 +1,16 @@
 import type { Logger } from '../util/logger';
 import { ContextVm } from './contextVmTracker';
-import { isContextVmKind } from './contextVmEvents';
 import { classify } from './eventClassifier';
-import { checkShape, MAX_EVENT_JSON_LENGTH } from './eventShape';
 import { idBytes, idHex } from './hexIds';
+import { duplicateHolds, screenEvents, signatureHolds } from './ingestScreen';
 import { emptyChangeSet, JobAssembler, type ChangeSet } from './jobAssembler';
-import { roleOfKind, type NostrEvent } from './nostrEvent';
+import type { NostrEvent } from './nostrEvent';
 import type { PreparedStatements } from './preparedStatements';
-import { canonicalLength, hashMatchesId, serialize, type SerializedEvent } from './rawEvents';
+import type { SerializedEvent } from './rawEvents';
 import { loadVerifier, verifySignedEvent as verifyEvent, type Verdict } from './signatureVerifier';
 import { Rejections, type RejectReason } from './rejections';
+import { SqlJobRows } from './sqlJobRows';
+import { SqlTallyRows } from './sqlTallyRows';
 import { Tally } from './tally';
 
 export type { RejectReason };
@@ -43,11 +44,6 @@ export interface NostrIngestorOptions {
 /** A stored copy: its raw row (seq, first relay, signature) while the raw tier keeps it; only its id after. */
 type Known = { readonly seq: number; readonly relayId: number | null; readonly sig: string } | 'id-only';
 
-const VERDICT_DETAILS: Record<Exclude<Verdict, 'ok'>, string> = {
-  'bad-id': 'the id is not the hash of its content (NIP-01)',
-  'bad-signature': 'the signature does not verify (BIP-340)',
-};
-
 /** Ids looked up per statement: one `IN (…)` of this many instead of one query per event. */
 const LOOKUP_CHUNK = 100;
 const LOOKUP_SQL = `SELECT id, seq, relay_id, sig FROM nostr_events WHERE id IN (${Array.from({ length: LOOKUP_CHUNK }, () => '?').join(', ')})`;
@@ -59,6 +55,7 @@ const INSERT_EVENT_SQL = 'INSERT INTO nostr_events (seq, id, pubkey, kind, creat
  */
 export class NostrIngestor {
   private readonly tally = new Tally();
+  private readonly tallyRows: SqlTallyRows;
   readonly assembler: JobAssembler;
   /** ContextVM / DVMCP servers and their live traffic, beside the job model. */
   readonly contextVm: ContextVm;
@@ -68,7 +65,8 @@ export class NostrIngestor {
   private seenNewest: number;
 
   constructor(private readonly options: NostrIngestorOptions) {
-    this.assembler = new JobAssembler(options.sql, this.tally);
+    this.assembler = new JobAssembler(new SqlJobRows(options.sql), this.tally);
+    this.tallyRows = new SqlTallyRows(options.sql);
     this.contextVm = new ContextVm(options.sql, Math.floor(Date.now() / 1000));
     this.seq = options.sql.row('SELECT max(seq) FROM nostr_events')?.[0] as number | null ?? 0;
     this.seenNewest = this.readSeenNewest();
@@ -91,31 +89,7 @@ export class NostrIngestor {
     const excluded = new Set(this.options.excludedKinds());
     const verifySignedEvent = this.options.verify ?? verifyEvent;
 
-    const candidates: SerializedEvent[] = [];
-    for (const raw of events) {
-      const shape = checkShape(raw);
-      if (!shape.ok) {
-        rejections.add('malformed', shape.detail, (raw as { id?: unknown } | null)?.id);
-        continue;
-      }
-      const candidate = serialize(shape.event);
-      const { id, kind } = candidate.event;
-      const length = canonicalLength(candidate);
-      if (length > MAX_EVENT_JSON_LENGTH) {
-        rejections.add('oversized', `${length} characters of JSON, more than ${MAX_EVENT_JSON_LENGTH}`, id);
-        continue;
-      }
-      if (excluded.has(kind)) {
-        rejections.add('excluded-kind', `kind ${kind} is excluded (swarmscope.nostr.excludedKinds)`, id);
-        continue;
-      }
-      if (roleOfKind(kind) === undefined && !isContextVmKind(kind)) {
-        rejections.add('not-dvm-kind', `kind ${kind} is not a DVM kind`, id);
-        continue;
-      }
-      candidates.push(candidate);
-    }
-
+    const candidates = screenEvents(events, excluded, rejections);
     const known = this.lookupKnown(candidates);
     const fresh = new Map<string, SerializedEvent>();
     const duplicates: { event: NostrEvent; stored: Known | undefined }[] = [];
@@ -124,25 +98,11 @@ export class NostrIngestor {
       const earlier = fresh.get(event.id);
       const stored = known.get(event.id);
       if (earlier || stored) {
-        // A copy with the same signature whose content hashes to the id is the verified event itself: no second
-        // signature check. Anything else (other signature, other content, raw copy gone) is checked in full.
         const sig = earlier ? earlier.event.sig : stored !== 'id-only' ? stored?.sig : undefined;
-        if (!(sig === event.sig && hashMatchesId(candidate))) {
-          const verdict = verifySignedEvent(event);
-          if (verdict !== 'ok') {
-            rejections.add(verdict, VERDICT_DETAILS[verdict], event.id);
-            continue;
-          }
-        }
-        duplicates.push({ event, stored: earlier ? undefined : stored });
+        if (duplicateHolds(candidate, sig, verifySignedEvent, rejections)) duplicates.push({ event, stored: earlier ? undefined : stored });
         continue;
       }
-      const verdict = verifySignedEvent(event);
-      if (verdict !== 'ok') {
-        rejections.add(verdict, VERDICT_DETAILS[verdict], event.id);
-        continue;
-      }
-      fresh.set(event.id, candidate);
+      if (signatureHolds(event, verifySignedEvent, rejections)) fresh.set(event.id, candidate);
     }
 
     const changes = emptyChangeSet();
@@ -168,7 +128,7 @@ export class NostrIngestor {
             sql.run('INSERT OR IGNORE INTO nostr_event_relays (seq, relay_id) VALUES (?, ?)', [stored.seq, relayId]);
           }
         }
-        this.tally.flush(sql);
+        this.tally.flush(this.tallyRows);
       });
     }
     for (const [reason, count] of Object.entries(rejections.counts)) this.options.countDropped(reason, count);

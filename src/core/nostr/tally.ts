@@ -1,6 +1,5 @@
-import { idBytes, NO_DVM } from './hexIds';
+import type { TallyRows } from './jobRows';
 import { latencySlot } from './latencyHistogram';
-import type { PreparedStatements } from './preparedStatements';
 import { bucketStart, ROLLUP_PERIODS, type RollupPeriod } from './rollupPeriods';
 
 /** The additive figures kept per rollup bucket (5 min, hour, 6 h, day: rollupPeriods.ts), per request kind and DVM. */
@@ -36,7 +35,7 @@ export interface DvmTotals {
   sats_proven: number;
 }
 
-const DVM_FIELDS: readonly (keyof DvmTotals)[] = ['jobs', 'results', 'feedback', 'successes', 'errors', 'sats_requested', 'sats_earned', 'sats_proven'];
+export const DVM_FIELDS: readonly (keyof DvmTotals)[] = ['jobs', 'results', 'feedback', 'successes', 'errors', 'sats_requested', 'sats_earned', 'sats_proven'];
 
 export interface KindTotals {
   requests: number;
@@ -62,7 +61,7 @@ interface UserEntry { requests: number; firstSeen: number; lastAt: number }
  * Accumulates a batch's counters, rollups, per-DVM / per-kind / per-user totals and response-time histograms in
  * memory and writes each touched row once at the end of the batch: with 500 events a batch, a few hundred upserts
  * instead of thousands. Everything written here is additive (or min/max), so batches commute and old imports add
- * to the right buckets.
+ * to the right buckets. Writes through a TallyRows port (jobRows.ts): the rules hold no database.
  */
 export class Tally {
   private readonly counters = new Map<string, number>();
@@ -162,50 +161,36 @@ export class Tally {
   }
 
   /** Writes everything accumulated; call inside the batch's transaction. */
-  flush(sql: PreparedStatements): void {
+  flush(rows: TallyRows): void {
     // Users and (kind, user) pairs first: whether a row is new decides the all-time distinct counts below.
-    // RETURNING gives the row's request count after the upsert; equal to this batch's count means it is new.
+    // The row's request count after the upsert equal to this batch's count means it is new.
     for (const [pubkey, user] of this.users) {
-      const after = sql.row(`INSERT INTO nostr_users (pubkey, requests, first_seen, last_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (pubkey) DO UPDATE SET requests = requests + excluded.requests, first_seen = min(first_seen, excluded.first_seen),
-          last_at = max(last_at, excluded.last_at) RETURNING requests`, [idBytes(pubkey), user.requests, user.firstSeen, user.lastAt]);
-      if (after?.[0] === user.requests) this.counter('users', 1);
+      if (rows.addUser(pubkey, user.requests, user.firstSeen, user.lastAt) === user.requests) this.counter('users', 1);
     }
     for (const pair of this.kindUsers.values()) {
-      const after = sql.row(`INSERT INTO nostr_kind_users (kind, pubkey, requests, last_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (kind, pubkey) DO UPDATE SET requests = requests + excluded.requests, last_at = max(last_at, excluded.last_at)
-        RETURNING requests`, [pair.kind, idBytes(pair.pubkey), pair.requests, pair.lastAt]);
-      if (after?.[0] === pair.requests) this.kind(pair.kind, { users: 1 });
+      if (rows.addKindUser(pair.kind, pair.pubkey, pair.requests, pair.lastAt) === pair.requests) this.kind(pair.kind, { users: 1 });
     }
     for (const pair of this.kindDvms.values()) {
-      sql.run('INSERT OR IGNORE INTO nostr_kind_dvms (kind, dvm) VALUES (?, ?)', [pair.kind, idBytes(pair.dvm)]);
-      if (sql.changes() > 0) this.kind(pair.kind, { dvms: 1 });
+      if (rows.addKindDvm(pair.kind, pair.dvm)) this.kind(pair.kind, { dvms: 1 });
     }
-    for (const [name, delta] of this.counters) {
-      sql.run('INSERT INTO nostr_counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value', [name, delta]);
-    }
-    const rollupSql = `INSERT INTO nostr_rollups (period, bucket, kind, dvm, ${ROLLUP_FIELDS.join(', ')})
-      VALUES (?, ?, ?, ?, ${ROLLUP_FIELDS.map(() => '?').join(', ')})
-      ON CONFLICT (period, bucket, kind, dvm) DO UPDATE SET ${ROLLUP_FIELDS.map((field) => `${field} = ${field} + excluded.${field}`).join(', ')}`;
+    for (const [name, delta] of this.counters) rows.addCounter(name, delta);
     for (const entry of this.rollups.values()) {
-      sql.run(rollupSql, [entry.period, entry.bucket, entry.kind, entry.dvm ? idBytes(entry.dvm) : NO_DVM, ...ROLLUP_FIELDS.map((field) => entry.values[field] ?? 0)]);
+      rows.addRollup(entry.period, entry.bucket, entry.kind, entry.dvm, ROLLUP_FIELDS.map((field) => entry.values[field] ?? 0));
     }
-    this.flushDvms(sql);
+    for (const [pubkey, entry] of this.dvms) {
+      const values = DVM_FIELDS.map((field) => entry.totals[field] ?? 0);
+      // A zap's recipient is credited only if it is a DVM already: no row is made for it.
+      if (entry.firstSeen !== undefined) rows.upsertDvm(pubkey, entry.firstSeen, entry.lastAnswerAt ?? null, values);
+      else if (values.some((value) => value !== 0)) rows.addToDvm(pubkey, values);
+    }
     for (const [kind, values] of this.kinds) {
-      sql.run(`INSERT INTO nostr_kinds (kind, requests, results, feedback, users, dvms) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (kind) DO UPDATE SET requests = requests + excluded.requests, results = results + excluded.results,
-          feedback = feedback + excluded.feedback, users = users + excluded.users, dvms = dvms + excluded.dvms`,
-      [kind, values.requests ?? 0, values.results ?? 0, values.feedback ?? 0, values.users ?? 0, values.dvms ?? 0]);
+      rows.addKind(kind, values.requests ?? 0, values.results ?? 0, values.feedback ?? 0, values.users ?? 0, values.dvms ?? 0);
     }
     for (const entry of this.latencyRollups.values()) {
-      if (entry.delta === 0) continue;
-      sql.run(`INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (period, bucket, metric, slot) DO UPDATE SET count = count + excluded.count`, [entry.period, entry.bucket, entry.metric, entry.slot, entry.delta]);
+      if (entry.delta !== 0) rows.addLatencyRollup(entry.period, entry.bucket, entry.metric, entry.slot, entry.delta);
     }
     for (const entry of this.latencyTotals.values()) {
-      if (entry.delta === 0) continue;
-      sql.run(`INSERT INTO nostr_latency_totals (metric, value, count) VALUES (?, ?, ?)
-        ON CONFLICT (metric, value) DO UPDATE SET count = count + excluded.count`, [entry.metric, entry.value, entry.delta]);
+      if (entry.delta !== 0) rows.addLatencyTotal(entry.metric, entry.value, entry.delta);
     }
     this.discard();
   }
@@ -221,21 +206,6 @@ export class Tally {
     this.kindDvms.clear();
     this.latencyRollups.clear();
     this.latencyTotals.clear();
-  }
-
-  private flushDvms(sql: PreparedStatements): void {
-    const columns = DVM_FIELDS.join(', ');
-    const upsert = `INSERT INTO nostr_dvms (pubkey, first_seen, last_answer_at, ${columns}) VALUES (?, ?, ?, ${DVM_FIELDS.map(() => '?').join(', ')})
-      ON CONFLICT (pubkey) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
-        last_answer_at = CASE WHEN excluded.last_answer_at IS NULL THEN last_answer_at ELSE max(coalesce(last_answer_at, 0), excluded.last_answer_at) END,
-        ${DVM_FIELDS.map((field) => `${field} = ${field} + excluded.${field}`).join(', ')}`;
-    // A zap's recipient is credited only if it is a DVM already: no row is made for it.
-    const update = `UPDATE nostr_dvms SET ${DVM_FIELDS.map((field) => `${field} = ${field} + ?`).join(', ')} WHERE pubkey = ?`;
-    for (const [pubkey, entry] of this.dvms) {
-      const values = DVM_FIELDS.map((field) => entry.totals[field] ?? 0);
-      if (entry.firstSeen !== undefined) sql.run(upsert, [idBytes(pubkey), entry.firstSeen, entry.lastAnswerAt ?? null, ...values]);
-      else if (values.some((value) => value !== 0)) sql.run(update, [...values, idBytes(pubkey)]);
-    }
   }
 }
 
