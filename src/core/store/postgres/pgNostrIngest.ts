@@ -1,0 +1,211 @@
+import type pg from 'pg';
+import { CONTEXTVM_MESSAGE_KINDS } from '../../nostr/contextVmEvents';
+import { classify } from '../../nostr/eventClassifier';
+import { duplicateHolds, screenEvents, signatureHolds } from '../../nostr/ingestScreen';
+import { emptyChangeSet, JobAssembler, type ChangeSet } from '../../nostr/jobAssembler';
+import type { NostrEvent } from '../../nostr/nostrEvent';
+import type { IngestOutcome } from '../../nostr/nostrIngest';
+import type { SerializedEvent } from '../../nostr/rawEvents';
+import { Rejections } from '../../nostr/rejections';
+import { loadVerifier, verifySignedEvent, type Verdict } from '../../nostr/signatureVerifier';
+import { Tally } from '../../nostr/tally';
+import type { Logger } from '../../util/logger';
+import { PgJobRows } from './pgJobRows';
+import { pgRows } from './pgReader';
+
+export interface PgNostrIngestorOptions {
+  readonly pool: pg.Pool;
+  readonly excludedKinds: () => readonly number[];
+  /** Counts each dropped event by reason where the engine shows it (EngineContext.countDropped). */
+  readonly countDropped: (reason: string, count: number) => void;
+  /** The id + signature check; `verifySignedEvent` unless a benchmark fills a store with unsigned rows. */
+  readonly verify?: (event: NostrEvent) => Verdict;
+  readonly log?: Logger;
+}
+
+/** A stored copy: its raw row while the raw tier keeps it; only its id after (nostr_seen). */
+type Known = { readonly seq: number; readonly relayId: number | null; readonly sig: string } | 'id-only';
+
+/** Fresh events per write transaction: the next chunk's signatures are checked while this one is written. */
+const WRITE_CHUNK = 500;
+/** Signature checks between two turns of the event loop, so a write in flight gets its answers read meanwhile. */
+const VERIFY_SLICE = 25;
+/** pg_advisory_xact_lock(classid, objid): "SwSc" as the migrations' lock (pgMigrations.ts), 2 for the Nostr ingest. */
+const LOCK_CLASS = 0x53775363;
+const LOCK_NOSTR_INGEST = 2;
+/** Relays do not keep these (ephemeral ContextVM traffic): counted as accepted, never stored (contextVmTracker.ts). */
+const EPHEMERAL_KINDS = new Set<number>(CONTEXTVM_MESSAGE_KINDS);
+
+const RAW_INSERT = `INSERT INTO nostr_events (id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig)
+  SELECT id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig
+  FROM unnest($1::bytea[], $2::bytea[], $3::int[], $4::bigint[], $5::bytea[], $6::int[], $7::text[], $8::text[], $9::bytea[])
+    WITH ORDINALITY AS v (id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig, n)
+  ORDER BY n
+  ON CONFLICT (id) DO NOTHING`;
+
+interface Verified {
+  readonly fresh: SerializedEvent[];
+  readonly duplicates: { readonly event: NostrEvent; readonly stored: Known | undefined }[];
+}
+
+const bytes = (hex: string) => Buffer.from(hex, 'hex');
+const hex = (value: unknown) => (value as Buffer).toString('hex');
+
+/**
+ * The one way events enter the PostgreSQL store: the same checks as the sql.js ingest (ingestScreen.ts: shape, size,
+ * kinds, id + BIP-340 signature), de-duplication against the stored ids, then the same NIP-90 rules (JobAssembler,
+ * Tally) over a unit of work (PgJobRows). Several collectors may write one store: each write runs in one transaction
+ * under an advisory lock, re-reads which events another writer stored meanwhile, and sends raw events with
+ * ON CONFLICT DO NOTHING; only events it stores go through the rules, so nothing is counted twice.
+ *
+ * Signature checks are the limit. A call's events are written in chunks, and the next chunk is checked while the
+ * database works on the current one; calls are written in the order they were made.
+ */
+export class PgNostrIngestor {
+  private tail: Promise<void> = Promise.resolve();
+  private readonly relayIds = new Map<string, number>();
+
+  constructor(private readonly options: PgNostrIngestorOptions) {}
+
+  async ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestOutcome> {
+    await loadVerifier();
+    const rejections = new Rejections();
+    const candidates = screenEvents(events, new Set(this.options.excludedKinds()), rejections);
+    const outcome = { accepted: 0, duplicates: 0, changes: emptyChangeSet() };
+    /** Copies seen in this call (verified), by id: a later copy is a duplicate of the first. */
+    const seen = new Map<string, string>();
+    const writes: Promise<void>[] = [];
+    for (let start = 0; start < candidates.length; start += WRITE_CHUNK) {
+      const chunk = candidates.slice(start, start + WRITE_CHUNK);
+      const verified = await this.verifyChunk(chunk, await this.lookupKnown(chunk), seen, rejections);
+      if (verified.fresh.length === 0 && verified.duplicates.length === 0) continue;
+      const write = this.tail.then(() => this.write(relay, verified, outcome));
+      this.tail = write.catch(() => undefined);
+      writes.push(write);
+    }
+    await Promise.all(writes);
+    for (const [reason, count] of Object.entries(rejections.counts)) this.options.countDropped(reason, count);
+    if (this.options.log) rejections.log(this.options.log, relay);
+    return { ...outcome, rejected: rejections.counts, rejectDetails: rejections.details };
+  }
+
+  private async verifyChunk(chunk: readonly SerializedEvent[], known: ReadonlyMap<string, Known>, seen: Map<string, string>, rejections: Rejections): Promise<Verified> {
+    const verify = this.options.verify ?? verifySignedEvent;
+    const verified: Verified = { fresh: [], duplicates: [] };
+    for (let i = 0; i < chunk.length; i++) {
+      if (i > 0 && i % VERIFY_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const candidate = chunk[i];
+      const { event } = candidate;
+      const earlier = seen.get(event.id);
+      const stored = known.get(event.id);
+      if (earlier !== undefined || stored) {
+        const sig = earlier ?? (stored !== 'id-only' ? stored?.sig : undefined);
+        if (duplicateHolds(candidate, sig, verify, rejections)) verified.duplicates.push({ event, stored: earlier !== undefined ? undefined : stored });
+        continue;
+      }
+      if (!signatureHolds(event, verify, rejections)) continue;
+      seen.set(event.id, event.sig);
+      verified.fresh.push(candidate);
+    }
+    return verified;
+  }
+
+  /** One transaction: what another writer stored meanwhile is a duplicate; the rest is stored and assembled. */
+  private async write(relay: string | undefined, verified: Verified, outcome: { accepted: number; duplicates: number; changes: ChangeSet }): Promise<void> {
+    const relayId = relay ? await this.relayId(relay) : null;
+    const client = await this.options.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_NOSTR_INGEST]);
+      const duplicates = [...verified.duplicates];
+      let fresh = verified.fresh;
+      if (fresh.length > 0) {
+        const already = await this.storedRows(client, fresh.map(({ event }) => event.id));
+        if (already.size > 0) {
+          for (const { event } of fresh) if (already.has(event.id)) duplicates.push({ event, stored: already.get(event.id) });
+          fresh = fresh.filter(({ event }) => !already.has(event.id));
+        }
+      }
+      const changes = emptyChangeSet();
+      const stored = fresh.filter(({ event }) => !EPHEMERAL_KINDS.has(event.kind));
+      if (stored.length > 0) await this.assembleAndStore(client, stored, relayId, changes);
+      const relays = duplicates.filter(({ stored: copy }) => relayId !== null && copy && copy !== 'id-only' && copy.relayId !== relayId);
+      if (relays.length > 0) {
+        // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
+        await client.query(`INSERT INTO nostr_event_relays (seq, relay_id) SELECT seq, $2 FROM unnest($1::bigint[]) AS v (seq) ON CONFLICT DO NOTHING`,
+          [relays.map(({ stored: copy }) => (copy as Exclude<Known, 'id-only'>).seq), relayId]);
+      }
+      await client.query('COMMIT');
+      outcome.accepted += fresh.length;
+      outcome.duplicates += duplicates.length;
+      for (const dvm of changes.dvms) outcome.changes.dvms.add(dvm);
+      for (const kind of changes.kinds) outcome.changes.kinds.add(kind);
+      for (const job of changes.jobs) outcome.changes.jobs.add(job);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Loads the rows the events touch, runs the NIP-90 rules in order, and writes raw events and rows back. */
+  private async assembleAndStore(client: pg.PoolClient, events: readonly SerializedEvent[], relayId: number | null, changes: ChangeSet): Promise<void> {
+    const infos = events.map(({ event }) => classify(event));
+    const rows = new PgJobRows();
+    await rows.load(client, infos.filter((info) => info !== undefined));
+    const tally = new Tally();
+    const assembler = new JobAssembler(rows, tally);
+    const jobIds: (Buffer | null)[] = [];
+    events.forEach(({ event }, i) => {
+      const info = infos[i];
+      const jobId = info ? assembler.apply(info, changes) : undefined;
+      rows.noteEvent(event.id, event.pubkey, event.kind, jobId);
+      jobIds.push(jobId ? bytes(jobId) : null);
+    });
+    tally.flush(rows);
+    const inserted = await client.query(RAW_INSERT, [
+      events.map(({ event }) => bytes(event.id)), events.map(({ event }) => bytes(event.pubkey)), events.map(({ event }) => event.kind),
+      events.map(({ event }) => event.created_at), jobIds, events.map(() => relayId), events.map(({ tagsJson }) => tagsJson),
+      events.map(({ contentJson }) => contentJson), events.map(({ event }) => bytes(event.sig)),
+    ]);
+    // Every writer takes the lock before it looks: a row that appeared anyway came from one that did not.
+    if (inserted.rowCount !== events.length) throw new Error(`nostr ingest: ${events.length - (inserted.rowCount ?? 0)} event(s) were stored by a writer outside the ingest lock`);
+    await rows.writes.write(client, rows.changedPairs());
+  }
+
+  /** Stored copies of `chunk`'s ids: raw rows, then remembered ids (nostr_seen) for the others. */
+  private async lookupKnown(chunk: readonly SerializedEvent[]): Promise<Map<string, Known>> {
+    const ids = [...new Set(chunk.map(({ event }) => event.id))];
+    const known: Map<string, Known> = await this.storedRows(this.options.pool, ids);
+    const rest = chunk.filter(({ event }) => !known.has(event.id));
+    if (rest.length > 0) {
+      for (const [createdAt, id8] of await pgRows<[number, Buffer]>(this.options.pool,
+        'SELECT s.created_at, s.id8 FROM nostr_seen s JOIN unnest($1::bigint[], $2::bytea[]) AS v (created_at, id8) ON s.created_at = v.created_at AND s.id8 = v.id8',
+        [rest.map(({ event }) => event.created_at), rest.map(({ event }) => bytes(event.id.slice(0, 16)))])) {
+        const match = rest.find(({ event }) => event.created_at === createdAt && event.id.startsWith(hex(id8)));
+        if (match) known.set(match.event.id, 'id-only');
+      }
+    }
+    return known;
+  }
+
+  private async storedRows(db: pg.Pool | pg.PoolClient, ids: readonly string[]): Promise<Map<string, Exclude<Known, 'id-only'>>> {
+    const stored = new Map<string, Exclude<Known, 'id-only'>>();
+    for (const [id, seq, relayId, sig] of await pgRows<[Buffer, number, number | null, Buffer]>(db,
+      'SELECT id, seq, relay_id, sig FROM nostr_events WHERE id = ANY($1)', [ids.map(bytes)])) {
+      stored.set(hex(id), { seq, relayId, sig: hex(sig) });
+    }
+    return stored;
+  }
+
+  private async relayId(url: string): Promise<number> {
+    let id = this.relayIds.get(url);
+    if (id === undefined) {
+      await this.options.pool.query('INSERT INTO nostr_relays (url) VALUES ($1) ON CONFLICT (url) DO NOTHING', [url]);
+      id = (await pgRows<[number]>(this.options.pool, 'SELECT id FROM nostr_relays WHERE url = $1', [url]))[0][0];
+      this.relayIds.set(url, id);
+    }
+    return id;
+  }
+}

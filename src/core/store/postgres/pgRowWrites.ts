@@ -1,0 +1,185 @@
+import type { JobRow, MetadataRow, Pair, ProfileRow, ZapRow } from '../../nostr/jobRows';
+import { PAIR_COLUMNS } from '../../nostr/jobRows';
+import { DVM_FIELDS, ROLLUP_FIELDS } from '../../nostr/tally';
+
+/** What a statement is sent over: a pool client inside the batch's transaction. */
+export interface PgWriter {
+  query(text: string, values?: unknown[]): Promise<unknown>;
+}
+
+const bytes = (hex: string | null) => (hex === null ? null : Buffer.from(hex, 'hex'));
+const PAIR_TYPES: Record<keyof Pair, string> = {
+  kind: 'int', first_at: 'bigint', last_at: 'bigint', status: 'text', status_at: 'bigint', status_rank: 'int', results: 'bigint', feedback: 'bigint',
+  first_result_at: 'bigint', first_feedback_at: 'bigint', succeeded: 'int', errored: 'int', requested_msats: 'bigint', requested_at: 'bigint',
+  amount_mismatch: 'int', proven_msats: 'bigint', response_sec: 'bigint', feedback_sec: 'bigint',
+};
+
+/**
+ * `INSERT INTO table (columns) SELECT * FROM unnest($1::t1[], $2::t2[], …) …`: one statement and one parameter per
+ * column whatever the number of rows (no host-parameter limit to chunk under), the rows in the order given.
+ */
+function unnestInsert(table: string, columns: readonly (readonly [name: string, type: string])[], tail: string): string {
+  return `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')})
+    SELECT ${columns.map(([name]) => name).join(', ')} FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+      AS v (${columns.map(([name]) => name).join(', ')}) ${tail}`;
+}
+
+function columnsOf<R extends readonly unknown[]>(rows: readonly R[], width: number): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: width }, () => []);
+  for (const row of rows) for (let i = 0; i < width; i++) columns[i].push(row[i]);
+  return columns;
+}
+
+const PAIR_UPSERT = unnestInsert('nostr_job_dvms', [['request_id', 'bytea'], ['dvm', 'bytea'], ...PAIR_COLUMNS.map((column) => [column, PAIR_TYPES[column]] as const)],
+  `ON CONFLICT (request_id, dvm) DO UPDATE SET ${PAIR_COLUMNS.map((column) => `${column} = excluded.${column}`).join(', ')}`);
+const ROLLUP_UPSERT = unnestInsert('nostr_rollups', [['period', 'text'], ['bucket', 'bigint'], ['kind', 'int'], ['dvm', 'bytea'], ...ROLLUP_FIELDS.map((field) => [field, 'bigint'] as const)],
+  `ON CONFLICT (period, bucket, kind, dvm) DO UPDATE SET ${ROLLUP_FIELDS.map((field) => `${field} = nostr_rollups.${field} + excluded.${field}`).join(', ')}`);
+const DVM_UPSERT = unnestInsert('nostr_dvms', [['pubkey', 'bytea'], ['first_seen', 'bigint'], ['last_answer_at', 'bigint'], ...DVM_FIELDS.map((field) => [field, 'bigint'] as const)],
+  `ON CONFLICT (pubkey) DO UPDATE SET first_seen = least(nostr_dvms.first_seen, excluded.first_seen),
+    last_answer_at = greatest(nostr_dvms.last_answer_at, excluded.last_answer_at),
+    ${DVM_FIELDS.map((field) => `${field} = nostr_dvms.${field} + excluded.${field}`).join(', ')}`);
+const DVM_ADD = `UPDATE nostr_dvms d SET ${DVM_FIELDS.map((field) => `${field} = d.${field} + v.${field}`).join(', ')}
+  FROM unnest($1::bytea[], ${DVM_FIELDS.map((_, i) => `$${i + 2}::bigint[]`).join(', ')}) AS v (pubkey, ${DVM_FIELDS.join(', ')}) WHERE d.pubkey = v.pubkey`;
+const PROFILE_COLUMNS = [
+  ['pubkey', 'bytea'], ['d', 'text'], ['created_at', 'bigint'], ['event_id', 'bytea'], ['name', 'text'], ['about', 'text'], ['picture', 'text'], ['lud16', 'text'],
+  ['encryption_supported', 'int'], ['cashu_accepted', 'int'], ['nip90_params', 'text'], ['kinds', 'text'], ['relays', 'text'],
+] as const;
+const METADATA_COLUMNS = [['pubkey', 'bytea'], ['created_at', 'bigint'], ['event_id', 'bytea'], ['name', 'text'], ['about', 'text'], ['picture', 'text'], ['lud16', 'text']] as const;
+const replaceAll = (columns: readonly (readonly [string, string])[], skip: number) => columns.slice(skip).map(([name]) => `${name} = excluded.${name}`).join(', ');
+
+/**
+ * The rows one PostgreSQL batch changed (PgJobRows collects them while the rules run), sent in one multi-row
+ * statement per table: inserts of new rows with ON CONFLICT DO NOTHING, whole-row upserts of rewritten ones, and
+ * additive upserts of the sums. The schema's triggers (pgNostrMigrations.ts) then move the page stats and totals.
+ */
+export class PgRowWrites {
+  readonly jobs: JobRow[] = [];
+  readonly cancellations = new Map<string, number>();
+  readonly targets: [string, string, number][] = [];
+  readonly links: [string, string, number][] = [];
+  readonly deletions: [string, string, string, number][] = [];
+  readonly newZaps: ZapRow[] = [];
+  readonly zapLinks: [string, string, string][] = [];
+  /** Raw events whose job became known after they were stored (zap receipts linked later). */
+  readonly eventJobs = new Map<string, string>();
+  readonly heartbeats = new Map<string, number>();
+  readonly profiles = new Map<string, ProfileRow>();
+  readonly metadata = new Map<string, MetadataRow>();
+  readonly users: [string, number, number, number][] = [];
+  readonly kindUsers: [number, string, number, number][] = [];
+  readonly kindDvms: [number, string][] = [];
+  readonly counters: [string, number][] = [];
+  readonly rollups: [string, number, number, string, readonly number[]][] = [];
+  readonly dvmUpserts: [string, number, number | null, readonly number[]][] = [];
+  readonly dvmAdds: [string, readonly number[]][] = [];
+  readonly kinds: [number, number, number, number, number, number][] = [];
+  readonly latencyRollups: [string, number, string, number, number][] = [];
+  readonly latencyTotals: [string, number, number][] = [];
+
+  /** Sends everything; `pairs` are the pairs to store whole (PgJobRows.changedPairs). Call inside the transaction. */
+  async write(db: PgWriter, pairs: readonly { requestId: string; dvm: string; pair: Pair }[]): Promise<void> {
+    if (this.jobs.length > 0) {
+      await db.query(unnestInsert('nostr_jobs', [['request_id', 'bytea'], ['kind', 'int'], ['customer', 'bytea'], ['created_at', 'bigint'], ['encrypted', 'int'], ['scheme', 'text'], ['cancelled_at', 'bigint']],
+        'ON CONFLICT (request_id) DO NOTHING'), columnsOf(this.jobs.map((job) => [
+        bytes(job.requestId), job.kind, bytes(job.customer), job.createdAt, job.encrypted ? 1 : 0, job.scheme, this.cancellations.get(job.requestId) ?? job.cancelledAt,
+      ]), 7));
+    }
+    if (this.cancellations.size > 0) {
+      const entries = [...this.cancellations];
+      await db.query(`UPDATE nostr_jobs j SET cancelled_at = least(coalesce(j.cancelled_at, v.at), v.at)
+        FROM unnest($1::bytea[], $2::bigint[]) AS v (request_id, at) WHERE j.request_id = v.request_id`,
+      [entries.map(([id]) => bytes(id)), entries.map(([, at]) => at)]);
+    }
+    if (this.targets.length > 0) {
+      await db.query(unnestInsert('nostr_job_targets', [['request_id', 'bytea'], ['dvm', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
+        columnsOf(this.targets.map(([request, dvm, at]) => [bytes(request), bytes(dvm), at]), 3));
+    }
+    if (this.links.length > 0) {
+      await db.query(unnestInsert('nostr_job_links', [['child_id', 'bytea'], ['parent_id', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
+        columnsOf(this.links.map(([child, parent, at]) => [bytes(child), bytes(parent), at]), 3));
+    }
+    if (pairs.length > 0) {
+      await db.query(PAIR_UPSERT, columnsOf(pairs.map(({ requestId, dvm, pair }) => [bytes(requestId), bytes(dvm), ...PAIR_COLUMNS.map((column) => pair[column])]), 2 + PAIR_COLUMNS.length));
+    }
+    if (this.deletions.length > 0) {
+      await db.query(unnestInsert('nostr_deletions', [['target_id', 'bytea'], ['event_id', 'bytea'], ['deleter', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
+        columnsOf(this.deletions.map(([target, event, deleter, at]) => [bytes(target), bytes(event), bytes(deleter), at]), 4));
+    }
+    if (this.newZaps.length > 0) {
+      await db.query(unnestInsert('nostr_zaps', [['id', 'bytea'], ['target_id', 'bytea'], ['recipient', 'bytea'], ['msats', 'bigint'], ['created_at', 'bigint'], ['request_id', 'bytea'], ['dvm', 'bytea']],
+        'ON CONFLICT (id) DO NOTHING'), columnsOf(this.newZaps.map((zap) => [
+        bytes(zap.id), bytes(zap.targetId), bytes(zap.recipient), zap.msats, zap.createdAt, bytes(zap.requestId), bytes(zap.dvm),
+      ]), 7));
+    }
+    if (this.zapLinks.length > 0) {
+      await db.query(`UPDATE nostr_zaps z SET request_id = v.request_id, dvm = v.dvm FROM unnest($1::bytea[], $2::bytea[], $3::bytea[]) AS v (id, request_id, dvm)
+        WHERE z.id = v.id`, columnsOf(this.zapLinks.map(([zap, request, dvm]) => [bytes(zap), bytes(request), bytes(dvm)]), 3));
+    }
+    if (this.eventJobs.size > 0) {
+      const entries = [...this.eventJobs];
+      await db.query('UPDATE nostr_events e SET job_id = v.job_id FROM unnest($1::bytea[], $2::bytea[]) AS v (id, job_id) WHERE e.id = v.id',
+        [entries.map(([id]) => bytes(id)), entries.map(([, job]) => bytes(job))]);
+    }
+    if (this.heartbeats.size > 0) {
+      const entries = [...this.heartbeats];
+      await db.query(unnestInsert('nostr_heartbeats', [['pubkey', 'bytea'], ['last_at', 'bigint']],
+        'ON CONFLICT (pubkey) DO UPDATE SET last_at = greatest(nostr_heartbeats.last_at, excluded.last_at)'), [entries.map(([pubkey]) => bytes(pubkey)), entries.map(([, at]) => at)]);
+    }
+    if (this.profiles.size > 0) {
+      await db.query(unnestInsert('nostr_profiles', PROFILE_COLUMNS, `ON CONFLICT (pubkey, d) DO UPDATE SET ${replaceAll(PROFILE_COLUMNS, 2)}`),
+        columnsOf([...this.profiles.values()].map((p) => [
+          bytes(p.pubkey), p.d, p.createdAt, bytes(p.eventId), p.name, p.about, p.picture, p.lud16, p.encryptionSupported, p.cashuAccepted, p.nip90Params, p.kinds, p.relays,
+        ]), PROFILE_COLUMNS.length));
+    }
+    if (this.metadata.size > 0) {
+      await db.query(unnestInsert('nostr_metadata', METADATA_COLUMNS, `ON CONFLICT (pubkey) DO UPDATE SET ${replaceAll(METADATA_COLUMNS, 1)}`),
+        columnsOf([...this.metadata.values()].map((m) => [bytes(m.pubkey), m.createdAt, bytes(m.eventId), m.name, m.about, m.picture, m.lud16]), METADATA_COLUMNS.length));
+    }
+    await this.writeTallies(db);
+  }
+
+  private async writeTallies(db: PgWriter): Promise<void> {
+    if (this.users.length > 0) {
+      await db.query(unnestInsert('nostr_users', [['pubkey', 'bytea'], ['requests', 'bigint'], ['first_seen', 'bigint'], ['last_at', 'bigint']],
+        `ON CONFLICT (pubkey) DO UPDATE SET requests = nostr_users.requests + excluded.requests,
+          first_seen = least(nostr_users.first_seen, excluded.first_seen), last_at = greatest(nostr_users.last_at, excluded.last_at)`),
+      columnsOf(this.users.map(([pubkey, ...rest]) => [bytes(pubkey), ...rest]), 4));
+    }
+    if (this.kindUsers.length > 0) {
+      await db.query(unnestInsert('nostr_kind_users', [['kind', 'int'], ['pubkey', 'bytea'], ['requests', 'bigint'], ['last_at', 'bigint']],
+        `ON CONFLICT (kind, pubkey) DO UPDATE SET requests = nostr_kind_users.requests + excluded.requests, last_at = greatest(nostr_kind_users.last_at, excluded.last_at)`),
+      columnsOf(this.kindUsers.map(([kind, pubkey, requests, at]) => [kind, bytes(pubkey), requests, at]), 4));
+    }
+    if (this.kindDvms.length > 0) {
+      await db.query(unnestInsert('nostr_kind_dvms', [['kind', 'int'], ['dvm', 'bytea']], 'ON CONFLICT DO NOTHING'),
+        columnsOf(this.kindDvms.map(([kind, dvm]) => [kind, bytes(dvm)]), 2));
+    }
+    if (this.counters.length > 0) {
+      await db.query(unnestInsert('nostr_counters', [['name', 'text'], ['value', 'bigint']], 'ON CONFLICT (name) DO UPDATE SET value = nostr_counters.value + excluded.value'),
+        columnsOf(this.counters, 2));
+    }
+    if (this.rollups.length > 0) {
+      await db.query(ROLLUP_UPSERT, columnsOf(this.rollups.map(([period, bucket, kind, dvm, values]) => [period, bucket, kind, dvm ? bytes(dvm) : Buffer.alloc(0), ...values]),
+        4 + ROLLUP_FIELDS.length));
+    }
+    if (this.dvmUpserts.length > 0) {
+      await db.query(DVM_UPSERT, columnsOf(this.dvmUpserts.map(([pubkey, firstSeen, lastAnswer, totals]) => [bytes(pubkey), firstSeen, lastAnswer, ...totals]), 3 + DVM_FIELDS.length));
+    }
+    if (this.dvmAdds.length > 0) {
+      await db.query(DVM_ADD, columnsOf(this.dvmAdds.map(([pubkey, totals]) => [bytes(pubkey), ...totals]), 1 + DVM_FIELDS.length));
+    }
+    if (this.kinds.length > 0) {
+      await db.query(unnestInsert('nostr_kinds', [['kind', 'int'], ['requests', 'bigint'], ['results', 'bigint'], ['feedback', 'bigint'], ['users', 'bigint'], ['dvms', 'bigint']],
+        `ON CONFLICT (kind) DO UPDATE SET ${['requests', 'results', 'feedback', 'users', 'dvms'].map((field) => `${field} = nostr_kinds.${field} + excluded.${field}`).join(', ')}`),
+      columnsOf(this.kinds, 6));
+    }
+    if (this.latencyRollups.length > 0) {
+      await db.query(unnestInsert('nostr_latency_rollups', [['period', 'text'], ['bucket', 'bigint'], ['metric', 'text'], ['slot', 'int'], ['count', 'bigint']],
+        'ON CONFLICT (period, bucket, metric, slot) DO UPDATE SET count = nostr_latency_rollups.count + excluded.count'), columnsOf(this.latencyRollups, 5));
+    }
+    if (this.latencyTotals.length > 0) {
+      await db.query(unnestInsert('nostr_latency_totals', [['metric', 'text'], ['value', 'bigint'], ['count', 'bigint']],
+        'ON CONFLICT (metric, value) DO UPDATE SET count = nostr_latency_totals.count + excluded.count'), columnsOf(this.latencyTotals, 3));
+    }
+  }
+}
