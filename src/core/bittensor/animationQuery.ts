@@ -1,7 +1,7 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, boundedCount, jsonResult, keysById, oneOf, RAO, U16 } from './historySql';
-import { rows } from './snapshotRepo';
 import type { AnimationFrame, AnimationFrames, AnimationRole, BlockRange } from './subnetHistoryModel';
 
 export const FRAMES_PAGE_DEFAULT = 64;

@@ -11,7 +11,7 @@ import { encodeU16 } from './scale/scaleEncoder';
 import { u64f64ToNumber } from './scaling';
 import { TypeDecoder } from './scale/scaleDecoder';
 import { readStorageMap } from './storageReader';
-import type { SubnetListing } from './subnetRepo';
+import type { SubnetListing } from './bittensorStore';
 import type { RawWeightRow } from './weightsAnalysis';
 
 /**

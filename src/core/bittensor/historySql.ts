@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
-import { rows } from './snapshotRepo';
 import type { BlockRange, HistoryRange } from './subnetHistoryModel';
 
 /** The stored units the history queries scale back (snapshotRepo keeps u16 scores and RAO). */

@@ -1,21 +1,19 @@
-import type { Database as SqlDatabase, SqlValue, Statement } from 'sql.js';
+import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { rows } from '../store/sqlRows';
+import type { SnapshotInfo } from './bittensorStore';
 import { ChainGenesisRepo } from './chainGenesisRepo';
 import { genesisKey, type ChainScope } from './chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from './model';
 import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from './snapshotEncoding';
 
+// Until the history queries import them from their new homes (their SQL is being split for PostgreSQL meanwhile).
+export { rows } from '../store/sqlRows';
+export type { SnapshotInfo } from './bittensorStore';
+
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key
  * and axon dictionaries, and are scaled back on read; a neuron costs tens of bytes per snapshot (see the bench).
  */
-
-export interface SnapshotInfo {
-  readonly id: number;
-  readonly netuid: number;
-  readonly block: number;
-  readonly blockTime: number;
-  readonly complete: boolean;
-}
 
 /*
  * The first snapshot of a process runs every sql.js path cold (V8 interprets the JS glue, WASM functions are
@@ -281,16 +279,4 @@ function jsonBlob(value: unknown): Uint8Array {
 function jsonRows(db: SqlDatabase, sql: string, param: Uint8Array): unknown[][] {
   const text = rows(db, sql, [param])[0]?.[0];
   return typeof text === 'string' ? (JSON.parse(text) as unknown[][]) : [];
-}
-
-export function rows(db: SqlDatabase, sql: string, params: SqlValue[] = []): SqlValue[][] {
-  const statement: Statement = db.prepare(sql);
-  try {
-    statement.bind(params);
-    const out: SqlValue[][] = [];
-    while (statement.step()) out.push(statement.get());
-    return out;
-  } finally {
-    statement.free();
-  }
 }

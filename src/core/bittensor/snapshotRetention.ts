@@ -1,5 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { rows } from './snapshotRepo';
+import { rows } from '../store/sqlRows';
+import type { RetentionPolicy, RetentionResult } from './bittensorStore';
 
 /**
  * Retention of Bittensor data (DESIGN.md "Data kept"): full snapshots for the raw window, per-UID daily rollups
@@ -7,19 +8,6 @@ import { rows } from './snapshotRepo';
  * its header and its pinned rows and is marked incomplete; the newest snapshot of each subnet on each chain is never
  * touched (another chain's higher block numbers say nothing about this chain's newest).
  */
-export interface RetentionPolicy {
-  readonly now: number;
-  readonly rawWindowHours: number;
-  readonly historyDays: number;
-  readonly pinnedHotkeys: readonly string[];
-}
-
-export interface RetentionResult {
-  readonly neuronRows: number;
-  readonly rollupRows: number;
-  readonly snapshots: number;
-}
-
 /** Header `t` is of the same chain as header `s`, in the unique index's terms. */
 const SAME_CHAIN = "IFNULL(t.genesis, '') = IFNULL(s.genesis, '')";
 

@@ -1,20 +1,12 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { rows } from '../store/sqlRows';
+import type { SubnetListing } from './bittensorStore';
 import { ChainGenesisRepo } from './chainGenesisRepo';
 import type { ChainScope } from './chainGenesisScope';
 import { BLOCKS_PER_DAY } from './model';
-import { rows } from './snapshotRepo';
 
-/** A subnet as the chain's subnet-list runtime APIs describe it (before snapshots add permits and history). */
-export interface SubnetListing {
-  readonly netuid: number;
-  readonly name: string;
-  readonly tempo: number | null;
-  readonly uids: number;
-  readonly maxUids: number | null;
-  readonly maxValidators: number | null;
-  readonly burnRao: number | null;
-  readonly priceTao: number | null;
-}
+// Until subnetSummaries imports it from the seam (its SQL is being split for PostgreSQL meanwhile).
+export type { SubnetListing } from './bittensorStore';
 
 /** The subnet list and per-subnet figures over time (register cost, price, UIDs), for the 24 h change. */
 export class SubnetRepo {
