@@ -2,7 +2,8 @@ import type { Database as SqlDatabase } from 'sql.js';
 import type { ChainScope } from './chainGenesisScope';
 import { boundedCount, firstRaw, idsByKey, jsonResult, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY, U16 } from './historySql';
 import type { SnapshotRepo } from './snapshotRepo';
-import { TRACE_FIELDS, type BlockRange, type TraceField, type TracePoint, type Traces, type TraceSelection, type TraceSeries } from './subnetHistoryModel';
+import { TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection } from './subnetHistoryModel';
+import { finishSeries, isUidSelection, noteKeys, seriesKeyIds, startSeries } from './traceRows';
 
 export const TRACE_SERIES_MAX = 64;
 export const TRACE_POINTS_DEFAULT = 1_000;
@@ -12,7 +13,7 @@ export const TRACE_POINTS_MAX = 5_000;
  * Per field: the raw column, its scale, and the daily rollup's figure (a day's mean from its sums; stake is a level,
  * so its day takes the last value, the bare column of the row with MAX(last_block)).
  */
-const FIELDS: Record<TraceField, { readonly column: string; readonly scale: number; readonly daily: string }> = {
+export const TRACE_FIELD_SQL: Record<TraceField, { readonly column: string; readonly scale: number; readonly daily: string }> = {
   stake: { column: 'stake_total', scale: RAO, daily: 'stake_last * 1.0' },
   incentive: { column: 'incentive', scale: U16, daily: 'SUM(incentive_sum) * 1.0 / SUM(samples)' },
   dividends: { column: 'dividends', scale: U16, daily: 'SUM(dividends_sum) * 1.0 / SUM(samples)' },
@@ -20,16 +21,6 @@ const FIELDS: Record<TraceField, { readonly column: string; readonly scale: numb
   trust: { column: 'trust', scale: U16, daily: 'SUM(trust_sum) * 1.0 / SUM(samples)' },
   consensus: { column: 'consensus', scale: U16, daily: 'SUM(consensus_sum) * 1.0 / SUM(samples)' },
 };
-
-/** One series in the making: its points keyed by snapshot id (raw) or day (daily), with its newest keys. */
-interface Building {
-  readonly key: string;
-  readonly uid: number | null;
-  hotkeyId: number | null;
-  coldkeyId: number | null;
-  newestBlock: number;
-  readonly points: TracePoint[];
-}
 
 /**
  * Traces of one field for chosen hotkeys, UIDs, or the top N (by the field in the range's newest snapshot): raw
@@ -46,13 +37,10 @@ export function traces(
   range: BlockRange,
   maxPoints?: number,
 ): Traces {
-  const { column, scale, daily } = FIELDS[oneOf(field, TRACE_FIELDS, 'field')];
+  const { column, scale, daily } = TRACE_FIELD_SQL[oneOf(field, TRACE_FIELDS, 'field')];
   const byUid = isUidSelection(selection);
   const selected = byUid ? selection.uids.filter(Number.isInteger).slice(0, TRACE_SERIES_MAX) : selectedHotkeyIds(db, repo, netuid, chain, column, selection, range);
-  const series = new Map<number, Building>();
-  for (const [value, key] of byUid ? (selected as number[]).map((uid) => [uid, `uid:${uid}`] as const) : (selected as [number, string][])) {
-    series.set(value, { key, uid: byUid ? value : null, hotkeyId: byUid ? null : value, coldkeyId: null, newestBlock: -1, points: [] });
-  }
+  const series = startSeries(byUid, selected);
   const first = firstRaw(db, netuid, chain, range);
   const selectColumn = byUid ? 'uid' : 'hotkey_id';
   const selectedJson = JSON.stringify([...series.keys()]);
@@ -69,7 +57,7 @@ export function traces(
     for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
       const building = series.get(selectedValue)!;
       building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
-      note(building, lastBlock, hotkeyId, coldkeyId);
+      noteKeys(building, lastBlock, hotkeyId, coldkeyId);
     }
   }
   const raw = series.size === 0 || first === null ? [] : rawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
@@ -87,33 +75,11 @@ export function traces(
       const snapshot = snapshotOf.get(snapshotId)!;
       const building = series.get(selectedValue)!;
       building.points.push({ block: snapshot.block, time: snapshot.time, value: value / scale, daily: false });
-      note(building, snapshot.block, hotkeyId, coldkeyId);
+      noteKeys(building, snapshot.block, hotkeyId, coldkeyId);
     }
   }
-  const keys = keysById(db, [...series.values()].flatMap((s) => [s.hotkeyId, s.coldkeyId]).filter((id): id is number => id !== null));
-  const out: TraceSeries[] = [...series.values()].map((s) => ({
-    key: s.key,
-    hotkey: s.hotkeyId === null ? null : keys.get(s.hotkeyId) ?? null,
-    coldkey: s.coldkeyId === null ? null : keys.get(s.coldkeyId) ?? null,
-    uid: s.uid,
-    points: s.points,
-  }));
+  const out = finishSeries(series, keysById(db, seriesKeyIds(series)));
   return { netuid, field, rawFromBlock: first?.block ?? null, series: out };
-}
-
-/** A selection from a client has exactly one of its shapes; anything else is refused by name. */
-function isUidSelection(selection: TraceSelection): selection is { readonly uids: readonly number[] } {
-  const value = selection as Record<string, unknown> | null;
-  if (value && Array.isArray(value.uids)) return true;
-  if (value && (Array.isArray(value.hotkeys) || typeof value.top === 'number')) return false;
-  throw new Error(`select must be { hotkeys: [...] }, { uids: [...] } or { top: N }, not ${JSON.stringify(selection)}`);
-}
-
-function note(building: Building, block: number, hotkeyId: number, coldkeyId: number): void {
-  if (block < building.newestBlock) return;
-  building.newestBlock = block;
-  if (building.uid !== null) building.hotkeyId = hotkeyId;
-  building.coldkeyId = coldkeyId;
 }
 
 /** [hotkey id, hotkey] of the named hotkeys that were ever stored, or of the top N in the range's newest snapshot. */
