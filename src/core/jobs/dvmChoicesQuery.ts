@@ -55,9 +55,18 @@ export function dvmChoices(sql: PreparedStatements, limit: number | undefined, n
  * responsePercentilesOfDvm, from the exact per-(DVM, kind, second) counts), for many DVMs in a few reads.
  */
 export function dvmMedians(sql: PreparedStatements, pubkeys: readonly string[]): Record<string, number | null> {
-  const wanted = pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase()).filter((pubkey) => /^[0-9a-f]{64}$/.test(pubkey));
+  return mediansOf(new PairStatsQuery(sql).responsePercentilesOfDvms(mediansAsked(pubkeys)));
+}
+
+/** The pubkeys dvmMedians answers for: the first MAX_DVM_CHOICES asked, lower-cased, those that are 64 hex only. */
+export function mediansAsked(pubkeys: readonly string[]): string[] {
+  return pubkeys.slice(0, MAX_DVM_CHOICES).map((each) => String(each).toLowerCase()).filter((pubkey) => /^[0-9a-f]{64}$/.test(pubkey));
+}
+
+/** The medians out of responsePercentilesOfDvms' [median, p90] per DVM. */
+export function mediansOf(percentiles: ReadonlyMap<string, readonly (number | null)[]>): Record<string, number | null> {
   const medians: Record<string, number | null> = {};
-  for (const [pubkey, [p50]] of new PairStatsQuery(sql).responsePercentilesOfDvms(wanted)) medians[pubkey] = p50;
+  for (const [pubkey, [p50]] of percentiles) medians[pubkey] = p50;
   return medians;
 }
 

@@ -16,7 +16,8 @@ export interface DvmProfile {
   readonly hasProfile: boolean;
 }
 
-type ProfileRow = {
+/** A nostr_profiles row as the profile rules read it (flags 0/1, kinds a JSON array). */
+export type ProfileRow = {
   name: string | null; about: string | null; picture: string | null; lud16: string | null;
   encryption_supported: number | null; cashu_accepted: number | null; nip90_params: string | null; kinds: string;
 };
@@ -27,7 +28,13 @@ type ProfileRow = {
  */
 export function loadProfile(sql: PreparedStatements, pubkey: string): DvmProfile {
   const handlers = sql.all<ProfileRow>('SELECT name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds FROM nostr_profiles WHERE pubkey = unhex(?) ORDER BY created_at DESC', [pubkey]);
-  const metadata = sql.get<{ name: string | null; about: string | null; picture: string | null; lud16: string | null }>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = unhex(?)', [pubkey]);
+  return profileFromRows(handlers, sql.get<MetadataRow>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = unhex(?)', [pubkey]));
+}
+
+export type MetadataRow = { name: string | null; about: string | null; picture: string | null; lud16: string | null };
+
+/** The profile rules over a pubkey's handler rows (newest first) and its kind 0 row: each adapter reads, this decides. */
+export function profileFromRows(handlers: readonly ProfileRow[], metadata: MetadataRow | undefined): DvmProfile {
   const pick = <K extends 'name' | 'about' | 'picture' | 'lud16'>(key: K) => handlers.find((row) => row[key] !== null)?.[key] ?? metadata?.[key] ?? undefined;
   const announced = new Set<number>();
   for (const row of handlers) for (const kind of parseKinds(row.kinds)) announced.add(kind);
@@ -57,8 +64,13 @@ export function displayName(sql: PreparedStatements, pubkey: string): string | u
 
 /** Kind names DVMs announce: for each job kind, the name of the newest handler profile listing it. */
 export function announcedKindNames(sql: PreparedStatements): Map<number, string> {
+  return kindNamesFromProfiles(sql.all<{ name: string; kinds: string }>('SELECT name, kinds FROM nostr_profiles WHERE name IS NOT NULL ORDER BY created_at DESC'));
+}
+
+/** announcedKindNames over named handler rows, newest first. */
+export function kindNamesFromProfiles(rows: readonly { name: string; kinds: string }[]): Map<number, string> {
   const names = new Map<number, string>();
-  for (const row of sql.all<{ name: string; kinds: string }>('SELECT name, kinds FROM nostr_profiles WHERE name IS NOT NULL ORDER BY created_at DESC')) {
+  for (const row of rows) {
     for (const kind of parseKinds(row.kinds)) if (!names.has(kind)) names.set(kind, row.name);
   }
   return names;

@@ -10,7 +10,8 @@ const EXAMPLES = 10;
 const TOP_MESSAGES = 10;
 const MAX_MESSAGE_LENGTH = 300;
 
-type PairRow = [requestId: Uint8Array, kind: number, firstAt: number, requestedMsats: number, provenMsats: number, results: number, errored: number];
+/** A (job, DVM) pair as the problems scan reads it. */
+export type ProblemPairRow = [requestId: Uint8Array, kind: number, firstAt: number, requestedMsats: number, provenMsats: number, results: number, errored: number];
 
 /**
  * DVM page "problems" (issue 12): unpaid invoices (it asked for payment, no zap receipt proves one, no result),
@@ -19,28 +20,53 @@ type PairRow = [requestId: Uint8Array, kind: number, firstAt: number, requestedM
  * PROBLEM_SCAN_JOBS jobs, the messages from error feedback still kept raw.
  */
 export function dvmProblems(sql: PreparedStatements, dvm: string, stats: readonly PairStats[]): DvmProblems {
+  const quiet = problemsWithoutScan(stats);
+  if (quiet) return quiet;
+  const scan = problemPairsScan(stats, sql.rows(`SELECT request_id, kind, first_at, requested_msats, proven_msats, results, errored
+      FROM nostr_job_dvms WHERE dvm = ? ORDER BY first_at DESC LIMIT ?`, [idBytes(dvm), PROBLEM_SCAN_JOBS]) as ProblemPairRow[]);
+  const pubkey = idBytes(dvm);
+  const errorMessages = errorMessagesOf(scan.errored.map((job) => [job,
+    sql.rows('SELECT tags, content, created_at FROM nostr_events WHERE job_id = ? AND pubkey = ? AND kind = 7000', [job, pubkey]) as ErrorFeedback[]]));
+  return { ...scan.problems, errorMessages, errorJobsScanned: scan.errored.length };
+}
+
+/** The problems of a DVM with nothing to look for (no unpaid, paid-without-result or errored pair): no scan needed. */
+export function problemsWithoutScan(stats: readonly PairStats[]): DvmProblems | undefined {
+  const sum = (field: keyof PairStats) => stats.reduce((total, row) => total + (row[field] as number), 0);
+  if (sum('unpaidJobs') !== 0 || sum('paidNoResult') !== 0 || sum('errors') !== 0) return undefined;
+  return {
+    unpaidInvoices: { jobs: 0, sats: msatsToSats(sum('unpaidMsats')), recent: [] },
+    paidWithoutResult: { jobs: 0, sats: msatsToSats(sum('paidNoResultMsats')), recent: [] },
+    errorMessages: [],
+    errorJobsScanned: 0,
+  };
+}
+
+/** Counts from the stats, examples from the newest pairs (ProblemPairRow, newest first), and which of them errored. */
+export function problemPairsScan(stats: readonly PairStats[], pairs: readonly ProblemPairRow[]): {
+  problems: Pick<DvmProblems, 'unpaidInvoices' | 'paidWithoutResult'>; errored: Uint8Array[];
+} {
   const sum = (field: keyof PairStats) => stats.reduce((total, row) => total + (row[field] as number), 0);
   const unpaid = { jobs: sum('unpaidJobs'), sats: msatsToSats(sum('unpaidMsats')), recent: [] as ProblemJob[] };
   const paid = { jobs: sum('paidNoResult'), sats: msatsToSats(sum('paidNoResultMsats')), recent: [] as ProblemJob[] };
-  if (unpaid.jobs === 0 && paid.jobs === 0 && sum('errors') === 0) return { unpaidInvoices: unpaid, paidWithoutResult: paid, errorMessages: [], errorJobsScanned: 0 };
-
   const errored: Uint8Array[] = [];
-  for (const [requestId, kind, at, requested, proven, results, error] of sql.rows(`SELECT request_id, kind, first_at, requested_msats, proven_msats, results, errored
-      FROM nostr_job_dvms WHERE dvm = ? ORDER BY first_at DESC LIMIT ?`, [idBytes(dvm), PROBLEM_SCAN_JOBS]) as PairRow[]) {
+  for (const [requestId, kind, at, requested, proven, results, error] of pairs) {
     if (requested > 0 && proven === 0 && results === 0 && unpaid.recent.length < EXAMPLES) unpaid.recent.push({ requestId: idHex(requestId), kind, at, sats: msatsToSats(requested) });
     if (proven > 0 && results === 0 && paid.recent.length < EXAMPLES) paid.recent.push({ requestId: idHex(requestId), kind, at, sats: msatsToSats(proven) });
     if (error === 1) errored.push(requestId);
   }
-  return { unpaidInvoices: unpaid, paidWithoutResult: paid, errorMessages: errorMessages(sql, dvm, errored), errorJobsScanned: errored.length };
+  return { problems: { unpaidInvoices: unpaid, paidWithoutResult: paid }, errored };
 }
 
-/** Each errored job counts once, with the message of its newest `error` feedback. */
-function errorMessages(sql: PreparedStatements, dvm: string, jobs: readonly Uint8Array[]): ErrorMessageCount[] {
+/** An error feedback's tags JSON, content JSON (as stored) and created_at. */
+export type ErrorFeedback = [tagsJson: string, contentJson: string, at: number];
+
+/** Each errored job counts once, with the message of its newest `error` feedback (its feedback in arrival order). */
+export function errorMessagesOf(jobs: readonly (readonly [job: Uint8Array, feedback: readonly ErrorFeedback[]])[]): ErrorMessageCount[] {
   const counts = new Map<string, ErrorMessageCount>();
-  const pubkey = idBytes(dvm);
-  for (const job of jobs) {
+  for (const [job, feedback] of jobs) {
     let newest: { at: number; message: string } | undefined;
-    for (const [tagsJson, contentJson, at] of sql.rows(`SELECT tags, content, created_at FROM nostr_events WHERE job_id = ? AND pubkey = ? AND kind = 7000`, [job, pubkey]) as [string, string, number][]) {
+    for (const [tagsJson, contentJson, at] of feedback) {
       const message = errorMessageOf(JSON.parse(tagsJson) as string[][], JSON.parse(contentJson) as string);
       if (message !== undefined && (!newest || at >= newest.at)) newest = { at, message };
     }

@@ -17,21 +17,26 @@ const RECENT_SQL = `SELECT e.id, e.kind, e.created_at, e.job_id, e.tags FROM
   ORDER BY e.created_at DESC, e.seq DESC LIMIT ?2`;
 
 export function dvmRecentEvents(sql: PreparedStatements, dvm: string): DvmRecentEvent[] {
-  return (sql.rows(RECENT_SQL, [idBytes(dvm), RECENT_EVENTS]) as [Uint8Array, number, number, Uint8Array, string][]).map(([id, kind, createdAt, jobId, tagsJson]) => {
-    const tags = JSON.parse(tagsJson) as string[][];
-    const tag = (name: string) => tags.find((candidate) => candidate[0] === name);
-    const isResult = kind !== 7000;
-    const status = isResult ? 'result-delivered' : tag('status')?.[1];
-    const amountTag = tag('amount');
-    const msats = amountTag ? parseAmountTag(amountTag).msats : undefined;
-    return {
-      id: idHex(id),
-      kind,
-      role: isResult ? 'result' : 'feedback',
-      createdAt,
-      requestId: idHex(jobId),
-      ...(typeof status === 'string' ? { status } : {}),
-      ...(msats !== undefined ? { amountSats: msatsToSats(msats) } : {}),
-    };
-  });
+  return (sql.rows(RECENT_SQL, [idBytes(dvm), RECENT_EVENTS]) as RecentEventRow[]).map((row) => recentEventOf(row));
+}
+
+/** A raw answer as the list reads it: id, kind, created_at, job_id, tags JSON. */
+export type RecentEventRow = [id: Uint8Array, kind: number, createdAt: number, jobId: Uint8Array, tagsJson: string];
+
+export function recentEventOf([id, kind, createdAt, jobId, tagsJson]: RecentEventRow): DvmRecentEvent {
+  const tags = JSON.parse(tagsJson) as string[][];
+  const tag = (name: string) => tags.find((candidate) => candidate[0] === name);
+  const isResult = kind !== 7000;
+  const status = isResult ? 'result-delivered' : tag('status')?.[1];
+  const amountTag = tag('amount');
+  const msats = amountTag ? parseAmountTag(amountTag).msats : undefined;
+  return {
+    id: idHex(id),
+    kind,
+    role: isResult ? 'result' : 'feedback',
+    createdAt,
+    requestId: idHex(jobId),
+    ...(typeof status === 'string' ? { status } : {}),
+    ...(msats !== undefined ? { amountSats: msatsToSats(msats) } : {}),
+  };
 }

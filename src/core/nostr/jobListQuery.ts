@@ -1,7 +1,7 @@
 import type { JobStatusText } from './nostrTypes';
 import type { KindJob } from './pageTypes';
 import { idBytes } from './hexIds';
-import { PeopleCache } from './peopleCache';
+import { PeopleCache, type People } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
 
 export type JobListRow = {
@@ -33,15 +33,16 @@ const OF_CUSTOMER = jobListSql('SELECT * FROM nostr_jobs WHERE customer = ? ORDE
 
 /** The newest jobs of one request kind (nostr_jobs_kind). */
 export function jobsOfKind(sql: PreparedStatements, kind: number, limit: number, people = new PeopleCache(sql)): KindJob[] {
-  return sql.all<JobListRow>(OF_KIND, [kind, limit]).map((row) => kindJob(row, people));
+  return sql.all<JobListRow>(OF_KIND, [kind, limit]).map((row) => kindJobOf(row, people));
 }
 
 /** The newest jobs one user requested (nostr_jobs_customer). */
 export function jobsOfCustomer(sql: PreparedStatements, customer: string, limit: number, people = new PeopleCache(sql)): (KindJob & { kind: number })[] {
-  return sql.all<JobListRow>(OF_CUSTOMER, [idBytes(customer), limit]).map((row) => ({ ...kindJob(row, people), kind: row.kind }));
+  return sql.all<JobListRow>(OF_CUSTOMER, [idBytes(customer), limit]).map((row) => ({ ...kindJobOf(row, people), kind: row.kind }));
 }
 
-function kindJob(row: JobListRow, people: PeopleCache): KindJob {
+/** A job list row as a page lists it. */
+export function kindJobOf(row: JobListRow, people: People): KindJob {
   const dvmName = row.dvm ? people.name(row.dvm) : undefined;
   return {
     requestId: row.request_id,

@@ -1,6 +1,6 @@
 import type { JobSummary } from './nostrTypes';
 import { idBytes } from './hexIds';
-import { PeopleCache } from './peopleCache';
+import { PeopleCache, type People } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
 
 /** Enough of an input to tell jobs apart; the trace shows the whole request. */
@@ -11,9 +11,14 @@ const INPUT_KEPT = 200;
  * while it is kept (an encrypted request carries none in clear), and its customer's name and npub.
  */
 export function withRowDetails(sql: PreparedStatements, jobs: readonly JobSummary[]): JobSummary[] {
-  const people = new PeopleCache(sql);
+  return rowDetailsOf(jobs, (requestId) => sql.row('SELECT tags FROM nostr_events WHERE id = ?', [idBytes(requestId)])?.[0], new PeopleCache(sql));
+}
+
+/** withRowDetails given each request's stored tags JSON (`tagsOf`: undefined once the raw request is gone) and the people. */
+export function rowDetailsOf(jobs: readonly JobSummary[], tagsOf: (requestId: string) => unknown, people: People): JobSummary[] {
   return jobs.map((job) => {
-    const input = firstInput(sql, job.requestId);
+    const tags = tagsOf(job.requestId);
+    const input = typeof tags === 'string' ? inputTagOfJson(tags)?.[1].slice(0, INPUT_KEPT) : undefined;
     const name = job.customer ? people.name(job.customer) : undefined;
     return {
       ...job,
@@ -22,10 +27,6 @@ export function withRowDetails(sql: PreparedStatements, jobs: readonly JobSummar
       ...(name !== undefined ? { customerName: name } : {}),
     };
   });
-}
-
-function firstInput(sql: PreparedStatements, requestId: string): string | undefined {
-  return firstInputTag(sql, requestId)?.[1].slice(0, INPUT_KEPT);
 }
 
 /** The raw request's first `i` tag (value, type, …) while the request is kept. */

@@ -6,7 +6,7 @@ import { jobsOfKind } from './jobListQuery';
 import { kindName, requestKind } from './kindRegistry';
 import { livenessOfMany, type LivenessState, type LivenessThresholds } from './liveness';
 import { emptyPairStats, PairStatsQuery, pairFigures, type PairLatency, type PairStats } from './pairStatsQuery';
-import { PeopleCache } from './peopleCache';
+import { PeopleCache, type People } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
 import type { RetentionWindows } from './retention';
 import { activitySeries } from './seriesQuery';
@@ -21,7 +21,8 @@ export interface KindPageOptions {
   readonly bucket?: SeriesBucket;
 }
 
-type KindRow = { requests: number; results: number; feedback: number; users: number; dvms: number };
+/** A nostr_kinds row as the kind page reads it. */
+export type KindRow = { requests: number; results: number; feedback: number; users: number; dvms: number };
 
 /**
  * The kind page (issue 12): name (registry, then names DVMs announce), all-time figures, how competitive it is,
@@ -38,63 +39,104 @@ export class KindPageQuery {
   page(askedKind: number, options: KindPageOptions): KindPage | null {
     const kind = requestKind(askedKind);
     const totals = this.sql.get<KindRow>('SELECT requests, results, feedback, users, dvms FROM nostr_kinds WHERE kind = ?', [kind]);
-    const announcers = this.announcers(kind);
-    if (!totals && announcers.length === 0) return null;
+    const handlers = (this.sql.rows('SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC, name, pubkey') as [Uint8Array, string | null, string][])
+      .map(([pubkey, name, kinds]) => ({ pubkey: idHex(pubkey), name, kinds }));
+    const plan = kindDvmsPlan(kind, handlers, this.stats.ofKind(kind));
+    if (!totals && plan.announcers.length === 0) return null;
     const { now } = options;
-    const name = kindName(kind, announcedKindNames(this.sql));
     const people = new PeopleCache(this.sql);
-    const announced = new Set(announcers.map((entry) => entry.pubkey));
-    const serving = this.stats.ofKind(kind).sort((a, b) => b.jobs - a.jobs || b.results - a.results || (a.dvm < b.dvm ? -1 : 1));
-    const onlyAnnouncing = [...announced].filter((pubkey) => !serving.some((row) => row.dvm === pubkey)).sort();
-    // One read each for every DVM's response times and signs of life: 40 DVMs were 120 statements.
-    const latency = this.stats.latencyOfKind(kind);
-    const liveness = livenessOfMany(this.sql, [...serving.map((row) => row.dvm), ...onlyAnnouncing], now, this.liveness);
-    const dvms = [
-      ...serving.map((row) => this.dvmFigures(row, latency.get(row.dvm), liveness.get(row.dvm)!, people, announced.has(row.dvm))),
-      ...onlyAnnouncing.map((pubkey) => this.dvmFigures(emptyPairStats(pubkey, kind), undefined, liveness.get(pubkey)!, people, true)),
-    ];
-    return {
-      kind,
+    const dvms = totals?.dvms ?? 0;
+    return kindPageOf({
       askedKind,
-      name: name.name,
-      nameSource: name.source,
-      announcedNames: [...new Set(announcers.map((entry) => entry.name).filter((text): text is string => text !== null))],
-      generatedAt: now,
-      requests: totals?.requests ?? 0,
-      results: totals?.results ?? 0,
-      feedback: totals?.feedback ?? 0,
-      users: totals?.users ?? 0,
-      competition: this.competition(kind, totals?.dvms ?? 0),
-      dvms,
+      kind,
+      now,
+      totals,
+      names: announcedKindNames(this.sql),
+      plan,
+      // One read each for every DVM's response times and signs of life: 40 DVMs were 120 statements.
+      latency: this.stats.latencyOfKind(kind),
+      liveness: livenessOfMany(this.sql, [...plan.serving.map((row) => row.dvm), ...plan.onlyAnnouncing], now, this.liveness),
+      people,
+      competitionRow: this.sql.row(`SELECT count(*), sum(dvms > ?), (SELECT kind FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1)
+        FROM nostr_kinds WHERE kind >= 0 AND dvms > 0`, [dvms]) as [number, number | null, number | null],
       dvmsFrom: (this.sql.row('SELECT min(first_at) FROM nostr_job_dvms')?.[0] as number | null) ?? null,
       overTime: activitySeries(this.sql, { window: options.window ?? '30d', bucket: options.bucket ?? '1d', now, kind, retention: options.retention }),
       recentJobs: jobsOfKind(this.sql, kind, KIND_PAGE_RECENT_JOBS, people),
-    };
+    });
   }
+}
 
-  private dvmFigures(row: PairStats, latency: PairLatency | undefined, liveness: LivenessState, people: PeopleCache, announced: boolean): KindDvmFigures {
-    const name = people.name(row.dvm);
+/** Who is listed on a kind page: the DVMs serving it (busiest first), then those that only announce it (by pubkey). */
+export interface KindDvmsPlan {
+  /** Handlers (newest first; ties by name, so the page does not reorder between reads) that announce the kind. */
+  readonly announcers: readonly { pubkey: string; name: string | null }[];
+  readonly announced: ReadonlySet<string>;
+  readonly serving: readonly PairStats[];
+  readonly onlyAnnouncing: readonly string[];
+}
+
+/** `handlers`: every nostr_profiles row (pubkey hex, name, kinds JSON) newest first; `serving`: the kind's stats rows. */
+export function kindDvmsPlan(kind: number, handlers: readonly { pubkey: string; name: string | null; kinds: string }[], serving: PairStats[]): KindDvmsPlan {
+  const announcers = handlers.filter((row) => parseKinds(row.kinds).includes(kind)).map(({ pubkey, name }) => ({ pubkey, name }));
+  const announced = new Set(announcers.map((entry) => entry.pubkey));
+  const sorted = serving.sort((a, b) => b.jobs - a.jobs || b.results - a.results || (a.dvm < b.dvm ? -1 : 1));
+  return { announcers, announced, serving: sorted, onlyAnnouncing: [...announced].filter((pubkey) => !sorted.some((row) => row.dvm === pubkey)).sort() };
+}
+
+/** What a kind page reads; kindPageOf lays it out. */
+export interface KindPageParts {
+  readonly askedKind: number;
+  readonly kind: number;
+  readonly now: number;
+  readonly totals: KindRow | undefined;
+  readonly names: ReadonlyMap<number, string>;
+  readonly plan: KindDvmsPlan;
+  readonly latency: ReadonlyMap<string, PairLatency>;
+  /** Of every DVM the plan lists. */
+  readonly liveness: ReadonlyMap<string, LivenessState>;
+  readonly people: People;
+  /** [request kinds with DVMs, of them with more DVMs than this one, the kind with the most]. */
+  readonly competitionRow: readonly [number, number | null, number | null];
+  readonly dvmsFrom: number | null;
+  readonly overTime: KindPage['overTime'];
+  readonly recentJobs: KindPage['recentJobs'];
+}
+
+export function kindPageOf(parts: KindPageParts): KindPage {
+  const { kind, totals, plan, people } = parts;
+  const name = kindName(kind, parts.names);
+  const dvmFigures = (row: PairStats, latency: PairLatency | undefined, announced: boolean): KindDvmFigures => {
+    const dvmName = people.name(row.dvm);
     return {
       pubkey: row.dvm,
       npub: people.npub(row.dvm),
-      ...(name !== undefined ? { name } : {}),
+      ...(dvmName !== undefined ? { name: dvmName } : {}),
       ...pairFigures(row, row.jobs > 0 ? latency : undefined),
-      status: liveness.status,
+      status: parts.liveness.get(row.dvm)!.status,
       announced,
     };
-  }
-
-  /** Handlers (newest first; ties by name, so the page does not reorder between reads) that announce the kind. */
-  private announcers(kind: number): { pubkey: string; name: string | null }[] {
-    return (this.sql.rows('SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC, name, pubkey') as [Uint8Array, string | null, string][])
-      .filter(([, , kinds]) => parseKinds(kinds).includes(kind))
-      .map(([pubkey, name]) => ({ pubkey: idHex(pubkey), name }));
-  }
-
-  /** Rank by distinct DVMs among the request kinds (ties share the better rank); the leader as in the metrics. */
-  private competition(kind: number, dvms: number): KindPage['competition'] {
-    const row = this.sql.row(`SELECT count(*), sum(dvms > ?), (SELECT kind FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1)
-      FROM nostr_kinds WHERE kind >= 0 AND dvms > 0`, [dvms]) as [number, number | null, number | null];
-    return { dvms, rank: dvms > 0 ? (row[1] ?? 0) + 1 : null, of: row[0], mostCompetitiveKind: row[2] };
-  }
+  };
+  const dvms = totals?.dvms ?? 0;
+  const [of, above, leader] = parts.competitionRow;
+  return {
+    kind,
+    askedKind: parts.askedKind,
+    name: name.name,
+    nameSource: name.source,
+    announcedNames: [...new Set(plan.announcers.map((entry) => entry.name).filter((text): text is string => text !== null))],
+    generatedAt: parts.now,
+    requests: totals?.requests ?? 0,
+    results: totals?.results ?? 0,
+    feedback: totals?.feedback ?? 0,
+    users: totals?.users ?? 0,
+    // Rank by distinct DVMs among the request kinds (ties share the better rank); the leader as in the metrics.
+    competition: { dvms, rank: dvms > 0 ? (above ?? 0) + 1 : null, of, mostCompetitiveKind: leader },
+    dvms: [
+      ...plan.serving.map((row) => dvmFigures(row, parts.latency.get(row.dvm), plan.announced.has(row.dvm))),
+      ...plan.onlyAnnouncing.map((pubkey) => dvmFigures(emptyPairStats(pubkey, kind), undefined, true)),
+    ],
+    dvmsFrom: parts.dvmsFrom,
+    overTime: parts.overTime,
+    recentJobs: parts.recentJobs,
+  };
 }

@@ -2,7 +2,7 @@ import type { LivenessThresholds } from './liveness';
 import type { PreparedStatements } from './preparedStatements';
 
 /** More than this and the views re-read their lists whole anyway (treeRefresher.ts). */
-const MAX_CHANGED = 1_000;
+export const MAX_CHANGED = 1_000;
 
 /**
  * DVMs whose liveness (liveness.ts) may have changed between `since` and `now` by time passing alone, with no event

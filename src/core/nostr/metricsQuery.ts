@@ -10,7 +10,10 @@ import { bucketRanges } from './windowRanges';
 
 export const WINDOW_SECONDS: Readonly<Record<MetricsWindow, number>> = { '1h': 3600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400 };
 
-type Group = { kind: number; dvm: string; values: RollupValues };
+export type RollupGroup = { kind: number; dvm: string; values: RollupValues };
+
+/** A kind and its count (requests, users or DVMs), as the top-kind reads give it. */
+export type KindCount = { kind: number; n: number };
 
 /**
  * DESIGN.md "Global metrics". Nothing here walks jobs or events:
@@ -35,115 +38,44 @@ export class MetricsQuery {
 
   allTime(names: ReadonlyMap<number, string>): NostrMetricsScope {
     const sql = this.sql;
-    const counters = new Map(sql.rows('SELECT name, value FROM nostr_counters').map((row) => [row[0] as string, row[1] as number]));
-    const count = (name: string) => counters.get(name) ?? 0;
     const scalar = (query: string) => (sql.row(query)?.[0] as number | null) ?? 0;
     const topDvm = sql.row('SELECT pubkey, results FROM nostr_dvms WHERE results > 0 ORDER BY results DESC, pubkey LIMIT 1');
     const kindRow = (query: string) => {
       const row = sql.row(query);
       return row ? { kind: row[0] as number, n: row[1] as number } : undefined;
     };
-    const [medianResponse, p90Response] = this.totalPercentiles('r');
-    const [medianFeedback, p90Feedback] = this.totalPercentiles('f');
-    const requests = count('requests');
-    const answered = count('answered');
-    return {
-      requests,
-      results: count('results'),
-      feedback: count('feedback'),
+    return allTimeScope({
+      counters: new Map(sql.rows('SELECT name, value FROM nostr_counters').map((row) => [row[0] as string, row[1] as number])),
       requestKinds: scalar('SELECT count(*) FROM nostr_kinds WHERE requests > 0'),
       resultKinds: scalar('SELECT count(*) FROM nostr_kinds WHERE results > 0'),
       dvms: scalar('SELECT count(*) FROM nostr_dvms'),
       profiles: scalar("SELECT count(DISTINCT pubkey) FROM nostr_profiles WHERE kinds <> '[]'"),
-      users: count('users'),
-      encryptedRequests: count('encrypted'),
-      encryptedShare: requests > 0 ? count('encrypted') / requests : null,
       mostPopularDvm: topDvm ? this.dvmRef(idHex(topDvm[0]), topDvm[1] as number) : null,
-      mostPopularKind: kindRef(kindRow('SELECT kind, requests FROM nostr_kinds WHERE requests > 0 ORDER BY requests DESC, kind LIMIT 1'), names),
-      mostPopularKindByUsers: kindRef(kindRow('SELECT kind, users FROM nostr_kinds WHERE users > 0 ORDER BY users DESC, kind LIMIT 1'), names),
-      competitiveKind: kindRef(kindRow('SELECT kind, dvms FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1'), names),
-      satsRequested: msatsToSats(count('sats_requested')),
-      satsEarned: msatsToSats(count('sats_earned')),
-      satsProven: msatsToSats(count('sats_proven')),
-      successRate: answered > 0 ? count('successes') / answered : null,
-      errorRate: answered > 0 ? count('errors') / answered : null,
-      medianResponseSec: medianResponse,
-      p90ResponseSec: p90Response,
-      medianFeedbackSec: medianFeedback,
-      p90FeedbackSec: p90Feedback,
-    };
+      mostPopularKind: kindRow('SELECT kind, requests FROM nostr_kinds WHERE requests > 0 ORDER BY requests DESC, kind LIMIT 1'),
+      mostPopularKindByUsers: kindRow('SELECT kind, users FROM nostr_kinds WHERE users > 0 ORDER BY users DESC, kind LIMIT 1'),
+      competitiveKind: kindRow('SELECT kind, dvms FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1'),
+      response: this.totalPercentiles('r'),
+      feedback: this.totalPercentiles('f'),
+    }, names);
   }
 
   window(since: number, until: number, names: ReadonlyMap<number, string>): NostrMetricsScope {
     const ranges = bucketRanges(since, until);
-    const groups = this.rollupGroups(ranges);
-    const sums = emptyValues();
-    const resultsByDvm = new Map<string, number>();
-    const requestsByKind = new Map<number, number>();
-    const dvmsByKind = new Map<number, Set<string>>();
-    const requestKinds = new Set<number>();
-    const resultKinds = new Set<number>();
-    const dvms = new Set<string>();
-    for (const { kind, dvm, values } of groups) {
-      for (const field of ROLLUP_FIELDS) sums[field] += values[field];
-      if (values.requests > 0) requestKinds.add(kind);
-      if (values.results > 0 && kind >= 0) resultKinds.add(kind);
-      if (dvm === '') {
-        requestsByKind.set(kind, (requestsByKind.get(kind) ?? 0) + values.requests);
-        continue;
-      }
-      dvms.add(dvm);
-      resultsByDvm.set(dvm, (resultsByDvm.get(dvm) ?? 0) + values.results);
-      if (kind >= 0) dvmsByKind.set(kind, (dvmsByKind.get(kind) ?? new Set()).add(dvm));
-    }
-    const topDvm = top([...resultsByDvm], (a, b) => (a < b ? -1 : 1));
-    const [medianResponse, p90Response] = this.windowPercentiles(ranges, 'r');
-    const [medianFeedback, p90Feedback] = this.windowPercentiles(ranges, 'f');
-    return {
-      requests: sums.requests,
-      results: sums.results,
-      feedback: sums.feedback,
-      requestKinds: requestKinds.size,
-      resultKinds: resultKinds.size,
-      dvms: dvms.size,
+    const fold = foldRollupGroups(this.rollupGroups(ranges));
+    return windowScope(fold, {
       profiles: (this.sql.row("SELECT count(DISTINCT pubkey) FROM nostr_profiles WHERE kinds <> '[]' AND created_at >= ? AND created_at <= ?", [since, until])?.[0] as number) ?? 0,
       users: this.windowUsers(since, until),
-      encryptedRequests: sums.encrypted,
-      encryptedShare: sums.requests > 0 ? sums.encrypted / sums.requests : null,
-      mostPopularDvm: topDvm ? this.dvmRef(topDvm[0], topDvm[1]) : null,
-      mostPopularKind: kindRef(asKindRow(top([...requestsByKind], (a, b) => a - b)), names),
-      mostPopularKindByUsers: kindRef(asKindRow(top([...this.windowKindUsers(since, until)], (a, b) => a - b)), names),
-      competitiveKind: kindRef(asKindRow(top([...dvmsByKind].map(([kind, set]) => [kind, set.size] as [number, number]), (a, b) => a - b)), names),
-      satsRequested: msatsToSats(sums.sats_requested),
-      satsEarned: msatsToSats(sums.sats_earned),
-      satsProven: msatsToSats(sums.sats_proven),
-      successRate: sums.answered > 0 ? sums.successes / sums.answered : null,
-      errorRate: sums.answered > 0 ? sums.errors / sums.answered : null,
-      medianResponseSec: medianResponse,
-      p90ResponseSec: p90Response,
-      medianFeedbackSec: medianFeedback,
-      p90FeedbackSec: p90Feedback,
-    };
+      kindUsers: this.windowKindUsers(since, until),
+      response: this.windowPercentiles(ranges, 'r'),
+      feedback: this.windowPercentiles(ranges, 'f'),
+      mostPopularDvm: fold.topDvm ? this.dvmRef(fold.topDvm[0], fold.topDvm[1]) : null,
+    }, names);
   }
 
   /** Rollup sums per (kind, DVM) over the ranges. */
-  private rollupGroups(ranges: ReturnType<typeof bucketRanges>): Group[] {
-    const groups = new Map<string, Group>();
-    for (const range of ranges) {
-      const rows = this.sql.rows(`SELECT kind, dvm, ${ROLLUP_FIELDS.map((field) => `sum(${field})`).join(', ')}
-        FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? GROUP BY kind, dvm`, [range.period, range.from, range.to]);
-      for (const row of rows) {
-        const kind = row[0] as number;
-        const dvm = idHex(row[1]);
-        const key = `${kind}|${dvm}`;
-        let group = groups.get(key);
-        if (!group) groups.set(key, (group = { kind, dvm, values: emptyValues() }));
-        ROLLUP_FIELDS.forEach((field, index) => {
-          group.values[field] += (row[index + 2] as number | null) ?? 0;
-        });
-      }
-    }
-    return [...groups.values()];
+  private rollupGroups(ranges: ReturnType<typeof bucketRanges>): RollupGroup[] {
+    return rollupGroupsFromRows(ranges.flatMap((range) => this.sql.rows(`SELECT kind, dvm, ${ROLLUP_FIELDS.map((field) => `sum(${field})`).join(', ')}
+        FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? GROUP BY kind, dvm`, [range.period, range.from, range.to])));
   }
 
   /**
@@ -198,6 +130,149 @@ export class MetricsQuery {
     const name = displayName(this.sql, pubkey);
     return { pubkey, npub: npub(pubkey), ...(name ? { name } : {}), results };
   }
+}
+
+/** The rollup rows of several ranges ([kind, dvm BLOB/bytea, …sums in ROLLUP_FIELDS order]) summed per (kind, DVM). */
+export function rollupGroupsFromRows(rows: Iterable<readonly unknown[]>): RollupGroup[] {
+  const groups = new Map<string, RollupGroup>();
+  for (const row of rows) {
+    const kind = row[0] as number;
+    const dvm = idHex(row[1] as Uint8Array);
+    const key = `${kind}|${dvm}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { kind, dvm, values: emptyValues() }));
+    ROLLUP_FIELDS.forEach((field, index) => {
+      group.values[field] += (row[index + 2] as number | null) ?? 0;
+    });
+  }
+  return [...groups.values()];
+}
+
+/** A window's rollup groups folded: sums, distinct kinds and DVMs, the top DVM by results, per-kind requests and DVMs. */
+export interface WindowFold {
+  readonly sums: RollupValues;
+  readonly requestKinds: number;
+  readonly resultKinds: number;
+  readonly dvms: number;
+  readonly topDvm: [string, number] | undefined;
+  readonly requestsByKind: ReadonlyMap<number, number>;
+  readonly dvmsByKind: ReadonlyMap<number, number>;
+}
+
+export function foldRollupGroups(groups: readonly RollupGroup[]): WindowFold {
+  const sums = emptyValues();
+  const resultsByDvm = new Map<string, number>();
+  const requestsByKind = new Map<number, number>();
+  const dvmsByKind = new Map<number, Set<string>>();
+  const requestKinds = new Set<number>();
+  const resultKinds = new Set<number>();
+  const dvms = new Set<string>();
+  for (const { kind, dvm, values } of groups) {
+    for (const field of ROLLUP_FIELDS) sums[field] += values[field];
+    if (values.requests > 0) requestKinds.add(kind);
+    if (values.results > 0 && kind >= 0) resultKinds.add(kind);
+    if (dvm === '') {
+      requestsByKind.set(kind, (requestsByKind.get(kind) ?? 0) + values.requests);
+      continue;
+    }
+    dvms.add(dvm);
+    resultsByDvm.set(dvm, (resultsByDvm.get(dvm) ?? 0) + values.results);
+    if (kind >= 0) dvmsByKind.set(kind, (dvmsByKind.get(kind) ?? new Set()).add(dvm));
+  }
+  return {
+    sums,
+    requestKinds: requestKinds.size,
+    resultKinds: resultKinds.size,
+    dvms: dvms.size,
+    topDvm: top([...resultsByDvm], (a, b) => (a < b ? -1 : 1)),
+    requestsByKind,
+    dvmsByKind: new Map([...dvmsByKind].map(([kind, set]) => [kind, set.size])),
+  };
+}
+
+/** What a window reads besides its rollups. */
+export interface WindowReads {
+  readonly profiles: number;
+  readonly users: number;
+  readonly kindUsers: ReadonlyMap<number, number>;
+  readonly response: readonly (number | null)[];
+  readonly feedback: readonly (number | null)[];
+  readonly mostPopularDvm: DvmRef | null;
+}
+
+export function windowScope(fold: WindowFold, reads: WindowReads, names: ReadonlyMap<number, string>): NostrMetricsScope {
+  const { sums } = fold;
+  return {
+    requests: sums.requests,
+    results: sums.results,
+    feedback: sums.feedback,
+    requestKinds: fold.requestKinds,
+    resultKinds: fold.resultKinds,
+    dvms: fold.dvms,
+    profiles: reads.profiles,
+    users: reads.users,
+    encryptedRequests: sums.encrypted,
+    encryptedShare: sums.requests > 0 ? sums.encrypted / sums.requests : null,
+    mostPopularDvm: reads.mostPopularDvm,
+    mostPopularKind: kindRef(asKindRow(top([...fold.requestsByKind], (a, b) => a - b)), names),
+    mostPopularKindByUsers: kindRef(asKindRow(top([...reads.kindUsers], (a, b) => a - b)), names),
+    competitiveKind: kindRef(asKindRow(top([...fold.dvmsByKind], (a, b) => a - b)), names),
+    satsRequested: msatsToSats(sums.sats_requested),
+    satsEarned: msatsToSats(sums.sats_earned),
+    satsProven: msatsToSats(sums.sats_proven),
+    successRate: sums.answered > 0 ? sums.successes / sums.answered : null,
+    errorRate: sums.answered > 0 ? sums.errors / sums.answered : null,
+    medianResponseSec: reads.response[0],
+    p90ResponseSec: reads.response[1],
+    medianFeedbackSec: reads.feedback[0],
+    p90FeedbackSec: reads.feedback[1],
+  };
+}
+
+/** What the all-time scope reads: counters, distinct counts, the tops and the exact percentiles. */
+export interface AllTimeReads {
+  readonly counters: ReadonlyMap<string, number>;
+  readonly requestKinds: number;
+  readonly resultKinds: number;
+  readonly dvms: number;
+  readonly profiles: number;
+  readonly mostPopularDvm: DvmRef | null;
+  readonly mostPopularKind: KindCount | undefined;
+  readonly mostPopularKindByUsers: KindCount | undefined;
+  readonly competitiveKind: KindCount | undefined;
+  readonly response: readonly (number | null)[];
+  readonly feedback: readonly (number | null)[];
+}
+
+export function allTimeScope(reads: AllTimeReads, names: ReadonlyMap<number, string>): NostrMetricsScope {
+  const count = (name: string) => reads.counters.get(name) ?? 0;
+  const requests = count('requests');
+  const answered = count('answered');
+  return {
+    requests,
+    results: count('results'),
+    feedback: count('feedback'),
+    requestKinds: reads.requestKinds,
+    resultKinds: reads.resultKinds,
+    dvms: reads.dvms,
+    profiles: reads.profiles,
+    users: count('users'),
+    encryptedRequests: count('encrypted'),
+    encryptedShare: requests > 0 ? count('encrypted') / requests : null,
+    mostPopularDvm: reads.mostPopularDvm,
+    mostPopularKind: kindRef(reads.mostPopularKind, names),
+    mostPopularKindByUsers: kindRef(reads.mostPopularKindByUsers, names),
+    competitiveKind: kindRef(reads.competitiveKind, names),
+    satsRequested: msatsToSats(count('sats_requested')),
+    satsEarned: msatsToSats(count('sats_earned')),
+    satsProven: msatsToSats(count('sats_proven')),
+    successRate: answered > 0 ? count('successes') / answered : null,
+    errorRate: answered > 0 ? count('errors') / answered : null,
+    medianResponseSec: reads.response[0],
+    p90ResponseSec: reads.response[1],
+    medianFeedbackSec: reads.feedback[0],
+    p90FeedbackSec: reads.feedback[1],
+  };
 }
 
 function emptyValues(): RollupValues {

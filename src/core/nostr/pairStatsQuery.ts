@@ -24,7 +24,8 @@ export interface PairStats {
   readonly lastFeedbackAt: number | null;
 }
 
-const COLUMNS = `dvm, kind, jobs, with_result, results, successes, errors, requested_msats, earned_msats, proven_msats,
+/** nostr_dvm_kind_stats' columns in pairStatsOfRow's order. */
+export const PAIR_STATS_COLUMNS = `dvm, kind, jobs, with_result, results, successes, errors, requested_msats, earned_msats, proven_msats,
   unpaid_jobs, unpaid_msats, paid_no_result, paid_no_result_msats, last_result_at, last_feedback_at`;
 
 /** Percentiles of the response times of one (DVM, kind): first result ('r') and first feedback ('f'). */
@@ -47,36 +48,24 @@ export class PairStatsQuery {
   constructor(private readonly sql: PreparedStatements) {}
 
   ofDvm(dvm: string): PairStats[] {
-    return this.sql.rows(`SELECT ${COLUMNS} FROM nostr_dvm_kind_stats WHERE dvm = ?`, [idBytes(dvm)]).map(toStats);
+    return this.sql.rows(`SELECT ${PAIR_STATS_COLUMNS} FROM nostr_dvm_kind_stats WHERE dvm = ?`, [idBytes(dvm)]).map(pairStatsOfRow);
   }
 
   ofKind(kind: number): PairStats[] {
-    return this.sql.rows(`SELECT ${COLUMNS} FROM nostr_dvm_kind_stats WHERE kind = ? AND jobs > 0`, [kind]).map(toStats);
+    return this.sql.rows(`SELECT ${PAIR_STATS_COLUMNS} FROM nostr_dvm_kind_stats WHERE kind = ? AND jobs > 0`, [kind]).map(pairStatsOfRow);
   }
 
   /** Every kind of one DVM in one read. */
   latencyOfDvm(dvm: string): Map<number, PairLatency> {
-    const counts = new Map<number, { r: [number, number][]; f: [number, number][] }>();
-    for (const [kind, metric, seconds, count] of this.sql.rows(`SELECT kind, metric, seconds, count FROM nostr_dvm_kind_latency
-        WHERE dvm = ? AND count > 0 ORDER BY kind, metric, seconds`, [idBytes(dvm)]) as [number, 'r' | 'f', number, number][]) {
-      let entry = counts.get(kind);
-      if (!entry) counts.set(kind, (entry = { r: [], f: [] }));
-      entry[metric].push([seconds, count]);
-    }
-    return new Map([...counts].map(([kind, entry]) => [kind, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
+    return latencyByKey(this.sql.rows(`SELECT kind, metric, seconds, count FROM nostr_dvm_kind_latency
+        WHERE dvm = ? AND count > 0 ORDER BY kind, metric, seconds`, [idBytes(dvm)]) as [number, 'r' | 'f', number, number][]);
   }
 
   /** Every DVM serving one kind (jobs > 0) in one read: the kind page lists them all. */
   latencyOfKind(kind: number): Map<string, PairLatency> {
-    const counts = new Map<string, { r: [number, number][]; f: [number, number][] }>();
-    for (const [dvm, metric, seconds, count] of this.sql.rows(`SELECT dvm, metric, seconds, count FROM nostr_dvm_kind_latency
-        WHERE dvm IN (SELECT dvm FROM nostr_dvm_kind_stats WHERE kind = ?1 AND jobs > 0) AND kind = ?1 AND count > 0 ORDER BY dvm, metric, seconds`, [kind]) as [Uint8Array, 'r' | 'f', number, number][]) {
-      const key = idHex(dvm);
-      let entry = counts.get(key);
-      if (!entry) counts.set(key, (entry = { r: [], f: [] }));
-      entry[metric].push([seconds, count]);
-    }
-    return new Map([...counts].map(([dvm, entry]) => [dvm, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
+    return latencyByKey((this.sql.rows(`SELECT dvm, metric, seconds, count FROM nostr_dvm_kind_latency
+        WHERE dvm IN (SELECT dvm FROM nostr_dvm_kind_stats WHERE kind = ?1 AND jobs > 0) AND kind = ?1 AND count > 0 ORDER BY dvm, metric, seconds`, [kind]) as [Uint8Array, 'r' | 'f', number, number][])
+      .map(([dvm, metric, seconds, count]) => [idHex(dvm), metric, seconds, count] as const));
   }
 
   /**
@@ -139,7 +128,22 @@ export function emptyPairStats(dvm: string, kind: number): PairStats {
   };
 }
 
-function toStats(row: unknown[]): PairStats {
+/**
+ * Per key (a kind, or a DVM), the median and p90 of first result ('r') and first feedback ('f') from rows of
+ * [key, metric, seconds, count] ordered by key, metric, seconds.
+ */
+export function latencyByKey<K>(rows: Iterable<readonly [K, 'r' | 'f', number, number]>): Map<K, PairLatency> {
+  const counts = new Map<K, { r: [number, number][]; f: [number, number][] }>();
+  for (const [key, metric, seconds, count] of rows) {
+    let entry = counts.get(key);
+    if (!entry) counts.set(key, (entry = { r: [], f: [] }));
+    entry[metric].push([seconds, count]);
+  }
+  return new Map([...counts].map(([key, entry]) => [key, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
+}
+
+/** A row of PAIR_STATS_COLUMNS. */
+export function pairStatsOfRow(row: readonly unknown[]): PairStats {
   const n = (index: number) => row[index] as number;
   return {
     dvm: idHex(row[0] as Uint8Array), kind: n(1), jobs: n(2), withResult: n(3), results: n(4), successes: n(5), errors: n(6),

@@ -7,7 +7,7 @@ import type { PreparedStatements } from './preparedStatements';
 import type { RetentionWindows } from './retention';
 import { bucketStart, PERIOD_SECONDS, periodKeptSec, type RollupPeriod } from './rollupPeriods';
 
-const MAX_POINTS = 24 * 90;
+export const MAX_POINTS = 24 * 90;
 
 /** Time series from the rollups, one point per bucket that has data, oldest first (DESIGN.md "as time series"). */
 export function querySeries(sql: PreparedStatements, options: { bucket: 'hour' | 'day'; since?: number; until?: number; kind?: number; dvm?: string }): SeriesPoint[] {
@@ -21,21 +21,26 @@ export function querySeries(sql: PreparedStatements, options: { bucket: 'hour' |
     where.push('dvm = unhex(?)');
     params.push(options.dvm);
   }
-  const rows = sql.all<Record<string, number>>(`SELECT bucket, sum(requests) AS requests, sum(results) AS results, sum(feedback) AS feedback,
+  const rows = sql.rows(`SELECT bucket, sum(requests) AS requests, sum(results) AS results, sum(feedback) AS feedback,
       sum(successes) AS successes, sum(errors) AS errors, sum(encrypted) AS encrypted,
       sum(sats_requested) AS sats_requested, sum(sats_earned) AS sats_earned, sum(sats_proven) AS sats_proven
     FROM nostr_rollups WHERE ${where.join(' AND ')} GROUP BY bucket ORDER BY bucket DESC LIMIT ?`, [...params, MAX_POINTS]);
-  return rows.reverse().map((row) => ({
-    bucket: row.bucket,
-    requests: row.requests,
-    results: row.results,
-    feedback: row.feedback,
-    successes: row.successes,
-    errors: row.errors,
-    encrypted: row.encrypted,
-    satsRequested: msatsToSats(row.sats_requested),
-    satsEarned: msatsToSats(row.sats_earned),
-    satsProven: msatsToSats(row.sats_proven),
+  return seriesPointsOf(rows as number[][]);
+}
+
+/** querySeries' rows (bucket, requests, results, feedback, successes, errors, encrypted, the three sats in msats), newest first. */
+export function seriesPointsOf(rowsNewestFirst: readonly (readonly number[])[]): SeriesPoint[] {
+  return [...rowsNewestFirst].reverse().map(([bucket, requests, results, feedback, successes, errors, encrypted, satsRequested, satsEarned, satsProven]) => ({
+    bucket,
+    requests,
+    results,
+    feedback,
+    successes,
+    errors,
+    encrypted,
+    satsRequested: msatsToSats(satsRequested),
+    satsEarned: msatsToSats(satsEarned),
+    satsProven: msatsToSats(satsProven),
   }));
 }
 
@@ -60,7 +65,7 @@ export interface ActivityOptions {
   readonly retention: RetentionWindows;
 }
 
-type RollupSums = [bucket: number, requests: number, results: number, feedback: number, jobs: number, successes: number, errors: number,
+export type RollupSums = [bucket: number, requests: number, results: number, feedback: number, jobs: number, successes: number, errors: number,
   encrypted: number, satsRequested: number, satsEarned: number, satsProven: number, dvms: number];
 
 /**
@@ -71,21 +76,11 @@ type RollupSums = [bucket: number, requests: number, results: number, feedback: 
  * answer really reaches: the window, the retention of this resolution, or the first data stored.
  */
 export function activitySeries(sql: PreparedStatements, options: ActivityOptions): ActivitySeries {
-  const windowSec = SERIES_WINDOW_SEC[options.window];
-  const period = BUCKET_PERIOD[options.bucket];
-  if (windowSec === undefined) throw new Error(`unknown series window ${JSON.stringify(options.window)} (one of ${Object.keys(SERIES_WINDOW_SEC).join(', ')})`);
-  if (period === undefined) throw new Error(`unknown series bucket ${JSON.stringify(options.bucket)} (one of ${Object.keys(BUCKET_PERIOD).join(', ')})`);
-  const size = PERIOD_SECONDS[period];
-  if (windowSec / size > MAX_SERIES_POINTS) throw new Error(`${options.bucket} buckets over ${options.window} are more than ${MAX_SERIES_POINTS} points: choose a larger bucket`);
-  const kind = options.kind === undefined ? undefined : requestKind(options.kind);
-  const { now } = options;
-  const windowFrom = now - windowSec;
-  const firstBucket = bucketStart(windowFrom, period);
-  const lastBucket = bucketStart(now, period);
-  const keptSec = periodKeptSec(period, options.retention);
+  const plan = activityPlan(options);
+  const { period, kind, firstBucket, lastBucket } = plan;
   const dataFrom = oldestBucket(sql, period);
   const from = Math.min(lastBucket, Math.max(firstBucket, dataFrom ?? lastBucket));
-  const limitedBy = coverageLimit(sql, period, dataFrom, firstBucket, now - keptSec);
+  const limitedBy = coverageLimit(sql, period, dataFrom, firstBucket, options.now - plan.keptSec);
 
   const filters: string[] = [];
   const params: (string | number)[] = [period, from, lastBucket];
@@ -104,14 +99,63 @@ export function activitySeries(sql: PreparedStatements, options: ActivityOptions
         FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ?`, params)
     : sql.rows(`SELECT bucket, sum(requests), sum(results), sum(feedback), sum(answered), sum(successes), sum(errors), sum(encrypted),
       sum(sats_requested), sum(sats_earned), sum(sats_proven), count(DISTINCT CASE WHEN dvm <> x'' AND (results > 0 OR feedback > 0) THEN dvm END)
-    FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? ${filters.join(' ')} GROUP BY bucket`, params) as RollupSums[]).map((row) => [row[0], row as RollupSums]));
+    FROM nostr_rollups WHERE period = ? AND bucket >= ? AND bucket <= ? ${filters.join(' ')} GROUP BY bucket`, params) as RollupSums[]).map((row) => [row[0] as number, row as RollupSums]));
   const users = options.dvm === undefined
     ? new Map(sql.rows('SELECT bucket, users FROM nostr_user_rollups WHERE period = ? AND kind = ? AND bucket >= ? AND bucket <= ?', [period, kind ?? ANY_KIND, from, lastBucket]) as [number, number][])
     : undefined;
   const medians = kind === undefined && options.dvm === undefined ? bucketMedians(sql, period, from, lastBucket) : undefined;
+  return activitySeriesOf(options, plan, { from, dataFrom, limitedBy, sums, users, medians });
+}
 
+/** What an activity series asks for, worked out from its options alone. */
+export interface ActivityPlan {
+  readonly period: RollupPeriod;
+  readonly size: number;
+  /** The request kind (a result kind asked is its request kind). */
+  readonly kind: number | undefined;
+  readonly windowFrom: number;
+  readonly firstBucket: number;
+  readonly lastBucket: number;
+  readonly keptSec: number;
+}
+
+export function activityPlan(options: ActivityOptions): ActivityPlan {
+  const windowSec = SERIES_WINDOW_SEC[options.window];
+  const period = BUCKET_PERIOD[options.bucket];
+  if (windowSec === undefined) throw new Error(`unknown series window ${JSON.stringify(options.window)} (one of ${Object.keys(SERIES_WINDOW_SEC).join(', ')})`);
+  if (period === undefined) throw new Error(`unknown series bucket ${JSON.stringify(options.bucket)} (one of ${Object.keys(BUCKET_PERIOD).join(', ')})`);
+  const size = PERIOD_SECONDS[period];
+  if (windowSec / size > MAX_SERIES_POINTS) throw new Error(`${options.bucket} buckets over ${options.window} are more than ${MAX_SERIES_POINTS} points: choose a larger bucket`);
+  const windowFrom = options.now - windowSec;
+  return {
+    period,
+    size,
+    kind: options.kind === undefined ? undefined : requestKind(options.kind),
+    windowFrom,
+    firstBucket: bucketStart(windowFrom, period),
+    lastBucket: bucketStart(options.now, period),
+    keptSec: periodKeptSec(period, options.retention),
+  };
+}
+
+/** What an adapter read for a series: where it starts, what bounds it, and the per-bucket rows. */
+export interface ActivityReads {
+  readonly from: number;
+  readonly dataFrom: number | null;
+  readonly limitedBy: SeriesCoverage['limitedBy'];
+  readonly sums: ReadonlyMap<number, RollupSums>;
+  /** Distinct users per bucket; undefined for a DVM's series (the user rollups are not per DVM). */
+  readonly users: ReadonlyMap<number, number> | undefined;
+  /** Median first-result time per bucket; over all traffic only. */
+  readonly medians: ReadonlyMap<number, number | null> | undefined;
+}
+
+/** Every bucket from `from` to the plan's last, empty ones as zeros, with the coverage said. */
+export function activitySeriesOf(options: ActivityOptions, plan: ActivityPlan, reads: ActivityReads): ActivitySeries {
+  const { kind, period, size, lastBucket } = plan;
+  const { sums, users, medians } = reads;
   const points: ActivityPoint[] = [];
-  for (let t = from; t <= lastBucket; t += size) {
+  for (let t = reads.from; t <= lastBucket; t += size) {
     const row = sums.get(t);
     const jobs = row?.[4] ?? 0;
     const errors = row?.[6] ?? 0;
@@ -140,7 +184,7 @@ export function activitySeries(sql: PreparedStatements, options: ActivityOptions
     ...(kind !== undefined ? { kind } : {}),
     ...(options.dvm !== undefined ? { dvm: options.dvm } : {}),
     points,
-    covers: { windowFrom, from, to: now, source: PERIOD_SOURCE[period], keptSec, limitedBy, dataFrom },
+    covers: { windowFrom: plan.windowFrom, from: reads.from, to: options.now, source: PERIOD_SOURCE[period], keptSec: plan.keptSec, limitedBy: reads.limitedBy, dataFrom: reads.dataFrom },
   };
 }
 
@@ -154,18 +198,26 @@ function oldestBucket(sql: PreparedStatements, period: RollupPeriod): number | n
  * data starting at their retention cutoff (give or take a maintenance run) was cut by it.
  */
 function coverageLimit(sql: PreparedStatements, period: RollupPeriod, dataFrom: number | null, firstBucket: number, keptFrom: number): SeriesCoverage['limitedBy'] {
+  const coarser = coarserNeeded(period, dataFrom, firstBucket);
+  return coverageLimitOf(period, dataFrom, firstBucket, keptFrom, coarser ? oldestBucket(sql, coarser) : null);
+}
+
+/** The coarser resolution whose oldest bucket coverageLimitOf needs, if it needs one. */
+export function coarserNeeded(period: RollupPeriod, dataFrom: number | null, firstBucket: number): RollupPeriod | undefined {
+  return dataFrom !== null && dataFrom > firstBucket ? COARSER[period] : undefined;
+}
+
+/** coverageLimit's rule, given the oldest bucket of the coarser resolution (null: none, or not needed). */
+export function coverageLimitOf(period: RollupPeriod, dataFrom: number | null, firstBucket: number, keptFrom: number, olderCoarser: number | null): SeriesCoverage['limitedBy'] {
   if (dataFrom !== null && dataFrom <= firstBucket) return 'window';
   if (dataFrom === null) return 'collection-start';
   const coarser = COARSER[period];
-  if (coarser) {
-    const older = oldestBucket(sql, coarser);
-    return older !== null && older < bucketStart(dataFrom, coarser) ? 'retention' : 'collection-start';
-  }
+  if (coarser) return olderCoarser !== null && olderCoarser < bucketStart(dataFrom, coarser) ? 'retention' : 'collection-start';
   return dataFrom <= keptFrom + PERIOD_SECONDS[period] + RETENTION_SLACK_SEC ? 'retention' : 'collection-start';
 }
 
 /** Buckets' medians remembered per store, each with the stamp its histogram had (latencyStampMigration.ts). */
-const medianCache = new WeakMap<PreparedStatements, Map<string, { stamp: number; p50: number | null }>>();
+const medianCache = new WeakMap<object, Map<string, { stamp: number; p50: number | null }>>();
 /** Buckets remembered per store at most (90 days of hours, 5-minute, 6-hour and daily buckets fit). */
 const MEDIAN_CACHE_MAX = 10_000;
 
@@ -176,22 +228,39 @@ const MEDIAN_CACHE_MAX = 10_000;
  * nostr_rollup_totals) moved.
  */
 function bucketMedians(sql: PreparedStatements, period: RollupPeriod, from: number, to: number): Map<number, number | null> {
-  let cache = medianCache.get(sql);
-  if (!cache) medianCache.set(sql, (cache = new Map()));
+  const { medians, stale } = rememberedMedians(sql, period, sql.rows('SELECT bucket, timed_stamp FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ? AND timed > 0',
+    [period, from, to]) as [number, number][]);
+  if (stale.length === 0) return medians;
+  // Rows in (bucket, slot) order and the rank walked here: SQL window functions over the same rows take longer.
+  return rememberMedians(sql, period, stale, sql.rows(`SELECT bucket, slot, count FROM nostr_latency_rollups
+      WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = 'r' AND count > 0 ORDER BY bucket, slot`, [period, stale[0].bucket, stale[stale.length - 1].bucket]) as [number, number, number][], medians);
+}
+
+/**
+ * The medians remembered for `store` (a database handle, or whatever object stands for one database) whose stamp
+ * still matches, and the buckets to compute again (`stamps`: [bucket, timed_stamp] in bucket order).
+ */
+export function rememberedMedians(store: object, period: RollupPeriod, stamps: Iterable<readonly [number, number]>): { medians: Map<number, number | null>; stale: { bucket: number; stamp: number }[] } {
+  let cache = medianCache.get(store);
+  if (!cache) medianCache.set(store, (cache = new Map()));
   const medians = new Map<number, number | null>();
   const stale: { bucket: number; stamp: number }[] = [];
-  for (const [bucket, stamp] of sql.rows('SELECT bucket, timed_stamp FROM nostr_rollup_totals WHERE period = ? AND bucket >= ? AND bucket <= ? AND timed > 0',
-    [period, from, to]) as [number, number][]) {
+  for (const [bucket, stamp] of stamps) {
     const known = cache.get(`${period}${bucket}`);
     if (known && known.stamp === stamp) medians.set(bucket, known.p50);
     else stale.push({ bucket, stamp });
   }
-  if (stale.length === 0) return medians;
+  return { medians, stale };
+}
+
+/** Computes the stale buckets' medians from their histogram rows ([bucket, slot, count] in that order), remembers them and adds them to `medians`. */
+export function rememberMedians(store: object, period: RollupPeriod, stale: readonly { bucket: number; stamp: number }[], rows: Iterable<readonly [number, number, number]>,
+  medians: Map<number, number | null>): Map<number, number | null> {
+  let cache = medianCache.get(store);
+  if (!cache) medianCache.set(store, (cache = new Map()));
   if (cache.size + stale.length > MEDIAN_CACHE_MAX) cache.clear();
-  // Rows in (bucket, slot) order and the rank walked here: SQL window functions over the same rows take longer.
   const slots = new Map<number, [number, number][]>();
-  for (const [bucket, slot, count] of sql.rows(`SELECT bucket, slot, count FROM nostr_latency_rollups
-      WHERE period = ? AND bucket >= ? AND bucket <= ? AND metric = 'r' AND count > 0 ORDER BY bucket, slot`, [period, stale[0].bucket, stale[stale.length - 1].bucket]) as [number, number, number][]) {
+  for (const [bucket, slot, count] of rows) {
     let list = slots.get(bucket);
     if (!list) slots.set(bucket, (list = []));
     list.push([slot, count]);

@@ -9,22 +9,24 @@ import { kindName } from './kindRegistry';
 import { isRequestKind } from './nostrEvent';
 import { msatsToSats } from './payments';
 import { idBytes, idHex } from './hexIds';
-import { PeopleCache } from './peopleCache';
+import { PeopleCache, type People } from './peopleCache';
 import type { PreparedStatements } from './preparedStatements';
+import type { SqlValue } from 'sql.js';
 import { eventFromRow, RAW_EVENT_COLUMNS } from './rawEvents';
 import { buildTraceGraph } from './traceGraph';
 import type { StoredTraceEvent, TraceJobInput } from './traceInput';
 import { inTimelineOrder } from './traceTimeline';
 
 /** Chains deeper than this are cut in the classic trace's parent / child lists (a loop of `i` tags, a runaway pipeline). */
-const MAX_CHAIN_DEPTH = 16;
-const MAX_TRACE_EVENTS = 1_000;
+export const MAX_CHAIN_DEPTH = 16;
+export const MAX_TRACE_EVENTS = 1_000;
 /** A chain graph holds at most this many jobs and events; past them it is cut and says so (`truncated`). */
-const MAX_GRAPH_JOBS = 500;
-const MAX_GRAPH_EVENTS = 10_000;
+export const MAX_GRAPH_JOBS = 500;
+export const MAX_GRAPH_EVENTS = 10_000;
 
-type JobRow = { kind: number; customer: string; created_at: number; encrypted: number; scheme: string | null; cancelled_at: number | null };
-type StoredJob = TraceJobInput & { readonly scheme: string | null };
+/** A nostr_jobs row as the trace reads it (customer as hex). */
+export type TraceJobRow = { kind: number; customer: string; created_at: number; encrypted: number; scheme: string | null; cancelled_at: number | null };
+export type StoredJob = TraceJobInput & { readonly scheme: string | null };
 
 /**
  * The job trace (DESIGN.md, user story 3): the request, every linked event, the chain both ways and each DVM's
@@ -48,22 +50,7 @@ export class TraceQuery {
     if (!requestId) return null;
     const names = announcedKindNames(this.sql);
     const job = this.loadJob(requestId, this.parentsOf(requestId), names, new PeopleCache(this.sql));
-    return {
-      requestId,
-      askedId: asked,
-      request: job.request,
-      kind: job.kind,
-      kindName: job.kindName,
-      customer: job.customer,
-      createdAt: job.createdAt,
-      encrypted: job.encrypted,
-      encryptionScheme: job.encrypted ? ((job.scheme ?? (job.request ? encryptionScheme(job.request.content) : 'unknown')) as JobTrace['encryptionScheme']) : null,
-      cancelled: job.cancelled,
-      events: inTimelineOrder(job.events).map(({ item }) => item),
-      parents: this.chain(requestId, 'parents', names),
-      children: this.chain(requestId, 'children', names),
-      dvms: [...job.dvms],
-    };
+    return jobTraceOf(asked, job, this.chain(requestId, 'parents', names), this.chain(requestId, 'children', names));
   }
 
   /** The graph, timeline and per-DVM summaries of the asked event's job and of its whole chain. */
@@ -88,14 +75,7 @@ export class TraceQuery {
       events += job.events.length;
       jobs.push(job);
     }
-    const names = new Map<string, string>();
-    for (const job of jobs) {
-      for (const pubkey of [job.customer, ...job.events.map(({ item }) => item.pubkey)]) {
-        const name = pubkey ? people.name(pubkey) : undefined;
-        if (pubkey && name !== undefined) names.set(pubkey, name);
-      }
-    }
-    return buildTraceGraph({ askedId: asked, requestId, jobs, names, truncated });
+    return buildTraceGraph({ askedId: asked, requestId, jobs, names: graphNames(jobs, people), truncated });
   }
 
   /** The request id a given event id belongs to, or undefined if nothing links it to a job. */
@@ -110,24 +90,19 @@ export class TraceQuery {
 
   /** `loaded`: the job's events when the caller read them with others (chainEvents); else they are read here. */
   private loadJob(requestId: string, parents: readonly string[], kindNames: ReadonlyMap<number, string>, people: PeopleCache, loaded?: StoredTraceEvent[]): StoredJob {
-    const job = this.sql.get<JobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
-    const kind = job?.kind ?? this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null;
-    const events = loaded ?? this.events(requestId);
-    const cancelled = job?.cancelled_at != null;
-    return {
+    const job = this.sql.get<TraceJobRow>('SELECT kind, lower(hex(customer)) AS customer, created_at, encrypted, scheme, cancelled_at FROM nostr_jobs WHERE request_id = unhex(?)', [requestId]);
+    return storedJobOf({
       requestId,
-      request: events.find(({ item }) => item.id === requestId)?.item.event ?? null,
-      kind,
-      kindName: kind === null ? 'unknown kind' : kindName(kind, kindNames).name,
-      customer: job?.customer ?? null,
-      createdAt: job?.created_at ?? null,
-      cancelled,
-      encrypted: job?.encrypted === 1,
-      scheme: job?.scheme ?? null,
+      job,
+      fallbackKind: job ? null : this.sql.get<{ kind: number }>('SELECT kind FROM nostr_job_dvms WHERE request_id = unhex(?) AND kind >= 0 LIMIT 1', [requestId])?.kind ?? null,
+      events: loaded ?? this.events(requestId),
       parents,
-      events,
-      dvms: this.dvms(requestId, cancelled, people),
-    };
+      dvmRows: this.sql.all<TraceDvmRow>(
+        'SELECT lower(hex(dvm)) AS dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = unhex(?) ORDER BY first_at', [requestId]),
+      targeted: this.sql.column<string>('SELECT lower(hex(dvm)) FROM nostr_job_targets WHERE request_id = unhex(?)', [requestId]),
+      kindNames,
+      people,
+    });
   }
 
   private parentsOf(requestId: string): string[] {
@@ -169,7 +144,7 @@ export class TraceQuery {
       WHERE r.seq IN (SELECT seq FROM nostr_events WHERE job_id = ?1 OR id = ?1)`, [key])) {
       relays.get(seq as number)?.push(url as string);
     }
-    return rows.map((row) => ({ item: this.traceEvent(eventFromRow(row.slice(2)), relays.get(row[0] as number) ?? []), seq: row[0] as number }));
+    return rows.map((row) => ({ item: traceEventOf(eventFromRow(row.slice(2)), relays.get(row[0] as number) ?? []), seq: row[0] as number }));
   }
 
   /**
@@ -178,51 +153,11 @@ export class TraceQuery {
    * job by job was 40 queries, most of a trace's time. Relay URLs come from the small relays table, read once.
    */
   private chainEvents(requestIds: readonly string[]): Map<string, StoredTraceEvent[]> {
-    const wanted = new Set(requestIds);
     const urls = new Map(this.sql.rows('SELECT id, url FROM nostr_relays').map(([id, url]) => [id as number, url as string]));
     const rows = this.sql.rows(`SELECT seq, relay_id, lower(hex(job_id)), ${RAW_EVENT_COLUMNS} FROM nostr_events
       WHERE job_id IN (SELECT unhex(value) FROM json_each(?1)) OR id IN (SELECT unhex(value) FROM json_each(?1)) ORDER BY seq`, [JSON.stringify(requestIds)]);
-    const relays = new Map<number, string[]>(rows.map((row) => [row[0] as number, row[1] === null ? [] : [urls.get(row[1] as number) ?? '']]));
-    for (const [seq, relayId] of this.sql.rows('SELECT seq, relay_id FROM nostr_event_relays WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify([...relays.keys()])])) {
-      const url = urls.get(relayId as number);
-      if (url !== undefined) relays.get(seq as number)?.push(url);
-    }
-    const byJob = new Map<string, StoredTraceEvent[]>();
-    for (const row of rows) {
-      const event = eventFromRow(row.slice(3));
-      const seq = row[0] as number;
-      for (const job of new Set([row[2] as string | null, event.id])) {
-        if (job === null || !wanted.has(job)) continue;
-        const list = byJob.get(job) ?? byJob.set(job, []).get(job)!;
-        if (list.length < MAX_TRACE_EVENTS) list.push({ item: this.traceEvent(event, relays.get(seq) ?? []), seq });
-      }
-    }
-    return byJob;
-  }
-
-  private traceEvent(event: NostrEvent, relays: string[]): TraceEvent {
-    const info = classify(event);
-    const base = { id: event.id, kind: event.kind, pubkey: event.pubkey, createdAt: event.created_at, relays, event };
-    if (!info) return { ...base, role: 'other' };
-    switch (info.role) {
-      case 'request': return { ...base, role: 'request' };
-      case 'result':
-      case 'feedback': {
-        const amount = info.amount;
-        return {
-          ...base,
-          role: info.role,
-          ...(info.status ?? info.unknownStatus ? { status: info.status ?? info.unknownStatus } : {}),
-          ...(amount.msats !== undefined ? { amountSats: msatsToSats(amount.msats) } : {}),
-          ...(amount.bolt11 ? { bolt11: amount.bolt11 } : {}),
-          ...(amount.mismatch ? { amountMismatch: true } : {}),
-          ...(amount.problem ? { amountProblem: amount.problem } : {}),
-        };
-      }
-      case 'zap': return { ...base, role: 'zap', ...(info.msats !== undefined ? { amountSats: msatsToSats(info.msats) } : {}) };
-      case 'deletion': return { ...base, role: 'deletion' };
-      default: return { ...base, role: 'other' };
-    }
+    const copies = this.sql.rows('SELECT seq, relay_id FROM nostr_event_relays WHERE seq IN (SELECT value FROM json_each(?))', [JSON.stringify(rows.map((row) => row[0]))]) as [number, number][];
+    return eventsByJob(requestIds, urls, rows, copies);
   }
 
   private chain(start: string, direction: 'parents' | 'children', names: ReadonlyMap<number, string>): ChainLink[] {
@@ -244,30 +179,153 @@ export class TraceQuery {
     }
     return links;
   }
+}
 
-  private dvms(requestId: string, cancelled: boolean, people: PeopleCache): TraceDvm[] {
-    const rows = this.sql.all<{ dvm: string; status: string | null; response_sec: number | null; feedback_sec: number | null; requested_msats: number; amount_mismatch: number; proven_msats: number }>(
-      'SELECT lower(hex(dvm)) AS dvm, status, response_sec, feedback_sec, requested_msats, amount_mismatch, proven_msats FROM nostr_job_dvms WHERE request_id = unhex(?) ORDER BY first_at', [requestId]);
-    const targeted = this.sql.column<string>('SELECT lower(hex(dvm)) FROM nostr_job_targets WHERE request_id = unhex(?)', [requestId]).filter((dvm) => !rows.some((row) => row.dvm === dvm));
-    const describe = (pubkey: string) => {
-      const name = people.name(pubkey);
-      return { pubkey, npub: people.npub(pubkey), ...(name ? { name } : {}) };
-    };
-    return [
-      ...rows.map((row) => ({
-        ...describe(row.dvm),
-        status: (cancelled ? 'cancelled' : row.status ?? 'waiting') as JobStatusText,
-        responseSec: row.response_sec,
-        feedbackSec: row.feedback_sec,
-        satsRequested: msatsToSats(row.requested_msats),
-        amountMismatch: row.amount_mismatch === 1,
-        satsProven: msatsToSats(row.proven_msats),
-      })),
-      ...targeted.map((dvm) => ({
-        ...describe(dvm),
-        status: (cancelled ? 'cancelled' : 'waiting') as JobStatusText,
-        responseSec: null, feedbackSec: null, satsRequested: 0, amountMismatch: false, satsProven: 0,
-      })),
-    ];
+/** A stored event as the trace lists it, with the relays that carried it. */
+export function traceEventOf(event: NostrEvent, relays: string[]): TraceEvent {
+  const info = classify(event);
+  const base = { id: event.id, kind: event.kind, pubkey: event.pubkey, createdAt: event.created_at, relays, event };
+  if (!info) return { ...base, role: 'other' };
+  switch (info.role) {
+    case 'request': return { ...base, role: 'request' };
+    case 'result':
+    case 'feedback': {
+      const amount = info.amount;
+      return {
+        ...base,
+        role: info.role,
+        ...(info.status ?? info.unknownStatus ? { status: info.status ?? info.unknownStatus } : {}),
+        ...(amount.msats !== undefined ? { amountSats: msatsToSats(amount.msats) } : {}),
+        ...(amount.bolt11 ? { bolt11: amount.bolt11 } : {}),
+        ...(amount.mismatch ? { amountMismatch: true } : {}),
+        ...(amount.problem ? { amountProblem: amount.problem } : {}),
+      };
+    }
+    case 'zap': return { ...base, role: 'zap', ...(info.msats !== undefined ? { amountSats: msatsToSats(info.msats) } : {}) };
+    case 'deletion': return { ...base, role: 'deletion' };
+    default: return { ...base, role: 'other' };
   }
+}
+
+/** A (job, DVM) pair as the trace reads it. */
+export type TraceDvmRow = {
+  dvm: string; status: string | null; response_sec: number | null; feedback_sec: number | null; requested_msats: number; amount_mismatch: number; proven_msats: number;
+};
+
+/** What loadJob reads for one job; storedJobOf builds the job from it. */
+export interface StoredJobReads {
+  readonly requestId: string;
+  readonly job: TraceJobRow | undefined;
+  /** The kind its answers name when the request was never seen (else null). */
+  readonly fallbackKind: number | null;
+  readonly events: StoredTraceEvent[];
+  readonly parents: readonly string[];
+  /** Its pairs, by first answer. */
+  readonly dvmRows: readonly TraceDvmRow[];
+  /** DVMs its `p` tags name. */
+  readonly targeted: readonly string[];
+  readonly kindNames: ReadonlyMap<number, string>;
+  readonly people: People;
+}
+
+export function storedJobOf(reads: StoredJobReads): StoredJob {
+  const { job, events } = reads;
+  const kind = job?.kind ?? reads.fallbackKind;
+  const cancelled = job?.cancelled_at != null;
+  return {
+    requestId: reads.requestId,
+    request: events.find(({ item }) => item.id === reads.requestId)?.item.event ?? null,
+    kind,
+    kindName: kind === null ? 'unknown kind' : kindName(kind, reads.kindNames).name,
+    customer: job?.customer ?? null,
+    createdAt: job?.created_at ?? null,
+    cancelled,
+    encrypted: job?.encrypted === 1,
+    scheme: job?.scheme ?? null,
+    parents: reads.parents,
+    events,
+    dvms: traceDvmsOf(reads.dvmRows, reads.targeted, cancelled, reads.people),
+  };
+}
+
+/** The DVMs that answered (in order of first answer), then those named in `p` tags that did not. */
+export function traceDvmsOf(rows: readonly TraceDvmRow[], targets: readonly string[], cancelled: boolean, people: People): TraceDvm[] {
+  const targeted = targets.filter((dvm) => !rows.some((row) => row.dvm === dvm));
+  const describe = (pubkey: string) => {
+    const name = people.name(pubkey);
+    return { pubkey, npub: people.npub(pubkey), ...(name ? { name } : {}) };
+  };
+  return [
+    ...rows.map((row) => ({
+      ...describe(row.dvm),
+      status: (cancelled ? 'cancelled' : row.status ?? 'waiting') as JobStatusText,
+      responseSec: row.response_sec,
+      feedbackSec: row.feedback_sec,
+      satsRequested: msatsToSats(row.requested_msats),
+      amountMismatch: row.amount_mismatch === 1,
+      satsProven: msatsToSats(row.proven_msats),
+    })),
+    ...targeted.map((dvm) => ({
+      ...describe(dvm),
+      status: (cancelled ? 'cancelled' : 'waiting') as JobStatusText,
+      responseSec: null, feedbackSec: null, satsRequested: 0, amountMismatch: false, satsProven: 0,
+    })),
+  ];
+}
+
+/** The classic trace of a loaded job and its chain both ways. */
+export function jobTraceOf(asked: string, job: StoredJob, parents: ChainLink[], children: ChainLink[]): JobTrace {
+  return {
+    requestId: job.requestId,
+    askedId: asked,
+    request: job.request,
+    kind: job.kind,
+    kindName: job.kindName,
+    customer: job.customer,
+    createdAt: job.createdAt,
+    encrypted: job.encrypted,
+    encryptionScheme: job.encrypted ? ((job.scheme ?? (job.request ? encryptionScheme(job.request.content) : 'unknown')) as JobTrace['encryptionScheme']) : null,
+    cancelled: job.cancelled,
+    events: inTimelineOrder(job.events).map(({ item }) => item),
+    parents,
+    children,
+    dvms: [...job.dvms],
+  };
+}
+
+/** Display names of the customers and event authors of a chain's jobs, for the graph's labels. */
+export function graphNames(jobs: readonly TraceJobInput[], people: People): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const job of jobs) {
+    for (const pubkey of [job.customer, ...job.events.map(({ item }) => item.pubkey)]) {
+      const name = pubkey ? people.name(pubkey) : undefined;
+      if (pubkey && name !== undefined) names.set(pubkey, name);
+    }
+  }
+  return names;
+}
+
+/**
+ * The events of a chain's jobs by job, as `events` reads them one job at a time (an event belongs to the job its
+ * `job_id` names, and a request to its own): `rows` are [seq, relay_id, job_id hex, …RAW_EVENT_COLUMNS] in seq order,
+ * `copies` [seq, relay_id] of the relays that carried a copy later.
+ */
+export function eventsByJob(requestIds: readonly string[], urls: ReadonlyMap<number, string>, rows: readonly (readonly SqlValue[])[], copies: Iterable<readonly [number, number]>): Map<string, StoredTraceEvent[]> {
+  const wanted = new Set(requestIds);
+  const relays = new Map<number, string[]>(rows.map((row) => [row[0] as number, row[1] === null ? [] : [urls.get(row[1] as number) ?? '']]));
+  for (const [seq, relayId] of copies) {
+    const url = urls.get(relayId);
+    if (url !== undefined) relays.get(seq)?.push(url);
+  }
+  const byJob = new Map<string, StoredTraceEvent[]>();
+  for (const row of rows) {
+    const event = eventFromRow(row.slice(3));
+    const seq = row[0] as number;
+    for (const job of new Set([row[2] as string | null, event.id])) {
+      if (job === null || !wanted.has(job)) continue;
+      const list = byJob.get(job) ?? byJob.set(job, []).get(job)!;
+      if (list.length < MAX_TRACE_EVENTS) list.push({ item: traceEventOf(event, relays.get(seq) ?? []), seq });
+    }
+  }
+  return byJob;
 }

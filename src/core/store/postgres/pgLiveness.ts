@@ -1,0 +1,57 @@
+import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState, type LivenessThresholds } from '../../nostr/liveness';
+import { MAX_CHANGED } from '../../nostr/livenessChangesQuery';
+import { WAITING_WINDOW_SEC } from '../../nostr/waitingJobsQuery';
+import { pgColumn, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+
+/**
+ * liveness.ts and waitingJobsQuery.ts on PostgreSQL: the signs of life and the oldest unanswered request are read
+ * here, the rules are livenessFromSigns'. Both walk nostr_job_targets by (dvm, created_at).
+ */
+export async function pgLivenessOf(db: PgReader, pubkey: string, now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<LivenessState> {
+  const row = await pgRow<[number | null, number | null]>(db,
+    'SELECT (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = $1), (SELECT last_at FROM nostr_heartbeats WHERE pubkey = $1)', [pgId(pubkey)]);
+  return livenessFrom(db, pubkey, [row?.[0], row?.[1]], now, thresholds);
+}
+
+/** pgLivenessOf for several DVMs: their signs of life in one read. */
+export async function pgLivenessOfMany(db: PgReader, pubkeys: readonly string[], now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<Map<string, LivenessState>> {
+  const signs = new Map<string, [number | null, number | null]>();
+  if (pubkeys.length > 0) {
+    for (const [pubkey, answer, beat] of await pgRows<[string, number | null, number | null]>(db, `SELECT encode(k, 'hex'),
+        (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = k), (SELECT last_at FROM nostr_heartbeats WHERE pubkey = k)
+        FROM unnest($1::bytea[]) k`, [pubkeys.map(pgId)])) signs.set(pubkey, [answer, beat]);
+  }
+  const states = await Promise.all(pubkeys.map((pubkey) => livenessFrom(db, pubkey, signs.get(pubkey) ?? [null, null], now, thresholds)));
+  return new Map(pubkeys.map((pubkey, i) => [pubkey, states[i]]));
+}
+
+async function livenessFrom(db: PgReader, pubkey: string, signs: readonly (number | null | undefined)[], now: number, thresholds: LivenessThresholds): Promise<LivenessState> {
+  const lastSeen = lastSignOfLife(signs, now);
+  const unanswered = await pgValue<number>(db, `SELECT t.created_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = $1 AND t.created_at > $2 AND t.created_at <= $3 AND j.cancelled_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+      ORDER BY t.created_at LIMIT 1`, [pgId(pubkey), lastSeen ?? -1, now - thresholds.silentAfterSec]);
+  return livenessFromSigns(signs, unanswered, now, thresholds);
+}
+
+const WAITING_JOBS = `FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = $1 AND t.created_at > $2 AND t.created_at <= $3 AND j.cancelled_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms p WHERE p.request_id = t.request_id AND p.dvm = t.dvm)`;
+
+export async function pgWaitingOn(db: PgReader, pubkey: string, now: number): Promise<number> {
+  return (await pgValue<number>(db, `SELECT count(*) ${WAITING_JOBS}`, [pgId(pubkey), now - WAITING_WINDOW_SEC, now])) ?? 0;
+}
+
+export async function pgWaitingByKind(db: PgReader, pubkey: string, now: number): Promise<Map<number, number>> {
+  return new Map(await pgRows<[number, number]>(db, `SELECT j.kind, count(*) ${WAITING_JOBS} GROUP BY j.kind ORDER BY j.kind`, [pgId(pubkey), now - WAITING_WINDOW_SEC, now]));
+}
+
+/** livenessChangesQuery.ts on PostgreSQL: DVMs whose liveness may have turned by time alone in (since, now]. */
+export async function pgLivenessChangedBetween(db: PgReader, since: number, now: number, thresholds: LivenessThresholds): Promise<string[]> {
+  if (now <= since) return [];
+  return pgColumn<string>(db, `SELECT encode(pubkey, 'hex') FROM nostr_dvms WHERE last_answer_at >= $1::bigint - $3 AND last_answer_at < $2::bigint - $3
+    UNION SELECT encode(h.pubkey, 'hex') FROM nostr_heartbeats h JOIN nostr_dvms d ON d.pubkey = h.pubkey WHERE h.last_at >= $1::bigint - $3 AND h.last_at < $2::bigint - $3
+    UNION SELECT encode(t.dvm, 'hex') FROM nostr_job_targets t JOIN nostr_dvms d ON d.pubkey = t.dvm WHERE t.created_at > $1::bigint - $4 AND t.created_at <= $2::bigint - $4
+      AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+    ORDER BY 1 LIMIT $5`, [since, now, thresholds.upWindowSec, thresholds.silentAfterSec, MAX_CHANGED]);
+}

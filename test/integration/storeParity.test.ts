@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type pg from 'pg';
+import { openPgPool } from '../../src/core/store/postgres/pgConnection';
+import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
+import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
+import { PgMetricsRepo } from '../../src/core/store/postgres/pgMetricsRepo';
+import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
+import { PgEventReads } from '../../src/core/store/postgres/pgEventReads';
+import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
+import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
+import type { RetentionWindows } from '../../src/core/nostr/retention';
+import { fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { PAGE_NOW, pageTraffic, type PageTraffic } from '../fixtures/nostr/pageTraffic';
+import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+import { copySqliteToPg } from '../support/sqliteToPgCopy';
+
+/**
+ * The held-out figures on both stores (issue 14): the same real signed events (DVMDash's 80 and the page traffic:
+ * profiles, invoices, zaps, errors, waiting and cancelled requests, a heartbeat) ingested into a sql.js store, its
+ * tables copied into a PostgreSQL store of the same schema on a private loopback server, and every read the
+ * PostgreSQL adapter implements asked of both at one fixed `now`: the answers must be deep-equal.
+ */
+
+const RETENTION: RetentionWindows = { rawWindowHours: 48, historyDays: 90 };
+const NOW = PAGE_NOW;
+
+interface Stores {
+  readonly sqlite: CoreKit;
+  readonly metrics: PgMetricsRepo;
+  readonly pages: PgPageRepo;
+  readonly events: PgEventReads;
+  readonly traffic: PageTraffic;
+}
+
+/** A read asked of both stores: `sqlite` answers from NostrCore, `pg` from the PostgreSQL repos. */
+interface ParityCase {
+  readonly name: string;
+  readonly sqlite: (stores: Stores) => unknown;
+  readonly pg: (stores: Stores) => Promise<unknown>;
+}
+
+const dvm = (stores: Stores, which: 'dvmA' | 'dvmB' | 'dvmC') => stores.traffic[which].pubkey;
+const customer = (stores: Stores) => stores.traffic.customers[0].pubkey;
+/** A job of the page traffic and a DVMDash result, to trace from a request and from an answer. */
+const requestOf = (stores: Stores) => stores.traffic.events.find((event) => event.kind === 5050)!.id;
+const answerOf = (stores: Stores) => stores.traffic.events.find((event) => event.kind === 7000)!.id;
+const fixtureResult = () => fixtureEvents().find((event) => event.kind >= 6000 && event.kind <= 6999)!.id;
+
+const CASES: readonly ParityCase[] = [
+  { name: 'dashboard metrics', sqlite: (s) => s.sqlite.core.metrics(NOW), pg: (s) => s.metrics.metrics(NOW) },
+  { name: 'dashboard metrics a day later (windows past the traffic)', sqlite: (s) => s.sqlite.core.metrics(NOW + 86_400), pg: (s) => s.metrics.metrics(NOW + 86_400) },
+  ...(['dvmA', 'dvmB', 'dvmC'] as const).map((which): ParityCase => ({
+    name: `DVM page of ${which}`,
+    sqlite: (s) => s.sqlite.core.pages.dvm(dvm(s, which), { now: NOW, retention: RETENTION }),
+    pg: (s) => s.pages.dvmPage(dvm(s, which), { now: NOW, retention: RETENTION }),
+  })),
+  {
+    name: 'DVM page in hourly buckets over 7 days',
+    sqlite: (s) => s.sqlite.core.pages.dvm(dvm(s, 'dvmA'), { now: NOW, retention: RETENTION, window: '7d', bucket: '1h' }),
+    pg: (s) => s.pages.dvmPage(dvm(s, 'dvmA'), { now: NOW, retention: RETENTION, window: '7d', bucket: '1h' }),
+  },
+  { name: 'DVMs list', sqlite: (s) => s.sqlite.core.dvms(undefined, undefined, NOW), pg: (s) => s.pages.dvms(undefined, undefined, NOW) },
+  { name: 'DVMs list, second page of one', sqlite: (s) => s.sqlite.core.dvms(1, 1, NOW), pg: (s) => s.pages.dvms(1, 1, NOW) },
+  { name: 'one DVM with its recent jobs', sqlite: (s) => s.sqlite.core.dvm(dvm(s, 'dvmA'), NOW), pg: (s) => s.pages.dvm(dvm(s, 'dvmA'), NOW) },
+  { name: 'kinds list', sqlite: (s) => s.sqlite.core.kinds(), pg: (s) => s.pages.kinds() },
+  { name: 'one kind with its DVMs', sqlite: (s) => s.sqlite.core.kind(5050, NOW), pg: (s) => s.pages.kind(5050, NOW) },
+  ...[5050, 6100, 5300, 5987].map((kind): ParityCase => ({
+    name: `kind page ${kind}`,
+    sqlite: (s) => s.sqlite.core.pages.kind(kind, { now: NOW, retention: RETENTION }),
+    pg: (s) => s.pages.kindPage(kind, { now: NOW, retention: RETENTION }),
+  })),
+  { name: 'user page', sqlite: (s) => s.sqlite.core.pages.user(customer(s)), pg: (s) => s.pages.userPage(customer(s)) },
+  { name: 'newest jobs per kind', sqlite: (s) => s.sqlite.core.pages.recentByKind(), pg: (s) => s.pages.recentByKind() },
+  {
+    name: 'activity over all traffic, hourly',
+    sqlite: (s) => s.sqlite.core.pages.activity({ window: '7d', bucket: '1h', now: NOW, retention: RETENTION }),
+    pg: (s) => s.metrics.activity({ window: '7d', bucket: '1h', now: NOW, retention: RETENTION }),
+  },
+  {
+    name: 'activity of one kind, 5-minute buckets',
+    sqlite: (s) => s.sqlite.core.pages.activity({ window: '24h', bucket: '5m', now: NOW, kind: 6050, retention: RETENTION }),
+    pg: (s) => s.metrics.activity({ window: '24h', bucket: '5m', now: NOW, kind: 6050, retention: RETENTION }),
+  },
+  { name: 'series by day', sqlite: (s) => s.sqlite.core.series({ bucket: 'day' }), pg: (s) => s.metrics.series({ bucket: 'day' }) },
+  {
+    name: 'series of one DVM by hour',
+    sqlite: (s) => s.sqlite.core.series({ bucket: 'hour', dvm: dvm(s, 'dvmA'), since: NOW - 2 * 86_400 }),
+    pg: (s) => s.metrics.series({ bucket: 'hour', dvm: dvm(s, 'dvmA'), since: NOW - 2 * 86_400 }),
+  },
+  ...(['dvmA', 'dvmB', 'dvmC'] as const).map((which): ParityCase => ({
+    name: `liveness of ${which}`,
+    sqlite: (s) => s.sqlite.core.liveness(dvm(s, which), NOW),
+    pg: (s) => s.pages.liveness(dvm(s, which), NOW),
+  })),
+  {
+    name: 'liveness changed by time alone (as a set)',
+    sqlite: (s) => livenessChangedBetween(s.sqlite.sql, NOW - 86_400, NOW + 86_400, DEFAULT_LIVENESS).sort(),
+    pg: async (s) => (await s.pages.livenessChangedBetween(NOW - 86_400, NOW + 86_400)).sort(),
+  },
+  { name: 'median response times', sqlite: (s) => s.sqlite.core.dvmMedians([dvm(s, 'dvmA'), dvm(s, 'dvmB'), 'zz']), pg: (s) => s.pages.dvmMedians([dvm(s, 'dvmA'), dvm(s, 'dvmB'), 'zz']) },
+  { name: 'event by id', sqlite: (s) => s.sqlite.core.event(answerOf(s)), pg: (s) => s.events.event(answerOf(s)) },
+  { name: 'trace from a request', sqlite: (s) => s.sqlite.core.trace(requestOf(s)), pg: (s) => s.events.trace(requestOf(s)) },
+  { name: 'trace from a feedback', sqlite: (s) => s.sqlite.core.trace(answerOf(s)), pg: (s) => s.events.trace(answerOf(s)) },
+  { name: 'trace graph from a request', sqlite: (s) => s.sqlite.core.traceGraph(requestOf(s)), pg: (s) => s.events.traceGraph(requestOf(s)) },
+  { name: 'trace graph from a DVMDash result', sqlite: (s) => s.sqlite.core.traceGraph(fixtureResult()), pg: (s) => s.events.traceGraph(fixtureResult()) },
+  { name: 'recent jobs', sqlite: (s) => s.sqlite.core.recentJobs(), pg: (s) => s.events.recentJobs() },
+  { name: 'known people', sqlite: (s) => sortedPeople(s.sqlite.core.knownPeople()), pg: async (s) => sortedPeople(await s.events.knownPeople()) },
+];
+
+function sortedPeople(people: { dvms: string[]; users: string[] }) {
+  return { dvms: [...people.dvms].sort(), users: [...people.users].sort() };
+}
+
+describe('PostgreSQL reads equal the sql.js reads over the same events', () => {
+  let server: PostgresServer;
+  let pool: pg.Pool;
+  let stores: Stores;
+
+  before(async () => {
+    server = await startPostgres();
+    const url = await createDatabase(server);
+    pool = await openPgPool(url);
+    await runPgMigrations(pool, pgNostrMigrations, url);
+    const traffic = pageTraffic();
+    const sqlite = await openCore();
+    await sqlite.core.ingest(undefined, fixtureEvents());
+    await sqlite.core.ingest('wss://relay.parity.example', traffic.events);
+    // A second relay carrying some of the same events: the trace lists both.
+    await sqlite.core.ingest('wss://relay.copy.example', traffic.events.slice(0, 30));
+    const copied = await copySqliteToPg(sqlite.store.db, pool);
+    assert.ok((copied.nostr_jobs ?? 0) > 40 && (copied.nostr_events ?? 0) > 100, `copied ${JSON.stringify(copied)}`);
+    const pinned = new Set([traffic.dvmB.pubkey]);
+    sqlite.pins.add('dvm', traffic.dvmB.pubkey);
+    stores = {
+      sqlite, traffic,
+      metrics: new PgMetricsRepo(pool),
+      pages: new PgPageRepo({ db: pool, pinnedDvms: () => pinned }),
+      events: new PgEventReads(pool),
+    };
+  });
+
+  after(async () => {
+    await stores?.sqlite.close();
+    await pool?.end();
+    await server?.stop();
+  });
+
+  for (const parity of CASES) {
+    it(parity.name, async () => {
+      const expected = parity.sqlite(stores);
+      const actual = await parity.pg(stores);
+      assert.deepEqual(actual, expected);
+    });
+  }
+
+  it('the reads see data: the cases compare figures, not two empty answers', () => {
+    const metrics = stores.sqlite.core.metrics(NOW);
+    assert.ok(metrics.requests > 50 && metrics.results > 20 && metrics.satsRequested > 0 && metrics.mostPopularDvm !== null);
+    assert.ok(stores.sqlite.core.pages.dvm(stores.traffic.dvmA.pubkey, { now: NOW, retention: RETENTION })!.problems.errorMessages.length > 0);
+  });
+});
