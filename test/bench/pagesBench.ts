@@ -91,7 +91,7 @@ async function triggerCost(print: (line: string) => void): Promise<void> {
       const kit = await open();
       try {
         if (!keepTriggers) {
-          for (const name of kit.core.sql.column<string>("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('nostr_job_dvms', 'nostr_jobs')")) {
+          for (const [name] of kit.store.db.exec("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('nostr_job_dvms', 'nostr_jobs')")[0]?.values ?? []) {
             kit.store.db.run(`DROP TRIGGER ${name}`);
           }
         }

@@ -162,9 +162,9 @@ describe('late-2026 traffic in the NIP-90 metrics', () => {
       const dvm = new Actor();
       const job = customer.sign(5050, [['p', dvm.pubkey]], '', T - 7_200);
       await kit.core.ingest(undefined, [job, dvm.sign(6050, [['e', job.id]], 'ok', T - 7_000)]);
-      assert.equal(livenessOf(kit.core.sql, dvm.pubkey, T, DEFAULT_LIVENESS).status, 'unknown', 'its last answer is two hours old');
+      assert.equal(livenessOf(kit.sql, dvm.pubkey, T, DEFAULT_LIVENESS).status, 'unknown', 'its last answer is two hours old');
       await kit.core.ingest(undefined, [dvm.sign(11998, [['expiration', String(T + 300)]], '', T - 10)]);
-      assert.deepEqual(livenessOf(kit.core.sql, dvm.pubkey, T, DEFAULT_LIVENESS), { status: 'up', lastSeen: T - 10 });
+      assert.deepEqual(livenessOf(kit.sql, dvm.pubkey, T, DEFAULT_LIVENESS), { status: 'up', lastSeen: T - 10 });
     } finally {
       await kit.close();
     }

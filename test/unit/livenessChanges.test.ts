@@ -26,16 +26,16 @@ test('names the DVM whose waiting request passed the silence threshold in the in
     first, quiet.sign(6050, [['e', first.id]], 'ok', T), request(quiet, T + 60),
     second, gone.sign(6050, [['e', second.id]], 'ok', T + 100),
   ]);
-  const status = (actor: Actor, at: number) => livenessOf(kit.core.sql, actor.pubkey, at, DEFAULT_LIVENESS).status;
+  const status = (actor: Actor, at: number) => livenessOf(kit.sql, actor.pubkey, at, DEFAULT_LIVENESS).status;
   assert.equal(status(quiet, T + 600), 'up');
   assert.equal(status(quiet, T + 700), 'silent');
-  assert.deepEqual(livenessChangedBetween(kit.core.sql, T + 600, T + 700, DEFAULT_LIVENESS), [quiet.pubkey]);
-  assert.deepEqual(livenessChangedBetween(kit.core.sql, T + 700, T + 800, DEFAULT_LIVENESS), [], 'nothing turned');
+  assert.deepEqual(livenessChangedBetween(kit.sql, T + 600, T + 700, DEFAULT_LIVENESS), [quiet.pubkey]);
+  assert.deepEqual(livenessChangedBetween(kit.sql, T + 700, T + 800, DEFAULT_LIVENESS), [], 'nothing turned');
 
   assert.equal(status(gone, T + 3_650), 'up');
   assert.equal(status(gone, T + 3_750), 'unknown');
-  assert.deepEqual(livenessChangedBetween(kit.core.sql, T + 3_650, T + 3_750, DEFAULT_LIVENESS), [gone.pubkey]);
-  assert.deepEqual(livenessChangedBetween(kit.core.sql, T + 3_750, T + 3_650, DEFAULT_LIVENESS), [], 'an interval backwards names nobody');
+  assert.deepEqual(livenessChangedBetween(kit.sql, T + 3_650, T + 3_750, DEFAULT_LIVENESS), [gone.pubkey]);
+  assert.deepEqual(livenessChangedBetween(kit.sql, T + 3_750, T + 3_650, DEFAULT_LIVENESS), [], 'an interval backwards names nobody');
   await kit.close();
 });
 

@@ -35,10 +35,10 @@ for (const kind of ['result', 'heartbeat'] as const) {
     const { kit, dvm, ahead } = await dvmAnsweringAhead(kind);
     try {
       const now = T + 3_600;
-      assert.deepEqual(livenessOf(kit.core.sql, dvm.pubkey, now, DEFAULT_LIVENESS), { status: 'up', lastSeen: now });
+      assert.deepEqual(livenessOf(kit.sql, dvm.pubkey, now, DEFAULT_LIVENESS), { status: 'up', lastSeen: now });
       // Once the clock passes the date, the date itself is the last sign of life, and the up window runs from it.
-      assert.deepEqual(livenessOf(kit.core.sql, dvm.pubkey, ahead + 60, DEFAULT_LIVENESS), { status: 'up', lastSeen: ahead });
-      assert.equal(livenessOf(kit.core.sql, dvm.pubkey, ahead + DEFAULT_LIVENESS.upWindowSec + 1, DEFAULT_LIVENESS).status, 'unknown');
+      assert.deepEqual(livenessOf(kit.sql, dvm.pubkey, ahead + 60, DEFAULT_LIVENESS), { status: 'up', lastSeen: ahead });
+      assert.equal(livenessOf(kit.sql, dvm.pubkey, ahead + DEFAULT_LIVENESS.upWindowSec + 1, DEFAULT_LIVENESS).status, 'unknown');
     } finally {
       await kit.close();
     }
@@ -49,13 +49,13 @@ test('every status turn of a DVM answering ahead of the clock falls in an interv
   const { kit, dvm, ahead } = await dvmAnsweringAhead('result');
   try {
     const step = 300;
-    let before = livenessOf(kit.core.sql, dvm.pubkey, T, DEFAULT_LIVENESS).status;
+    let before = livenessOf(kit.sql, dvm.pubkey, T, DEFAULT_LIVENESS).status;
     const turns: number[] = [];
     for (let now = T + step; now <= ahead + 2 * DEFAULT_LIVENESS.upWindowSec; now += step) {
-      const after = livenessOf(kit.core.sql, dvm.pubkey, now, DEFAULT_LIVENESS).status;
+      const after = livenessOf(kit.sql, dvm.pubkey, now, DEFAULT_LIVENESS).status;
       if (after !== before) {
         turns.push(now);
-        assert.ok(livenessChangedBetween(kit.core.sql, now - step, now, DEFAULT_LIVENESS).includes(dvm.pubkey), `${before} → ${after} at ${now - T}`);
+        assert.ok(livenessChangedBetween(kit.sql, now - step, now, DEFAULT_LIVENESS).includes(dvm.pubkey), `${before} → ${after} at ${now - T}`);
       }
       before = after;
     }

@@ -12,7 +12,7 @@ describe('relay cursors', () => {
   it('caps a cursor at the clock plus the named skew, and never moves it back', async () => {
     const kit = await openCore();
     try {
-      const cursors = new RelayCursorRepo(kit.core.sql);
+      const cursors = new RelayCursorRepo(kit.sql);
       cursors.advance(RELAY, NOW - 100, NOW);
       assert.equal(cursors.get(RELAY), NOW - 100);
       cursors.advance(RELAY, NOW + 365 * 86_400, NOW);
@@ -43,7 +43,7 @@ describe('relay cursors', () => {
     const kit = await openCore();
     try {
       const customer = new Actor();
-      const cursors = new RelayCursorRepo(kit.core.sql);
+      const cursors = new RelayCursorRepo(kit.sql);
       const before = [customer.sign(5050, [], 'a', NOW - 300), customer.sign(5050, [], 'b', NOW - 200)];
       const future = customer.sign(5050, [], 'c', NOW + 86_400);
       const after = customer.sign(5050, [], 'd', NOW - 100); // arrived after the future-dated one

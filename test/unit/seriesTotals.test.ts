@@ -15,14 +15,14 @@ const RETENTION = { rawWindowHours: 48, historyDays: 90 };
 const comparable = ({ encrypted, satsEarned, ...point }: ActivityPoint) => point;
 
 function groupByRollups(kit: CoreKit): unknown[][] {
-  return kit.core.sql.rows(`SELECT r.period, r.bucket, ${SERIES_SUM_COLUMNS.map((column) => `sum(r.${column})`).join(', ')},
+  return kit.sql.rows(`SELECT r.period, r.bucket, ${SERIES_SUM_COLUMNS.map((column) => `sum(r.${column})`).join(', ')},
       count(DISTINCT CASE WHEN r.dvm <> x'' AND (r.results > 0 OR r.feedback > 0) THEN r.dvm END),
       coalesce((SELECT sum(count) FROM nostr_latency_rollups l WHERE l.period = r.period AND l.bucket = r.bucket AND l.metric = 'r'), 0)
     FROM nostr_rollups r GROUP BY r.period, r.bucket ORDER BY r.period, r.bucket`);
 }
 
 function totals(kit: CoreKit): unknown[][] {
-  return kit.core.sql.rows(`SELECT period, bucket, ${SERIES_SUM_COLUMNS.join(', ')}, dvms, timed FROM nostr_rollup_totals ORDER BY period, bucket`);
+  return kit.sql.rows(`SELECT period, bucket, ${SERIES_SUM_COLUMNS.join(', ')}, dvms, timed FROM nostr_rollup_totals ORDER BY period, bucket`);
 }
 
 describe('series totals per bucket', () => {
@@ -87,14 +87,14 @@ describe('series totals per bucket', () => {
       assert.equal(read(), 20);
       // A writer moves answers between slots (as the tally does when an earlier result turns up): 10 → 5 and 20 → 25.
       // Count 3 and slot sum 60 stay; the histogram is {5, 25, 30}, whose median is 25.
-      const histogram = () => kit.core.sql.rows(`SELECT slot, count FROM nostr_latency_rollups WHERE period = 'h' AND bucket = ? AND metric = 'r' AND count > 0 ORDER BY slot`, [hour]);
-      const sums = () => kit.core.sql.row(`SELECT timed, timed_slots FROM nostr_rollup_totals WHERE period = 'h' AND bucket = ?`, [hour]);
+      const histogram = () => kit.sql.rows(`SELECT slot, count FROM nostr_latency_rollups WHERE period = 'h' AND bucket = ? AND metric = 'r' AND count > 0 ORDER BY slot`, [hour]);
+      const sums = () => kit.sql.row(`SELECT timed, timed_slots FROM nostr_rollup_totals WHERE period = 'h' AND bucket = ?`, [hour]);
       assert.deepEqual(histogram(), [[10, 1], [20, 1], [30, 1]]);
       const before = sums();
-      kit.core.sql.transaction(() => {
+      kit.sql.transaction(() => {
         for (const [from, to] of [[10, 5], [20, 25]]) {
-          kit.core.sql.run(`UPDATE nostr_latency_rollups SET count = count - 1 WHERE period = 'h' AND bucket = ? AND metric = 'r' AND slot = ?`, [hour, from]);
-          kit.core.sql.run(`INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count) VALUES ('h', ?, 'r', ?, 1)
+          kit.sql.run(`UPDATE nostr_latency_rollups SET count = count - 1 WHERE period = 'h' AND bucket = ? AND metric = 'r' AND slot = ?`, [hour, from]);
+          kit.sql.run(`INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count) VALUES ('h', ?, 'r', ?, 1)
             ON CONFLICT (period, bucket, metric, slot) DO UPDATE SET count = count + 1`, [hour, to]);
         }
       });

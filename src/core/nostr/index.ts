@@ -1,4 +1,7 @@
-/** The Nostr DVM core: what the engine module, the CLI, tests and benchmarks use. */
+/** The Nostr DVM core: the storage seam the engine uses (NostrStore), and the sql.js engine room tests and benchmarks drive. */
+export type {
+  HistoryBackfillStore, NostrEventRepo, NostrMetricsRepo, NostrPageRepo, NostrStore, PostedJobStore, RelayCursorStore, SeriesOptions,
+} from './nostrStore';
 export { NostrCore, type NostrCoreOptions } from './nostrCore';
 export { nostrMigrations } from './nostrMigrations';
 export { ChangeCoalescer } from './changeCoalescer';

@@ -12,6 +12,7 @@ import { HistoryBackfillRepo } from './historyBackfillRepo';
 import { clampLimit, DvmQuery } from './dvmQuery';
 import { KindQuery } from './kindQuery';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
+import { livenessChangedBetween } from './livenessChangesQuery';
 import { MetricsQuery } from './metricsQuery';
 import { NostrIngestor, type IngestOutcome, type NostrIngestorOptions } from './nostrIngest';
 import { PageQueries } from './pageQueries';
@@ -40,7 +41,8 @@ export interface NostrCoreOptions {
 
 /**
  * The Nostr DVM engine core over one sql.js database (schema: nostrMigrations): ingest, queries and retention.
- * No timers, no network, no vscode: the engine module, the CLI, tests and benchmarks all drive this one object.
+ * No timers, no network, no vscode. The engine reaches it only through the NostrStore seam (sqliteNostrStore.ts);
+ * tests and benchmarks drive it directly. Its prepared statements stay inside: SQL is the engine room's business.
  */
 export class NostrCore {
   readonly sql: PreparedStatements;
@@ -105,6 +107,11 @@ export class NostrCore {
   /** Up, silent or unknown (DESIGN.md "Liveness"), with the same windows as the DVM summaries. */
   liveness(pubkey: string, now: number): LivenessState {
     return livenessOf(this.sql, pubkey.toLowerCase(), now, this.livenessThresholds);
+  }
+
+  /** DVMs whose liveness may have changed by time alone in (since, now], with the same windows (livenessChangesQuery.ts). */
+  livenessChangedBetween(since: number, now: number): string[] {
+    return livenessChangedBetween(this.sql, since, now, this.livenessThresholds);
   }
 
   /** What a DVM announces for posting a job to it (params, encryption schemes, relays). */
