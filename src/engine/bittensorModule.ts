@@ -1,22 +1,20 @@
 import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
 import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
+import type { BittensorStore, SnapshotInfo } from '../core/bittensor/bittensorStore';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
-import { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
 import { churnBetween } from '../core/bittensor/churn';
-import { groupMembers } from '../core/bittensor/groupQueries';
+import { groupMembers } from '../core/bittensor/groupMembers';
 import { hotkeyAlerts } from '../core/bittensor/hotkeyAlerts';
 import { metagraphDiff } from '../core/bittensor/metagraphDiff';
-import type { MetagraphSnapshot } from '../core/bittensor/model';
+import type { MetagraphSnapshot, NeuronRow } from '../core/bittensor/model';
 import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../core/bittensor/snapshotRepo';
-import { applyRetention, evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
-import { SubnetHistoryRepo } from '../core/bittensor/subnetHistoryRepo';
-import { SubnetRepo } from '../core/bittensor/subnetRepo';
+import { evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
+import { createSqliteBittensorStore } from '../core/store/sqlite/sqliteBittensorStore';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
@@ -36,10 +34,8 @@ export const bittensorModule: EngineModuleFactory = {
 };
 
 class BittensorModule implements EngineModule {
-  private readonly snapshots: SnapshotRepo;
-  private readonly subnets: SubnetRepo;
-  private readonly chain: ChainGenesisRepo;
-  private readonly history: SubnetHistoryRepo;
+  /** Everything stored; the module never holds a database handle. */
+  private readonly data: BittensorStore;
   private client: ChainClient | undefined;
   private archive: ChainClient | undefined;
   private readonly readers = new WeakMap<ChainClient, ChainReader>();
@@ -52,61 +48,65 @@ class BittensorModule implements EngineModule {
   /** Ongoing conditions announced by an earlier engine, already logged once by this one. */
   private readonly loggedOngoing = new Set<string>();
   private readonly listing: SubnetListing;
+  /** Chain status changes are handled one after another: a newer status must not overtake the chain switch of an older one. */
+  private statusQueue: Promise<void> = Promise.resolve();
   readonly handlers: Handlers;
 
   constructor(private readonly context: EngineContext) {
-    this.snapshots = new SnapshotRepo(context.store.db);
-    this.subnets = new SubnetRepo(context.store.db);
-    this.chain = new ChainGenesisRepo(context.store.db);
-    this.history = new SubnetHistoryRepo(context.store.db, this.snapshots, this.subnets, this.chain);
+    this.data = createSqliteBittensorStore(context.store.db);
+    const { snapshots, chain, history } = this.data;
     this.listing = new SubnetListing({
-      context, subnets: this.subnets, chain: this.chain, client: () => this.mainClient(), existingClient: () => this.client,
+      context, subnets: this.data.subnets, chain, client: () => this.mainClient(), existingClient: () => this.client,
       reader: (client) => this.reader(client), refusal: () => this.refusal(), takeSnapshot: (netuid) => this.takeSnapshot(netuid),
     });
     this.handlers = {
       'bittensor.subnets': ({ refresh }) => this.listing.list(refresh ?? false),
       'bittensor.listStatus': () => this.listing.status(),
       'bittensor.snapshot': ({ netuid, block }) => this.takeSnapshot(netuid, block),
-      'bittensor.metagraph': ({ netuid, block }) => {
-        const info = this.snapshots.find(netuid, block, this.chain.scope());
-        return info ? this.snapshots.read(info) : null;
+      'bittensor.metagraph': async ({ netuid, block }) => {
+        const info = await snapshots.find(netuid, block, await chain.scope());
+        return info ? snapshots.read(info) : null;
       },
-      'bittensor.neurons': ({ netuid, group, sort, limit, filter }) => {
-        const info = this.newestOnChain(netuid);
-        return info ? neuronPage(this.snapshots.read(info), { group, sort, limit, filter }) : null;
+      'bittensor.neurons': async ({ netuid, group, sort, limit, filter }) => {
+        const info = await this.newestOnChain(netuid);
+        return info ? neuronPage(await snapshots.read(info), { group, sort, limit, filter }) : null;
       },
-      'bittensor.hotkeys': ({ hotkeys }) => this.chain.netuids().flatMap((netuid) => {
-        const info = this.newestOnChain(netuid);
-        if (!info) return [];
-        return this.snapshots.read(info, hotkeys).neurons.map((neuron) => ({ netuid, block: info.block, neuron }));
-      }),
-      'bittensor.churn': ({ netuid }) => {
-        const [current, previous] = this.snapshots.latestTwo(netuid, this.chain.scope());
+      'bittensor.hotkeys': async ({ hotkeys }) => {
+        const found: { netuid: number; block: number; neuron: NeuronRow }[] = [];
+        for (const netuid of await chain.netuids()) {
+          const info = await this.newestOnChain(netuid);
+          if (!info) continue;
+          found.push(...(await snapshots.read(info, hotkeys)).neurons.map((neuron) => ({ netuid, block: info.block, neuron })));
+        }
+        return found;
+      },
+      'bittensor.churn': async ({ netuid }) => {
+        const [current, previous] = await snapshots.latestTwo(netuid, await chain.scope());
         if (!current || !previous) return null;
-        return churnBetween(this.snapshots.read(previous), this.snapshots.read(current));
+        return churnBetween(await snapshots.read(previous), await snapshots.read(current));
       },
-      'bittensor.groups': ({ netuid, by, limit, offset, historyLimit, ...range }) => this.history.groups(netuid, by, range, { limit, offset, historyLimit }),
+      'bittensor.groups': ({ netuid, by, limit, offset, historyLimit, ...range }) => history.groups(netuid, by, range, { limit, offset, historyLimit }),
       'bittensor.groupSeries': ({ netuid, by, keys, top, maxPoints, ...range }) =>
-        this.history.groupSeries(netuid, by, { keys, top }, range, maxPoints),
-      'bittensor.groupMembers': ({ netuid, by, key, block }) => {
-        const info = this.snapshots.find(netuid, block, this.chain.scope());
-        return info ? groupMembers(this.snapshots, info, by, key) : null;
+        history.groupSeries(netuid, by, { keys, top }, range, maxPoints),
+      'bittensor.groupMembers': async ({ netuid, by, key, block }) => {
+        const info = await snapshots.find(netuid, block, await chain.scope());
+        return info ? groupMembers(await snapshots.read(info), by, key) : null;
       },
       'bittensor.overview': async ({ netuid, readHead, ...range }) => {
         const head = readHead ? (await this.mainClient().head()).block : this.client?.status().headBlock ?? null;
-        return this.history.overview(netuid, head, range);
+        return history.overview(netuid, head, range);
       },
-      'bittensor.churnHistory': ({ netuid, limit, ...range }) => this.history.churn(netuid, range, limit),
+      'bittensor.churnHistory': ({ netuid, limit, ...range }) => history.churn(netuid, range, limit),
       'bittensor.traces': ({ netuid, field, select, maxPoints, ...range }) =>
-        this.history.traces(netuid, field, select, range, maxPoints),
+        history.traces(netuid, field, select, range, maxPoints),
       'bittensor.frames': ({ netuid, role, offset, limit, ...range }) =>
-        this.history.frames(netuid, role, range, { offset, limit }),
-      'bittensor.metagraphDiff': ({ netuid, block }) => {
-        const chain = this.chain.scope();
-        const info = this.snapshots.find(netuid, block, chain);
+        history.frames(netuid, role, range, { offset, limit }),
+      'bittensor.metagraphDiff': async ({ netuid, block }) => {
+        const scope = await chain.scope();
+        const info = await snapshots.find(netuid, block, scope);
         if (!info) return null;
-        const previous = this.snapshots.find(netuid, info.block - 1, chain);
-        return metagraphDiff(previous ? this.snapshots.read(previous) : null, this.snapshots.read(info));
+        const previous = await snapshots.find(netuid, info.block - 1, scope);
+        return metagraphDiff(previous ? await snapshots.read(previous) : null, await snapshots.read(info));
       },
       'bittensor.backfill': (params) => this.backfill(params),
       'bittensor.cancelBackfill': ({ netuid }) => {
@@ -125,7 +125,7 @@ class BittensorModule implements EngineModule {
       },
       'bittensor.status': () => this.chainStatus(),
       ...weightsHandlers({
-        snapshots: this.snapshots, chain: this.chain, history: this.history,
+        snapshots, chain, history,
         mainClient: () => this.mainClient(), historyClient: () => this.historyClient(), reader: (client) => this.reader(client),
       }),
     };
@@ -136,9 +136,9 @@ class BittensorModule implements EngineModule {
   }
 
   /** The newest complete snapshot of a subnet read from the endpoint's chain (another chain's are kept, not used). */
-  private newestOnChain(netuid: number) {
-    const block = this.chain.latestBlock(netuid);
-    return block === null ? undefined : this.snapshots.find(netuid, block, this.chain.scope());
+  private async newestOnChain(netuid: number): Promise<SnapshotInfo | undefined> {
+    const block = await this.data.chain.latestBlock(netuid);
+    return block === null ? undefined : this.data.snapshots.find(netuid, block, await this.data.chain.scope());
   }
 
   /**
@@ -216,8 +216,8 @@ class BittensorModule implements EngineModule {
     this.snapshotting = true;
     try {
       for (const netuid of this.settings().trackedSubnets) {
-        const latest = this.newestOnChain(netuid);
-        const tempo = latest ? this.snapshots.facts(latest).tempo : null;
+        const latest = await this.newestOnChain(netuid);
+        const tempo = latest ? (await this.data.snapshots.facts(latest)).tempo : null;
         const every = Math.min(this.settings().snapshotIntervalBlocks, tempo ? tempo + 1 : Number.MAX_SAFE_INTEGER);
         if (latest && head - latest.block < every) continue;
         try {
@@ -234,25 +234,26 @@ class BittensorModule implements EngineModule {
   private async takeSnapshot(netuid: number, block?: number): Promise<MetagraphSnapshot> {
     const client = block === undefined ? this.mainClient() : this.historyClient();
     const snapshot = await this.reader(client).snapshot(netuid, block);
-    this.store(snapshot, client);
+    await this.storeSnapshot(snapshot, client);
     this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [netuid] } });
     return snapshot;
   }
 
   /** Stores a snapshot read by `client`, naming its chain, and raises alerts when it is that chain's newest. */
-  private store(snapshot: MetagraphSnapshot, client: ChainClient): void {
+  private async storeSnapshot(snapshot: MetagraphSnapshot, client: ChainClient): Promise<void> {
+    const { chain, snapshots } = this.data;
     const { headBlock, genesisHash } = client.status();
     // Before the endpoint has named a chain (an archive read first), the chain read from is the one the views show.
-    if (genesisHash && this.chain.current() === null) this.chain.connectedTo(genesisHash);
-    const previousBlock = this.chain.latestBlock(snapshot.netuid, snapshot.block);
-    const previousInfo = previousBlock === null ? undefined : this.snapshots.find(snapshot.netuid, previousBlock, this.chain.scope());
-    // A client that has not told its chain reads the current one (as ChainGenesisRepo.onCurrent counts such rows).
-    recordSnapshot({ snapshots: this.snapshots, subnets: this.subnets }, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? this.chain.current());
+    if (genesisHash && (await chain.current()) === null) await chain.connectedTo(genesisHash);
+    const previousBlock = await chain.latestBlock(snapshot.netuid, snapshot.block);
+    const previousInfo = previousBlock === null ? undefined : await snapshots.find(snapshot.netuid, previousBlock, await chain.scope());
+    // A client that has not told its chain reads the current one (as ChainStore counts rows nobody attributed).
+    await recordSnapshot(this.data, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? (await chain.current()));
     this.context.store.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
-    const newest = this.chain.latestBlock(snapshot.netuid);
+    const newest = await chain.latestBlock(snapshot.netuid);
     if (newest === snapshot.block) {
-      const previous = previousInfo ? this.snapshots.read(previousInfo, this.pinnedHotkeys()) : undefined;
+      const previous = previousInfo ? await snapshots.read(previousInfo, this.pinnedHotkeys()) : undefined;
       this.raiseAlerts(previous, snapshot, headBlock ?? snapshot.block);
     }
   }
@@ -295,7 +296,7 @@ class BittensorModule implements EngineModule {
       const snapshots = await runBackfill(
         range,
         (block) => reader.snapshot(netuid, block),
-        (snapshot) => this.store(snapshot, client),
+        (snapshot) => this.storeSnapshot(snapshot, client),
         (progress) => {
           stored = progress.done;
           this.backfillProgress.set(netuid, { done: progress.done, total: progress.total, block: progress.block });
@@ -337,24 +338,29 @@ class BittensorModule implements EngineModule {
 
   /** `null`: the client is gone (a refused setting); the payload then says why. */
   private onChainStatus(status: ChainStatus | null): void {
-    // Only a connection to the endpoint now set names the current chain (a client being disposed still reports its own).
-    if (status?.state === 'connected' && status.genesisHash && status.endpoint === this.settings().subtensorEndpoint) this.onChain(status.endpoint, status.genesisHash);
-    this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
-      endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
-    } });
+    this.statusQueue = this.statusQueue
+      .then(async () => {
+        // Only a connection to the endpoint now set names the current chain (a client being disposed still reports its own).
+        if (status?.state === 'connected' && status.genesisHash && status.endpoint === this.settings().subtensorEndpoint) await this.onChain(status.endpoint, status.genesisHash);
+      })
+      .catch((error) => this.context.log.log('warn', `bittensor: recording the chain failed: ${describeError(error)}`))
+      .then(() => this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
+        endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
+      } }))
+      .catch((error) => this.context.log.log('warn', `bittensor: chain status: ${describeError(error)}`));
   }
 
   /**
    * The endpoint answered with its genesis hash. Another chain than before: the stored rows stay (they are the
    * other chain's history) but every view re-reads, now without them, and the subnet list must be read afresh.
    */
-  private onChain(endpoint: string, genesis: string): void {
-    const { changed, previous } = this.chain.connectedTo(genesis);
+  private async onChain(endpoint: string, genesis: string): Promise<void> {
+    const { changed, previous } = await this.data.chain.connectedTo(genesis);
     if (!changed) return;
     this.context.store.markDirty();
     this.listing.reset(endpoint);
     this.context.log.log('warn', `bittensor: ${endpoint} is another chain (genesis ${genesis}) than the stored data (genesis ${previous}); that data is kept but not shown`);
-    this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...new Set([...this.snapshots.netuids(), ...this.settings().trackedSubnets])] } });
+    this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...new Set([...(await this.data.snapshots.netuids()), ...this.settings().trackedSubnets])] } });
   }
 
   collectorStatus(): readonly CollectorStatus[] {
@@ -391,29 +397,38 @@ class BittensorModule implements EngineModule {
   }
 
   maintain(now: number): void {
+    // The engine calls this synchronously until its maintenance awaits the modules; a failure is still reported.
+    this.maintainPass(now).catch((error) => this.context.log.log('error', `maintenance failed: ${describeError(error)}`));
+  }
+
+  private async maintainPass(now: number): Promise<void> {
     const settings = this.settings();
-    const result = applyRetention(this.context.store.db, {
+    const { retention, snapshots } = this.data;
+    const result = await retention.apply({
       now, rawWindowHours: settings.rawWindowHours, historyDays: settings.historyDays, pinnedHotkeys: this.pinnedHotkeys(),
     });
     const head = this.client?.status().headBlock;
-    if (head) this.subnets.prunePoints(head - Math.ceil(settings.historyDays * 7_200));
+    if (head) await retention.prunePoints(head - Math.ceil(settings.historyDays * 7_200));
     if (result.neuronRows + result.rollupRows + result.snapshots > 0) this.context.store.markDirty();
     // Weights staleness grows with the head even without a new snapshot.
     if (head) {
       for (const netuid of settings.trackedSubnets) {
-        const latest = this.newestOnChain(netuid);
-        if (latest) this.raiseAlerts(undefined, this.snapshots.read(latest, this.pinnedHotkeys()), head);
+        const latest = await this.newestOnChain(netuid);
+        if (latest) this.raiseAlerts(undefined, await snapshots.read(latest, this.pinnedHotkeys()), head);
       }
     }
   }
 
   evictOldest(bytes: number): number {
+    // Synchronous while the engine's size budget is: it measures the database again right after this returns.
     return evictOldestSnapshots(this.context.store.db, bytes, this.pinnedHotkeys());
   }
 
   async dispose(): Promise<void> {
     this.collecting = false;
     for (const controller of this.backfills.values()) controller.abort();
+    // A chain switch being recorded finishes before the storage closes under it.
+    await this.statusQueue;
     await Promise.all([this.client?.dispose(), this.archive?.dispose()]);
     this.client = undefined;
     this.archive = undefined;

@@ -1,17 +1,15 @@
+import type { ChainStore, SubnetStore } from '../core/bittensor/bittensorStore';
 import type { ChainClient } from '../core/bittensor/chainClient';
-import type { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import type { ChainReader } from '../core/bittensor/chainReader';
 import type { SubnetSummary } from '../core/bittensor/model';
-import type { SubnetRepo } from '../core/bittensor/subnetRepo';
-import { subnetSummaries } from '../core/bittensor/subnetSummaries';
 import { describeError } from '../core/util/errors';
 import type { SubnetListStatus } from '../protocol/bittensorProtocol';
 import type { EngineContext } from './engineModule';
 
 export interface SubnetListingOptions {
   readonly context: EngineContext;
-  readonly subnets: SubnetRepo;
-  readonly chain: ChainGenesisRepo;
+  readonly subnets: SubnetStore;
+  readonly chain: ChainStore;
   /** The main endpoint's client; throws when the chain must not be read (a refused setting). */
   readonly client: () => ChainClient;
   /** The main client if one exists now (for the head block, without connecting). */
@@ -40,23 +38,25 @@ export class SubnetListing {
    * the chain, so that the command's progress and outcome reflect the real one.
    */
   async list(refresh: boolean): Promise<SubnetSummary[]> {
-    const { context, subnets, chain } = this.options;
+    const { context, subnets } = this.options;
     const tracked = context.settings().trackedSubnets;
     if (refresh) await this.load(tracked);
-    else if (!this.tried && subnets.listing(chain.onCurrent()).length === 0 && this.options.refusal() === undefined) {
+    // `tried` is asked again after the read: another list() may have started the load meanwhile.
+    else if (!this.tried && this.options.refusal() === undefined && (await subnets.listing()).length === 0 && !this.tried) {
       this.load(tracked).then(
         () => context.notify({ topic: 'bittensor.changed', payload: { netuids: [...tracked] } }),
         (error) => context.log.log('warn', `bittensor: could not list subnets: ${describeError(error)}`),
       );
     }
-    const summaries = subnetSummaries(context.store.db, subnets, tracked, this.options.existingClient()?.status().headBlock ?? null, chain);
+    const summaries = await subnets.summaries(tracked, this.options.existingClient()?.status().headBlock ?? null);
     if (refresh) context.notify({ topic: 'bittensor.changed', payload: { netuids: summaries.map((s) => s.netuid) } });
     return summaries;
   }
 
-  status(): SubnetListStatus {
-    const { subnets, chains } = this.options.chain.elsewhere();
-    return { ...this.last, genesis: this.options.chain.current(), otherChains: { subnets, genesis: chains } };
+  async status(): Promise<SubnetListStatus> {
+    const { chain } = this.options;
+    const { subnets, chains } = await chain.elsewhere();
+    return { ...this.last, genesis: await chain.current(), otherChains: { subnets, genesis: chains } };
   }
 
   /** The endpoint now names another node or chain: what was read from the old one says nothing about it. */
@@ -73,7 +73,7 @@ export class SubnetListing {
     try {
       const client = this.options.client();
       const { block, listings, problems } = await this.options.reader(client).subnets();
-      this.options.subnets.replaceListing(listings, block, client.status().genesisHash);
+      await this.options.subnets.replaceListing(listings, block, client.status().genesisHash);
       context.store.markDirty();
       this.last = { outcome: problems.length > 0 ? 'partial' : 'complete', endpoint, problems, at: at() };
     } catch (error) {
@@ -81,7 +81,7 @@ export class SubnetListing {
       context.log.log('warn', `bittensor: ${describeError(error)}`);
       this.last = { outcome: 'failed', endpoint, problems: [describeError(error)], at: at() };
       for (const netuid of tracked) {
-        if (this.options.chain.latestBlock(netuid) === null) await this.options.takeSnapshot(netuid);
+        if ((await this.options.chain.latestBlock(netuid)) === null) await this.options.takeSnapshot(netuid);
       }
     }
   }

@@ -1,9 +1,7 @@
+import type { ChainStore, SnapshotStore, SubnetHistoryStore } from '../core/bittensor/bittensorStore';
 import type { ChainClient } from '../core/bittensor/chainClient';
-import type { ChainGenesisRepo } from '../core/bittensor/chainGenesisRepo';
 import type { ChainReader } from '../core/bittensor/chainReader';
-import type { SnapshotRepo } from '../core/bittensor/snapshotRepo';
 import { stakeCorrelation } from '../core/bittensor/stakeCorrelation';
-import type { SubnetHistoryRepo } from '../core/bittensor/subnetHistoryRepo';
 import { buildWeightsMatrix } from '../core/bittensor/weightsAnalysis';
 import {
   sampleEvenly, validatorWeightsHistory, WEIGHTS_HISTORY_POINTS_DEFAULT, WEIGHTS_HISTORY_POINTS_MAX, WEIGHTS_HISTORY_TOP_MAX,
@@ -11,11 +9,11 @@ import {
 import { withStructure } from '../core/bittensor/weightsStructure';
 import type { Handlers } from './engineModule';
 
-/** What the weights requests borrow from the Bittensor module: its repos and its chain clients. */
+/** What the weights requests borrow from the Bittensor module: its stores and its chain clients. */
 export interface WeightsHandlerDeps {
-  readonly snapshots: SnapshotRepo;
-  readonly chain: ChainGenesisRepo;
-  readonly history: SubnetHistoryRepo;
+  readonly snapshots: SnapshotStore;
+  readonly chain: ChainStore;
+  readonly history: SubnetHistoryStore;
   /** The main endpoint's client (the head). */
   mainClient(): ChainClient;
   /** The archive endpoint's client when one is set (past blocks), else the main one. */
@@ -32,31 +30,31 @@ const TOP_DEFAULT = 10;
  */
 export function weightsHandlers(deps: WeightsHandlerDeps): Handlers {
   const { snapshots, chain, history } = deps;
-  const stored = (netuid: number, limit: number) => snapshots.list(netuid, limit, chain.scope()).filter((info) => info.complete);
+  const stored = async (netuid: number, limit: number) => (await snapshots.list(netuid, limit, await chain.scope())).filter((info) => info.complete);
   return {
     'bittensor.weights': async ({ netuid, block }) => {
       const client = block === undefined ? deps.mainClient() : deps.historyClient();
       const read = await deps.reader(client).weights(netuid, block);
       // Hotkeys, stake and names from the stored snapshot nearest to (not after) that block, when there is one.
-      const info = snapshots.find(netuid, read.block, chain.scope());
-      const neurons = info ? snapshots.read(info).neurons : null;
+      const info = await snapshots.find(netuid, read.block, await chain.scope());
+      const neurons = info ? (await snapshots.read(info)).neurons : null;
       return withStructure(buildWeightsMatrix(netuid, read.block, read.rows, neurons), neurons);
     },
-    'bittensor.snapshotBlocks': ({ netuid, limit }) =>
-      stored(netuid, Math.min(Math.max(1, limit ?? SNAPSHOT_BLOCKS_MAX), SNAPSHOT_BLOCKS_MAX)).map(({ block, blockTime }) => ({ block, time: blockTime })),
+    'bittensor.snapshotBlocks': async ({ netuid, limit }) =>
+      (await stored(netuid, Math.min(Math.max(1, limit ?? SNAPSHOT_BLOCKS_MAX), SNAPSHOT_BLOCKS_MAX))).map(({ block, blockTime }) => ({ block, time: blockTime })),
     'bittensor.weightsHistory': async ({ netuid, hotkey, top, maxPoints, fromBlock, toBlock }) => {
-      const inRange = stored(netuid, 100_000)
+      const inRange = (await stored(netuid, 100_000))
         .filter((info) => info.block >= (fromBlock ?? 0) && info.block <= (toBlock ?? Number.MAX_SAFE_INTEGER))
         .reverse();
       const picked = sampleEvenly(inRange, Math.min(Math.max(1, maxPoints ?? WEIGHTS_HISTORY_POINTS_DEFAULT), WEIGHTS_HISTORY_POINTS_MAX));
       const infoAt = new Map(picked.map((info) => [info.block, info]));
       const reader = deps.reader(deps.historyClient());
       return validatorWeightsHistory(netuid, hotkey, picked.map((info) => info.block), Math.min(Math.max(1, top ?? TOP_DEFAULT), WEIGHTS_HISTORY_TOP_MAX), {
-        uidAt: (block) => snapshots.read(infoAt.get(block)!, [hotkey]).neurons[0]?.uid ?? null,
+        uidAt: async (block) => (await snapshots.read(infoAt.get(block)!, [hotkey])).neurons[0]?.uid ?? null,
         readRow: async (block, uid) => (await reader.weights(netuid, block)).rows.find((row) => row.uid === uid) ?? null,
       });
     },
-    'bittensor.stakeCorrelation': ({ netuid, select, maxPoints, ...range }) =>
-      stakeCorrelation(history.traces(netuid, 'stake', select, range, maxPoints)),
+    'bittensor.stakeCorrelation': async ({ netuid, select, maxPoints, ...range }) =>
+      stakeCorrelation(await history.traces(netuid, 'stake', select, range, maxPoints)),
   };
 }

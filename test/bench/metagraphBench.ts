@@ -5,11 +5,10 @@ import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigration
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { applyRetention } from '../../src/core/bittensor/snapshotRetention';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import { axonAt, deriveMetagraph, derivedKey, type MetagraphStep } from '../support/derivedMetagraphs';
@@ -113,17 +112,17 @@ async function buildHistory(dbPath: string) {
   for (let block = rawFrom; block <= HEAD_BLOCK; block += INTERVAL_BLOCKS) blocks.push(block);
   const timeOf = (block: number) => T_END - (HEAD_BLOCK - block) * 12;
   const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations], flushDelayMs: 3_600_000 });
-  const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
+  const bittensor = createSqliteBittensorStore(store.db);
   let snapshot: MetagraphSnapshot = deriveMetagraph(recordedMetagraphSnapshot(), { block: blocks[0] });
   let registrations = 0;
-  blocks.forEach((block, k) => {
+  for (const [k, block] of blocks.entries()) {
     if (k > 0) snapshot = deriveMetagraph(snapshot, nextStep(snapshot, block, random, k % 5 === 0 ? registrations++ : undefined));
-    recordSnapshot(repos, snapshot, { now: timeOf(block), headBlock: block });
+    await recordSnapshot(bittensor, snapshot, { now: timeOf(block), headBlock: block });
     const nextDay = k + 1 < blocks.length ? Math.floor(timeOf(blocks[k + 1]) / 86_400) : Infinity;
     if (nextDay !== Math.floor(timeOf(block) / 86_400)) {
       applyRetention(store.db, { now: timeOf(block), rawWindowHours: RAW_WINDOW_HOURS, historyDays: DAYS + 1, pinnedHotkeys: [] });
     }
-  });
+  }
   const count = (sql: string) => store.db.exec(sql)[0].values[0][0] as number;
   const built = {
     ms: performance.now() - started, snapshots: blocks.length, uids: snapshot.n, newestBlock: snapshot.block,

@@ -6,10 +6,9 @@ import { after, before, test } from 'node:test';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { screenshot, waitForStatusBarEntry } from '../support/browser';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { eventually } from '../support/eventually';
@@ -48,9 +47,9 @@ function databasePath(server: CodeServer): string {
 async function storedScene(): Promise<string> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-weights-e2e-')), 'swarmscope.db');
   const { store } = await Store.open({ path: file, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
-  const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
+  const bittensor = createSqliteBittensorStore(store.db);
   const now = Math.floor(Date.now() / 1000);
-  scene.snapshots.forEach((snapshot) => recordSnapshot(repos, snapshot, { now, headBlock: BLOCK }));
+  for (const snapshot of scene.snapshots) await recordSnapshot(bittensor, snapshot, { now, headBlock: BLOCK });
   store.markDirty();
   await store.close();
   return file;

@@ -8,11 +8,10 @@ import { ChainGenesisRepo } from '../../src/core/bittensor/chainGenesisRepo';
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { applyRetention } from '../../src/core/bittensor/snapshotRetention';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { runCliInProcess } from '../support/cliRun';
 import { deriveMetagraph } from '../support/derivedMetagraphs';
 import { FINNEY_GENESIS, recordedMetagraphSnapshot } from '../support/replayNode';
@@ -65,11 +64,11 @@ describe('history of two chains in one database', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-chains-'));
     const shared = path.join(dir, 'shared.db');
     const { store } = await Store.open({ path: shared, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
-    const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
+    const bittensor = createSqliteBittensorStore(store.db);
     // Interleaved, block by block, as two engines sharing a database would write them.
     for (let k = 0; k <= STEPS; k++) {
       for (const [genesis, history] of Object.entries(chains)) {
-        if (history[k]) recordSnapshot(repos, history[k], { now: timeAt(k), headBlock: history[k].block }, genesis);
+        if (history[k]) await recordSnapshot(bittensor, history[k], { now: timeAt(k), headBlock: history[k].block }, genesis);
       }
     }
     applyRetention(store.db, { now: timeAt(STEPS - 1), rawWindowHours: 24, historyDays: 90, pinnedHotkeys: [] });

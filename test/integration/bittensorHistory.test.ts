@@ -7,11 +7,10 @@ import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigration
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
 import { applyRetention } from '../../src/core/bittensor/snapshotRetention';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import type { TraceSeries } from '../../src/protocol/bittensorProtocol';
@@ -125,8 +124,8 @@ describe('bittensor history for the subnet dashboard (engine requests)', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-history-'));
     dbPath = path.join(dir, 'history.db');
     const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
-    const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
-    history.forEach((snapshot, k) => recordSnapshot(repos, snapshot, { now: timeAt(k), headBlock: snapshot.block }));
+    const bittensor = createSqliteBittensorStore(store.db);
+    for (const [k, snapshot] of history.entries()) await recordSnapshot(bittensor, snapshot, { now: timeAt(k), headBlock: snapshot.block });
     applyRetention(store.db, { now: timeAt(STEPS - 1), rawWindowHours: 48, historyDays: 90, pinnedHotkeys: [] });
     store.markDirty();
     await store.close();

@@ -7,10 +7,9 @@ import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigration
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { runCliInProcess } from '../support/cliRun';
 import { axonAt, deriveMetagraph, derivedKey } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
@@ -55,8 +54,8 @@ describe('history, overview and groups over a range of blocks or times', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-ranges-'));
     db = path.join(dir, 'ranges.db');
     const { store } = await Store.open({ path: db, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
-    const repos = { snapshots: new SnapshotRepo(store.db), subnets: new SubnetRepo(store.db) };
-    history.forEach((snapshot, k) => recordSnapshot(repos, snapshot, { now: timeAt(k), headBlock: snapshot.block }));
+    const bittensor = createSqliteBittensorStore(store.db);
+    for (const [k, snapshot] of history.entries()) await recordSnapshot(bittensor, snapshot, { now: timeAt(k), headBlock: snapshot.block });
     store.markDirty();
     await store.close();
   });

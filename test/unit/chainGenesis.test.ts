@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
-import { ChainGenesisRepo } from '../../src/core/bittensor/chainGenesisRepo';
+import type { SubnetListing } from '../../src/core/bittensor/bittensorStore';
 import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
-import type { SubnetListing } from '../../src/core/bittensor/bittensorStore';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
-import { subnetSummaries } from '../../src/core/bittensor/subnetSummaries';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { Store } from '../../src/core/store/store';
 import { deriveMetagraph } from '../support/derivedMetagraphs';
 import { FINNEY_GENESIS, recordedMetagraphSnapshot } from '../support/replayNode';
@@ -28,41 +25,42 @@ function listing(netuid: number, name: string): SubnetListing {
 test('rows of another chain are kept out of the summaries and counted apart, and come back with their chain', async () => {
   const { store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...bittensorMigrations, ...chainGenesisMigrations] });
   try {
-    const snapshots = new SnapshotRepo(store.db);
-    const subnets = new SubnetRepo(store.db);
-    const chain = new ChainGenesisRepo(store.db);
+    const bittensor = createSqliteBittensorStore(store.db);
+    const { subnets, chain } = bittensor;
     const now = 1_800_000_000;
-    const summaries = () => subnetSummaries(store.db, subnets, [1], snapshot.block, chain).map((summary) => [summary.netuid, summary.name, summary.latestSnapshotBlock]);
+    const summaries = async () => (await subnets.summaries([1], snapshot.block)).map((summary) => [summary.netuid, summary.name, summary.latestSnapshotBlock]);
 
     // Stored before chains were recorded: no genesis yet, shown as current.
-    recordSnapshot({ snapshots, subnets }, snapshot, { now, headBlock: snapshot.block });
-    subnets.replaceListing([listing(1, 'Apex'), listing(64, 'Chutes')], snapshot.block);
-    assert.equal(chain.current(), null);
-    assert.deepEqual(summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
+    await recordSnapshot(bittensor, snapshot, { now, headBlock: snapshot.block });
+    await subnets.replaceListing([listing(1, 'Apex'), listing(64, 'Chutes')], snapshot.block, null);
+    assert.equal(await chain.current(), null);
+    assert.deepEqual(await summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
 
     // The first connection adopts those rows for its chain.
-    assert.deepEqual(chain.connectedTo(FINNEY_GENESIS), { changed: false, previous: null });
-    assert.deepEqual(summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
-    assert.deepEqual(chain.elsewhere(), { subnets: 0, chains: [] });
+    assert.deepEqual(await chain.connectedTo(FINNEY_GENESIS), { changed: false, previous: null });
+    assert.deepEqual(await summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
+    assert.deepEqual(await chain.elsewhere(), { subnets: 0, chains: [] });
 
     // Another chain: nothing of finney is current, and the view can say what is kept.
-    assert.deepEqual(chain.connectedTo(TESTNET), { changed: true, previous: FINNEY_GENESIS });
-    assert.deepEqual(summaries(), []);
-    assert.equal(chain.latestBlock(1), null);
-    assert.deepEqual(chain.netuids(), []);
-    assert.deepEqual(chain.elsewhere(), { subnets: 2, chains: [FINNEY_GENESIS] });
+    assert.deepEqual(await chain.connectedTo(TESTNET), { changed: true, previous: FINNEY_GENESIS });
+    assert.deepEqual(await summaries(), []);
+    assert.deepEqual(await subnets.listing(), []);
+    assert.equal(await chain.latestBlock(1), null);
+    assert.deepEqual(await chain.netuids(), []);
+    assert.deepEqual(await chain.elsewhere(), { subnets: 2, chains: [FINNEY_GENESIS] });
 
     // The testnet's own snapshot of netuid 1 (at a block number of its own) is current there.
     const testnetSnapshot = deriveMetagraph(snapshot, { block: 1_200 });
-    recordSnapshot({ snapshots, subnets }, testnetSnapshot, { now, headBlock: 1_200 }, TESTNET);
-    assert.deepEqual(summaries(), [[1, 'Apex', 1_200]]);
-    assert.equal(chain.latestBlock(1), 1_200);
+    await recordSnapshot(bittensor, testnetSnapshot, { now, headBlock: 1_200 }, TESTNET);
+    assert.deepEqual(await summaries(), [[1, 'Apex', 1_200]]);
+    assert.equal(await chain.latestBlock(1), 1_200);
 
     // Back on finney: its rows again, the testnet's kept apart.
-    assert.deepEqual(chain.connectedTo(FINNEY_GENESIS), { changed: true, previous: TESTNET });
-    assert.deepEqual(summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
-    assert.equal(chain.latestBlock(1), snapshot.block);
-    assert.deepEqual(chain.elsewhere(), { subnets: 1, chains: [TESTNET] });
+    assert.deepEqual(await chain.connectedTo(FINNEY_GENESIS), { changed: true, previous: TESTNET });
+    assert.deepEqual(await summaries(), [[1, 'Apex', snapshot.block], [64, 'Chutes', null]]);
+    assert.deepEqual((await subnets.listing()).map((row) => row.name), ['Apex', 'Chutes']);
+    assert.equal(await chain.latestBlock(1), snapshot.block);
+    assert.deepEqual(await chain.elsewhere(), { subnets: 1, chains: [TESTNET] });
   } finally {
     store.close();
   }

@@ -59,7 +59,7 @@ export function backfillEnd(range: BackfillRange, stored: number, total: number,
 export async function runBackfill(
   range: BackfillRange,
   read: (block: number) => Promise<MetagraphSnapshot>,
-  store: (snapshot: MetagraphSnapshot) => void,
+  store: (snapshot: MetagraphSnapshot) => void | Promise<void>,
   progress: (update: BackfillProgress) => void,
   signal: AbortSignal,
 ): Promise<number> {
@@ -68,7 +68,7 @@ export async function runBackfill(
   for (let i = 0; i < blocks.length; i++) {
     if (signal.aborted) throw new BackfillCancelled(`backfill of subnet ${range.netuid} cancelled after ${stored} of ${blocks.length} snapshots`);
     const snapshot = await read(blocks[i]);
-    store(snapshot);
+    await store(snapshot);
     stored++;
     progress({ netuid: range.netuid, done: i + 1, total: blocks.length, block: blocks[i] });
   }

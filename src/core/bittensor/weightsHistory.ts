@@ -9,7 +9,7 @@ export const WEIGHTS_HISTORY_TOP_MAX = 32;
 /** Where a validator's past rows come from: the stored snapshots (which UID the hotkey held) and the chain. */
 export interface WeightsHistorySource {
   /** The hotkey's UID in the stored snapshot at `block`, or null when it was not registered then. */
-  uidAt(block: number): number | null;
+  uidAt(block: number): Promise<number | null>;
   /** The weights `uid` had set at `block`, read from the chain (null: none set). */
   readRow(block: number, uid: number): Promise<RawWeightRow | null>;
 }
@@ -28,7 +28,7 @@ export async function validatorWeightsHistory(
 ): Promise<ValidatorWeightsHistory> {
   const read: { block: number; uid: number | null; weights: Map<number, number> }[] = [];
   for (const block of blocks) {
-    const uid = source.uidAt(block);
+    const uid = await source.uidAt(block);
     const row = uid === null ? null : await source.readRow(block, uid);
     read.push({ block, uid, weights: new Map(row ? normalisedWeights(row.weights) : []) });
   }
