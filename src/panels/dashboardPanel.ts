@@ -24,6 +24,13 @@ export interface DashboardDeps {
   openTrace?(requestId: string): void;
 }
 
+/**
+ * A snapshot whose read began this recently is as good as a new one for a page that just loaded: VS Code takes about
+ * a second to build a new panel's page (test/bench/webviewShellTimeline.ts prints where it goes), and the first
+ * snapshot is read during that second instead of after it.
+ */
+const FRESH_MS = UPDATE_EVERY_MS;
+
 /** The busiest DVMs listed in the top DVMs table. */
 const TOP_DVMS = 20;
 
@@ -42,9 +49,10 @@ export function dashboardPanel(deps: DashboardDeps): PanelDefinition<DashboardSu
 }
 
 /**
- * The DVM dashboard: DVMDash's metric cards (all-time and 1 h / 24 h / 7 d / 30 d) and requests per kind. Every
- * page that loads gets the last snapshot at once (replayed by the host) and a fresh one, since the windows move
- * with time even when nothing arrives; while visible, `nostr.changed` brings a new one at most every 2 s. Hidden,
+ * The DVM dashboard: DVMDash's metric cards (all-time and 1 h / 24 h / 7 d / 30 d) and requests per kind. The
+ * first snapshot is read as the panel is made, while VS Code loads its page. Every page that loads gets the last
+ * snapshot at once (replayed by the host) and, unless that one is fresh (read in the last FRESH_MS, or on its way),
+ * a new one, since the windows move with time even when nothing arrives; while visible, `nostr.changed` brings a new one at most every 2 s. Hidden,
  * it does nothing (the engine keeps collecting).
  */
 class DashboardPanel implements PanelController<DashboardProtocol> {
@@ -54,16 +62,20 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
   private reads = 0;
   /** The series the page shows; it says which when it loads and on every change of its selectors. */
   private series: { window: SeriesWindow; bucket: SeriesBucket } = { window: '24h', bucket: '1h' };
+  /** When the newest read began (ms since the epoch). */
+  private readStartedAt = 0;
 
   constructor(
     private readonly channel: PanelChannel<DashboardProtocol>,
     private readonly deps: DashboardDeps,
   ) {
     channel.follow(['nostr.changed'], { changed: () => this.scheduleUpdate() });
+    void this.sendSnapshot();
   }
 
   ready(): void {
-    void this.sendSnapshot();
+    // A fresh snapshot was just replayed to the page, or reaches it when its read ends (setState sends it then).
+    if (!this.fresh()) void this.sendSnapshot();
   }
 
   received(message: FromDashboard): void {
@@ -71,10 +83,13 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
       case 'refresh':
         void this.sendSnapshot();
         return;
-      case 'series':
+      case 'series': {
+        // Every page says its series as it loads: the default one needs no second read of a fresh snapshot.
+        const same = message.window === this.series.window && message.bucket === this.series.bucket;
         this.series = { window: message.window, bucket: message.bucket };
-        void this.sendSnapshot();
+        if (!same || !this.fresh()) void this.sendSnapshot();
         return;
+      }
       case 'openKind':
         this.deps.openKind(message.kind);
         return;
@@ -90,6 +105,10 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
   dispose(): void {
     clearTimeout(this.timer);
     this.reads++;
+  }
+
+  private fresh(): boolean {
+    return Date.now() - this.readStartedAt < FRESH_MS;
   }
 
   private scheduleUpdate(): void {
@@ -110,6 +129,7 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
 
   private async sendSnapshot(): Promise<void> {
     const read = ++this.reads;
+    this.readStartedAt = Date.now();
     let message: ToDashboard;
     try {
       const [metrics, kinds, status, activity] = await Promise.all([
@@ -118,6 +138,8 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
       message = { type: 'snapshot', metrics, kinds, coverage: status.coverage, activity };
     } catch (error) {
       message = { type: 'error', message: describeError(error) };
+      // A failed read is not fresh: the next page to load tries again.
+      if (read === this.reads) this.readStartedAt = 0;
     }
     if (read === this.reads) this.channel.setState(message);
   }
