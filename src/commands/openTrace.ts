@@ -22,24 +22,30 @@ export function registerOpenTrace(context: CommandContext, traces: TracePanels):
   return vscode.commands.registerCommand(COMMANDS.openTrace, async (target?: TraceTarget) => {
     const reference = referenceOf(target) ?? (await pickTraceTarget(context));
     if (!reference) return;
-    if (!parseEventReference(reference)) {
+    const parsed = parseEventReference(reference);
+    if (!parsed) {
       void vscode.window.showErrorMessage('Open Job Trace: that is not an event id (64 hex characters, note1… or nevent1…).');
       return;
     }
+    const read = context.engine.request('nostr.traceGraph', { id: reference, fetch: true });
+    // The panel opens while the engine reads: VS Code builds its page meanwhile (about a second).
+    const opening = traces.opening(parsed.id);
     let result: TraceGraphResult;
     try {
-      result = await withLateProgress(context.engine.request('nostr.traceGraph', { id: reference, fetch: true }));
+      result = await withLateProgress(read);
     } catch (error) {
+      opening.cancel();
       context.reportError(error, 'read the job trace');
       return;
     }
     const { graph, fetched } = result;
     if (!graph) {
+      opening.cancel();
       void vscode.window.showWarningMessage(`No job found for ${shorten(reference)}: ${fetched ? fetchSummary(fetched) : 'it is not in the database'}.`);
       return;
     }
     // The panel shows this read at once instead of reading the same trace again.
-    traces.show({ requestId: graph.requestId, asked: graph.askedId }, graph);
+    opening.show(graph);
   });
 }
 

@@ -25,10 +25,11 @@ export class PanelHost<Subject, P extends AnyPanelProtocol> implements vscode.Di
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    definition: PanelDefinition<Subject, P>,
-    readonly subject: Subject,
+    private readonly definition: PanelDefinition<Subject, P>,
+    private current: Subject,
     deps: PanelHostDeps,
   ) {
+    const subject = current;
     const { extensionUri } = deps;
     const title = definition.title(subject);
     panel.title = title;
@@ -50,6 +51,19 @@ export class PanelHost<Subject, P extends AnyPanelProtocol> implements vscode.Di
     this.session.attach(definition.create(this.session, subject));
     // Last: the page may say ready as soon as it has its HTML.
     panel.webview.html = webviewHtml({ webview: panel.webview, extensionUri, bundle: definition.bundle, title, subject, styles: definition.styles });
+  }
+
+  get subject(): Subject {
+    return this.current;
+  }
+
+  /**
+   * The panel shows another subject from now on (a panel opened before its subject was known, see PanelManager.rekey).
+   * The page keeps the subject its HTML named until it persists the new one itself.
+   */
+  retarget(subject: Subject): void {
+    this.current = subject;
+    this.panel.title = this.definition.title(subject);
   }
 
   reveal(): void {

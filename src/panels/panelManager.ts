@@ -35,6 +35,22 @@ export class PanelManager<Subject, P extends AnyPanelProtocol> implements vscode
     return this.adopt(panel, subject);
   }
 
+  /**
+   * The open panel `host` shows `subject` from now on, and is found by its key: for a panel opened before its subject
+   * was known (the trace panel opens while the engine finds the job of the asked event). False, and nothing changed,
+   * when another panel already has that key.
+   */
+  rekey(host: PanelHost<Subject, P>, subject: Subject): boolean {
+    const key = this.definition.key(subject);
+    const holder = this.open.get(key);
+    if (holder && holder !== host) return false;
+    const before = this.definition.key(host.subject);
+    if (this.open.get(before) === host) this.open.delete(before);
+    host.retarget(subject);
+    this.open.set(key, host);
+    return true;
+  }
+
   /** The open panel of this subject, if any. */
   get(subject: Subject): PanelHost<Subject, P> | undefined {
     return this.open.get(this.definition.key(subject));
@@ -70,7 +86,9 @@ export class PanelManager<Subject, P extends AnyPanelProtocol> implements vscode
     const host = new PanelHost(panel, this.definition, subject, this.deps);
     this.open.set(key, host);
     host.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+      // Its key now: rekey may have changed it.
+      const current = this.definition.key(host.subject);
+      if (this.open.get(current) === host) this.open.delete(current);
     });
     return host;
   }

@@ -42,6 +42,9 @@ export interface TracePanelDeps {
   readonly identity?: TraceIdentity;
 }
 
+/** In place of a prefetched trace: the opener is reading it and hands it over with `adopt` (see TracePanels.opening). */
+export const OPENER_READING = 'opener reading';
+
 /** The coalescer cuts a notification's id lists at this length (changeCoalescer.ts): a full list may omit ours. */
 const CUT_LIST_LENGTH = 1_000;
 
@@ -49,7 +52,7 @@ const CUT_LIST_LENGTH = 1_000;
  * One panel per job (its request id is the key); the subject also names the asked event, which the page
  * highlights. `controllers` lets the opener tell an open panel that another event of its job was asked for.
  */
-export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TracePanel>, prefetched: Map<string, TraceGraph> = new Map()): PanelDefinition<TraceSubject, TraceProtocol> {
+export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TracePanel>, prefetched: Map<string, TraceGraph | typeof OPENER_READING> = new Map()): PanelDefinition<TraceSubject, TraceProtocol> {
   return {
     viewType: 'swarmscope.trace',
     bundle: 'trace',
@@ -61,7 +64,9 @@ export function tracePanel(deps: TracePanelDeps, controllers: Map<string, TraceP
     create: (channel, subject) => {
       const graph = prefetched.get(subject.requestId);
       prefetched.delete(subject.requestId);
-      const controller = new TracePanel(channel, deps, subject, () => controllers.delete(subject.requestId), graph);
+      const controller = new TracePanel(channel, deps, subject, (requestId) => {
+        if (controllers.get(requestId) === controller) controllers.delete(requestId);
+      }, graph);
       controllers.set(subject.requestId, controller);
       return controller;
     },
@@ -83,6 +88,8 @@ export class TracePanel implements PanelController<TraceProtocol> {
     answer: ({ id }: { id: string }) => this.answer(id),
   };
   private asked: string;
+  /** The opener's read of the trace is on its way (adopt): the panel does not read it a second time meanwhile. */
+  private openerReading: boolean;
   /** The chain's jobs and their parents, as last read: the jobs whose changes concern this panel. */
   private chain = new Set<string>();
   private last: TraceGraph | undefined;
@@ -97,13 +104,14 @@ export class TracePanel implements PanelController<TraceProtocol> {
   constructor(
     private readonly channel: PanelChannel<TraceProtocol>,
     private readonly deps: TracePanelDeps,
-    private readonly subject: TraceSubject,
-    private readonly onDispose: () => void,
-    /** The opener's read of this trace: the first page shows it without reading it again. */
-    prefetched?: TraceGraph,
+    private subject: TraceSubject,
+    private readonly onDispose: (requestId: string) => void,
+    /** The opener's read of this trace (the first page shows it without reading it again), or that it is on its way. */
+    prefetched?: TraceGraph | typeof OPENER_READING,
   ) {
     this.asked = subject.asked;
-    if (prefetched?.requestId === subject.requestId && prefetched.askedId === subject.asked) this.remember(prefetched);
+    this.openerReading = prefetched === OPENER_READING;
+    if (typeof prefetched === 'object' && prefetched.requestId === subject.requestId && prefetched.askedId === subject.asked) this.remember(prefetched);
     channel.follow(['nostr.changed'], {
       changed: (notification) => {
         if (concernsChain(notification.payload, this.chain)) void this.read();
@@ -118,8 +126,31 @@ export class TracePanel implements PanelController<TraceProtocol> {
     if (this.last) this.send(panelGraph(this.last), this.lastReadAt);
     else {
       this.channel.post({ type: 'loading', subject: { requestId: this.subject.requestId, asked: this.asked } });
-      void this.read();
+      if (!this.openerReading) void this.read();
     }
+  }
+
+  /**
+   * The opener's read arrived: the panel shows this trace, of this subject (the job the engine found for the asked
+   * event, which the panel opened with before it was known). A page that is not ready yet gets it when it says ready.
+   */
+  adopt(subject: TraceSubject, graph: TraceGraph): void {
+    this.openerReading = false;
+    this.subject = subject;
+    this.asked = subject.asked;
+    this.remember(graph);
+    this.sent = undefined;
+    this.send(panelGraph(graph), this.lastReadAt);
+  }
+
+  /** The job this panel shows, as last known. */
+  get requestId(): string {
+    return this.subject.requestId;
+  }
+
+  /** Whether the trace this panel holds has this event. */
+  hasEvent(eventId: string): boolean {
+    return this.subject.requestId === eventId || this.last?.timeline.some((row) => row.id === eventId) === true;
   }
 
   /** Another event of this job was asked for: highlight it instead. */
@@ -161,7 +192,7 @@ export class TracePanel implements PanelController<TraceProtocol> {
 
   dispose(): void {
     this.disposed = true;
-    this.onDispose();
+    this.onDispose(this.subject.requestId);
   }
 
   private read(): Promise<void> {

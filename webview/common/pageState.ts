@@ -17,12 +17,22 @@ export class PageState<Ui extends object> {
 
   constructor(
     private readonly store: StateStore,
-    readonly subject: unknown,
+    private named: unknown,
     defaults: Ui,
   ) {
     const saved = store.getState();
     const ui = isRecord(saved) && isRecord(saved.ui) ? saved.ui : {};
     this.current = { ...defaults, ...ui } as Ui;
+    this.save();
+  }
+
+  get subject(): unknown {
+    return this.named;
+  }
+
+  /** The host moved the panel to another subject (a trace panel opened before its job was known): persist that one. */
+  setSubject(subject: unknown): void {
+    this.named = subject;
     this.save();
   }
 
@@ -36,7 +46,7 @@ export class PageState<Ui extends object> {
   }
 
   private save(): void {
-    const state: PersistedPanelState = { subject: this.subject, ui: this.current };
+    const state: PersistedPanelState = { subject: this.named, ui: this.current };
     this.store.setState(state);
   }
 }

@@ -16,7 +16,7 @@ import { TRACE_GROUPS } from './traceGroups';
 
 // Marks for `npm run bench trace`, which reads them to say where a first paint's time goes.
 performance.mark('trace:script');
-const { messenger } = connectPanel(traceProtocol, {});
+const { messenger, state } = connectPanel(traceProtocol, {});
 // vis-network (dist/webview/graph.js, 530 KB) is fetched while the page draws its first content and run after it
 // is painted: the title, the timeline and the DVM table need no graph code, and the graph joins them. Not earlier:
 // its fetch would share the way in with the trace's first message, which the first paint waits for.
@@ -92,11 +92,14 @@ messenger.onMessage((message) => {
     case 'notice':
       status.textContent = message.message;
       return;
-    case 'graph':
+    case 'graph': {
       version = message.version;
-      show(traceGraphOf(message));
+      const graph = traceGraphOf(message);
+      keepSubject(graph);
+      show(graph);
       status.textContent = `Updated ${clock(message.readAt / 1000)}`;
       return;
+    }
     case 'delta':
       if (!current || message.since !== version) {
         // Made for a version this page does not have: ask for the whole trace.
@@ -112,6 +115,15 @@ messenger.onMessage((message) => {
 messenger.onRefused((refusal) => {
   status.textContent = `Refused a message from the extension: ${refusal.reason}`;
 });
+
+/**
+ * The job this page shows, persisted for the serializer: a panel opened before the engine found the job of the asked
+ * event was named after the event in its HTML.
+ */
+function keepSubject(graph: TracePanelGraph): void {
+  const named = state.subject as { requestId?: unknown; asked?: unknown } | null;
+  if (named?.requestId !== graph.requestId || named?.asked !== graph.askedId) state.setSubject({ requestId: graph.requestId, asked: graph.askedId });
+}
 
 /**
  * Draws a trace: the first one straight into the text and tables (the page's first paint needs no graph code), and
