@@ -72,6 +72,8 @@ describe('a bad chain endpoint is refused, not replaced', () => {
     await engine.call('engine.configure', { settings: { ...settings, subtensorEndpoint: node.url, archiveEndpoint: archive.url } });
     await eventually('the collector back on the user\'s node', () => chainCollector(engine.status())?.state === 'connected');
     assert.equal((await engine.call('bittensor.snapshot', { netuid: 1, block: HEAD - 100 })).block, HEAD - 100);
+    // Done with it: its client's keepalive (system_health every few seconds) would reach the node during the CLI checks below.
+    await engine.dispose();
   });
 
   it('CLI: an endpoint flag that is not ws:// or wss:// exits 2 naming the flag', async () => {
