@@ -1,17 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
-import { AlertStateRepo } from '../core/store/alertStateRepo';
-import { collectingSince } from '../core/store/collectingSinceQuery';
 import { coreMigrations } from '../core/store/coreMigrations';
-import { DroppedCountRepo } from '../core/store/droppedCountRepo';
-import { PinRepo } from '../core/store/pinRepo';
-import { Store } from '../core/store/store';
+import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type {
   CollectorStatus, EngineMethod, EngineNotification, EngineStartParams, EngineStatus, ParamsOf, ResultOf,
 } from '../protocol/engineProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handler, Handlers } from './engineModule';
+import { EngineStateView } from './engineStateView';
 import { importEventsFile } from './importEventsFile';
 import { ENGINE_MODULES } from './modules';
 
@@ -33,34 +29,34 @@ export class Engine {
   private readonly notices: string[] = [];
   private settingErrors: readonly SettingError[] = [];
   private maintenanceTimer: NodeJS.Timeout | undefined;
-  private state: EngineStatus['state'] = 'starting';
+  private lifecycle: EngineStatus['state'] = 'starting';
   private readyMs = 0;
   private disposed = false;
-  private readonly pins: PinRepo;
-  private readonly alerts: AlertStateRepo;
-  private readonly collectingSince: number | undefined;
-  /** Dropped counts live in the database, so `status` shows them across runs (issue 8). */
-  private readonly dropped: DroppedCountRepo;
+  /** Maintenance passes run one at a time, in the order asked (the timer skips a tick while one runs). */
+  private maintaining: Promise<void> = Promise.resolve();
+  private maintenanceBusy = false;
+  /** The storage's size as last measured (start, maintenance, flush, `engine.status`): `status()` stays synchronous. */
+  private dbBytes = 0;
 
   private constructor(
-    private readonly store: Store,
+    private readonly storage: SqliteStorage,
+    /** Pins, alerts and dropped counts (kept in the storage, so `status` shows drops across runs: issue 8). */
+    private readonly state: EngineStateView,
+    private readonly collectingSince: number | undefined,
     private settings: Settings,
     private readonly options: EngineOptions,
     private readonly startedAt: number,
-  ) {
-    this.pins = new PinRepo(store.db);
-    this.alerts = new AlertStateRepo(store.db);
-    this.collectingSince = collectingSince(store.db);
-    this.dropped = new DroppedCountRepo(store.db);
-  }
+  ) {}
 
   static async start(params: EngineStartParams, options: EngineOptions): Promise<Engine> {
     const started = performance.now();
     const factories = options.modules ?? ENGINE_MODULES;
     const { settings, errors } = validateSettings(params.settings);
     const migrations = [...coreMigrations, ...factories.flatMap((factory) => factory.migrations)];
-    const { store, notices } = await Store.open({ path: params.dbPath, migrations });
-    const engine = new Engine(store, settings, options, Date.now());
+    const { storage, notices } = await SqliteStorage.open({ path: params.dbPath, migrations });
+    const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });
+    const engine = new Engine(storage, state, await storage.engineState.collectingSince(), settings, options, Date.now());
+    engine.dbBytes = await storage.usedBytes();
     engine.settingErrors = errors;
     for (const notice of notices) engine.report(notice.level === 'error' ? 'error' : 'warn', notice.message, true);
     for (const error of errors) engine.report('warn', `Setting ${error.key}: ${error.message}`, false);
@@ -70,16 +66,19 @@ export class Engine {
       const module = factory.create(context);
       engine.modules.push(module);
       Object.assign(engine.handlers, module.handlers);
+      await module.open?.();
     }
     if (params.collect) {
       for (const module of engine.modules) {
         module.startCollecting?.().catch((error) => engine.report('error', `collector failed to start: ${describeError(error)}`, false));
       }
       const testInterval = params.debugMethods ? params.maintenanceIntervalMs : undefined;
-      engine.maintenanceTimer = setInterval(() => engine.maintain(), options.maintenanceIntervalMs ?? testInterval ?? 60_000);
+      engine.maintenanceTimer = setInterval(() => {
+        if (!engine.maintenanceBusy) void engine.maintain();
+      }, options.maintenanceIntervalMs ?? testInterval ?? 60_000);
       engine.maintenanceTimer.unref?.();
     }
-    engine.state = 'ready';
+    engine.lifecycle = 'ready';
     engine.readyMs = performance.now() - started;
     engine.publishStatus();
     return engine;
@@ -91,18 +90,20 @@ export class Engine {
     return handler(params);
   }
 
+  /** The database's size is as last measured; `engine.status` measures it first. */
   status(): EngineStatus {
     const collectors: CollectorStatus[] = this.modules.flatMap((module) => module.collectorStatus?.() ?? []);
+    const saved = this.storage.saveState();
     return {
-      state: this.state,
+      state: this.lifecycle,
       startedAt: this.startedAt,
       readyMs: this.readyMs,
-      dbPath: this.store.path,
-      dbBytes: this.store.usedBytes(),
-      lastFlushMs: this.store.lastFlush?.ms,
-      lastFlushError: this.store.lastFlushError,
+      dbPath: this.storage.location,
+      dbBytes: this.dbBytes,
+      lastFlushMs: saved.lastSaveMs,
+      lastFlushError: saved.lastSaveError,
       collectors,
-      dropped: this.dropped.all(),
+      dropped: this.state.dropped.all(),
       settingErrors: this.settingErrors,
       notices: [...this.notices],
       coverage: {
@@ -112,59 +113,74 @@ export class Engine {
     };
   }
 
-  /** Retention, rollups, then the size budget: oldest raw data first, pinned data never. */
-  maintain(now = Math.floor(Date.now() / 1000)): void {
-    for (const module of this.modules) {
-      try {
-        module.maintain?.(now);
-      } catch (error) {
-        this.report('error', `maintenance failed: ${describeError(error)}`, false);
-      }
-    }
-    this.enforceBudget();
+  /** Retention, rollups, then the size budget: oldest raw data first, pinned data never. Passes run one at a time. */
+  maintain(now = Math.floor(Date.now() / 1000)): Promise<void> {
+    const pass = this.maintaining.then(() => this.maintainOnce(now));
+    this.maintaining = pass;
+    return pass;
   }
 
-  private enforceBudget(): void {
+  private async maintainOnce(now: number): Promise<void> {
+    if (this.disposed) return;
+    this.maintenanceBusy = true;
+    try {
+      for (const module of this.modules) {
+        try {
+          await module.maintain?.(now);
+        } catch (error) {
+          this.report('error', `maintenance failed: ${describeError(error)}`, false);
+        }
+      }
+      await this.enforceBudget().catch((error) => this.report('error', `size budget failed: ${describeError(error)}`, false));
+    } finally {
+      this.maintenanceBusy = false;
+    }
+  }
+
+  private async enforceBudget(): Promise<void> {
     const budget = this.settings.sizeBudgetMB * 1024 * 1024;
-    let over = this.store.usedBytes() - budget;
+    this.dbBytes = await this.storage.usedBytes();
+    let over = this.dbBytes - budget;
     if (over <= 0) return;
     let removed = 0;
     for (const module of this.modules) {
       if (over <= 0) break;
-      removed += module.evictOldest?.(over) ?? 0;
-      over = this.store.usedBytes() - budget;
+      removed += (await module.evictOldest?.(over)) ?? 0;
+      over = (await this.storage.usedBytes()) - budget;
     }
     if (removed > 0) {
-      this.store.vacuum();
-      this.store.markDirty();
-      this.report('info', `size budget: evicted ${removed} oldest rows; database now ${this.store.usedBytes()} bytes`, false);
+      await this.storage.compact();
+      this.storage.markDirty();
+      this.dbBytes = await this.storage.usedBytes();
+      this.report('info', `size budget: evicted ${removed} oldest rows; database now ${this.dbBytes} bytes`, false);
     }
     if (over > 0) this.report('warn', `the database is ${over} bytes over its size budget and only pinned data is left to evict`, false);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
-    this.disposed = true;
-    this.state = 'stopping';
+    this.lifecycle = 'stopping';
     clearInterval(this.maintenanceTimer);
+    // A maintenance pass under way finishes before the modules (and then the storage) close under it.
+    this.disposed = true;
+    await this.maintaining;
     for (const module of [...this.modules].reverse()) {
       await module.dispose().catch((error) => this.report('error', `dispose failed: ${describeError(error)}`, false));
     }
-    await this.store.close();
+    await this.state.settled();
+    await this.storage.close();
   }
 
   private context(): EngineContext {
     return {
-      store: this.store,
-      pins: this.pins,
-      alerts: this.alerts,
+      storage: this.storage,
+      store: this.storage.store,
+      pins: this.state.pins,
+      alerts: this.state.alerts,
       log: this.options.log,
       settings: () => this.settings,
       notify: (notification) => this.options.notify(notification),
-      countDropped: (reason, count = 1) => {
-        this.dropped.add(reason, count);
-        this.store.markDirty();
-      },
+      countDropped: (reason, count = 1) => this.state.dropped.add(reason, count),
     };
   }
 
@@ -177,13 +193,21 @@ export class Engine {
     this.options.notify({ topic: 'engine.status', payload: this.status() });
   }
 
+  /** Measures the storage, then publishes the status (after a flush, and from `engine.status`). */
+  private async measure(): Promise<void> {
+    this.dbBytes = await this.storage.usedBytes();
+  }
+
   private registerCoreHandlers(debugMethods: boolean): void {
-    const pins = this.pins;
+    const pins = this.state.pins;
     const core: Handlers = {
       'engine.start': () => {
         throw new Error('the engine is already started');
       },
-      'engine.status': () => this.status(),
+      'engine.status': async () => {
+        await this.measure();
+        return this.status();
+      },
       'engine.configure': ({ settings: raw }) => {
         const { settings, errors } = validateSettings(raw);
         const previous = this.settings;
@@ -195,7 +219,10 @@ export class Engine {
         return { errors };
       },
       'engine.flush': async () => {
-        const result = await this.store.flush();
+        // Pins, alerts and dropped counts given before the flush are in it.
+        await this.state.settled();
+        const result = await this.storage.flush();
+        await this.measure();
         this.publishStatus();
         return { bytes: result.bytes, ms: result.ms };
       },
@@ -203,7 +230,6 @@ export class Engine {
       'engine.pin': ({ domain, key, label, pinned }) => {
         if (pinned) pins.add(domain, key, label);
         else pins.remove(domain, key);
-        this.store.markDirty();
         // Other windows that share this engine show the watch too.
         this.options.notify({ topic: 'engine.pinsChanged', payload: { domain, key, pinned } });
         return { ok: true };
@@ -229,15 +255,8 @@ export class Engine {
         return new Promise<never>(() => undefined);
       },
       'engine.debugFill': async ({ megabytes }) => {
-        const db = this.store.db;
-        db.run('CREATE TABLE IF NOT EXISTS debug_filler (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)');
-        const statement = db.prepare('INSERT INTO debug_filler (payload) VALUES (?)');
-        const chunk = 64 * 1024;
-        db.run('BEGIN');
-        for (let i = 0; i < Math.ceil((megabytes * 1024 * 1024) / chunk); i++) statement.run([randomBytes(chunk)]);
-        db.run('COMMIT');
-        statement.free();
-        const result = await this.store.flush();
+        await this.storage.debugFill(megabytes);
+        const result = await this.storage.flush();
         return { bytes: result.bytes };
       },
     };

@@ -1,20 +1,24 @@
 import type { Settings } from '../core/config/settings';
-import type { AlertStateRepo } from '../core/store/alertStateRepo';
 import type { Migration } from '../core/store/migration';
-import type { PinRepo } from '../core/store/pinRepo';
+import type { Storage } from '../core/store/storage';
 import type { Store } from '../core/store/store';
 import type { Logger } from '../core/util/logger';
 import type { CollectorStatus, EngineMethod, EngineNotification, ParamsOf, ResultOf } from '../protocol/engineProtocol';
+import type { AlertsView, PinsView } from './engineStateView';
 
 export type Handler<M extends EngineMethod> = (params: ParamsOf<M>) => Promise<ResultOf<M>> | ResultOf<M>;
 export type Handlers = { [M in EngineMethod]?: Handler<M> };
 
 /** What the engine lends each domain module. */
 export interface EngineContext {
+  /** The database behind the storage seam: modules open their domain's store from it and never see a handle. */
+  readonly storage: Storage;
+  /** The sql.js database itself, until the Bittensor module moves to `storage` (issue 14); new code must not use it. */
   readonly store: Store;
-  readonly pins: PinRepo;
+  /** What the user watches; answered from memory, written through to the storage. */
+  readonly pins: PinsView;
   /** Alerts raised for conditions that still hold, kept across restarts so that they are announced once. */
-  readonly alerts: AlertStateRepo;
+  readonly alerts: AlertsView;
   readonly log: Logger;
   /** Current settings (validated); changes arrive through `EngineModule.onSettings`. */
   settings(): Settings;
@@ -29,14 +33,16 @@ export interface EngineContext {
  */
 export interface EngineModule {
   readonly handlers: Handlers;
+  /** Reads or repairs what it needs from the storage; the engine awaits it before it reports ready. */
+  open?(): Promise<void>;
   /** Begins collecting from the network. Not called for the CLI's one-shot commands. */
   startCollecting?(): Promise<void>;
   onSettings?(settings: Settings, previous: Settings): void;
   collectorStatus?(): readonly CollectorStatus[];
-  /** Retention and rollups; called periodically and after large imports. `now` in unix seconds. */
-  maintain?(now: number): void;
+  /** Retention and rollups; called periodically and after large imports, one pass at a time. `now` in unix seconds. */
+  maintain?(now: number): void | Promise<void>;
   /** Frees at least `bytes` of the oldest unpinned raw data if it can; returns the rows removed. */
-  evictOldest?(bytes: number): number;
+  evictOldest?(bytes: number): number | Promise<number>;
   dispose(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 import type { Settings } from '../core/config/settings';
 import { RelayHistoryRunner } from '../core/collectors/relayHistoryRunner';
 import type { RelayCollectorTuning } from '../core/collectors/relayTypes';
-import type { HistoryBackfillRepo } from '../core/nostr/historyBackfillRepo';
+import type { HistoryBackfillStore } from '../core/nostr/nostrStore';
+import type { HistoryBackfillRow } from '../core/nostr/historyBackfillRepo';
 import { historyBackfillStatus, relayProgress } from '../core/nostr/historyBackfillStatus';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
@@ -16,11 +17,11 @@ export const BACKFILL_BUDGET_SHARE = 0.9;
 const NOTIFY_INTERVAL_MS = 250;
 
 export interface NostrHistoryBackfillOptions {
-  readonly repo: HistoryBackfillRepo;
+  readonly repo: HistoryBackfillStore;
   readonly settings: () => Settings;
-  /** Stores one page of a relay's raw events (verified, deduplicated, raw rows only inside the raw window); returns how many were new. */
-  readonly deliver: (relay: string, events: readonly unknown[]) => number;
-  readonly usedBytes: () => number;
+  /** Stores one page of a relay's raw events (verified, deduplicated, raw rows only inside the raw window); resolves to how many were new. */
+  readonly deliver: (relay: string, events: readonly unknown[]) => Promise<number>;
+  readonly usedBytes: () => Promise<number>;
   readonly notify: (status: HistoryBackfillStatus) => void;
   /** The progress rows changed (the store must be flushed some time). */
   readonly markDirty: () => void;
@@ -44,6 +45,7 @@ export class NostrHistoryBackfill {
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotified = 0;
   private lastState: HistoryBackfillStatus['state'] | undefined;
+  private emitting: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: NostrHistoryBackfillOptions) {}
 
@@ -53,17 +55,18 @@ export class NostrHistoryBackfill {
   }
 
   /** Plans a run for every configured relay and starts those not done, cancelled or over the budget already. */
-  start(): void {
+  async start(): Promise<void> {
     this.started = true;
     // A budget stop is tried again at each start: retention or a larger budget may have made room.
-    this.options.repo.clearStop('budget');
-    this.plan();
+    await this.options.repo.clearStop('budget');
+    await this.plan();
   }
 
-  status(): HistoryBackfillStatus {
+  async status(): Promise<HistoryBackfillStatus> {
     const settings = this.options.settings();
     const days = this.days(settings);
-    const relays = settings.relays.map((relay) => this.options.repo.get(relay)).filter((row) => row !== undefined)
+    const rows = await Promise.all(settings.relays.map((relay) => this.options.repo.get(relay)));
+    const relays = rows.filter((row) => row !== undefined)
       .map((row) => {
         const runner = this.runners.get(row.relay);
         return relayProgress(row, runner && { state: runner.state, errors: runner.errors, lastError: runner.lastError });
@@ -72,24 +75,26 @@ export class NostrHistoryBackfill {
   }
 
   /** Stops every relay's run between pages and keeps it stopped, across restarts, until `resume`. */
-  cancel(): HistoryBackfillStatus {
-    for (const row of this.options.repo.all()) if (row.doneAt === undefined) this.options.repo.stop(row.relay, 'cancelled');
-    this.options.markDirty();
+  async cancel(): Promise<HistoryBackfillStatus> {
+    // The runners stop first: a page they are storing must not write its progress after the stop below.
     for (const runner of this.runners.values()) runner.cancel();
+    for (const row of await this.options.repo.all()) if (row.doneAt === undefined) await this.options.repo.stop(row.relay, 'cancelled');
+    this.options.markDirty();
     this.options.log.log('info', 'history backfill cancelled by the user');
     this.changed(true);
     return this.status();
   }
 
   /** Goes on from where cancelled or budget-stopped runs stopped. */
-  resume(): HistoryBackfillStatus {
-    this.options.repo.clearStop();
+  async resume(): Promise<HistoryBackfillStatus> {
+    await this.options.repo.clearStop();
     this.options.markDirty();
-    if (this.started) this.plan();
+    if (this.started) await this.plan();
     this.changed(true);
     return this.status();
   }
 
+  /** Relays or the window changed: runs are cancelled, restarted or planned (in the background; failures are logged). */
   onSettings(settings: Settings, previous: Settings): void {
     if (!this.started) return;
     const relaysChanged = settings.relays.join('\n') !== previous.relays.join('\n');
@@ -101,7 +106,7 @@ export class NostrHistoryBackfill {
     // read and would write it back over the new plan, so it starts again from the row as planned below. (Nothing
     // runs between the two: the pass acts on its next await.)
     if (this.days(settings) !== this.days(previous)) for (const runner of this.runners.values()) runner.restart();
-    this.plan();
+    this.plan().catch((error) => this.options.log.log('error', `history backfill: planning failed: ${describeError(error)}`));
   }
 
   async dispose(): Promise<void> {
@@ -113,7 +118,7 @@ export class NostrHistoryBackfill {
     await Promise.all(runners.map((runner) => runner.finished));
   }
 
-  private plan(): void {
+  private async plan(): Promise<void> {
     const settings = this.options.settings();
     const days = this.days(settings);
     if (days <= 0) {
@@ -123,7 +128,7 @@ export class NostrHistoryBackfill {
     const now = unixNow();
     this.since = now - Math.round(days * 86_400);
     for (const relay of settings.relays) {
-      const row = this.options.repo.plan(relay, this.since, now, this.options.tuning.kindsPerFilter);
+      const row = await this.options.repo.plan(relay, this.since, now, this.options.tuning.kindsPerFilter);
       if (row.doneAt !== undefined || row.stopped !== undefined || this.runners.has(relay)) continue;
       this.run(relay);
     }
@@ -138,7 +143,7 @@ export class NostrHistoryBackfill {
       url: relay,
       progress: this.options.repo,
       deliver: (events) => this.options.deliver(relay, events),
-      overBudget: () => this.options.usedBytes() >= budgetBytes(),
+      overBudget: async () => (await this.options.usedBytes()) >= budgetBytes(),
       onPage: () => {
         this.options.markDirty();
         this.changed(false);
@@ -153,31 +158,31 @@ export class NostrHistoryBackfill {
       backoffCapMs: tuning.backoffCapMs,
     });
     this.runners.set(relay, runner);
-    runner.finished.then((outcome) => {
+    runner.finished.then(async (outcome) => {
       // Disposed: the engine is closing its store; a run ended by that keeps its progress as it is.
       if (!this.started) return;
       if (this.runners.get(relay) === runner) this.runners.delete(relay);
       // Started again while this run was still finishing its cancelled page, or planned anew (a longer window) just
       // as it ended: go on now.
-      if (outcome !== 'budget' && this.wanted(relay) && this.options.repo.get(relay)?.stopped === undefined) {
+      const row = await this.options.repo.get(relay);
+      if (outcome !== 'budget' && this.wanted(relay, row) && row?.stopped === undefined && this.started && !this.runners.has(relay)) {
         this.run(relay);
         return;
       }
       if (outcome === 'budget') {
-        this.options.repo.stop(relay, 'budget');
+        await this.options.repo.stop(relay, 'budget');
         log.log('warn', `history backfill of ${relay} stopped: the database reached ${Math.round(BACKFILL_BUDGET_SHARE * 100)}% of its size budget (swarmscope.storage.sizeBudgetMB); live collecting goes on`);
       } else if (outcome === 'done') {
         log.log('info', `history backfill of ${relay} done`);
       }
       this.options.markDirty();
       this.changed(true);
-    }, (error) => log.log('error', `history backfill of ${relay} failed: ${describeError(error)}`));
+    }).catch((error) => log.log('error', `history backfill of ${relay} failed: ${describeError(error)}`));
   }
 
-  /** The relay is still configured, the backfill on, and its run neither done nor stopped. */
-  private wanted(relay: string): boolean {
+  /** The relay is still configured, the backfill on, and its run (`row`, as stored) not done. */
+  private wanted(relay: string, row: HistoryBackfillRow | undefined): boolean {
     const settings = this.options.settings();
-    const row = this.options.repo.get(relay);
     return this.started && this.days(settings) > 0 && settings.relays.includes(relay) && row !== undefined && row.doneAt === undefined;
   }
 
@@ -198,10 +203,13 @@ export class NostrHistoryBackfill {
   }
 
   private emit(): void {
-    const status = this.status();
     this.lastNotified = Date.now();
-    if (status.state === 'off' && this.lastState === 'off') return;
-    this.lastState = status.state;
-    this.options.notify(status);
+    // Statuses are read and sent in the order asked, so a slower read never sends an older state after a newer one.
+    this.emitting = this.emitting.then(async () => {
+      const status = await this.status();
+      if (status.state === 'off' && this.lastState === 'off') return;
+      this.lastState = status.state;
+      this.options.notify(status);
+    }).catch((error) => this.options.log.log('warn', `history backfill status could not be read: ${describeError(error)}`));
   }
 }

@@ -1,10 +1,10 @@
 import type { Settings } from '../core/config/settings';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
-import { livenessChangedBetween } from '../core/nostr/livenessChangesQuery';
-import { NostrCore } from '../core/nostr/nostrCore';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
+import type { NostrStore } from '../core/nostr/nostrStore';
 import { isoTime } from '../core/util/isoTime';
+import { SerialQueue } from '../core/util/serialQueue';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
@@ -29,7 +29,7 @@ export interface NostrModuleOptions {
   readonly jobRelayTuning?: JobRelayTuning;
 }
 
-/** The Nostr DVM half of the engine: NostrCore over the shared store, the relay collector, and alerts. */
+/** The Nostr DVM half of the engine: the Nostr store (storage seam), the relay collector, and alerts. */
 export function createNostrModule(options: NostrModuleOptions = {}): EngineModuleFactory {
   return {
     name: 'nostr',
@@ -42,7 +42,12 @@ export const nostrModule: EngineModuleFactory = createNostrModule();
 
 class NostrModule implements EngineModule {
   readonly handlers: Handlers;
-  private readonly core: NostrCore;
+  private readonly store: NostrStore;
+  /**
+   * Everything that writes events and what follows from them (ingest batches, cursor moves, retention) runs one at a
+   * time in the order given: a batch never interleaves another, and a cursor moves only after the batches before it.
+   */
+  private readonly writes = new SerialQueue();
   private readonly coalescer: ChangeCoalescer;
   private collector: RelayCollector | undefined;
   /** Set when collecting was asked for: the collector itself exists only once the verifier has loaded. */
@@ -57,83 +62,79 @@ class NostrModule implements EngineModule {
 
   constructor(private readonly context: EngineContext, private readonly options: NostrModuleOptions) {
     this.livenessThresholds = { ...DEFAULT_LIVENESS, ...options.liveness };
-    this.core = new NostrCore({
-      db: context.store.db,
+    this.store = context.storage.openNostr({
       excludedKinds: () => context.settings().excludedKinds,
       countDropped: (reason, count) => context.countDropped(`nostr:${reason}`, count),
       pinnedDvms: () => new Set(context.pins.list('dvm').map((pin) => pin.key)),
       liveness: this.livenessThresholds,
       log: context.log,
     });
-    this.silence = new DvmSilenceAlerts({
-      core: this.core, pins: context.pins, alerts: context.alerts, notify: context.notify, log: context.log, markDirty: () => context.store.markDirty(),
-    });
-    this.repairCursors();
+    const store = this.store;
+    this.silence = new DvmSilenceAlerts({ pages: store.pages, pins: context.pins, alerts: context.alerts, notify: context.notify, log: context.log });
     this.history = new NostrHistoryBackfill({
-      repo: this.core.historyBackfill,
+      repo: store.historyBackfill,
       settings: () => context.settings(),
-      deliver: (relay, events) => {
-        const { accepted } = this.ingest(relay, events);
+      deliver: (relay, events) => this.writes.run(async () => {
+        const { accepted } = await this.apply(relay, events);
         // Raw rows only inside the raw window: older events keep their rollups, jobs and dedupe ids.
-        if (this.core.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.store.markDirty();
+        if (await store.events.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.storage.markDirty();
         return accepted;
-      },
-      usedBytes: () => context.store.usedBytes(),
+      }),
+      usedBytes: () => context.storage.usedBytes(),
       notify: (payload) => context.notify({ topic: 'nostr.historyBackfill', payload }),
-      markDirty: () => context.store.markDirty(),
+      markDirty: () => context.storage.markDirty(),
       onDropped: (reason, count) => context.countDropped(`relay:${reason}`, count),
       log: context.log,
       tuning: { ...DEFAULT_RELAY_TUNING, ...options.relayTuning },
     });
     this.coalescer = new ChangeCoalescer((payload) => context.notify({ topic: 'nostr.changed', payload }));
-    const core = this.core;
-    const posted = core.postedJobs;
+    const posted = store.postedJobs;
     this.jobs = new PostedJobs({
       ingest: (relay, events) => this.ingest(relay, events),
-      statuses: (id) => core.trace(id)?.dvms ?? [],
+      statuses: async (id) => (await store.events.trace(id))?.dvms ?? [],
       log: context.log,
       tuning: options.jobRelayTuning,
       posted,
       onPosted: (id) => {
-        context.store.markDirty();
+        context.storage.markDirty();
         context.notify({ topic: 'nostr.posted', payload: { id } });
       },
     });
     this.handlers = {
       'nostr.ingest': async ({ events, relay }) => {
         if (!Array.isArray(events)) throw new Error('nostr.ingest: events must be an array');
-        await core.ready();
+        await store.ready();
         return this.ingest(relay, events);
       },
-      'nostr.metrics': ({ now }) => core.metrics(now ?? unixNow()),
-      'nostr.dvms': ({ limit, offset, now }) => core.dvms(limit, offset, now ?? unixNow()),
-      'nostr.dvm': ({ pubkey, now, limit }) => core.dvm(String(pubkey), now ?? unixNow(), limit),
-      'nostr.kinds': () => core.kinds(),
-      'nostr.kind': ({ kind, now }) => core.kind(Number(kind), now ?? unixNow()),
-      'nostr.trace': ({ id }) => core.trace(String(id)),
+      'nostr.metrics': ({ now }) => store.metrics.metrics(now ?? unixNow()),
+      'nostr.dvms': ({ limit, offset, now }) => store.pages.dvms(limit, offset, now ?? unixNow()),
+      'nostr.dvm': ({ pubkey, now, limit }) => store.pages.dvm(String(pubkey), now ?? unixNow(), limit),
+      'nostr.kinds': () => store.pages.kinds(),
+      'nostr.kind': ({ kind, now }) => store.pages.kind(Number(kind), now ?? unixNow()),
+      'nostr.trace': ({ id }) => store.events.trace(String(id)),
       'nostr.traceGraph': async ({ id, fetch, relays }) => {
         const input = String(id);
-        if (fetch !== true || core.event(input)) return { graph: core.traceGraph(input) };
+        if (fetch !== true || await store.events.event(input)) return { graph: await store.events.traceGraph(input) };
         // Not stored yet: fetched once, with its job and chain, and stored through the same ingest as collected events.
-        await core.ready();
+        await store.ready();
         const fetched = await fetchEventWithRelated({
           reference: input, relays: Array.isArray(relays) ? relays.map(String) : context.settings().relays, deliver: (relay, events) => this.ingest(relay, events), log: context.log,
         });
-        return { graph: core.traceGraph(input), fetched };
+        return { graph: await store.events.traceGraph(input), fetched };
       },
-      'nostr.recentJobs': ({ limit }) => core.recentJobs(limit),
-      'nostr.event': ({ id }) => core.event(String(id)),
-      'nostr.series': (params) => core.series(params),
-      ...nostrPageHandlers(core, () => context.settings()),
+      'nostr.recentJobs': ({ limit }) => store.events.recentJobs(limit),
+      'nostr.event': ({ id }) => store.events.event(String(id)),
+      'nostr.series': (params) => store.metrics.series(params),
+      ...nostrPageHandlers(store, () => context.settings()),
       'nostr.publish': async (params) => {
-        await core.ready();
+        await store.ready();
         return this.jobs.publish(params);
       },
       'nostr.stopWatching': ({ id }) => ({ stopped: this.jobs.stopWatching(String(id)) }),
       'nostr.awaitJob': (params) => this.jobs.awaitJob(params),
-      'nostr.dvmAnnouncement': ({ pubkey }) => core.dvmAnnouncement(String(pubkey)),
-      'nostr.dvmChoices': ({ limit, now }) => core.dvmChoices(limit, now ?? unixNow()),
-      'nostr.dvmMedians': ({ pubkeys }) => core.dvmMedians(Array.isArray(pubkeys) ? pubkeys : []),
+      'nostr.dvmAnnouncement': ({ pubkey }) => store.pages.dvmAnnouncement(String(pubkey)),
+      'nostr.dvmChoices': ({ limit, now }) => store.pages.dvmChoices(limit, now ?? unixNow()),
+      'nostr.dvmMedians': ({ pubkeys }) => store.pages.dvmMedians(Array.isArray(pubkeys) ? pubkeys : []),
       'nostr.postedJobs': ({ limit }) => posted.list(limit),
       'nostr.postedRequest': ({ id }) => posted.request(String(id)),
       'nostr.historyBackfill': () => this.history.status(),
@@ -142,48 +143,65 @@ class NostrModule implements EngineModule {
     };
   }
 
+  /** Before the engine is ready: cursors ahead of the clock are put back before anything reads them. */
+  async open(): Promise<void> {
+    await this.writes.run(() => this.repairCursors());
+  }
+
   /** A cursor ahead of the clock (a future-dated event moved it, before cursors were capped) would skip events. */
-  private repairCursors(): void {
-    const repaired = this.core.repairFutureCursors();
+  private async repairCursors(): Promise<void> {
+    const repaired = await this.store.cursors.repairFuture();
     for (const { relay, was, now } of repaired) {
       const put = now === undefined ? 'removed it, so the relay gets a first backfill' : `put it back to ${isoTime(now)}, the newest event it sent before`;
       this.context.log.log('warn', `relay ${relay}: its backfill cursor ${isoTime(was)} was ahead of this computer's clock (a future-dated event had moved it there); ${put}, so the next backfill fetches what it skipped`);
     }
-    if (repaired.length > 0) this.context.store.markDirty();
+    if (repaired.length > 0) this.context.storage.markDirty();
   }
 
-  /** The one entry for events (relay collector batches and `nostr.ingest`); the verifier must be loaded. */
-  private ingest(relay: string | undefined, events: readonly unknown[]): IngestResult {
-    const outcome = this.core.ingestSync(relay, events);
-    if (outcome.accepted > 0 || outcome.duplicates > 0) this.context.store.markDirty();
+  /**
+   * The one entry for events (relay collector batches, `nostr.ingest`, posted jobs, fetched traces): batches are
+   * applied one at a time in the order they arrive. A batch that fails rejects its own promise; the next goes on.
+   */
+  private ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestResult> {
+    return this.writes.run(() => this.apply(relay, events));
+  }
+
+  /** One batch, inside the write queue. */
+  private async apply(relay: string | undefined, events: readonly unknown[]): Promise<IngestResult> {
+    const outcome = await this.store.events.ingest(relay, events);
+    if (outcome.accepted > 0 || outcome.duplicates > 0) this.context.storage.markDirty();
     this.coalescer.add(outcome.changes);
     return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected, rejectDetails: outcome.rejectDetails };
   }
 
   async startCollecting(): Promise<void> {
     this.collecting = true;
-    await this.core.ready();
-    // Disposed while the verifier loaded: a collector made now would outlive the engine and keep its process alive.
+    await this.store.ready();
+    const people = await this.store.events.knownPeople();
+    // Disposed meanwhile: a collector made now would outlive the engine and keep its process alive.
     if (!this.collecting) return;
     const { log } = this.context;
+    const cursors = this.store.cursors;
     this.collector = new RelayCollector({
       relays: this.context.settings().relays,
       cursor: {
-        get: (relay) => this.core.cursor(relay),
-        set: (relay, createdAt) => {
-          this.core.setCursor(relay, createdAt);
-          this.context.store.markDirty();
-        },
+        get: (relay) => cursors.get(relay),
+        // After the batches delivered before it, so that the cursor never passes an event not yet stored.
+        set: (relay, createdAt) => this.writes.run(async () => {
+          await cursors.advance(relay, createdAt);
+          this.context.storage.markDirty();
+        }),
       },
-      // Rejected events are counted, and their details logged at debug level, by the ingest itself.
-      onEvents: (relay, events) => void this.ingest(relay, events),
+      // Rejected events are counted, and their details logged at debug level, by the ingest itself; a batch that
+      // fails is logged by the collector, and its cursor stays.
+      onEvents: (relay, events) => this.ingest(relay, events),
       log,
       onDropped: (reason, count) => this.context.countDropped(`relay:${reason}`, count),
       tuning: this.options.relayTuning,
     });
-    this.collector.followPubkeys(this.core.knownPeople());
+    this.collector.followPubkeys(people);
     this.collector.start();
-    this.history.start();
+    await this.history.start();
   }
 
   onSettings(settings: Settings, previous: Settings): void {
@@ -198,26 +216,27 @@ class NostrModule implements EngineModule {
     return this.collecting ? this.context.settings().relays.map((name) => ({ name, state: 'idle' as const })) : [];
   }
 
-  maintain(now: number): void {
+  async maintain(now: number): Promise<void> {
     const settings = this.context.settings();
-    const report = this.core.maintain(now, settings);
+    const report = await this.writes.run(() => this.store.events.maintain(now, settings));
     if (report.rawEvents + report.jobs + report.rollups > 0) {
-      this.context.store.markDirty();
+      this.context.storage.markDirty();
       this.context.log.log('debug', `nostr retention: ${report.rawEvents} raw events, ${report.jobs} jobs, ${report.rollups} rollup rows removed`);
     }
-    this.announceLivenessChanges(now);
-    this.silence.check(now);
+    await this.announceLivenessChanges(now);
+    await this.silence.check(now);
   }
 
   /** Rows showing a DVM's status are refreshed when time alone changed it (no event arrives to say so). */
-  private announceLivenessChanges(now: number): void {
-    const dvms = livenessChangedBetween(this.core.sql, this.livenessCheckedUntil, now, this.livenessThresholds);
+  private async announceLivenessChanges(now: number): Promise<void> {
+    const since = this.livenessCheckedUntil;
     this.livenessCheckedUntil = Math.max(this.livenessCheckedUntil, now);
+    const dvms = await this.store.pages.livenessChangedBetween(since, now);
     this.coalescer.add({ dvms: new Set(dvms), kinds: new Set(), jobs: new Set() });
   }
 
-  evictOldest(bytes: number): number {
-    return this.core.evictOldest(bytes, () => this.context.store.usedBytes());
+  evictOldest(bytes: number): Promise<number> {
+    return this.writes.run(() => this.store.events.evictOldest(bytes));
   }
 
   async dispose(): Promise<void> {
@@ -228,9 +247,15 @@ class NostrModule implements EngineModule {
     this.jobs.dispose();
     await this.history.dispose();
     await collector?.dispose();
+    // The collector's last batches are queued, and each delivered batch may queue its cursor move after a read: all
+    // of it goes in before the store closes (a macrotask turn lets those promise chains reach the queue).
+    do {
+      await this.writes.idle();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } while (this.writes.size > 0);
     this.coalescer.flush();
     this.coalescer.dispose();
-    this.core.dispose();
+    await this.store.dispose();
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Settings } from '../core/config/settings';
-import type { NostrCore } from '../core/nostr/nostrCore';
+import type { NostrStore } from '../core/nostr/nostrStore';
 import { parsePubkey } from '../core/nostr/pubkeyInput';
 import type { Handlers } from './engineModule';
 
@@ -27,19 +27,19 @@ function intParam(value: unknown): number | undefined {
  * Handlers of the page requests (nostrPagesProtocol.ts). Retention settings go with each series, so that an
  * answer says how far back each resolution reaches under the settings in force.
  */
-export function nostrPageHandlers(core: NostrCore, settings: () => Settings): Handlers {
+export function nostrPageHandlers(store: NostrStore, settings: () => Settings): Handlers {
   return {
     'nostr.dvmPage': ({ pubkey, now, window, bucket }) =>
-      core.pages.dvm(pubkeyParam('nostr.dvmPage', pubkey), { now: intParam(now) ?? unixNow(), retention: settings(), window, bucket }),
+      store.pages.dvmPage(pubkeyParam('nostr.dvmPage', pubkey), { now: intParam(now) ?? unixNow(), retention: settings(), window, bucket }),
     'nostr.kindPage': ({ kind, now, window, bucket }) =>
-      core.pages.kind(kindParam('nostr.kindPage', kind), { now: intParam(now) ?? unixNow(), retention: settings(), window, bucket }),
-    'nostr.userPage': ({ pubkey, limit }) => core.pages.user(pubkeyParam('nostr.userPage', pubkey), intParam(limit)),
-    'nostr.activity': ({ window, bucket, now, kind, dvm }) => core.pages.activity({
+      store.pages.kindPage(kindParam('nostr.kindPage', kind), { now: intParam(now) ?? unixNow(), retention: settings(), window, bucket }),
+    'nostr.userPage': ({ pubkey, limit }) => store.pages.userPage(pubkeyParam('nostr.userPage', pubkey), intParam(limit)),
+    'nostr.activity': ({ window, bucket, now, kind, dvm }) => store.metrics.activity({
       window, bucket, now: intParam(now) ?? unixNow(), retention: settings(),
       ...(kind !== undefined ? { kind: kindParam('nostr.activity', kind) } : {}),
       ...(dvm !== undefined ? { dvm: pubkeyParam('nostr.activity', dvm) } : {}),
     }),
-    'nostr.recentByKind': ({ perKind }) => core.pages.recentByKind(intParam(perKind)),
-    'nostr.contextVmServers': ({ now }) => core.contextVmServers(intParam(now) ?? unixNow()),
+    'nostr.recentByKind': ({ perKind }) => store.pages.recentByKind(intParam(perKind)),
+    'nostr.contextVmServers': ({ now }) => store.pages.contextVmServers(intParam(now) ?? unixNow()),
   };
 }

@@ -2,8 +2,9 @@ import type { Filter } from 'nostr-tools/filter';
 import { isWebSocketUrl } from '../core/config/settings';
 import { publishJobEvent, type JobRelaySession, type JobRelayTuning } from '../core/jobs/jobRelays';
 import { checkShape } from '../core/nostr/eventShape';
-import type { PostedJobsRepo } from '../core/jobs/postedJobsRepo';
+import type { PostedJobStore } from '../core/nostr/nostrStore';
 import { isRequestKind, KIND_DELETION, KIND_FEEDBACK, KIND_ZAP_RECEIPT } from '../core/nostr/nostrEvent';
+import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { AwaitJobParams, AwaitJobResult, PublishParams, PublishResult } from '../protocol/jobProtocol';
 import type { IngestResult, JobStatusText } from '../protocol/nostrProtocol';
@@ -17,13 +18,13 @@ const FINAL: ReadonlySet<JobStatusText> = new Set(['error', 'success', 'result-d
 
 export interface PostedJobsOptions {
   /** The engine's one verified ingest: what it refuses is not published, what it takes is stored and traced. */
-  readonly ingest: (relay: string | undefined, events: readonly unknown[]) => IngestResult;
+  readonly ingest: (relay: string | undefined, events: readonly unknown[]) => Promise<IngestResult>;
   /** Each DVM's status on a job, as the trace shows it. */
-  readonly statuses: (requestId: string) => readonly { readonly pubkey: string; readonly status: JobStatusText }[];
+  readonly statuses: (requestId: string) => Promise<readonly { readonly pubkey: string; readonly status: JobStatusText }[]>;
   readonly log: Logger;
   readonly tuning?: JobRelayTuning;
   /** "My jobs": every job request published here that at least one relay accepted is recorded. */
-  readonly posted: PostedJobsRepo;
+  readonly posted: PostedJobStore;
   /** A job request was recorded as posted (after a relay accepted it): "My jobs" lists it. */
   readonly onPosted: (id: string) => void;
 }
@@ -31,7 +32,7 @@ export interface PostedJobsOptions {
 interface Waiter {
   readonly id: string;
   /** Answers if the job is settled, or with what is known when `now`. */
-  check(now?: boolean): void;
+  check(now?: boolean): Promise<void>;
 }
 
 /**
@@ -52,7 +53,7 @@ export class PostedJobs {
     const event = shape.event;
     if (!isRequestKind(event.kind) && event.kind !== KIND_DELETION) throw new Error(`nostr.publish takes a job request (kind 5000–5999) or a deletion (kind 5), not kind ${event.kind}`);
     const relays = relayList(params.relays);
-    const stored = this.options.ingest(undefined, [event]);
+    const stored = await this.options.ingest(undefined, [event]);
     if (stored.accepted + stored.duplicates === 0) {
       const why = Object.values(stored.rejectDetails).flat()[0] ?? Object.keys(stored.rejected).join(', ');
       throw new Error(`nostr.publish: the event did not pass verification, so it was not sent (${why})`);
@@ -69,17 +70,18 @@ export class PostedJobs {
           filters: watchFilters(event),
           ms: watchSeconds * 1000,
           deliver: (relay, answer) => {
-            this.options.ingest(relay, [answer]);
-            this.wake(event.id);
+            this.options.ingest(relay, [answer])
+              .then(() => this.wake(event.id))
+              .catch((error) => this.options.log.log('warn', `job ${event.id.slice(0, 12)}…: an answer from ${relay} was not stored: ${describeError(error)}`));
           },
         },
       } : {}),
     });
-    for (const result of session.results) if (result.outcome === 'ok') this.options.ingest(result.url, [event]);
+    for (const result of session.results) if (result.outcome === 'ok') await this.options.ingest(result.url, [event]);
     const accepted = session.results.filter((result) => result.outcome === 'ok').length;
     // A job no relay took was never posted: no DVM can see it, and My jobs would list it waiting forever.
     if (isRequestKind(event.kind) && accepted > 0) {
-      this.options.posted.record(event, event.created_at);
+      await this.options.posted.record(event, event.created_at);
       this.options.onPosted(event.id);
     }
     this.options.log.log('info', `published ${event.kind === KIND_DELETION ? 'deletion' : `job kind ${event.kind}`} ${event.id.slice(0, 12)}… to ${relays.length} relays: ${accepted} accepted` +
@@ -107,31 +109,39 @@ export class PostedJobs {
   }
 
   /** Resolves when the DVMs named (any DVM, when none is) finished the job, or at the timeout. */
-  awaitJob(params: AwaitJobParams): Promise<AwaitJobResult> {
+  async awaitJob(params: AwaitJobParams): Promise<AwaitJobResult> {
     const id = String(params.id).toLowerCase();
     const wanted = (params.dvms ?? []).map((dvm) => String(dvm).toLowerCase());
     const timeoutMs = Math.min(MAX_AWAIT_MS, Math.max(0, Number(params.timeoutMs) || 0));
-    const outcome = (): AwaitJobResult => {
-      const dvms = this.options.statuses(id).map(({ pubkey, status }) => ({ pubkey, status }));
+    const outcome = async (): Promise<AwaitJobResult> => {
+      const dvms = (await this.options.statuses(id)).map(({ pubkey, status }) => ({ pubkey, status }));
       const finished = dvms.filter((dvm) => FINAL.has(dvm.status)).map((dvm) => dvm.pubkey);
       const settled = wanted.length > 0 ? wanted.every((dvm) => finished.includes(dvm)) : finished.length > 0;
       return { settled, dvms };
     };
-    const now = outcome();
-    if (now.settled || timeoutMs === 0) return Promise.resolve(now);
-    return new Promise((resolve) => {
+    const now = await outcome();
+    if (now.settled || timeoutMs === 0) return now;
+    return new Promise((resolve, reject) => {
+      let done = false;
       const waiter: Waiter = {
         id,
-        check: (now = false) => {
-          const current = outcome();
-          if (current.settled || now) finish(current);
+        check: async (now = false) => {
+          const current = await outcome().catch((error: unknown) => {
+            finish(undefined, error);
+            return undefined;
+          });
+          if (current && (current.settled || now)) finish(current);
         },
       };
-      const timer = setTimeout(() => finish(outcome()), timeoutMs);
-      const finish = (result: AwaitJobResult) => {
+      const timer = setTimeout(() => void waiter.check(true), timeoutMs);
+      // Checks overlap when answers come quickly; the first settled answer wins, the others find it done.
+      const finish = (result: AwaitJobResult | undefined, error?: unknown) => {
+        if (done) return;
+        done = true;
         clearTimeout(timer);
         this.waiters.delete(waiter);
-        resolve(result);
+        if (result) resolve(result);
+        else reject(error);
       };
       this.waiters.add(waiter);
     });
@@ -141,11 +151,11 @@ export class PostedJobs {
   dispose(): void {
     for (const session of this.watches.values()) session.stop();
     this.watches.clear();
-    for (const waiter of [...this.waiters]) waiter.check(true);
+    for (const waiter of [...this.waiters]) void waiter.check(true);
   }
 
   private wake(id: string): void {
-    for (const waiter of [...this.waiters]) if (waiter.id === id) waiter.check();
+    for (const waiter of [...this.waiters]) if (waiter.id === id) void waiter.check();
   }
 }
 

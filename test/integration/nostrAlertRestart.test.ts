@@ -46,14 +46,14 @@ test('a silence announced before a restart is not announced again after it; a ne
   const first = await startEngine(dbPath, alerts, logs);
   await first.call('nostr.ingest', { events: silentDvmEvents(NOW - 3_600, NOW - 1_200) });
   await first.call('engine.pin', { domain: 'dvm', key: dvm.pubkey, label: 'Quiet DVM', pinned: true });
-  first.maintain(NOW);
-  first.maintain(NOW + 60);
+  await first.maintain(NOW);
+  await first.maintain(NOW + 60);
   assert.equal(alerts.length, 1, alerts.join('\n'));
   assert.match(alerts[0], /^Quiet DVM has not answered a job addressed to it for 20 min$/);
   await first.dispose();
 
   const second = await startEngine(dbPath, alerts, logs);
-  second.maintain(NOW + 120);
+  await second.maintain(NOW + 120);
   assert.equal(alerts.length, 1, `announced again after the restart: ${alerts.join('\n')}`);
   assert.ok(logs.some((line) => /^info: Quiet DVM is still silent; its silence was announced at .* and is not announced again$/.test(line)), logs.join('\n'));
 
@@ -61,12 +61,12 @@ test('a silence announced before a restart is not announced again after it; a ne
   const waitingId = (await second.call('nostr.dvm', { pubkey: dvm.pubkey, now: NOW + 130 }))?.recentJobs.find((job) => job.status === 'waiting')?.requestId;
   assert.ok(waitingId, 'the waiting job is listed');
   await second.call('nostr.ingest', { events: [dvm.sign(6050, [['e', waitingId], ['p', customer.pubkey]], 'late', NOW + 130)] });
-  second.maintain(NOW + 140);
+  await second.maintain(NOW + 140);
   await second.call('nostr.ingest', { events: [customer.sign(5050, [['i', 'third', 'text'], ['p', dvm.pubkey]], '', NOW + 150)] });
   await second.dispose();
 
   const third = await startEngine(dbPath, alerts, logs);
-  third.maintain(NOW + 150 + 11 * 60);
+  await third.maintain(NOW + 150 + 11 * 60);
   assert.equal(alerts.length, 2, alerts.join('\n'));
   assert.match(alerts[1], /^Quiet DVM has not answered a job addressed to it for 11 min$/);
   await third.dispose();

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { finalizeEvent, generateSecretKey, type Event } from 'nostr-tools/pure';
 import { NostrCore, nostrMigrations } from '../../src/core/nostr';
+import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
 import { RelayCursorRepo } from '../../src/core/nostr/relayCursorRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
@@ -101,7 +102,10 @@ describe('a future-dated event and the relay cursor', () => {
     const { store } = await Store.open({ path: dbPath, migrations: [...coreMigrations, ...nostrMigrations] });
     const core = new NostrCore({ db: store.db, excludedKinds: () => [], countDropped: () => undefined, pinnedDvms: () => new Set() });
     await core.ingest(relay.url, [before, fromTheFuture]);
-    new RelayCursorRepo(core.sql).advance(relay.url, fromTheFuture.created_at, fromTheFuture.created_at);
+    // Written as a collector did before cursors were capped (`now` is the future event's own date).
+    const sql = new PreparedStatements(store.db);
+    new RelayCursorRepo(sql).advance(relay.url, fromTheFuture.created_at, fromTheFuture.created_at);
+    sql.dispose();
     core.dispose();
     await store.flush();
     await store.close();

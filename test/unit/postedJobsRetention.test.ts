@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildJobRequest } from '../../src/core/jobs/jobRequest';
 import { postedJobsMigrations } from '../../src/core/jobs/postedJobsMigrations';
-import { PostedJobsRepo } from '../../src/core/jobs/postedJobsRepo';
 import { SecretKey } from '../../src/core/jobs/secretKey';
 import { NostrCore } from '../../src/core/nostr/nostrCore';
 import { nostrMigrations } from '../../src/core/nostr/nostrMigrations';
@@ -17,7 +16,7 @@ test('after the raw window a posted job still lists its input, and its signed re
   const { store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...nostrMigrations, ...postedJobsMigrations] });
   const core = new NostrCore({ db: store.db, excludedKinds: () => [], countDropped: () => undefined, pinnedDvms: () => new Set() });
   try {
-    const posted = new PostedJobsRepo(core.sql);
+    const posted = core.postedJobs;
     const postedAt = 1_750_000_000;
     const request = buildJobRequest({ kind: 5050, inputs: [{ data: 'a question from last week', type: 'text' }], relays: ['ws://127.0.0.1:9'] }, SecretKey.generate(), postedAt);
     await core.ingest(undefined, [request]);

@@ -13,7 +13,7 @@ const PREFIX = 'bittensor:';
  * ones that were announced before.
  */
 export function untoldAlerts(
-  state: AlertStateRepo,
+  state: Pick<AlertStateRepo, 'raisedAt' | 'raise' | 'clear' | 'list'>,
   netuid: number,
   block: number,
   alerts: readonly HotkeyAlert[],

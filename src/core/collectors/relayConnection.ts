@@ -21,7 +21,8 @@ export interface RelayConnectionOptions {
   readonly cursor: RelayCursor;
   readonly tuning: Required<RelayCollectorTuning>;
   readonly people: RelayPeople;
-  readonly deliver: (events: readonly unknown[]) => void;
+  /** A promise is a delivery under way (relayEventBatcher.ts). */
+  readonly deliver: (events: readonly unknown[]) => void | Promise<unknown>;
   readonly log: Logger;
   readonly onStatusChange: () => void;
   readonly onDropped: (reason: string, count: number) => void;
@@ -202,7 +203,8 @@ export class RelayConnection {
       this.lastConnectedAt = Date.now();
 
       const sessionStart = nowSeconds();
-      const cursor = this.options.cursor.get(this.options.url);
+      const cursor = await this.options.cursor.get(this.options.url);
+      if (!current()) return;
       this.backfillSince = cursor !== undefined ? Math.max(0, cursor - tuning.overlapSeconds) : sessionStart - tuning.initialBackfillSeconds;
       this.backfillDone = false;
       this.liveOnly = false;
@@ -367,8 +369,12 @@ export class RelayConnection {
 
   /** The cursor's writer caps it at the clock (RelayCursor.set), so a future-dated event cannot blind a backfill. */
   private advanceCursor(createdAt: number): void {
-    const current = this.options.cursor.get(this.options.url);
-    if (current === undefined || createdAt > current) this.options.cursor.set(this.options.url, createdAt);
+    const { cursor, url } = this.options;
+    const move = async () => {
+      const current = await cursor.get(url);
+      if (current === undefined || createdAt > current) await cursor.set(url, createdAt);
+    };
+    move().catch((error) => this.noteError(`the cursor could not be moved to ${isoTime(createdAt)}: ${describeError(error)}`));
   }
 
   private fail(error: unknown): void {

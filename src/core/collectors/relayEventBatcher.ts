@@ -6,8 +6,11 @@
 export interface RelayEventBatcherOptions {
   readonly flushMs: number;
   readonly maxBatch: number;
-  /** Hands a batch over; throwing means the batch was not delivered. */
-  readonly deliver: (events: readonly unknown[]) => void;
+  /**
+   * Hands a batch over; throwing means the batch was not delivered. A promise is delivery still under way: the
+   * batch counts as delivered when it resolves and as failed when it rejects (each batch is reported once).
+   */
+  readonly deliver: (events: readonly unknown[]) => void | Promise<unknown>;
   /** After a delivered batch: the newest created_at in it (undefined if none carried a number). */
   readonly delivered: (newestCreatedAt: number | undefined, count: number) => void;
   readonly failed: (error: unknown, count: number) => void;
@@ -35,13 +38,21 @@ export class RelayEventBatcher {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    let delivery: void | Promise<unknown>;
     try {
-      this.options.deliver(batch);
+      delivery = this.options.deliver(batch);
     } catch (error) {
       this.options.failed(error, batch.length);
       return;
     }
-    this.options.delivered(newestCreatedAt(batch), batch.length);
+    if (delivery === undefined) {
+      this.options.delivered(newestCreatedAt(batch), batch.length);
+      return;
+    }
+    delivery.then(
+      () => this.options.delivered(newestCreatedAt(batch), batch.length),
+      (error: unknown) => this.options.failed(error, batch.length),
+    );
   }
 
   dispose(): void {

@@ -16,7 +16,7 @@ export interface EventFetchOptions {
   readonly reference: string;
   readonly relays: readonly string[];
   /** Raw events of one relay, unverified: the engine's ingest verifies, dedupes and stores them like collected ones. */
-  readonly deliver: (relay: string, events: readonly unknown[]) => { readonly accepted: number };
+  readonly deliver: (relay: string, events: readonly unknown[]) => { readonly accepted: number } | Promise<{ readonly accepted: number }>;
   readonly log: Logger;
   /** Longest wait for one relay's EOSE to one question; a relay that runs past it is not asked again. */
   readonly maxWaitMs?: number;
@@ -83,7 +83,7 @@ export async function fetchEventWithRelated(options: EventFetchOptions): Promise
       if (error && !entry.error) entry.error = `${error}; not asked further`;
       entry.events += events.length;
       received += events.length;
-      if (events.length > 0) accepted += options.deliver(url, events).accepted;
+      if (events.length > 0) accepted += (await options.deliver(url, events)).accepted;
       for (const raw of events) {
         const shape = checkShape(raw);
         if (!shape.ok || seen.has(shape.event.id)) continue;

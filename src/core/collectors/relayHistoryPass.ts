@@ -1,4 +1,4 @@
-import type { HistoryBackfillRepo } from '../nostr/historyBackfillRepo';
+import type { HistoryBackfillStore } from '../nostr/nostrStore';
 import type { Logger } from '../util/logger';
 import { connectGuardedRelay } from './guardedRelayConnect';
 import { HistoryPeopleSweep } from './historyPeopleSweep';
@@ -10,15 +10,15 @@ export type HistoryPassOutcome = 'done' | 'cancelled' | 'budget';
 
 export interface HistoryPassOptions {
   readonly url: string;
-  /** The run's progress; it must have a row for `url` (HistoryBackfillRepo.plan). */
-  readonly progress: HistoryBackfillRepo;
+  /** The run's progress; it must have a row for `url` (HistoryBackfillStore.plan). */
+  readonly progress: HistoryBackfillStore;
   /**
-   * Stores one page of raw, unverified events of this relay and says how many were new. Called synchronously
-   * before the page's progress is written, so a restart never finds progress past what was stored.
+   * Stores one page of raw, unverified events of this relay and resolves to how many were new. Awaited before the
+   * page's progress is written, so a restart never finds progress past what was stored.
    */
-  readonly deliver: (events: readonly unknown[]) => number;
+  readonly deliver: (events: readonly unknown[]) => Promise<number>;
   /** Checked before every page: the database reached its size budget (what is left would evict live data). */
-  readonly overBudget: () => boolean;
+  readonly overBudget: () => Promise<boolean>;
   readonly cancelled: () => boolean;
   /** Gets what ends the pass's connection at once, so a cancel does not wait out a page a relay never ends. */
   readonly onConnected?: (close: () => void) => void;
@@ -42,7 +42,7 @@ export interface HistoryPassOptions {
  */
 export async function runHistoryPass(options: HistoryPassOptions): Promise<HistoryPassOutcome> {
   const { url, progress } = options;
-  if (options.overBudget()) return 'budget';
+  if (await options.overBudget()) return 'budget';
   const relay = await connectGuardedRelay(url, { timeoutMs: options.connectTimeoutMs, log: options.log, label: 'history' });
   options.onConnected?.(() => relay.close());
   const people = new HistoryPeopleSweep({
@@ -52,12 +52,12 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
   try {
     for (;;) {
       if (options.cancelled()) return 'cancelled';
-      const row = progress.get(url);
+      const row = await progress.get(url);
       if (!row) throw new Error('its history backfill progress is gone');
       if (row.doneAt !== undefined) return 'done';
       const filters = jobFilters(row.kindsPerFilter);
       if (row.filterIndex >= filters.length) {
-        progress.finish(url, Math.floor(Date.now() / 1000));
+        await progress.finish(url, Math.floor(Date.now() / 1000));
         return 'done';
       }
       let pending: unknown[] = [];
@@ -91,9 +91,11 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
             top = oldest;
             if (options.cancelled()) return;
             const page = [...jobs, ...proofs];
-            const accepted = page.length > 0 ? options.deliver(page) : 0;
-            progress.advance(url, row.filterIndex, oldest, received + proofs.length, accepted);
-            budgetReached = options.overBudget();
+            const accepted = page.length > 0 ? await options.deliver(page) : 0;
+            // Stored; but cancelled (or planned anew) while it was: its position is not written over the new plan.
+            if (options.cancelled()) return;
+            await progress.advance(url, row.filterIndex, oldest, received + proofs.length, accepted);
+            budgetReached = await options.overBudget();
             options.onPage();
           },
           onCrowdedSecond: (second, kind) => {
@@ -108,7 +110,7 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
         if (options.cancelled()) return 'cancelled';
         if (error instanceof BackfillError && error.reason === 'refused' && row.kindsPerFilter > FALLBACK_KINDS_PER_FILTER && row.filterIndex === 0) {
           options.log.log('warn', `relay ${url} refused the history backfill's filter of ${row.kindsPerFilter} kinds (${error.message}); asking in filters of ${FALLBACK_KINDS_PER_FILTER} kinds`);
-          progress.restartWithKindsPerFilter(url, FALLBACK_KINDS_PER_FILTER);
+          await progress.restartWithKindsPerFilter(url, FALLBACK_KINDS_PER_FILTER);
           continue;
         }
         throw error;
@@ -116,7 +118,7 @@ export async function runHistoryPass(options: HistoryPassOptions): Promise<Histo
       if (budgetReached) return 'budget';
       if (options.cancelled()) return 'cancelled';
       // This filter reached `since`: the next one starts at the top of the run.
-      progress.advance(url, row.filterIndex + 1, row.startedUntil, 0, 0);
+      await progress.advance(url, row.filterIndex + 1, row.startedUntil, 0, 0);
       people.filterDone();
     }
   } finally {

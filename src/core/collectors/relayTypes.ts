@@ -1,13 +1,16 @@
 import type { Logger } from '../util/logger';
 
-/** Where the newest delivered `created_at` of each relay is kept (the engine persists it in its store). */
+/**
+ * Where the newest delivered `created_at` of each relay is kept (the engine persists it in its store, which may
+ * answer later: a promise is awaited).
+ */
 export interface RelayCursor {
-  get(relay: string): number | undefined;
+  get(relay: string): number | undefined | Promise<number | undefined>;
   /**
    * Moves the cursor forward. The engine's store never lets it pass its clock plus a small skew
-   * (src/core/nostr/relayCursorRepo.ts), whatever date a relay's events claim.
+   * (src/core/nostr/relayCursorRepo.ts), whatever date a relay's events claim. A rejected promise is logged.
    */
-  set(relay: string, createdAt: number): void;
+  set(relay: string, createdAt: number): void | Promise<void>;
 }
 
 /** Knobs with production defaults; tests shorten the waits. */
@@ -55,8 +58,11 @@ export const DEFAULT_RELAY_TUNING: Required<RelayCollectorTuning> = {
 export interface RelayCollectorOptions {
   readonly relays: readonly string[];
   readonly cursor: RelayCursor;
-  /** Raw, unverified events of one relay, in batches; the engine validates. Throwing means "not delivered". */
-  onEvents(relay: string, events: readonly unknown[]): void;
+  /**
+   * Raw, unverified events of one relay, in batches; the engine validates. Throwing, or a promise that rejects,
+   * means "not delivered": the collector logs it and its cursor does not move for that batch.
+   */
+  onEvents(relay: string, events: readonly unknown[]): void | Promise<unknown>;
   readonly log: Logger;
   onStatusChange?(): void;
   /** Events a relay sent that were not taken, by reason (e.g. outside the subscription's filter). */

@@ -45,7 +45,7 @@ export interface NostrCoreOptions {
  * tests and benchmarks drive it directly. Its prepared statements stay inside: SQL is the engine room's business.
  */
 export class NostrCore {
-  readonly sql: PreparedStatements;
+  private readonly sql: PreparedStatements;
   /** DVM, kind and user pages, activity series, newest jobs per kind. */
   readonly pages: PageQueries;
   /** "My jobs": the jobs posted through this engine (its table comes with postedJobsMigrations). */

@@ -1,0 +1,127 @@
+import type { EngineStateStore } from '../core/store/storage';
+import type { Pin, PinDomain } from '../core/store/pinRepo';
+import { describeError } from '../core/util/errors';
+import type { Logger } from '../core/util/logger';
+import { SerialQueue } from '../core/util/serialQueue';
+
+/**
+ * The engine-wide state (pins, raised alerts, dropped counts) held in memory and written through to the store.
+ * These tables stay tiny, and the modules ask them on every retention pass, alert check and status line: a copy read
+ * once at start lets them stay synchronous whatever store is behind. Writes go to the store in the order they were
+ * made; one that fails is logged (the copy keeps the change, and the next start reads the store again).
+ */
+export class EngineStateView {
+  readonly pins: PinsView;
+  readonly alerts: AlertsView;
+  readonly dropped: DroppedCountsView;
+  private readonly writes = new SerialQueue();
+
+  private constructor(store: EngineStateStore, pins: Pin[], alerts: { key: string; raisedAt: number }[], dropped: Record<string, number>, deps: EngineStateDeps) {
+    const write = (what: string, task: () => Promise<unknown>) => {
+      this.writes.run(task).then(deps.markDirty, (error) => deps.log.log('error', `could not save ${what}: ${describeError(error)}`));
+    };
+    this.pins = new PinsView(store.pins, pins, write);
+    this.alerts = new AlertsView(store.alerts, alerts, write);
+    this.dropped = new DroppedCountsView(store.dropped, dropped, write);
+  }
+
+  static async load(store: EngineStateStore, deps: EngineStateDeps): Promise<EngineStateView> {
+    const [pins, alerts, dropped] = await Promise.all([store.pins.list(), store.alerts.list(''), store.dropped.all()]);
+    return new EngineStateView(store, pins, alerts, dropped, deps);
+  }
+
+  /** Settles once every write made so far reached the store (or failed, logged). */
+  settled(): Promise<void> {
+    return this.writes.idle();
+  }
+}
+
+export interface EngineStateDeps {
+  readonly log: Logger;
+  /** A write reached the store (Storage.markDirty: the embedded file flushes within its debounce). */
+  readonly markDirty: () => void;
+}
+
+type Write = (what: string, task: () => Promise<unknown>) => void;
+
+/** What the user watches (PinStore), answered from memory. */
+export class PinsView {
+  private pins: Pin[];
+
+  constructor(private readonly store: EngineStateStore['pins'], pins: readonly Pin[], private readonly write: Write) {
+    this.pins = [...pins];
+  }
+
+  add(domain: PinDomain, key: string, label?: string): void {
+    // As the table's INSERT OR REPLACE: a pin given again moves to the end with its new label.
+    this.pins = [...this.pins.filter((pin) => !(pin.domain === domain && pin.key === key)),
+      { domain, key, label, createdAt: Math.floor(Date.now() / 1000) }];
+    this.write('a pin', () => this.store.add(domain, key, label));
+  }
+
+  remove(domain: PinDomain, key: string): void {
+    this.pins = this.pins.filter((pin) => !(pin.domain === domain && pin.key === key));
+    this.write('a removed pin', () => this.store.remove(domain, key));
+  }
+
+  /** Oldest first. */
+  list(domain?: PinDomain): Pin[] {
+    return this.pins.filter((pin) => domain === undefined || pin.domain === domain);
+  }
+
+  has(domain: PinDomain, key: string): boolean {
+    return this.pins.some((pin) => pin.domain === domain && pin.key === key);
+  }
+}
+
+/** Alerts raised for conditions that still hold (AlertStateStore), answered from memory. */
+export class AlertsView {
+  private readonly raised: Map<string, number>;
+
+  constructor(private readonly store: EngineStateStore['alerts'], alerts: readonly { key: string; raisedAt: number }[], private readonly write: Write) {
+    this.raised = new Map(alerts.map(({ key, raisedAt }) => [key, raisedAt]));
+  }
+
+  /** When the alert for `key` was raised (unix seconds), or undefined if it was not, or has ended. */
+  raisedAt(key: string): number | undefined {
+    return this.raised.get(key);
+  }
+
+  raise(key: string, at: number): void {
+    this.raised.set(key, at);
+    this.write('an alert', () => this.store.raise(key, at));
+  }
+
+  /** The condition ended: its next occurrence is announced. Returns whether an alert was on record. */
+  clear(key: string): boolean {
+    if (!this.raised.delete(key)) return false;
+    this.write('a cleared alert', () => this.store.clear(key));
+    return true;
+  }
+
+  /** Every key on record that starts with `prefix`, with when it was raised, by key. */
+  list(prefix: string): { key: string; raisedAt: number }[] {
+    return [...this.raised].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, raisedAt]) => ({ key, raisedAt }));
+  }
+}
+
+/** Dropped counts by reason (DroppedCountStore), answered from memory so that `status` stays synchronous. */
+export class DroppedCountsView {
+  private readonly counts: Map<string, number>;
+
+  constructor(private readonly store: EngineStateStore['dropped'], counts: Readonly<Record<string, number>>, private readonly write: Write) {
+    this.counts = new Map(Object.entries(counts));
+  }
+
+  add(reason: string, count: number): void {
+    if (count <= 0) return;
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + count);
+    this.write('dropped counts', () => this.store.add(reason, count));
+  }
+
+  /** By reason, in the order the store lists them (sorted). */
+  all(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
