@@ -116,7 +116,8 @@ export class Engine {
   /** Retention, rollups, then the size budget: oldest raw data first, pinned data never. Passes run one at a time. */
   maintain(now = Math.floor(Date.now() / 1000)): Promise<void> {
     const pass = this.maintaining.then(() => this.maintainOnce(now));
-    this.maintaining = pass;
+    // A pass that failed in an unforeseen way rejects its own caller; the next one still runs.
+    this.maintaining = pass.catch((error) => this.report('error', `maintenance failed: ${describeError(error)}`, false));
     return pass;
   }
 
