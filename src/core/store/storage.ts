@@ -1,3 +1,4 @@
+import type { BittensorStore } from '../bittensor/bittensorStore';
 import type { LivenessThresholds } from '../nostr/liveness';
 import type { NostrStore } from '../nostr/nostrStore';
 import type { Logger } from '../util/logger';
@@ -15,6 +16,7 @@ export interface Storage {
   /** Engine-wide state kept with the data: pins, raised alerts, dropped counts, when collecting began. */
   readonly engineState: EngineStateStore;
   openNostr(options: NostrStoreOptions): NostrStore;
+  openBittensor(): BittensorStore;
   /** Call after a write: the embedded file flushes within its debounce; a server has already committed. */
   markDirty(): void;
   /** Makes every write so far durable now (the embedded file: export and rename); a failure throws, naming the store. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BittensorStore } from '../../bittensor/bittensorStore';
 import type { NostrStore } from '../../nostr/nostrStore';
 import { AlertStateRepo } from '../alertStateRepo';
 import { collectingSince } from '../collectingSinceQuery';
@@ -6,6 +7,7 @@ import { DroppedCountRepo } from '../droppedCountRepo';
 import { PinRepo } from '../pinRepo';
 import type { EngineStateStore, FlushResult, NostrStoreOptions, SaveState, Storage } from '../storage';
 import { Store, type OpenNotice, type StoreOptions } from '../store';
+import { createSqliteBittensorStore } from './sqliteBittensorStore';
 import { createSqliteNostrStore } from './sqliteNostrStore';
 
 /**
@@ -52,6 +54,10 @@ export class SqliteStorage implements Storage {
 
   openNostr(options: NostrStoreOptions): NostrStore {
     return createSqliteNostrStore({ ...options, db: this.store.db, usedBytes: () => this.store.usedBytes() });
+  }
+
+  openBittensor(): BittensorStore {
+    return createSqliteBittensorStore(this.store.db);
   }
 
   markDirty(): void {
