@@ -106,7 +106,7 @@ function heapUsed(): number {
 }
 
 /** Realistic mix: requests (95% kind 5300, as on the network), feedback and results from a few DVMs. */
-function signedTraffic(count: number): NostrEvent[] {
+export function signedTraffic(count: number): NostrEvent[] {
   const customers = Array.from({ length: 50 }, () => generateSecretKey());
   const dvms = Array.from({ length: 8 }, () => generateSecretKey());
   const dvmPubkeys = dvms.map((key) => getPublicKey(key));

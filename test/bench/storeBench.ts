@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+import { benchIngestVsSqlJs } from './storeIngestBench';
 
 /**
  * `npm run bench store`: the team store on PostgreSQL (issue 14). Prints the private server's start and stop (what
@@ -10,8 +11,8 @@ import { createDatabase, startPostgres, type PostgresServer } from '../support/p
  *
  * Adding a measurement: write `async function (context: StoreBenchContext)` (in its own file when it is more than a
  * few lines), give each run its own database with `context.freshDatabase()`, print one line per figure with its bar,
- * and put it in STORE_BENCH_SECTIONS. The two sections the issue's bars need are placeholders until the adapter
- * exists: benchIngestVsSqlJs and benchMillionJobs.
+ * and put it in STORE_BENCH_SECTIONS. The ingest bar is measured in storeIngestBench.ts; benchMillionJobs is a
+ * placeholder until the adapter's read side exists.
  */
 
 export interface StoreBenchContext {
@@ -94,11 +95,6 @@ export async function benchBulkInsert(context: StoreBenchContext): Promise<void>
   } finally {
     await pool.end();
   }
-}
-
-/** Placeholder: the PostgreSQL adapter adds ingest of signed events into it and into sql.js, side by side. */
-export async function benchIngestVsSqlJs(context: StoreBenchContext): Promise<void> {
-  context.print('store ingest PostgreSQL vs sql.js: not measured yet, waits for the PostgreSQL adapter (bar: >= 90% of the sql.js rate)');
 }
 
 /** Placeholder: the PostgreSQL adapter adds a generated load of 1 million jobs and times the page queries on it. */
