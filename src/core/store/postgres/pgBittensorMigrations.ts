@@ -60,7 +60,10 @@ const SCHEMA = [
     consensus_sum bigint,
     axon_last bigint,
     PRIMARY KEY (chain, netuid, day, uid, hotkey_id)
-  )`,
+  ) WITH (fillfactor = 70)`,
+  // Every snapshot updates each UID's row of the day in place (sums grow, keys stay): with room left on the page
+  // the new row version stays beside the old (a HOT update) and no index is touched. Measured on a loaded 2-core
+  // machine, 1,024 UIDs: the roll-up took 95–125 ms at the default fill, 25–36 ms at 70%.
   'CREATE INDEX bittensor_uid_days_by_hotkey ON bittensor_uid_days (chain, netuid, hotkey_id, day)',
   'CREATE INDEX bittensor_uid_days_by_coldkey ON bittensor_uid_days (chain, netuid, coldkey_id, day)',
   'CREATE INDEX bittensor_uid_days_by_axon ON bittensor_uid_days (chain, netuid, axon_last, day)',
