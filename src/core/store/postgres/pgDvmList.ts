@@ -2,8 +2,8 @@ import type { DvmSummary, JobSummary } from '../../nostr/nostrTypes';
 import { clampLimit, dvmRecentJobsOf, dvmSummaryOf, MAX_PAGE, type AnsweredJobRow, type DvmRow, type WaitingJobRow } from '../../nostr/dvmQuery';
 import { rowDetailsOf } from '../../nostr/jobRowDetails';
 import type { LivenessThresholds } from '../../nostr/liveness';
-import { pgAnnouncedKindNames, pgLoadProfile } from './pgDvmNames';
-import { pgLivenessOf, pgWaitingOn } from './pgLiveness';
+import { pgAnnouncedKindNames, pgLoadProfiles } from './pgDvmNames';
+import { pgLivenessOfMany, pgWaitingOnMany } from './pgLiveness';
 import { pgResponsePercentilesOfDvms } from './pgPairStats';
 import { pgPeople } from './pgPeople';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
@@ -64,14 +64,19 @@ export class PgDvmList {
     ]);
     const kindsOf = new Map<string, number[]>();
     for (const [dvm, kind] of served) kindsOf.set(dvm, [...(kindsOf.get(dvm) ?? []), kind]);
+    const [profiles, liveness, waiting] = await Promise.all([
+      pgLoadProfiles(this.db, pubkeys),
+      pgLivenessOfMany(this.db, pubkeys, now, this.liveness),
+      pgWaitingOnMany(this.db, pubkeys, now),
+    ]);
     const pinned = this.pinned();
-    return Promise.all(rows.map(async (row) => {
-      const [profile, liveness, waiting] = await Promise.all([
-        pgLoadProfile(this.db, row.pubkey),
-        pgLivenessOf(this.db, row.pubkey, now, this.liveness),
-        pgWaitingOn(this.db, row.pubkey, now),
-      ]);
-      return dvmSummaryOf(row, { profile, served: kindsOf.get(row.pubkey) ?? [], percentiles: percentiles.get(row.pubkey) ?? [null, null], liveness, waiting, pinned: pinned.has(row.pubkey) });
+    return rows.map((row, i) => dvmSummaryOf(row, {
+      profile: profiles.get(row.pubkey)!,
+      served: kindsOf.get(row.pubkey) ?? [],
+      percentiles: percentiles.get(row.pubkey) ?? [null, null],
+      liveness: liveness.get(row.pubkey)!,
+      waiting: waiting[i],
+      pinned: pinned.has(row.pubkey),
     }));
   }
 }

@@ -16,6 +16,20 @@ export async function pgLoadProfile(db: PgReader, pubkey: string): Promise<DvmPr
   return profileFromRows(handlers.map(toProfileRow), metadata ? { name: metadata[0], about: metadata[1], picture: metadata[2], lud16: metadata[3] } as MetadataRow : undefined);
 }
 
+/** pgLoadProfile for several pubkeys: every handler and kind 0 row of them in two reads. */
+export async function pgLoadProfiles(db: PgReader, pubkeys: readonly string[]): Promise<Map<string, DvmProfile>> {
+  if (pubkeys.length === 0) return new Map();
+  const keys = pubkeys.map(pgId);
+  const [handlers, metadata] = await Promise.all([
+    pgRows(db, `SELECT encode(pubkey, 'hex'), ${PROFILE_COLUMNS} FROM nostr_profiles WHERE pubkey = ANY($1::bytea[]) ORDER BY pubkey, created_at DESC, d`, [keys]),
+    pgRows(db, `SELECT encode(pubkey, 'hex'), name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = ANY($1::bytea[])`, [keys]),
+  ]);
+  const handlersOf = new Map<string, ProfileRow[]>();
+  for (const row of handlers) handlersOf.set(row[0] as string, [...(handlersOf.get(row[0] as string) ?? []), toProfileRow(row.slice(1))]);
+  const metadataOf = new Map(metadata.map((row) => [row[0] as string, { name: row[1], about: row[2], picture: row[3], lud16: row[4] } as MetadataRow]));
+  return new Map(pubkeys.map((pubkey) => [pubkey, profileFromRows(handlersOf.get(pubkey) ?? [], metadataOf.get(pubkey))]));
+}
+
 export async function pgDisplayName(db: PgReader, pubkey: string): Promise<string | undefined> {
   const key = pgId(pubkey);
   const fromHandler = await pgValue<string>(db, 'SELECT name FROM nostr_profiles WHERE pubkey = $1 AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [key]);

@@ -13,16 +13,32 @@ export async function pgLivenessOf(db: PgReader, pubkey: string, now: number, th
   return livenessFrom(db, pubkey, [row?.[0], row?.[1]], now, thresholds);
 }
 
-/** pgLivenessOf for several DVMs: their signs of life in one read. */
+/**
+ * pgLivenessOf for several DVMs (a kind page lists hundreds): their signs of life in one read, then the oldest
+ * unanswered request of each since its own last sign in one more, along (dvm, created_at) per DVM.
+ */
 export async function pgLivenessOfMany(db: PgReader, pubkeys: readonly string[], now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<Map<string, LivenessState>> {
-  const signs = new Map<string, [number | null, number | null]>();
-  if (pubkeys.length > 0) {
-    for (const [pubkey, answer, beat] of await pgRows<[string, number | null, number | null]>(db, `SELECT encode(k, 'hex'),
-        (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = k), (SELECT last_at FROM nostr_heartbeats WHERE pubkey = k)
-        FROM unnest($1::bytea[]) k`, [pubkeys.map(pgId)])) signs.set(pubkey, [answer, beat]);
-  }
-  const states = await Promise.all(pubkeys.map((pubkey) => livenessFrom(db, pubkey, signs.get(pubkey) ?? [null, null], now, thresholds)));
-  return new Map(pubkeys.map((pubkey, i) => [pubkey, states[i]]));
+  if (pubkeys.length === 0) return new Map();
+  const keys = pubkeys.map(pgId);
+  const signs = await pgRows<[number | null, number | null]>(db, `SELECT (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = k), (SELECT last_at FROM nostr_heartbeats WHERE pubkey = k)
+    FROM unnest($1::bytea[]) WITH ORDINALITY AS s (k, n) ORDER BY n`, [keys]);
+  const since = signs.map((sign) => lastSignOfLife(sign, now) ?? -1);
+  const unanswered = await pgRows<[number | null]>(db, `SELECT (SELECT t.created_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = s.k AND t.created_at > s.since AND t.created_at <= $3 AND j.cancelled_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
+      ORDER BY t.created_at LIMIT 1)
+    FROM unnest($1::bytea[], $2::bigint[]) WITH ORDINALITY AS s (k, since, n) ORDER BY n`, [keys, since, now - thresholds.silentAfterSec]);
+  return new Map(pubkeys.map((pubkey, i) => [pubkey, livenessFromSigns(signs[i], unanswered[i][0] ?? undefined, now, thresholds)]));
+}
+
+/** pgWaitingOn for several DVMs in one read, in the order asked. */
+export async function pgWaitingOnMany(db: PgReader, pubkeys: readonly string[], now: number): Promise<number[]> {
+  if (pubkeys.length === 0) return [];
+  const rows = await pgRows<[number]>(db, `SELECT (SELECT count(*) FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
+      WHERE t.dvm = s.k AND t.created_at > $2 AND t.created_at <= $3 AND j.cancelled_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms p WHERE p.request_id = t.request_id AND p.dvm = t.dvm))
+    FROM unnest($1::bytea[]) WITH ORDINALITY AS s (k, n) ORDER BY n`, [pubkeys.map(pgId), now - WAITING_WINDOW_SEC, now]);
+  return rows.map((row) => row[0]);
 }
 
 async function livenessFrom(db: PgReader, pubkey: string, signs: readonly (number | null | undefined)[], now: number, thresholds: LivenessThresholds): Promise<LivenessState> {
