@@ -11,7 +11,6 @@ import { metagraphDiff } from '../core/bittensor/metagraphDiff';
 import type { MetagraphSnapshot, NeuronRow } from '../core/bittensor/model';
 import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
-import { evictOldestSnapshots } from '../core/bittensor/snapshotRetention';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { createSqliteBittensorStore } from '../core/store/sqlite/sqliteBittensorStore';
@@ -396,12 +395,7 @@ class BittensorModule implements EngineModule {
     }
   }
 
-  maintain(now: number): void {
-    // The engine calls this synchronously until its maintenance awaits the modules; a failure is still reported.
-    this.maintainPass(now).catch((error) => this.context.log.log('error', `maintenance failed: ${describeError(error)}`));
-  }
-
-  private async maintainPass(now: number): Promise<void> {
+  async maintain(now: number): Promise<void> {
     const settings = this.settings();
     const { retention, snapshots } = this.data;
     const result = await retention.apply({
@@ -419,9 +413,8 @@ class BittensorModule implements EngineModule {
     }
   }
 
-  evictOldest(bytes: number): number {
-    // Synchronous while the engine's size budget is: it measures the database again right after this returns.
-    return evictOldestSnapshots(this.context.store.db, bytes, this.pinnedHotkeys());
+  evictOldest(bytes: number): Promise<number> {
+    return this.data.retention.evictOldest(bytes, this.pinnedHotkeys());
   }
 
   async dispose(): Promise<void> {
