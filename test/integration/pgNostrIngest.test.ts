@@ -6,7 +6,7 @@ import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import { fixtureEvents, openCore, tampered, DEFAULT_EXCLUDED, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore, tampered, type CoreKit } from '../fixtures/nostr/eventBuilders';
 import { pageTraffic } from '../fixtures/nostr/pageTraffic';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
@@ -15,6 +15,7 @@ const COMPARED = [
   'nostr_jobs', 'nostr_job_targets', 'nostr_job_links', 'nostr_job_dvms', 'nostr_deletions', 'nostr_zaps', 'nostr_rollups', 'nostr_latency_rollups',
   'nostr_profiles', 'nostr_metadata', 'nostr_heartbeats', 'nostr_counters', 'nostr_dvms', 'nostr_kinds', 'nostr_users', 'nostr_kind_users', 'nostr_kind_dvms',
   'nostr_latency_totals', 'nostr_dvm_kind_stats', 'nostr_dvm_kind_latency', 'nostr_user_rollups', 'nostr_rollup_totals', 'nostr_rollup_bucket_dvms',
+  'nostr_contextvm_parts', 'nostr_contextvm_relays',
 ];
 /**
  * sql.js fires its triggers on every statement of a batch, PostgreSQL on the rows a batch writes: an answer stored
@@ -50,9 +51,22 @@ async function postgresRows(pool: pg.Pool, sql: string): Promise<string[]> {
   return sorted((await pool.query({ text: sql, rowMode: 'array' })).rows as unknown[][]);
 }
 
-/** Real signed traffic: the 80 DVMDash events and three days of page traffic (zaps, early answers, deletions, profiles). */
+/**
+ * Real signed traffic: the 80 DVMDash events, three days of page traffic (zaps, early answers, deletions, profiles)
+ * and ContextVM / DVMCP server announcements (a stale copy after the newer one).
+ */
 function traffic(): NostrEvent[] {
-  return [...fixtureEvents(), ...pageTraffic().events];
+  const cvm = new Actor();
+  const provider = new Actor();
+  const at = 1_760_000_000;
+  const servers = [
+    cvm.sign(11316, [['name', 'Search'], ['about', 'finds things'], ['support_encryption']], JSON.stringify({ serverInfo: { name: 'search' } }), at),
+    cvm.sign(11317, [], JSON.stringify({ tools: [{ name: 'search' }, { name: 'fetch_page' }] }), at + 10),
+    cvm.sign(11317, [], JSON.stringify({ tools: [{ name: 'old_tool' }] }), at + 5),
+    provider.sign(31316, [['d', 'weather'], ['k', '25910']], JSON.stringify({ name: 'Weather' }), at + 20),
+    provider.sign(31317, [['d', 'weather/tools/list'], ['s', 'weather'], ['cap', 'get_weather']], 'not json', at + 30),
+  ];
+  return [...fixtureEvents(), ...pageTraffic().events, ...servers];
 }
 
 function batches<T>(items: readonly T[], size: number): T[][] {
@@ -119,6 +133,7 @@ describe('PostgreSQL Nostr ingest', () => {
       assert.ok(sqliteRows(kit, 'SELECT 1 FROM nostr_zaps WHERE request_id IS NOT NULL').length > 0);
       assert.ok(sqliteRows(kit, 'SELECT 1 FROM nostr_jobs WHERE cancelled_at IS NOT NULL').length > 0);
       assert.ok(sqliteRows(kit, 'SELECT 1 FROM nostr_job_dvms').length > 20);
+      assert.equal(sqliteRows(kit, 'SELECT 1 FROM nostr_contextvm_parts').length, 4);
     } finally {
       await kit.close();
     }

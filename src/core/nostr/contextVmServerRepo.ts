@@ -7,10 +7,18 @@ import type { PreparedStatements } from './preparedStatements';
 /** Servers listed at most; the network announces a few hundred. */
 const MAX_SERVERS = 1_000;
 /** Relays remembered per server. */
-const MAX_RELAYS = 20;
+export const MAX_RELAYS = 20;
 
 type ServerData = { name?: string; about?: string; website?: string; supportsEncryption?: boolean };
 type ListData = { names: string[] };
+
+/** What the list shows of an announced part, as the JSON text nostr_contextvm_parts.data holds (both stores). */
+export function announcementData(announcement: ContextVmAnnouncement): string {
+  const data: ServerData | ListData = announcement.part === 'server'
+    ? { name: announcement.name, about: announcement.about, website: announcement.website, supportsEncryption: announcement.supportsEncryption }
+    : { names: [...(announcement.names ?? [])] };
+  return JSON.stringify(data);
+}
 
 /** The newest announcement of each part of each server, and the relays they were seen on (contextVmMigration.ts). */
 export class ContextVmServerRepo {
@@ -19,13 +27,10 @@ export class ContextVmServerRepo {
   /** An older copy of a replaceable part never overwrites a newer one. */
   store(announcement: ContextVmAnnouncement, relay: string | undefined): void {
     const { event, part, protocol, serverId } = announcement;
-    const data: ServerData | ListData = part === 'server'
-      ? { name: announcement.name, about: announcement.about, website: announcement.website, supportsEncryption: announcement.supportsEncryption }
-      : { names: [...(announcement.names ?? [])] };
     this.sql.run(`INSERT INTO nostr_contextvm_parts (pubkey, server_id, part, protocol, created_at, data) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (pubkey, server_id, part) DO UPDATE SET protocol = excluded.protocol, created_at = excluded.created_at, data = excluded.data
       WHERE excluded.created_at >= nostr_contextvm_parts.created_at`,
-    [idBytes(event.pubkey), serverId, part, protocol, event.created_at, JSON.stringify(data)]);
+    [idBytes(event.pubkey), serverId, part, protocol, event.created_at, announcementData(announcement)]);
     if (relay) this.seenOn(event.pubkey, serverId, relay);
   }
 

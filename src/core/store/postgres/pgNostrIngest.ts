@@ -10,6 +10,8 @@ import { Rejections } from '../../nostr/rejections';
 import { loadVerifier, verifySignedEvent, type Verdict } from '../../nostr/signatureVerifier';
 import { Tally } from '../../nostr/tally';
 import type { Logger } from '../../util/logger';
+import { notifyNostrChange } from './pgChangeNotices';
+import { contextVmAnnouncement, writeContextVmServers } from './pgContextVmWrites';
 import { PgJobRows } from './pgJobRows';
 import { pgRows } from './pgReader';
 
@@ -129,12 +131,20 @@ export class PgNostrIngestor {
       const changes = emptyChangeSet();
       const stored = fresh.filter(({ event }) => !EPHEMERAL_KINDS.has(event.kind));
       if (stored.length > 0) await this.assembleAndStore(client, stored, relayId, changes);
+      // ContextVM servers beside the job model (contextVmTracker.ts); their pubkeys redraw the DVMs tree.
+      const announcements = stored.map(({ event }) => contextVmAnnouncement(event)).filter((announcement) => announcement !== undefined);
+      for (const { event } of announcements) changes.dvms.add(event.pubkey);
+      const seenOn = duplicates.map(({ event }) => contextVmAnnouncement(event)).filter((announcement) => announcement !== undefined)
+        .map(({ event, serverId }) => ({ pubkey: event.pubkey, serverId }));
+      if (announcements.length > 0 || seenOn.length > 0) await writeContextVmServers(client, announcements, seenOn, relay);
       const relays = duplicates.filter(({ stored: copy }) => relayId !== null && copy && copy !== 'id-only' && copy.relayId !== relayId);
       if (relays.length > 0) {
         // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
         await client.query(`INSERT INTO nostr_event_relays (seq, relay_id) SELECT seq, $2 FROM unnest($1::bigint[]) AS v (seq) ON CONFLICT DO NOTHING`,
           [relays.map(({ stored: copy }) => (copy as Exclude<Known, 'id-only'>).seq), relayId]);
       }
+      // Editors listening on this store refresh what the chunk touched; PostgreSQL delivers it at COMMIT, and only then.
+      void notifyNostrChange;
       await client.query('COMMIT');
       outcome.accepted += fresh.length;
       outcome.duplicates += duplicates.length;
