@@ -1,8 +1,9 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
-import { blockBounds, boundedCount, jsonResult, keysById, oneOf, RAO, U16 } from './historySql';
-import type { AnimationFrame, AnimationFrames, AnimationRole, BlockRange } from './subnetHistoryModel';
+import { animationPage, framesOf, type FrameRow } from './animationRows';
+import { blockBounds, boundedCount, jsonResult, keysById, oneOf } from './historySql';
+import type { AnimationFrames, AnimationRole, BlockRange } from './subnetHistoryModel';
 
 export const FRAMES_PAGE_DEFAULT = 64;
 export const FRAMES_PAGE_MAX = 256;
@@ -26,7 +27,7 @@ export function animationFrames(
   const limit = boundedCount(page.limit, FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX);
   const total = rows(db, `SELECT COUNT(*) FROM bittensor_snapshots WHERE netuid = ? AND ${onChainSql()} AND complete = 1 AND block BETWEEN ? AND ?`,
     [netuid, genesisKey(chain), from, to])[0][0] as number;
-  const found = jsonResult<[number, number, [number, number, number, number, number, number][]][]>(db,
+  const found = jsonResult<FrameRow[]>(db,
     `SELECT json_group_array(json_array(block, block_time, json(uids))) FROM (
        SELECT s.block, s.block_time,
          (SELECT json_group_array(json_array(n.uid, n.hotkey_id, n.coldkey_id, n.stake_total, n.incentive, n.dividends))
@@ -34,31 +35,6 @@ export function animationFrames(
        FROM bittensor_snapshots s WHERE s.netuid = ? AND ${onChainSql('s.')} AND s.complete = 1 AND s.block BETWEEN ? AND ?
        ORDER BY s.block LIMIT ? OFFSET ?)`,
     [role === 'validators' ? 1 : 0, netuid, genesisKey(chain), from, to, limit, offset]) ?? [];
-  const hotkeyIndex = new Map<number, number>();
-  const coldkeyIndex = new Map<number, number>();
-  const indexOf = (map: Map<number, number>, id: number) => {
-    let at = map.get(id);
-    if (at === undefined) map.set(id, (at = map.size));
-    return at;
-  };
-  const frames: AnimationFrame[] = found.map(([block, time, uids]) => ({
-    block,
-    time,
-    uids: uids.map((row) => row[0]),
-    hotkeys: uids.map((row) => indexOf(hotkeyIndex, row[1])),
-    coldkeys: uids.map((row) => indexOf(coldkeyIndex, row[2])),
-    stake: uids.map((row) => row[3] / RAO),
-    incentive: uids.map((row) => row[4] / U16),
-    dividends: uids.map((row) => row[5] / U16),
-  }));
-  const keys = keysById(db, [...hotkeyIndex.keys(), ...coldkeyIndex.keys()]);
-  return {
-    netuid,
-    role,
-    total,
-    offset,
-    hotkeys: [...hotkeyIndex.keys()].map((id) => keys.get(id)!),
-    coldkeys: [...coldkeyIndex.keys()].map((id) => keys.get(id)!),
-    frames,
-  };
+  const built = framesOf(found);
+  return animationPage(netuid, role, total, offset, built, keysById(db, [...built.hotkeyIds, ...built.coldkeyIds]));
 }

@@ -1,11 +1,12 @@
 import { FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX } from '../../bittensor/animationQuery';
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
-import { blockBounds, boundedCount, oneOf, RAO, U16 } from '../../bittensor/historySql';
-import type { AnimationFrame, AnimationFrames, AnimationRole, BlockRange } from '../../bittensor/subnetHistoryModel';
+import { animationPage, framesOf } from '../../bittensor/animationRows';
+import { blockBounds, boundedCount, oneOf } from '../../bittensor/historySql';
+import type { AnimationFrames, AnimationRole, BlockRange } from '../../bittensor/subnetHistoryModel';
 import { pgKeysById } from './pgHistorySql';
 import { pgRows, pgValue, type PgReader } from './pgReader';
 
-/** animationQuery.ts on PostgreSQL: a page of frames, one per complete snapshot, keys as indices into the page's dictionaries. */
+/** animationQuery.ts on PostgreSQL: a page of frames, one per complete snapshot, built by the shared animationRows.ts. */
 export async function pgAnimationFrames(
   db: PgReader, netuid: number, chain: ChainScope, role: AnimationRole, range: BlockRange, page: { readonly offset?: number; readonly limit?: number } = {},
 ): Promise<AnimationFrames> {
@@ -25,34 +26,6 @@ export async function pgAnimationFrames(
      FROM bittensor_snapshots s WHERE s.netuid = $1 AND COALESCE(s.genesis, '') = $2 AND s.complete = 1 AND s.block BETWEEN $3 AND $4
      ORDER BY s.block LIMIT $6 OFFSET $7`,
     [netuid, genesis, from, to, role === 'validators' ? 1 : 0, limit, offset]);
-  const hotkeyIndex = new Map<number, number>();
-  const coldkeyIndex = new Map<number, number>();
-  const indexOf = (map: Map<number, number>, id: number) => {
-    let at = map.get(id);
-    if (at === undefined) map.set(id, (at = map.size));
-    return at;
-  };
-  const frames: AnimationFrame[] = found.map(([block, time, found]) => {
-    const uids = found ?? [];
-    return {
-      block,
-      time,
-      uids: uids.map((row) => row[0]),
-      hotkeys: uids.map((row) => indexOf(hotkeyIndex, row[1])),
-      coldkeys: uids.map((row) => indexOf(coldkeyIndex, row[2])),
-      stake: uids.map((row) => row[3] / RAO),
-      incentive: uids.map((row) => row[4] / U16),
-      dividends: uids.map((row) => row[5] / U16),
-    };
-  });
-  const keys = await pgKeysById(db, [...hotkeyIndex.keys(), ...coldkeyIndex.keys()]);
-  return {
-    netuid,
-    role,
-    total,
-    offset,
-    hotkeys: [...hotkeyIndex.keys()].map((id) => keys.get(id)!),
-    coldkeys: [...coldkeyIndex.keys()].map((id) => keys.get(id)!),
-    frames,
-  };
+  const built = framesOf(found.map(([block, time, uids]) => [block, time, uids ?? []] as const));
+  return animationPage(netuid, role, total, offset, built, await pgKeysById(db, [...built.hotkeyIds, ...built.coldkeyIds]));
 }
