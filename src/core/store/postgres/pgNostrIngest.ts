@@ -144,7 +144,7 @@ export class PgNostrIngestor {
           [relays.map(({ stored: copy }) => (copy as Exclude<Known, 'id-only'>).seq), relayId]);
       }
       // Editors listening on this store refresh what the chunk touched; PostgreSQL delivers it at COMMIT, and only then.
-      void notifyNostrChange;
+      await notifyNostrChange(client, changes);
       await client.query('COMMIT');
       outcome.accepted += fresh.length;
       outcome.duplicates += duplicates.length;
