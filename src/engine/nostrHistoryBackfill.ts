@@ -46,8 +46,27 @@ export class NostrHistoryBackfill {
   private lastNotified = 0;
   private lastState: HistoryBackfillStatus['state'] | undefined;
   private emitting: Promise<void> = Promise.resolve();
+  /** The plan being stored; runs read their row after it (a store may answer later than a restarted pass asks). */
+  private planning: Promise<void> = Promise.resolve();
+  /** The runs' view of the progress store: a row is read once the plan under way is stored. */
+  private readonly progress: HistoryBackfillStore;
 
-  constructor(private readonly options: NostrHistoryBackfillOptions) {}
+  constructor(private readonly options: NostrHistoryBackfillOptions) {
+    const repo = options.repo;
+    this.progress = {
+      get: async (relay) => {
+        await this.planning;
+        return repo.get(relay);
+      },
+      all: () => repo.all(),
+      plan: (relay, since, until, kindsPerFilter) => repo.plan(relay, since, until, kindsPerFilter),
+      advance: (relay, filterIndex, until, events, accepted) => repo.advance(relay, filterIndex, until, events, accepted),
+      restartWithKindsPerFilter: (relay, kindsPerFilter) => repo.restartWithKindsPerFilter(relay, kindsPerFilter),
+      finish: (relay, at) => repo.finish(relay, at),
+      stop: (relay, reason) => repo.stop(relay, reason),
+      clearStop: (reason) => repo.clearStop(reason),
+    };
+  }
 
   /** The days asked for, bounded by how long rollups are kept (a longer backfill would be thrown away). */
   days(settings = this.options.settings()): number {
@@ -76,10 +95,10 @@ export class NostrHistoryBackfill {
 
   /** Stops every relay's run between pages and keeps it stopped, across restarts, until `resume`. */
   async cancel(): Promise<HistoryBackfillStatus> {
-    // The runners stop first: a page they are storing must not write its progress after the stop below.
-    for (const runner of this.runners.values()) runner.cancel();
+    // The stops are stored before the runners end: a runner that ended looks at its row to tell whether to go on.
     for (const row of await this.options.repo.all()) if (row.doneAt === undefined) await this.options.repo.stop(row.relay, 'cancelled');
     this.options.markDirty();
+    for (const runner of this.runners.values()) runner.cancel();
     this.options.log.log('info', 'history backfill cancelled by the user');
     this.changed(true);
     return this.status();
@@ -103,8 +122,8 @@ export class NostrHistoryBackfill {
       if (!settings.relays.includes(relay) || this.days(settings) === 0) runner.cancel();
     }
     // Another window moves every run's start (and a longer one resets its filters): a pass in flight holds the row it
-    // read and would write it back over the new plan, so it starts again from the row as planned below. (Nothing
-    // runs between the two: the pass acts on its next await.)
+    // read and would write it back over the new plan, so it starts again from the row as planned below (a pass reads
+    // its row only once the plan under way is stored: see `run`).
     if (this.days(settings) !== this.days(previous)) for (const runner of this.runners.values()) runner.restart();
     this.plan().catch((error) => this.options.log.log('error', `history backfill: planning failed: ${describeError(error)}`));
   }
@@ -118,7 +137,13 @@ export class NostrHistoryBackfill {
     await Promise.all(runners.map((runner) => runner.finished));
   }
 
-  private async plan(): Promise<void> {
+  private plan(): Promise<void> {
+    const planned = this.planRuns();
+    this.planning = planned.catch(() => undefined);
+    return planned;
+  }
+
+  private async planRuns(): Promise<void> {
     const settings = this.options.settings();
     const days = this.days(settings);
     if (days <= 0) {
@@ -141,7 +166,7 @@ export class NostrHistoryBackfill {
     const budgetBytes = () => this.options.settings().sizeBudgetMB * 1024 * 1024 * BACKFILL_BUDGET_SHARE;
     const runner = new RelayHistoryRunner({
       url: relay,
-      progress: this.options.repo,
+      progress: this.progress,
       deliver: (events) => this.options.deliver(relay, events),
       overBudget: async () => (await this.options.usedBytes()) >= budgetBytes(),
       onPage: () => {
@@ -165,7 +190,8 @@ export class NostrHistoryBackfill {
       // Started again while this run was still finishing its cancelled page, or planned anew (a longer window) just
       // as it ended: go on now.
       const row = await this.options.repo.get(relay);
-      if (outcome !== 'budget' && this.wanted(relay, row) && row?.stopped === undefined && this.started && !this.runners.has(relay)) {
+      if (!this.started) return;
+      if (outcome !== 'budget' && this.wanted(relay, row) && row?.stopped === undefined && !this.runners.has(relay)) {
         this.run(relay);
         return;
       }
