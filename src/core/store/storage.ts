@@ -3,6 +3,7 @@ import type { LivenessThresholds } from '../nostr/liveness';
 import type { NostrStore } from '../nostr/nostrStore';
 import type { Logger } from '../util/logger';
 import type { Pin, PinDomain } from './pinRepo';
+import type { RemoteChangeListener } from './remoteChange';
 
 /**
  * The top of the storage seam (issue 14): one database and the domain stores over it. Two adapters implement it:
@@ -31,6 +32,11 @@ export interface Storage {
   debugFill(megabytes: number): Promise<void>;
   /** Writes what is not yet durable, then closes; a failed write throws and leaves the storage open. */
   close(): Promise<void>;
+  /**
+   * A store shared with other processes (PostgreSQL): calls `listener` with what they commit, so that the views show
+   * it; returns the unsubscribe. Absent on the embedded file, which only this engine writes.
+   */
+  onRemoteChange?(listener: RemoteChangeListener): () => void;
 }
 
 export interface FlushResult {
