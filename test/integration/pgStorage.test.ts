@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { ChangeSet } from '../../src/core/nostr/jobAssembler';
+import { notifyNostrChange } from '../../src/core/store/postgres/pgChangeNotices';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { PgDatabaseRefusedError } from '../../src/core/store/postgres/pgMigrations';
 import { openPgStorage, type PgStorage } from '../../src/core/store/postgres/pgStorage';
@@ -206,6 +207,24 @@ describe('PostgreSQL storage', () => {
       await eventually('the collector to hear the snapshot', () => heardByCollector.length > before);
       assert.deepEqual(heardByCollector.slice(before), [{ domain: 'bittensor', netuids: [1] }]);
       assert.ok(heardByCollector.every((change) => change.domain === 'bittensor'), JSON.stringify(heardByCollector));
+    });
+
+    it("sends a change too large for one notice as 'all' (jobs first), and ignores notices that are not Swarmscope's", async () => {
+      const from = heardByEditor.length;
+      // Another program on the channel, and a shape this version does not know: neither reaches the listeners.
+      await admin.query(`SELECT pg_notify('swarmscope_nostr', 'not json')`);
+      const foreign = new pg.Client({ connectionString: url });
+      await foreign.connect();
+      try {
+        await foreign.query(`SELECT pg_notify('swarmscope_nostr', '{"from":"x","change":{"dvms":["<b>not hex</b>"],"kinds":[],"jobs":[]}}')`);
+      } finally {
+        await foreign.end();
+      }
+      const hex = (i: number) => i.toString(16).padStart(64, '0');
+      const big = { dvms: new Set([hex(1), hex(2)]), kinds: new Set([5050]), jobs: new Set(Array.from({ length: 200 }, (_, i) => hex(1000 + i))) };
+      await notifyNostrChange(collector.pool, big);
+      await eventually('the editor to hear the large change', () => heardByEditor.length > from);
+      assert.deepEqual(heardByEditor.slice(from), [{ domain: 'nostr', dvms: [hex(1), hex(2)], kinds: [5050], jobs: 'all' }]);
     });
 
     it('reconnects after the server terminates its listening connection, says so, and hears later writes', async () => {
