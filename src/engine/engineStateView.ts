@@ -64,9 +64,10 @@ export class PinsView {
     this.write('a removed pin', () => this.store.remove(domain, key));
   }
 
-  /** Oldest first. */
+  /** Oldest first; pins made in the same second by domain, then key (as PinStore.list). */
   list(domain?: PinDomain): Pin[] {
-    return this.pins.filter((pin) => domain === undefined || pin.domain === domain);
+    return this.pins.filter((pin) => domain === undefined || pin.domain === domain)
+      .sort((a, b) => a.createdAt - b.createdAt || compareText(a.domain, b.domain) || compareText(a.key, b.key));
   }
 
   has(domain: PinDomain, key: string): boolean {
@@ -101,7 +102,7 @@ export class AlertsView {
 
   /** Every key on record that starts with `prefix`, with when it was raised, by key. */
   list(prefix: string): { key: string; raisedAt: number }[] {
-    return [...this.raised].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return [...this.raised].filter(([key]) => key.startsWith(prefix)).sort(([a], [b]) => compareText(a, b))
       .map(([key, raisedAt]) => ({ key, raisedAt }));
   }
 }
@@ -122,6 +123,11 @@ export class DroppedCountsView {
 
   /** By reason, in the order the store lists them (sorted). */
   all(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => compareText(a, b)));
   }
+}
+
+/** The stores' text order (SQLite's BINARY collation on our ASCII keys). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

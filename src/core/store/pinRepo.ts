@@ -25,7 +25,8 @@ export class PinRepo {
 
   list(domain?: PinDomain): Pin[] {
     const statement = this.db.prepare(
-      domain ? 'SELECT domain, key, label, created_at FROM pins WHERE domain = ? ORDER BY created_at' : 'SELECT domain, key, label, created_at FROM pins ORDER BY created_at',
+      // Pins made in the same second list by domain and key (what SQLite gave implicitly before: its primary-key order).
+      domain ? 'SELECT domain, key, label, created_at FROM pins WHERE domain = ? ORDER BY created_at, key' : 'SELECT domain, key, label, created_at FROM pins ORDER BY created_at, domain, key',
     );
     try {
       if (domain) statement.bind([domain]);

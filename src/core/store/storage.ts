@@ -78,7 +78,7 @@ export interface EngineStateStore {
 export interface PinStore {
   add(domain: PinDomain, key: string, label?: string): Promise<void>;
   remove(domain: PinDomain, key: string): Promise<void>;
-  /** Oldest first. */
+  /** Oldest first; pins made in the same second by domain, then key. */
   list(domain?: PinDomain): Promise<Pin[]>;
 }
 
