@@ -1,7 +1,7 @@
 import type { ChainStore } from '../../bittensor/bittensorStore';
 import { scopeOf, type ChainScope } from '../../bittensor/chainGenesisScope';
 import { pgColumn, pgRows, pgValue, type PgReader } from './pgReader';
-import { inPgTransaction, type PgPool } from './pgTransaction';
+import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
 
 /**
  * Which chain the stored Bittensor rows came from, on PostgreSQL: chainGenesisRepo.ts's rules (read its comments),
@@ -40,9 +40,8 @@ export function createPgChainStore(pool: PgPool): ChainStore {
     current: () => currentGenesis(pool),
     scope: async () => readScope(pool, await currentGenesis(pool)),
     async connectedTo(genesis) {
+      // Under the write lock: two editors connecting at once must not both adopt the unknown rows, for different chains.
       return inPgTransaction(pool, async (client) => {
-        // Two editors connecting at once must not both adopt the unknown rows for different chains.
-        await client.query('LOCK TABLE bittensor_current_chain IN EXCLUSIVE MODE');
         const previous = await currentGenesis(client);
         if (previous === genesis) return { changed: false, previous };
         const owner = previous ?? genesis;
@@ -58,7 +57,7 @@ export function createPgChainStore(pool: PgPool): ChainStore {
         await client.query(`INSERT INTO bittensor_current_chain (id, genesis) VALUES (0, $1)
           ON CONFLICT (id) DO UPDATE SET genesis = excluded.genesis`, [genesis]);
         return { changed: previous !== null, previous };
-      });
+      }, BITTENSOR_WRITE_LOCK);
     },
     async latestBlock(netuid, before = Number.MAX_SAFE_INTEGER) {
       const [clause, params] = onCurrent(await currentGenesis(pool), 'genesis', 3);

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BittensorRetentionStore, RetentionPolicy, RetentionResult } from '../../bittensor/bittensorStore';
 import { pgColumn, pgRows } from './pgReader';
 import { prunePoints } from './pgSubnetStore';
-import { inPgTransaction, type PgPool } from './pgTransaction';
+import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
 
 /**
  * Retention of the Bittensor rows on PostgreSQL: snapshotRetention.ts's rules (read its comments), with batched
@@ -29,7 +29,7 @@ export function createPgBittensorRetention(pool: PgPool): BittensorRetentionStor
         const headers = await client.query(`DELETE FROM bittensor_snapshots s WHERE complete = 0 AND block_time < $1
           AND NOT EXISTS (SELECT 1 FROM bittensor_neurons n WHERE n.snapshot_id = s.id)`, [dayCutoff * 86_400]);
         return { neuronRows, rollupRows: rollups.rowCount ?? 0, snapshots: headers.rowCount ?? 0 };
-      });
+      }, BITTENSOR_WRITE_LOCK);
     },
     async evictOldest(bytes: number, pinnedHotkeys: readonly string[]): Promise<number> {
       return inPgTransaction(pool, async (client) => {
@@ -41,7 +41,7 @@ export function createPgBittensorRetention(pool: PgPool): BittensorRetentionStor
           removed += await thin(client, [id], pinned);
         }
         return removed;
-      });
+      }, BITTENSOR_WRITE_LOCK);
     },
     prunePoints: (beforeBlock) => prunePoints(pool, beforeBlock),
   };

@@ -5,7 +5,7 @@ import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../b
 import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from '../../bittensor/snapshotEncoding';
 import { writeScope } from './pgBittensorChain';
 import { pgColumn, pgRow, pgRows, pgValue } from './pgReader';
-import { inPgTransaction, type PgPool } from './pgTransaction';
+import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
 
 /**
  * Metagraph snapshots on PostgreSQL: snapshotRepo.ts's rows (the same encoding, snapshotEncoding.ts) written in one
@@ -104,7 +104,7 @@ export class PgSnapshotStore implements SnapshotStore {
       }
       await client.query(ROLL_UP_DAY, [snapshot.netuid, Math.floor(times.blockTime / 86_400), snapshot.block, snapshotId, chain.id]);
       return snapshotId;
-    });
+    }, BITTENSOR_WRITE_LOCK);
     // Only committed ids are cached: a rolled-back transaction's would name rows that never were.
     for (const [key, value] of found.keys) this.keyIds.set(key, value);
     for (const [key, value] of found.axons) this.axonIds.set(key, value);

@@ -4,7 +4,7 @@ import { BLOCKS_PER_DAY, type SubnetFacts } from '../../bittensor/model';
 import { summariesOf, type LatestSnapshot } from '../../bittensor/subnetSummaryRows';
 import { currentGenesis, onCurrent, writeScope } from './pgBittensorChain';
 import { pgRow, pgRows, type PgReader } from './pgReader';
-import { inPgTransaction, type PgPool } from './pgTransaction';
+import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
 
 /**
  * The subnet list and per-subnet points on PostgreSQL: subnetRepo.ts and subnetSummaries.ts with the SQL ported
@@ -33,7 +33,7 @@ export function createPgSubnetStore(pool: PgPool): SubnetStore {
         // A list naming a subnet twice leaves its last entry's point, as the sql.js repo's INSERT OR REPLACE does.
         const points = new Map(listings.map((s) => [s.netuid, s]));
         await upsertPoints(client, chain.id, block, [...points.values()].map((s) => [s.netuid, s.burnRao, s.priceTao, s.uids]));
-      });
+      }, BITTENSOR_WRITE_LOCK);
     },
     listing: () => listing(pool),
     async addPoint(netuid, block, burnRao, priceTao, uids, genesis) {
