@@ -13,7 +13,6 @@ import { neuronPage } from '../core/bittensor/neuronPage';
 import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
-import { createSqliteBittensorStore } from '../core/store/sqlite/sqliteBittensorStore';
 import { describeError } from '../core/util/errors';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
@@ -52,7 +51,7 @@ class BittensorModule implements EngineModule {
   readonly handlers: Handlers;
 
   constructor(private readonly context: EngineContext) {
-    this.data = createSqliteBittensorStore(context.store.db);
+    this.data = context.storage.openBittensor();
     const { snapshots, chain, history } = this.data;
     this.listing = new SubnetListing({
       context, subnets: this.data.subnets, chain, client: () => this.mainClient(), existingClient: () => this.client,
