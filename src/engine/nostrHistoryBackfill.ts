@@ -135,6 +135,9 @@ export class NostrHistoryBackfill {
     this.runners.clear();
     for (const runner of runners) runner.cancel();
     await Promise.all(runners.map((runner) => runner.finished));
+    // A plan or a status read under way finishes before the store closes; none starts a run now (`started` is off).
+    await this.planning;
+    await this.emitting;
   }
 
   private plan(): Promise<void> {
@@ -154,6 +157,7 @@ export class NostrHistoryBackfill {
     this.since = now - Math.round(days * 86_400);
     for (const relay of settings.relays) {
       const row = await this.options.repo.plan(relay, this.since, now, this.options.tuning.kindsPerFilter);
+      if (!this.started) return;
       if (row.doneAt !== undefined || row.stopped !== undefined || this.runners.has(relay)) continue;
       this.run(relay);
     }
