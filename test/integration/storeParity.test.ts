@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
+import { pgNostrIndexMigrations } from '../../src/core/store/postgres/pgNostrIndexMigrations';
 import { PgMetricsRepo } from '../../src/core/store/postgres/pgMetricsRepo';
 import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
 import { PgEventReads } from '../../src/core/store/postgres/pgEventReads';
@@ -121,7 +122,7 @@ describe('PostgreSQL reads equal the sql.js reads over the same events', () => {
     server = await startPostgres();
     const url = await createDatabase(server);
     pool = await openPgPool(url);
-    await runPgMigrations(pool, pgNostrMigrations, url);
+    await runPgMigrations(pool, [...pgNostrMigrations, ...pgNostrIndexMigrations], url);
     const traffic = pageTraffic();
     const sqlite = await openCore();
     await sqlite.core.ingest(undefined, fixtureEvents());
