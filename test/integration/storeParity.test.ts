@@ -8,19 +8,21 @@ import { pgNostrIndexMigrations } from '../../src/core/store/postgres/pgNostrInd
 import { PgMetricsRepo } from '../../src/core/store/postgres/pgMetricsRepo';
 import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
 import { PgEventReads } from '../../src/core/store/postgres/pgEventReads';
+import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
 import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
 import type { RetentionWindows } from '../../src/core/nostr/retention';
-import { fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { DEFAULT_EXCLUDED, fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
 import { PAGE_NOW, pageTraffic, type PageTraffic } from '../fixtures/nostr/pageTraffic';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 import { copySqliteToPg } from '../support/sqliteToPgCopy';
 
 /**
  * The held-out figures on both stores (issue 14): the same real signed events (DVMDash's 80 and the page traffic:
- * profiles, invoices, zaps, errors, waiting and cancelled requests, a heartbeat) ingested into a sql.js store, its
- * tables copied into a PostgreSQL store of the same schema on a private loopback server, and every read the
- * PostgreSQL adapter implements asked of both at one fixed `now`: the answers must be deep-equal.
+ * profiles, invoices, zaps, errors, waiting and cancelled requests, a heartbeat) ingested into a sql.js store and
+ * into a PostgreSQL store on a private loopback server, and every read the PostgreSQL adapter implements asked of both
+ * at one fixed `now`: the answers must be deep-equal. The PostgreSQL store is filled twice: by its own ingest (the
+ * whole adapter against sql.js), and with the sql.js store's tables copied (the reads alone, over the very same rows).
  */
 
 const RETENTION: RetentionWindows = { rawWindowHours: 48, historyDays: 90 };
@@ -113,51 +115,77 @@ function sortedPeople(people: { dvms: string[]; users: string[] }) {
   return { dvms: [...people.dvms].sort(), users: [...people.users].sort() };
 }
 
-describe('PostgreSQL reads equal the sql.js reads over the same events', () => {
-  let server: PostgresServer;
-  let pool: pg.Pool;
-  let stores: Stores;
+/** How the PostgreSQL store is filled: its own ingest of the same events, or the sql.js store's tables copied. */
+const FILLS: readonly { readonly name: string; fill(sqlite: CoreKit, pool: pg.Pool, traffic: PageTraffic): Promise<void> }[] = [
+  {
+    name: 'ingested by the PostgreSQL ingest',
+    fill: async (_sqlite, pool, traffic) => {
+      const ingestor = new PgNostrIngestor({ pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined });
+      for (const [relay, events] of batches(traffic)) await ingestor.ingest(relay, events);
+    },
+  },
+  {
+    name: 'copied from the sql.js tables',
+    fill: async (sqlite, pool) => {
+      const copied = await copySqliteToPg(sqlite.store.db, pool);
+      assert.ok((copied.nostr_jobs ?? 0) > 40 && (copied.nostr_events ?? 0) > 100, `copied ${JSON.stringify(copied)}`);
+    },
+  },
+];
 
-  before(async () => {
-    server = await startPostgres();
-    const url = await createDatabase(server);
-    pool = await openPgPool(url);
-    await runPgMigrations(pool, [...pgNostrMigrations, ...pgNostrIndexMigrations], url);
-    const traffic = pageTraffic();
-    const sqlite = await openCore();
-    await sqlite.core.ingest(undefined, fixtureEvents());
-    await sqlite.core.ingest('wss://relay.parity.example', traffic.events);
-    // A second relay carrying some of the same events: the trace lists both.
-    await sqlite.core.ingest('wss://relay.copy.example', traffic.events.slice(0, 30));
-    const copied = await copySqliteToPg(sqlite.store.db, pool);
-    assert.ok((copied.nostr_jobs ?? 0) > 40 && (copied.nostr_events ?? 0) > 100, `copied ${JSON.stringify(copied)}`);
-    const pinned = new Set([traffic.dvmB.pubkey]);
-    sqlite.pins.add('dvm', traffic.dvmB.pubkey);
-    stores = {
-      sqlite, traffic,
-      metrics: new PgMetricsRepo(pool),
-      pages: new PgPageRepo({ db: pool, pinnedDvms: () => pinned }),
-      events: new PgEventReads(pool),
-    };
-  });
+/** What both stores are given, batch by batch: DVMDash's events, the page traffic, and part of it again from a second relay. */
+function batches(traffic: PageTraffic): [string | undefined, unknown[]][] {
+  return [[undefined, fixtureEvents()], ['wss://relay.parity.example', traffic.events], ['wss://relay.copy.example', traffic.events.slice(0, 30)]];
+}
 
-  after(async () => {
-    await stores?.sqlite.close();
-    await pool?.end();
-    await server?.stop();
-  });
+let server: PostgresServer;
+let sqlite: CoreKit;
+let traffic: PageTraffic;
+before(async () => {
+  server = await startPostgres();
+  traffic = pageTraffic();
+  sqlite = await openCore();
+  for (const [relay, events] of batches(traffic)) await sqlite.core.ingest(relay, events);
+  sqlite.pins.add('dvm', traffic.dvmB.pubkey);
+});
+after(async () => {
+  await sqlite?.close();
+  await server?.stop();
+});
 
-  for (const parity of CASES) {
-    it(parity.name, async () => {
-      const expected = parity.sqlite(stores);
-      const actual = await parity.pg(stores);
-      assert.deepEqual(actual, expected);
+for (const { name, fill } of FILLS) {
+  describe(`PostgreSQL reads equal the sql.js reads over the same events, ${name}`, () => {
+    let pool: pg.Pool;
+    let stores: Stores;
+
+    before(async () => {
+      const url = await createDatabase(server);
+      pool = await openPgPool(url);
+      await runPgMigrations(pool, [...pgNostrMigrations, ...pgNostrIndexMigrations], url);
+      await fill(sqlite, pool, traffic);
+      const pinned = new Set([traffic.dvmB.pubkey]);
+      stores = {
+        sqlite, traffic,
+        metrics: new PgMetricsRepo(pool),
+        pages: new PgPageRepo({ db: pool, pinnedDvms: () => pinned }),
+        events: new PgEventReads(pool),
+      };
     });
-  }
 
-  it('the reads see data: the cases compare figures, not two empty answers', () => {
-    const metrics = stores.sqlite.core.metrics(NOW);
-    assert.ok(metrics.requests > 50 && metrics.results > 20 && metrics.satsRequested > 0 && metrics.mostPopularDvm !== null);
-    assert.ok(stores.sqlite.core.pages.dvm(stores.traffic.dvmA.pubkey, { now: NOW, retention: RETENTION })!.problems.errorMessages.length > 0);
+    after(() => pool?.end());
+
+    for (const parity of CASES) {
+      it(parity.name, async () => {
+        const expected = parity.sqlite(stores);
+        const actual = await parity.pg(stores);
+        assert.deepEqual(actual, expected);
+      });
+    }
   });
+}
+
+it('the reads see data: the cases compare figures, not two empty answers', () => {
+  const metrics = sqlite.core.metrics(NOW);
+  assert.ok(metrics.requests > 50 && metrics.results > 20 && metrics.satsRequested > 0 && metrics.mostPopularDvm !== null);
+  assert.ok(sqlite.core.pages.dvm(traffic.dvmA.pubkey, { now: NOW, retention: RETENTION })!.problems.errorMessages.length > 0);
 });
