@@ -6,50 +6,10 @@ import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore, tampered, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore, tampered } from '../fixtures/nostr/eventBuilders';
 import { pageTraffic } from '../fixtures/nostr/pageTraffic';
+import { differingTables, postgresRows, RAW_COLUMNS, sqliteRows } from '../support/nostrTableParity';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
-
-/** Tables the rules write, compared whole (the relay and ContextVM tables and raw sequence numbers aside). */
-const COMPARED = [
-  'nostr_jobs', 'nostr_job_targets', 'nostr_job_links', 'nostr_job_dvms', 'nostr_deletions', 'nostr_zaps', 'nostr_rollups', 'nostr_latency_rollups',
-  'nostr_profiles', 'nostr_metadata', 'nostr_heartbeats', 'nostr_counters', 'nostr_dvms', 'nostr_kinds', 'nostr_users', 'nostr_kind_users', 'nostr_kind_dvms',
-  'nostr_latency_totals', 'nostr_dvm_kind_stats', 'nostr_dvm_kind_latency', 'nostr_user_rollups', 'nostr_rollup_totals', 'nostr_rollup_bucket_dvms',
-  'nostr_contextvm_parts', 'nostr_contextvm_relays',
-];
-/**
- * sql.js fires its triggers on every statement of a batch, PostgreSQL on the rows a batch writes: an answer stored
- * before its request in the same batch leaves sql.js an emptied (DVM, kind -1) stats row (zero jobs, remembering
- * when it answered) that PostgreSQL never had. Readers skip those (jobs > 0, count > 0), so the comparison does.
- */
-const WHERE: Record<string, string> = {
-  nostr_dvm_kind_stats: ' WHERE jobs > 0',
-  nostr_dvm_kind_latency: ' WHERE count > 0',
-};
-const RAW_COLUMNS = 'id, pubkey, kind, created_at, job_id, tags, content, sig';
-
-/** A cell as text: bytes as hex, numbers and bigint text alike. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
-  return String(value);
-}
-
-function sorted(rows: unknown[][]): string[] {
-  return rows.map((row) => row.map(cell).join(' | ')).sort();
-}
-
-function columnsOf(kit: CoreKit, table: string): string {
-  return kit.store.db.exec(`SELECT name FROM pragma_table_info('${table}')`)[0].values.map((row) => row[0]).join(', ');
-}
-
-function sqliteRows(kit: CoreKit, sql: string): string[] {
-  return sorted(kit.store.db.exec(sql)[0]?.values ?? []);
-}
-
-async function postgresRows(pool: pg.Pool, sql: string): Promise<string[]> {
-  return sorted((await pool.query({ text: sql, rowMode: 'array' })).rows as unknown[][]);
-}
 
 /**
  * Real signed traffic: the 80 DVMDash events, three days of page traffic (zaps, early answers, deletions, profiles)
@@ -123,12 +83,7 @@ describe('PostgreSQL Nostr ingest', () => {
       assert.ok(sqlite.accepted > 150);
       const raw = `SELECT ${RAW_COLUMNS} FROM nostr_events`;
       assert.deepEqual(await postgresRows(pool, raw), sqliteRows(kit, raw));
-      const differing: string[] = [];
-      for (const table of COMPARED) {
-        const sql = `SELECT ${columnsOf(kit, table)} FROM ${table}${WHERE[table] ?? ''}`;
-        if (JSON.stringify(await postgresRows(pool, sql)) !== JSON.stringify(sqliteRows(kit, sql))) differing.push(table);
-      }
-      assert.deepEqual(differing, []);
+      assert.deepEqual(await differingTables(kit, pool), []);
       // The comparison saw every path: pairs, linked zaps, cancellations, profiles.
       assert.ok(sqliteRows(kit, 'SELECT 1 FROM nostr_zaps WHERE request_id IS NOT NULL').length > 0);
       assert.ok(sqliteRows(kit, 'SELECT 1 FROM nostr_jobs WHERE cancelled_at IS NOT NULL').length > 0);

@@ -35,6 +35,8 @@ const VERIFY_SLICE = 25;
 /** pg_advisory_xact_lock(classid, objid): "SwSc" as the migrations' lock (pgMigrations.ts), 2 for the Nostr ingest. */
 const LOCK_CLASS = 0x53775363;
 const LOCK_NOSTR_INGEST = 2;
+/** The same lock for whatever else rewrites the Nostr tables (pgNostrRetention.ts), so it never runs inside a write's read-modify-write. */
+export const NOSTR_WRITE_LOCK: readonly [number, number] = [LOCK_CLASS, LOCK_NOSTR_INGEST];
 /** Relays do not keep these (ephemeral ContextVM traffic): counted as accepted, never stored (contextVmTracker.ts). */
 const EPHEMERAL_KINDS = new Set<number>(CONTEXTVM_MESSAGE_KINDS);
 

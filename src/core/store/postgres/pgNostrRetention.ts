@@ -1,0 +1,202 @@
+import type pg from 'pg';
+import type { RetentionReport } from '../../nostr/retention';
+import { periodKeptSec, ROLLUP_PERIODS, type RetentionWindows } from '../../nostr/rollupPeriods';
+import { NOSTR_WRITE_LOCK } from './pgNostrIngest';
+import { pgRow } from './pgReader';
+import { inPgTransaction, type PgPool } from './pgTransaction';
+
+/**
+ * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row, in batches.
+ *
+ * Why batched deletes and not partitions: what ages out is not a time range. A pinned DVM's events, and every event
+ * of a job a pinned DVM took part in, stay past both windows, so no partition could be dropped whole; each removed
+ * raw row's id must be copied into nostr_seen first (a read of every row anyway); and the history tables are cut by
+ * pin-aware predicates over other tables. Partitioning nostr_events would also force created_at into its unique
+ * key, which the ingest's ON CONFLICT (id) relies on. So: DELETEs of a few thousand rows, each batch in its own
+ * short transaction under the ingest's advisory lock, so a collector waits at most one batch, and never sees
+ * retention inside its read-modify-write of the rules (PgJobRows reads the rows it updates before writing them).
+ */
+
+/** Rows per batch: a few thousand keep each lock hold to tens of milliseconds (see the report of issue 14). */
+const BATCH_ROWS = 2_000;
+const EVICT_CHUNK_MIN = 50;
+const EVICT_CHUNK_MAX = 5_000;
+/**
+ * Without a measure from the caller, eviction counts the bytes it frees: each row's size plus this for its tuple
+ * header, line pointer and index entries. pg_database_size cannot serve: PostgreSQL's files do not shrink on DELETE.
+ */
+const ROW_OVERHEAD_BYTES = 60;
+
+/** Pins keep hex pubkeys; a key that is not hex is skipped (decode() would fail on it; sql.js's unhex gives NULL). */
+const PINNED_DVMS = "SELECT decode(key, 'hex') FROM pins WHERE domain = 'dvm' AND key ~ '^([0-9a-fA-F]{2})*$'";
+const PINNED_JOB = (jobColumn: string) => `(EXISTS (SELECT 1 FROM nostr_job_dvms pj WHERE pj.request_id = ${jobColumn} AND pj.dvm IN (${PINNED_DVMS}))
+  OR EXISTS (SELECT 1 FROM nostr_job_targets pt WHERE pt.request_id = ${jobColumn} AND pt.dvm IN (${PINNED_DVMS})))`;
+const UNPINNED_EVENT = `e.pubkey NOT IN (${PINNED_DVMS}) AND NOT (e.job_id IS NOT NULL AND ${PINNED_JOB('e.job_id')})`;
+
+/** One table's rule of maintain(): the rows WHERE `where` (with $1 the cutoff) go. */
+interface HistoryRule {
+  readonly table: string;
+  readonly where: string;
+}
+
+const historyRules = (): HistoryRule[] => [
+  { table: 'nostr_job_dvms', where: `first_at < $1 AND NOT ${PINNED_JOB('t.request_id')}` },
+  { table: 'nostr_jobs', where: `created_at < $1 AND NOT ${PINNED_JOB('t.request_id')}` },
+  { table: 'nostr_job_targets', where: `created_at < $1 AND dvm NOT IN (${PINNED_DVMS}) AND NOT ${PINNED_JOB('t.request_id')}` },
+  { table: 'nostr_job_links', where: `created_at < $1 AND NOT ${PINNED_JOB('t.child_id')} AND NOT ${PINNED_JOB('t.parent_id')}` },
+  { table: 'nostr_deletions', where: 'created_at < $1 AND target_id NOT IN (SELECT request_id FROM nostr_jobs)' },
+  { table: 'nostr_zaps', where: `created_at < $1 AND (dvm IS NULL OR dvm NOT IN (${PINNED_DVMS}))` },
+  { table: 'nostr_seen', where: 'created_at < $1' },
+];
+
+/** A batch's raw rows leave with their extra relays, their ids kept in nostr_seen; answers (rows, bytes freed). */
+const deleteRawBatch = (pick: string) => `WITH batch AS (${pick}),
+  seen AS (INSERT INTO nostr_seen (created_at, id8) SELECT created_at, substring(id from 1 for 8) FROM batch ON CONFLICT DO NOTHING),
+  relays AS (DELETE FROM nostr_event_relays r USING batch b WHERE r.seq = b.seq),
+  gone AS (DELETE FROM nostr_events e USING batch b WHERE e.seq = b.seq RETURNING pg_column_size(e.*) AS size)
+  SELECT count(*), coalesce(sum(size), 0) FROM gone`;
+
+export interface PgRetentionStats {
+  /** Transactions (batches) of the last call. */
+  readonly batches: number;
+  /** The longest any of them held the ingest's lock, in milliseconds (taking the lock until COMMIT). */
+  readonly longestHoldMs: number;
+}
+
+export class PgNostrRetention {
+  private batches = 0;
+  private longestHoldMs = 0;
+
+  constructor(private readonly pool: PgPool) {}
+
+  /** How the last maintain / trimRaw / evictOldest went: for benches and logs, never for a rule. */
+  get lastRun(): PgRetentionStats {
+    return { batches: this.batches, longestHoldMs: this.longestHoldMs };
+  }
+
+  /** DESIGN.md "Data kept", as NostrRetention.maintain: the same rows go, the same counts come back. */
+  async maintain(now: number, windows: RetentionWindows): Promise<RetentionReport> {
+    this.startRun();
+    const rawCutoff = now - Math.round(windows.rawWindowHours * 3600);
+    const historyCutoff = now - Math.round(windows.historyDays * 86_400);
+    const rawEvents = await this.deleteRawOlderThan(rawCutoff);
+    let jobs = 0;
+    for (const rule of historyRules()) {
+      const removed = await this.deleteAll(rule.table, rule.where, [historyCutoff]);
+      if (rule.table === 'nostr_jobs') jobs = removed;
+    }
+    // Each rollup period for its own time (rollupPeriods.ts), in sql.js's order: the triggers keep the totals.
+    let rollups = 0;
+    for (const period of ROLLUP_PERIODS) {
+      const params = [period, now - periodKeptSec(period, windows)];
+      rollups += await this.deleteAll('nostr_rollups', 'period = $1 AND bucket < $2', params);
+      await this.deleteAll('nostr_latency_rollups', 'period = $1 AND bucket < $2', params);
+      await this.deleteAll('nostr_user_rollups', 'period = $1 AND bucket < $2', params);
+    }
+    await this.deleteAll('nostr_latency_rollups', 'count = 0', []);
+    await this.deleteAll('nostr_latency_totals', 'count = 0', []);
+    return { rawEvents, jobs, rollups };
+  }
+
+  /** Raw events older than `rawCutoff` leave the raw tier now, as `maintain` would move them at its next run. */
+  async trimRaw(rawCutoff: number): Promise<number> {
+    this.startRun();
+    return this.deleteRawOlderThan(rawCutoff);
+  }
+
+  /**
+   * The size budget, as NostrRetention.evictOldest: the oldest unpinned raw events in chunks until `usedBytes()`
+   * fell by `bytes` or none is left, then the oldest unpinned jobs; returns the rows removed. Without `usedBytes`,
+   * the bytes freed are counted from the rows removed (ROW_OVERHEAD_BYTES says why).
+   */
+  async evictOldest(bytes: number, usedBytes?: () => Promise<number>): Promise<number> {
+    this.startRun();
+    let freed = 0;
+    const used = usedBytes ?? (async () => bytes - freed);
+    const target = (await used()) - bytes;
+    let removed = 0;
+    // Counted once: the chunk size is an estimate, and count(*) reads the whole table at millions of rows.
+    let rows = Number((await pgRow<[string]>(this.pool, 'SELECT count(*) FROM nostr_events'))?.[0] ?? 0);
+    for (let now = await used(); now > target; now = await used()) {
+      const perRow = rows > 0 ? now / rows : 1;
+      const size = Math.min(EVICT_CHUNK_MAX, Math.max(EVICT_CHUNK_MIN, Math.ceil((now - target) / perRow)));
+      // Ties on created_at in sql.js's index order (its entries end with the rowid, seq).
+      const chunk = await this.batch((client) => this.deleteRaw(client,
+        `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE ${UNPINNED_EVENT} ORDER BY e.created_at, e.seq LIMIT ${size}`));
+      if (chunk.rows === 0) break;
+      removed += chunk.rows;
+      rows -= chunk.rows;
+      freed += chunk.bytes;
+    }
+    while ((await used()) > target) {
+      const chunk = await this.batch((client) => this.deleteOldestJobs(client));
+      if (chunk.rows === 0) break;
+      removed += chunk.rows;
+      freed += chunk.bytes;
+    }
+    return removed;
+  }
+
+  private async deleteOldestJobs(client: pg.PoolClient): Promise<{ rows: number; bytes: number }> {
+    const cutoff = (await pgRow<[number | null]>(client, `SELECT max(created_at) FROM (SELECT created_at FROM nostr_jobs t
+      WHERE NOT ${PINNED_JOB('t.request_id')} ORDER BY created_at LIMIT ${EVICT_CHUNK_MAX}) AS oldest`))?.[0];
+    if (cutoff == null) return { rows: 0, bytes: 0 };
+    const pairs = await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM nostr_job_dvms t
+      WHERE request_id IN (SELECT request_id FROM nostr_jobs WHERE created_at <= $1) AND NOT ${PINNED_JOB('t.request_id')}
+      RETURNING pg_column_size(t.*) AS size) SELECT count(*), coalesce(sum(size), 0) FROM gone`, [cutoff]);
+    const jobs = await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM nostr_jobs t WHERE created_at <= $1 AND NOT ${PINNED_JOB('t.request_id')}
+      RETURNING pg_column_size(t.*) AS size) SELECT count(*), coalesce(sum(size), 0) FROM gone`, [cutoff]);
+    const [jobRows, jobBytes] = jobs ?? [0, 0];
+    const [pairRows, pairBytes] = pairs ?? [0, 0];
+    return { rows: jobRows, bytes: jobBytes + pairBytes + (jobRows + pairRows) * ROW_OVERHEAD_BYTES };
+  }
+
+  /** Every unpinned raw event older than `cutoff`, batch by batch. */
+  private async deleteRawOlderThan(cutoff: number): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const { rows } = await this.batch((client) => this.deleteRaw(client,
+        `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${BATCH_ROWS}`));
+      removed += rows;
+      if (rows < BATCH_ROWS) return removed;
+    }
+  }
+
+  private async deleteRaw(client: pg.PoolClient, pick: string): Promise<{ rows: number; bytes: number }> {
+    const [rows, bytes] = (await pgRow<[number, number]>(client, deleteRawBatch(pick))) ?? [0, 0];
+    return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
+  }
+
+  /**
+   * Every row of `table` WHERE `where`, batch by batch (by ctid: the tables have composite keys; under the lock
+   * no writer moves a row between the pick and the delete, which share one snapshot anyway).
+   */
+  private async deleteAll(table: string, where: string, params: readonly unknown[]): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const rows = await this.batch(async (client) => {
+        const result = await client.query(`DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${BATCH_ROWS}))`, [...params]);
+        return result.rowCount ?? 0;
+      });
+      removed += rows;
+      if (rows < BATCH_ROWS) return removed;
+    }
+  }
+
+  /** One short transaction under the ingest's lock, its hold timed from the lock taken to COMMIT. */
+  private async batch<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let lockedAt = 0;
+    const result = await inPgTransaction(this.pool, async (client) => {
+      lockedAt = performance.now();
+      return work(client);
+    }, NOSTR_WRITE_LOCK);
+    this.batches++;
+    this.longestHoldMs = Math.max(this.longestHoldMs, performance.now() - lockedAt);
+    return result;
+  }
+
+  private startRun(): void {
+    this.batches = 0;
+    this.longestHoldMs = 0;
+  }
+}
