@@ -1,6 +1,7 @@
 import { pgBittensorMigrations } from './pgBittensorMigrations';
 import { pgEngineStateMigrations } from './pgEngineStateMigrations';
 import type { PgMigration } from './pgMigrations';
+import { pgNostrIndexMigrations } from './pgNostrIndexMigrations';
 import { pgNostrMigrations } from './pgNostrMigrations';
 
 /**
@@ -8,4 +9,9 @@ import { pgNostrMigrations } from './pgNostrMigrations';
  * (the collector, editors, tests, benches): runPgMigrations refuses a database that lists a step it does not know,
  * so a process with part of the list would refuse a database another one migrated whole.
  */
-export const pgStorageMigrations: readonly PgMigration[] = [...pgEngineStateMigrations, ...pgNostrMigrations, ...pgBittensorMigrations];
+export const pgStorageMigrations: readonly PgMigration[] = [
+  ...pgEngineStateMigrations,
+  ...pgNostrMigrations,
+  ...pgNostrIndexMigrations, // after the tables they index
+  ...pgBittensorMigrations,
+];
