@@ -1,12 +1,13 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RawSettings } from '../core/config/settings';
+import { checkPgUrl, PgUrlRefusedError } from '../core/store/postgres/pgConnection';
 import { describeError } from '../core/util/errors';
 import { singleLine, withoutControls } from '../core/util/untrustedText';
 import type { Engine } from '../engine/engine';
 import { EngineSession, type EngineCaller } from '../engine/engineSession';
-import type { EngineOwnerInfo, LogLevel } from '../protocol/engineProtocol';
-import { flag, hasFlag, type CliArgs, type CommandSpec } from './cliOptions';
+import type { EngineOwnerInfo, LogLevel, TeamStoreParams } from '../protocol/engineProtocol';
+import { flag, hasFlag, UsageError, type CliArgs, type CommandSpec } from './cliOptions';
 
 // The option helpers are part of every command's toolkit; commands import them from here with the rest.
 export { flag, flagList, hasFlag, intFlag, parseArgs, UsageError, type CliArgs, type CliOption } from './cliOptions';
@@ -27,6 +28,23 @@ export interface CliCommand extends CommandSpec {
 export function databasePath(args: CliArgs): string | undefined {
   const chosen = flag(args, 'db') ?? process.env.SWARMSCOPE_DB ?? path.join(os.homedir(), '.swarmscope', 'swarmscope.db');
   return chosen === ':memory:' ? undefined : path.resolve(chosen);
+}
+
+/**
+ * `--store postgres://user@host:port/db`: a team's PostgreSQL store (issue 14), its password from PGPASSWORD or
+ * ~/.pgpass only (a URL carrying one is refused, naming --store). `--db` names the sql.js file; both is an error.
+ */
+export function teamStore(args: CliArgs): TeamStoreParams | undefined {
+  const url = flag(args, 'store');
+  if (url === undefined) return undefined;
+  if (hasFlag(args, 'db')) throw new UsageError('--db and --store are both given: --db names a database file, --store a PostgreSQL server; give one');
+  try {
+    checkPgUrl(url, '--store');
+  } catch (error) {
+    if (error instanceof PgUrlRefusedError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { url, origin: '--store' };
 }
 
 /**
@@ -53,7 +71,7 @@ export function reportFailure(io: CliIo, message: string, code = 1): Report {
 }
 
 /**
- * Runs `body` against the database's one engine (src/engine/engineLock.ts), then prints what `body` reported and
+ * Runs `body` against the database's one engine (with `--store`, always an engine of its own on that server) (src/engine/engineLock.ts), then prints what `body` reported and
  * returns its exit code. If no other process owns the database, the engine runs in-process and is closed at the end
  * (which flushes the database and renames it into place, then hands it on to any window waiting for it). If a VS Code
  * window or another CLI process owns it, `body` runs against that engine over its socket, and a command that wrote
@@ -72,11 +90,13 @@ export async function withEngine(
   const verbose = hasFlag(args, 'verbose');
   const quiet: ReadonlySet<LogLevel> = new Set<LogLevel>(verbose ? [] : ['trace', 'debug', 'info']);
   const log = { log: (level: LogLevel, message: string) => { if (!quiet.has(level)) io.err(`[${level}] ${singleLine(message)}`); } };
-  const dbPath = databasePath(args);
+  // A shared PostgreSQL store has no lock file: several collectors and editors write it at once, each with its own engine.
+  const store = teamStore(args);
+  const dbPath = store ? undefined : databasePath(args);
   const given = Object.keys(options.settings ?? {});
   let joined: EngineOwnerInfo | undefined;
   const { session, owned } = await EngineSession.open(
-    { dbPath, settings: options.settings ?? {}, collect: options.collect, ownerLabel: ownerLabel() },
+    { dbPath, ...(store ? { store } : {}), settings: options.settings ?? {}, collect: options.collect, ownerLabel: ownerLabel() },
     {
       notify: () => undefined,
       log,

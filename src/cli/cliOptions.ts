@@ -42,6 +42,10 @@ export class UsageError extends Error {}
 /** Every command opens the engine on a database and prints text or JSON. */
 export const COMMON_OPTIONS: readonly CliOption[] = [
   { name: 'db', value: 'PATH', help: 'the database (default $SWARMSCOPE_DB, else ~/.swarmscope/swarmscope.db; :memory: keeps nothing)' },
+  {
+    name: 'store', value: 'URL',
+    help: "a team's PostgreSQL store instead of the database file: postgres://user@host:port/database (password from $PGPASSWORD or ~/.pgpass, never in the URL)",
+  },
   { name: 'json', help: 'print the result as JSON' },
   { name: 'verbose', help: "print the engine's info and debug log on stderr" },
   { name: 'help', help: 'show this help' },

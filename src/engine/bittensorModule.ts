@@ -1,3 +1,4 @@
+import type { RemoteChange } from '../core/store/remoteChange';
 import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
 import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
 import type { BittensorStore, SnapshotInfo } from '../core/bittensor/bittensorStore';
@@ -247,7 +248,7 @@ class BittensorModule implements EngineModule {
     const previousInfo = previousBlock === null ? undefined : await snapshots.find(snapshot.netuid, previousBlock, await chain.scope());
     // A client that has not told its chain reads the current one (as ChainStore counts rows nobody attributed).
     await recordSnapshot(this.data, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? (await chain.current()));
-    this.context.store.markDirty();
+    this.context.storage.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
     const newest = await chain.latestBlock(snapshot.netuid);
     if (newest === snapshot.block) {
@@ -266,7 +267,7 @@ class BittensorModule implements EngineModule {
     if (watched.length === 0) return;
     const found = hotkeyAlerts(watched, previous, current, headBlock);
     const { untold, ongoing, changed } = untoldAlerts(this.context.alerts, current.netuid, current.block, found, Math.floor(Date.now() / 1000));
-    if (changed) this.context.store.markDirty();
+    if (changed) this.context.storage.markDirty();
     for (const alert of ongoing) {
       const key = `${alert.kind}:${alert.netuid}:${alert.hotkey}`;
       if (this.loggedOngoing.has(key)) continue;
@@ -355,7 +356,7 @@ class BittensorModule implements EngineModule {
   private async onChain(endpoint: string, genesis: string): Promise<void> {
     const { changed, previous } = await this.data.chain.connectedTo(genesis);
     if (!changed) return;
-    this.context.store.markDirty();
+    this.context.storage.markDirty();
     this.listing.reset(endpoint);
     this.context.log.log('warn', `bittensor: ${endpoint} is another chain (genesis ${genesis}) than the stored data (genesis ${previous}); that data is kept but not shown`);
     this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...new Set([...(await this.data.snapshots.netuids()), ...this.settings().trackedSubnets])] } });
@@ -402,7 +403,7 @@ class BittensorModule implements EngineModule {
     });
     const head = this.client?.status().headBlock;
     if (head) await retention.prunePoints(head - Math.ceil(settings.historyDays * 7_200));
-    if (result.neuronRows + result.rollupRows + result.snapshots > 0) this.context.store.markDirty();
+    if (result.neuronRows + result.rollupRows + result.snapshots > 0) this.context.storage.markDirty();
     // Weights staleness grows with the head even without a new snapshot.
     if (head) {
       for (const netuid of settings.trackedSubnets) {
@@ -410,6 +411,13 @@ class BittensorModule implements EngineModule {
         if (latest) this.raiseAlerts(undefined, await snapshots.read(latest, this.pinnedHotkeys()), head);
       }
     }
+  }
+
+  /** Another collector saved snapshots in the shared store: the subnets it names are read again. */
+  onRemoteChange(change: RemoteChange): void {
+    if (change.domain !== 'bittensor') return;
+    if (change.netuids === 'all') this.context.notify({ topic: 'engine.reload', payload: { domain: 'bittensor' } });
+    else this.context.notify({ topic: 'bittensor.changed', payload: { netuids: [...change.netuids] } });
   }
 
   evictOldest(bytes: number): Promise<number> {

@@ -1,6 +1,7 @@
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
 import { coreMigrations } from '../core/store/coreMigrations';
-import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';
+import type { RemoteChange } from '../core/store/remoteChange';
+import type { Storage } from '../core/store/storage';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type {
@@ -10,6 +11,7 @@ import type { EngineContext, EngineModule, EngineModuleFactory, Handler, Handler
 import { EngineStateView } from './engineStateView';
 import { importEventsFile } from './importEventsFile';
 import { ENGINE_MODULES } from './modules';
+import { openEngineStorage } from './openEngineStorage';
 
 export interface EngineOptions {
   readonly notify: (notification: EngineNotification) => void;
@@ -37,9 +39,11 @@ export class Engine {
   private maintenanceBusy = false;
   /** The storage's size as last measured (start, maintenance, flush, `engine.status`): `status()` stays synchronous. */
   private dbBytes = 0;
+  /** Stops hearing other processes' writes to a shared store (a no-op on the embedded file). */
+  private unsubscribeRemote: () => void = () => undefined;
 
   private constructor(
-    private readonly storage: SqliteStorage,
+    private readonly storage: Storage,
     /** Pins, alerts and dropped counts (kept in the storage, so `status` shows drops across runs: issue 8). */
     private readonly state: EngineStateView,
     private readonly collectingSince: number | undefined,
@@ -53,7 +57,7 @@ export class Engine {
     const factories = options.modules ?? ENGINE_MODULES;
     const { settings, errors } = validateSettings(params.settings);
     const migrations = [...coreMigrations, ...factories.flatMap((factory) => factory.migrations)];
-    const { storage, notices } = await SqliteStorage.open({ path: params.dbPath, migrations });
+    const { storage, notices } = await openEngineStorage(params, migrations, options.log);
     const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });
     const engine = new Engine(storage, state, await storage.engineState.collectingSince(), settings, options, Date.now());
     engine.dbBytes = await storage.usedBytes();
@@ -68,6 +72,8 @@ export class Engine {
       Object.assign(engine.handlers, module.handlers);
       await module.open?.();
     }
+    // Each module forwards what other processes wrote to its own domain; a lost feed reloads every view.
+    engine.unsubscribeRemote = storage.onRemoteChange?.((change) => engine.onRemoteChange(change)) ?? engine.unsubscribeRemote;
     if (params.collect) {
       for (const module of engine.modules) {
         module.startCollecting?.().catch((error) => engine.report('error', `collector failed to start: ${describeError(error)}`, false));
@@ -98,7 +104,8 @@ export class Engine {
       state: this.lifecycle,
       startedAt: this.startedAt,
       readyMs: this.readyMs,
-      dbPath: this.storage.location,
+      dbPath: this.storage.kind === 'sqlite' ? this.storage.location : undefined,
+      store: { kind: this.storage.kind, location: this.storage.location },
       dbBytes: this.dbBytes,
       lastFlushMs: saved.lastSaveMs,
       lastFlushError: saved.lastSaveError,
@@ -164,6 +171,7 @@ export class Engine {
     clearInterval(this.maintenanceTimer);
     // A maintenance pass under way finishes before the modules (and then the storage) close under it.
     this.disposed = true;
+    this.unsubscribeRemote();
     await this.maintaining;
     for (const module of [...this.modules].reverse()) {
       await module.dispose().catch((error) => this.report('error', `dispose failed: ${describeError(error)}`, false));
@@ -175,7 +183,6 @@ export class Engine {
   private context(): EngineContext {
     return {
       storage: this.storage,
-      store: this.storage.store,
       pins: this.state.pins,
       alerts: this.state.alerts,
       log: this.options.log,
@@ -183,6 +190,16 @@ export class Engine {
       notify: (notification) => this.options.notify(notification),
       countDropped: (reason, count = 1) => this.state.dropped.add(reason, count),
     };
+  }
+
+  /** The modules' own `onRemoteChange` hears its domain; notices missed altogether make every view read again. */
+  private onRemoteChange(change: RemoteChange): void {
+    if (this.disposed) return;
+    if (change.domain === 'all') {
+      this.options.notify({ topic: 'engine.reload', payload: { domain: 'all' } });
+      return;
+    }
+    for (const module of this.modules) module.onRemoteChange?.(change);
   }
 
   private report(level: 'info' | 'warn' | 'error', message: string, keepAsNotice: boolean): void {

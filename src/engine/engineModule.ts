@@ -1,7 +1,7 @@
 import type { Settings } from '../core/config/settings';
 import type { Migration } from '../core/store/migration';
+import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
-import type { Store } from '../core/store/store';
 import type { Logger } from '../core/util/logger';
 import type { CollectorStatus, EngineMethod, EngineNotification, ParamsOf, ResultOf } from '../protocol/engineProtocol';
 import type { AlertsView, PinsView } from './engineStateView';
@@ -13,8 +13,6 @@ export type Handlers = { [M in EngineMethod]?: Handler<M> };
 export interface EngineContext {
   /** The database behind the storage seam: modules open their domain's store from it and never see a handle. */
   readonly storage: Storage;
-  /** The sql.js database itself, until the Bittensor module moves to `storage` (issue 14); new code must not use it. */
-  readonly store: Store;
   /** What the user watches; answered from memory, written through to the storage. */
   readonly pins: PinsView;
   /** Alerts raised for conditions that still hold, kept across restarts so that they are announced once. */
@@ -38,6 +36,11 @@ export interface EngineModule {
   /** Begins collecting from the network. Not called for the CLI's one-shot commands. */
   startCollecting?(): Promise<void>;
   onSettings?(settings: Settings, previous: Settings): void;
+  /**
+   * Another process committed writes to the shared store (a team's PostgreSQL): the module tells its views, as for
+   * its own writes. Called with every change but `domain: 'all'`, which the engine answers itself.
+   */
+  onRemoteChange?(change: RemoteChange): void;
   collectorStatus?(): readonly CollectorStatus[];
   /** Retention and rollups; called periodically and after large imports, one pass at a time. `now` in unix seconds. */
   maintain?(now: number): void | Promise<void>;

@@ -1,4 +1,5 @@
 import type { Settings } from '../core/config/settings';
+import type { RemoteChange } from '../core/store/remoteChange';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
@@ -207,6 +208,19 @@ class NostrModule implements EngineModule {
   onSettings(settings: Settings, previous: Settings): void {
     if (this.collector && settings.relays.join('\n') !== previous.relays.join('\n')) this.collector.setRelays(settings.relays);
     this.history.onSettings(settings, previous);
+  }
+
+  /**
+   * Another collector's or editor's commit: through the same coalescer as this engine's own batches, so a busy team
+   * store sends the views at most one `nostr.changed` an interval. A set too large to name reloads the Nostr views.
+   */
+  onRemoteChange(change: RemoteChange): void {
+    if (change.domain !== 'nostr') return;
+    if (change.dvms === 'all' || change.kinds === 'all' || change.jobs === 'all') {
+      this.context.notify({ topic: 'engine.reload', payload: { domain: 'nostr' } });
+    }
+    const named = <T>(ids: readonly T[] | 'all') => new Set(ids === 'all' ? [] : ids);
+    this.coalescer.add({ dvms: named(change.dvms), kinds: named(change.kinds), jobs: named(change.jobs) });
   }
 
   collectorStatus(): readonly CollectorStatus[] {

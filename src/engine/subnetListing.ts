@@ -74,7 +74,7 @@ export class SubnetListing {
       const client = this.options.client();
       const { block, listings, problems } = await this.options.reader(client).subnets();
       await this.options.subnets.replaceListing(listings, block, client.status().genesisHash);
-      context.store.markDirty();
+      context.storage.markDirty();
       this.last = { outcome: problems.length > 0 ? 'partial' : 'complete', endpoint, problems, at: at() };
     } catch (error) {
       // Some endpoints (and the replay node) cannot list subnets; tracked subnets still come from snapshots.

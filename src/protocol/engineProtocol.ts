@@ -21,6 +21,8 @@ export interface EngineStatus {
   readonly startedAt: number;
   readonly readyMs: number;
   readonly dbPath: string | undefined;
+  /** Which store the engine opened: the embedded sql.js file, or a team's PostgreSQL server (its URL, never a password). */
+  readonly store?: { readonly kind: 'sqlite' | 'postgres'; readonly location: string | undefined };
   readonly dbBytes: number;
   readonly lastFlushMs: number | undefined;
   readonly lastFlushError: string | undefined;
@@ -36,8 +38,22 @@ export interface EngineStatus {
   readonly coverage: { readonly collectingSince: number | undefined; readonly rawWindowHours: number; readonly backfillDays?: number };
 }
 
+/**
+ * A team's PostgreSQL store (issue 14). The URL never carries a password; `password` is the one the editor keeps in
+ * its SecretStorage (the CLI leaves it out: PGPASSWORD or ~/.pgpass). Neither is logged nor shown in status.
+ */
+export interface TeamStoreParams {
+  readonly url: string;
+  readonly password?: string;
+  /** Where the URL was given, named in refusals: `--store` or `swarmscope.storage.url`. */
+  readonly origin?: string;
+}
+
 export interface EngineStartParams {
+  /** The embedded sql.js file (undefined: in memory); unused when `store` is given. */
   readonly dbPath: string | undefined;
+  /** Open this PostgreSQL store instead of the sql.js file. No lock: several engines may share it. */
+  readonly store?: TeamStoreParams;
   readonly settings: RawSettings;
   /** Start the collectors (relays, chain). The CLI's one-shot commands leave them off. */
   readonly collect: boolean;
@@ -110,6 +126,11 @@ export const ENGINE_METHODS: ReadonlySet<string> = new Set<string>([...CORE_METH
 export type CoreNotification =
   | { readonly topic: 'engine.status'; readonly payload: EngineStatus }
   | { readonly topic: 'engine.log'; readonly payload: { level: LogLevel; message: string } }
+  /**
+   * Another process wrote to the shared store and this engine cannot name what changed (its LISTEN connection was
+   * lost meanwhile, or a change set was too large): every view of `domain` reads the engine again.
+   */
+  | { readonly topic: 'engine.reload'; readonly payload: { domain: 'nostr' | 'bittensor' | 'all' } }
   /** A watch was added or removed (by any window or CLI process that shares this engine). */
   | { readonly topic: 'engine.pinsChanged'; readonly payload: { domain: 'dvm' | 'hotkey'; key: string; pinned: boolean } }
   /** How far `engine.importEvents` got in `file`: events handed to ingest, of the file's `total`. */
