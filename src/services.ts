@@ -20,14 +20,18 @@ import { registerShowStatus } from './commands/showStatus';
 import { registerSnapshotSubnet } from './commands/snapshotSubnet';
 import { registerSortUids } from './commands/sortUids';
 import { registerWatchCommands } from './commands/watch';
+import { registerTeamStorePassword } from './commands/teamStorePassword';
 import type { CommandContext } from './commands/commandContext';
-import { affectsSwarmscope, readRawSettings } from './configuration';
+import { affectsStorageUrl, affectsSwarmscope, readRawSettings, readStorageUrl } from './configuration';
+import { Backoff } from './core/util/backoff';
 import type { SettingError } from './core/config/settings';
 import { describeError } from './core/util/errors';
+import { describePgUrl as describeStoreUrl } from './core/store/postgres/pgConnection';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';
 import { NostrIdentity } from './identity/nostrIdentity';
+import { TeamStorePassword } from './identity/teamStorePassword';
 import { Panels } from './panels/panels';
 import { subnetActions } from './panels/subnetActions';
 import { traceActions } from './panels/traceActions';
@@ -74,6 +78,12 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private startFailure: string | undefined;
   private shownRelayState: RelayState['kind'] | undefined;
   private readonly notifications = new vscode.EventEmitter<EngineNotification>();
+  /** The team store's password (swarmscope.storage.url), in SecretStorage only; read before each start. */
+  private readonly storePassword: TeamStorePassword;
+  private password: string | undefined;
+  /** A team store that could not be reached is tried again, as a dead relay is, ever less often. */
+  private readonly storeBackoff = new Backoff(1_000, 60_000);
+  private storeRetryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.own(this.notifications);
@@ -83,7 +93,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.client = new EngineClient({
       workerPath: path.join(context.extensionPath, 'dist', 'engine.js'),
       startParams: () => ({
-        dbPath: path.join(context.globalStorageUri.fsPath, 'swarmscope.db'),
+        ...this.storeParams(),
         settings: readRawSettings(),
         collect: true,
         // Set by the test harnesses (code-server, @vscode/test-electron) only.
@@ -109,6 +119,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.registerView('swarmscope.health', this.health);
     this.own(vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, new EventDocumentProvider(this.client)));
     this.identity = new NostrIdentity(context.secrets);
+    this.storePassword = new TeamStorePassword(context.secrets);
     // During activation: VS Code restores open panels after a reload through the serializers this registers.
     this.panels = this.own(new Panels({
       extensionUri: context.extensionUri, engine: this.client, log: this.log, traceActions: traceActions({ revealDvm: (pubkey) => this.revealDvm(pubkey) }),
@@ -116,7 +127,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     }));
     this.registerCommands();
     this.own(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsSwarmscope(event)) void this.reconfigure();
+      if (affectsStorageUrl(event)) void this.restartEngine();
+      else if (affectsSwarmscope(event)) void this.reconfigure();
     }));
   }
 
@@ -175,13 +187,39 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerFilterUids(commandContext));
     this.own(registerIdentityCommands(this.identity));
     this.own(registerPostTestJob(this.panels.playground));
+    this.own(registerTeamStorePassword(this.storePassword, () => this.restartEngine()));
+  }
+
+  /**
+   * The embedded file, or the team store `swarmscope.storage.url` names with the password kept for it. A URL the
+   * setting check refused is still handed on: the engine refuses it too, naming the key, rather than quietly
+   * showing this editor's own file as the team's.
+   */
+  private storeParams(): { dbPath: string | undefined; store?: { url: string; password?: string; origin: string } } {
+    const { url } = readStorageUrl();
+    if (url === undefined) return { dbPath: path.join(this.context.globalStorageUri.fsPath, 'swarmscope.db') };
+    return { dbPath: undefined, store: { url, ...(this.password ? { password: this.password } : {}), origin: 'swarmscope.storage.url' } };
+  }
+
+  /** Where the engine was to open its data, for the Health view: the file, or the team store's URL (never a password). */
+  private storeLocation(): string | undefined {
+    const { url } = readStorageUrl();
+    if (url !== undefined) return describeStoreUrl(url);
+    return this.context.globalStorageUri ? path.join(this.context.globalStorageUri.fsPath, 'swarmscope.db') : undefined;
   }
 
   /** Spawns the worker; called after activation returns so that activation stays cheap. */
   startEngine(): void {
+    clearTimeout(this.storeRetryTimer);
     this.setStartFailure(undefined);
-    this.client.start().then(
+    const storage = readStorageUrl();
+    if (storage.error) this.reportSettingErrors([storage.error]);
+    this.storePassword.get().then((password) => {
+      this.password = password;
+    }, (error) => this.log.warn(`the team store password could not be read from the keychain: ${describeError(error)}`))
+      .then(() => this.client.start()).then(
       (status) => {
+        this.storeBackoff.reset();
         this.onStatus(status);
         this.reportSettingErrors(status.settingErrors);
         void this.reloadPins();
@@ -189,7 +227,15 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
       },
       (error) => {
         this.log.error(`the engine did not start: ${describeError(error)}`);
-        this.setStartFailure(describeError(error));
+        // A team store that is down (or refused us) may come back: tried again with backoff. A refused URL or a
+        // database file that is not ours will not, until the user changes something (which restarts the engine).
+        if (storage.url === undefined || storage.error) {
+          this.setStartFailure(describeError(error));
+          return;
+        }
+        const delay = this.storeBackoff.next();
+        this.setStartFailure(`${describeError(error)}; trying again in ${Math.round(delay / 1000)} s`);
+        this.storeRetryTimer = setTimeout(() => void this.restartEngine(), delay);
       },
     );
   }
@@ -198,7 +244,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
   private setStartFailure(message: string | undefined): void {
     this.startFailure = message;
     this.statusItem.setStartFailure(message);
-    this.health.setStartFailure(message, this.context.globalStorageUri ? path.join(this.context.globalStorageUri.fsPath, 'swarmscope.db') : undefined);
+    this.health.setStartFailure(message, this.storeLocation());
     this.showRelayState();
   }
 
@@ -215,6 +261,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
 
   async restartEngine(): Promise<void> {
     clearInterval(this.statusTimer);
+    clearTimeout(this.storeRetryTimer);
     await this.client.stop();
     this.startEngine();
     await this.whenEngineReady();
@@ -289,6 +336,10 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
         break;
       case 'engine.pinsChanged':
         void this.reloadPins();
+        break;
+      case 'engine.reload':
+        // Another process wrote to the shared store and what it touched cannot be named: every view reads again.
+        this.refillViews();
         break;
       case 'nostr.alert':
       case 'bittensor.alert':
@@ -371,6 +422,7 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
 
   dispose(): void {
     clearInterval(this.statusTimer);
+    clearTimeout(this.storeRetryTimer);
     void this.client.stop();
     for (const disposable of this.disposables.reverse()) disposable.dispose();
     this.disposables.length = 0;

@@ -9,7 +9,7 @@ export const coreCommands: readonly CliCommand[] = [
       withEngine(args, io, { collect: false }, async (engine) => {
         const status = await engine.call('engine.status', {});
         return report(args, io, status, () =>
-          [`database: ${status.store?.kind === 'postgres' ? status.store.location : status.dbPath ?? '(in memory)'}`, `size: ${status.dbBytes} bytes`, `ready in: ${status.readyMs.toFixed(1)} ms`,
+          [`database: ${status.dbPath ?? '(in memory)'}${status.store?.kind === 'postgres' ? ' (PostgreSQL)' : ''}`, `size: ${status.dbBytes} bytes`, `ready in: ${status.readyMs.toFixed(1)} ms`,
             ...Object.entries(status.dropped).map(([reason, count]) => `dropped: ${reason} ${count}`),
             ...status.notices.map((notice) => `notice: ${notice}`)].join('\n'));
       }),

@@ -32,6 +32,7 @@ export const COMMANDS = {
   showIdentity: 'swarmscope.identity.show',
   importKey: 'swarmscope.identity.importKey',
   deleteKey: 'swarmscope.identity.deleteKey',
+  setTeamStorePassword: 'swarmscope.storage.setPassword',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

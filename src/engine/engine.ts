@@ -104,7 +104,7 @@ export class Engine {
       state: this.lifecycle,
       startedAt: this.startedAt,
       readyMs: this.readyMs,
-      dbPath: this.storage.kind === 'sqlite' ? this.storage.location : undefined,
+      dbPath: this.storage.location,
       store: { kind: this.storage.kind, location: this.storage.location },
       dbBytes: this.dbBytes,
       lastFlushMs: saved.lastSaveMs,

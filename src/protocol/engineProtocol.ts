@@ -20,6 +20,7 @@ export interface EngineStatus {
   readonly state: 'starting' | 'ready' | 'stopping';
   readonly startedAt: number;
   readonly readyMs: number;
+  /** Where the data lives: the database file (undefined: in memory), or the team store's URL without password. */
   readonly dbPath: string | undefined;
   /** Which store the engine opened: the embedded sql.js file, or a team's PostgreSQL server (its URL, never a password). */
   readonly store?: { readonly kind: 'sqlite' | 'postgres'; readonly location: string | undefined };

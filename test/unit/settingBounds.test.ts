@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { LIST_ITEM_BOUNDS, NUMBER_BOUNDS, SETTING_KEYS, validateSettings, type RawSettings } from '../../src/core/config/settings';
+import { LIST_ITEM_BOUNDS, NUMBER_BOUNDS, SETTING_KEYS, STORAGE_URL_KEY, validateSettings, type RawSettings } from '../../src/core/config/settings';
 
 /**
  * The settings editor marks a bad value as it is typed from package.json's `minimum` / `maximum` / `pattern`; the
@@ -81,6 +81,6 @@ test('every setting that holds a URL has a pattern', () => {
   // A URL setting is named as one (endpoint, relay, url) or shows one in its default or description.
   const urls = Object.entries(properties).filter(([key, schema]) => [schema, schema.items].some((part) => part?.type === 'string') &&
     (/endpoint|relay|url/i.test(key) || /:\/\//.test(`${JSON.stringify(schema.default)} ${schema.markdownDescription ?? ''}`)));
-  assert.deepEqual(urls.map(([key]) => key).sort(), [SETTING_KEYS.archiveEndpoint, SETTING_KEYS.relays, SETTING_KEYS.subtensorEndpoint].sort());
+  assert.deepEqual(urls.map(([key]) => key).sort(), [SETTING_KEYS.archiveEndpoint, SETTING_KEYS.relays, SETTING_KEYS.subtensorEndpoint, STORAGE_URL_KEY].sort());
   for (const [key, schema] of urls) assert.ok(schema.pattern ?? schema.items?.pattern, `${key} has a pattern`);
 });

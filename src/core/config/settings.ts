@@ -1,3 +1,5 @@
+import { checkPgUrl } from '../store/postgres/pgConnection';
+
 /**
  * Swarmscope's settings as the engine sees them, with the public defaults, and one validator shared by the
  * extension (values from `swarmscope.*`) and the CLI (flags). A bad value is named in its error and replaced by
@@ -115,6 +117,25 @@ export function isWebSocketUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The team store's setting (issue 14): read by the host before the engine starts, so not one of the engine's Settings. */
+export const STORAGE_URL_KEY = 'swarmscope.storage.url';
+
+/**
+ * `swarmscope.storage.url`: empty or unset keeps the embedded sql.js file; otherwise a postgres:// URL without a
+ * password. A bad one is a setting error naming the key, and is not replaced by the local file: the views would
+ * show one editor's data as the team's.
+ */
+export function validateStorageUrl(value: unknown): { readonly url: string | undefined; readonly error?: SettingError } {
+  if (value === undefined || value === null || value === '') return { url: undefined };
+  if (typeof value !== 'string') return { url: undefined, error: { key: STORAGE_URL_KEY, message: `${JSON.stringify(value)} is not a URL` } };
+  try {
+    checkPgUrl(value.trim(), STORAGE_URL_KEY);
+  } catch (error) {
+    return { url: value.trim(), error: { key: STORAGE_URL_KEY, message: error instanceof Error ? error.message : String(error) } };
+  }
+  return { url: value.trim() };
 }
 
 export function validateSettings(raw: RawSettings): ValidatedSettings {
