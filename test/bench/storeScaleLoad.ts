@@ -140,24 +140,27 @@ export function scaleLoadStatements(load: ScaleLoad): string[] {
       SELECT dvm, kind, 'r', response_sec, count(*) FROM pair WHERE response_sec IS NOT NULL GROUP BY dvm, kind, response_sec
       UNION ALL SELECT dvm, kind, 'f', feedback_sec, count(*) FROM pair GROUP BY dvm, kind, feedback_sec`,
 
-    // Rollups per period, each kept as long as rollupPeriods.ts keeps it.
+    // Rollups per period, each kept as long as rollupPeriods.ts keeps it, written bucket after bucket as a collector writes them.
     `INSERT INTO nostr_rollups (period, bucket, kind, dvm, requests, encrypted, results, feedback, answered, successes, errors, sats_requested, sats_earned, sats_proven)
+      SELECT * FROM (
       SELECT p.period, g.created_at - g.created_at % p.size, g.kind, '\\x'::bytea, count(*), count(*) FILTER (WHERE g.encrypted), 0, 0, 0, 0, 0, 0, 0, 0
       FROM gen g CROSS JOIN ${P} WHERE g.created_at >= p.kept_from GROUP BY 1, 2, 3
       UNION ALL
       SELECT p.period, x.created_at - x.created_at % p.size, x.kind, x.dvm, 0, 0, sum(x.results), sum(x.feedbacks), count(*), sum(x.succeeded), sum(x.errored),
         sum(x.requested_msats), sum(CASE WHEN x.results > 0 THEN x.requested_msats ELSE 0 END), sum(x.proven_msats)
-      FROM pair x CROSS JOIN ${P} WHERE x.created_at >= p.kept_from GROUP BY 1, 2, 3, 4`,
+      FROM pair x CROSS JOIN ${P} WHERE x.created_at >= p.kept_from GROUP BY 1, 2, 3, 4) rows ORDER BY 1, 2, 3`,
     `INSERT INTO nostr_latency_rollups (period, bucket, metric, slot, count)
+      SELECT * FROM (
       SELECT p.period, x.created_at - x.created_at % p.size, 'r', ${slot('x.response_sec')}, count(*)
       FROM pair x CROSS JOIN ${P} WHERE x.response_sec IS NOT NULL AND x.created_at >= p.kept_from GROUP BY 1, 2, 4
       UNION ALL
       SELECT p.period, x.created_at - x.created_at % p.size, 'f', ${slot('x.feedback_sec')}, count(*)
-      FROM pair x CROSS JOIN ${P} WHERE x.created_at >= p.kept_from GROUP BY 1, 2, 4`,
+      FROM pair x CROSS JOIN ${P} WHERE x.created_at >= p.kept_from GROUP BY 1, 2, 4) rows ORDER BY 1, 2, 3`,
     `INSERT INTO nostr_user_rollups (period, kind, bucket, users)
+      SELECT * FROM (
       SELECT p.period, ${ANY_KIND}, g.created_at - g.created_at % p.size, count(DISTINCT g.user_n) FROM gen g CROSS JOIN ${P} WHERE g.created_at >= p.kept_from GROUP BY 1, 3
       UNION ALL
-      SELECT p.period, g.kind, g.created_at - g.created_at % p.size, count(DISTINCT g.user_n) FROM gen g CROSS JOIN ${P} WHERE g.created_at >= p.kept_from GROUP BY 1, 2, 3`,
+      SELECT p.period, g.kind, g.created_at - g.created_at % p.size, count(DISTINCT g.user_n) FROM gen g CROSS JOIN ${P} WHERE g.created_at >= p.kept_from GROUP BY 1, 2, 3) rows ORDER BY 1, 3, 2`,
     `INSERT INTO nostr_rollup_bucket_dvms (period, bucket, dvm)
       SELECT DISTINCT period, bucket, dvm FROM nostr_rollups WHERE octet_length(dvm) > 0 AND (results > 0 OR feedback > 0)`,
     `INSERT INTO nostr_rollup_totals (period, bucket, requests, encrypted, results, feedback, answered, successes, errors, sats_requested, sats_earned, sats_proven, dvms, timed, timed_slots, timed_stamp)

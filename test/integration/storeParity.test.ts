@@ -9,10 +9,14 @@ import { PgMetricsRepo } from '../../src/core/store/postgres/pgMetricsRepo';
 import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
 import { PgEventReads } from '../../src/core/store/postgres/pgEventReads';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
+import { createPgNostrStore } from '../../src/core/store/postgres/pgNostrStore';
+import type { NostrStore } from '../../src/core/nostr/nostrStore';
+import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
 import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
 import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
 import type { RetentionWindows } from '../../src/core/nostr/retention';
-import { DEFAULT_EXCLUDED, fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import type { NostrEvent } from '../../src/core/nostr/eventTypes';
 import { PAGE_NOW, pageTraffic, type PageTraffic } from '../fixtures/nostr/pageTraffic';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 import { copySqliteToPg } from '../support/sqliteToPgCopy';
@@ -33,6 +37,8 @@ interface Stores {
   readonly metrics: PgMetricsRepo;
   readonly pages: PgPageRepo;
   readonly events: PgEventReads;
+  /** The whole PostgreSQL NostrStore, for the reads only it answers (announcements, the picker, ContextVM). */
+  readonly store: NostrStore;
   readonly traffic: PageTraffic;
 }
 
@@ -108,8 +114,29 @@ const CASES: readonly ParityCase[] = [
   { name: 'trace graph from a request', sqlite: (s) => s.sqlite.core.traceGraph(requestOf(s)), pg: (s) => s.events.traceGraph(requestOf(s)) },
   { name: 'trace graph from a DVMDash result', sqlite: (s) => s.sqlite.core.traceGraph(fixtureResult()), pg: (s) => s.events.traceGraph(fixtureResult()) },
   { name: 'recent jobs', sqlite: (s) => s.sqlite.core.recentJobs(), pg: (s) => s.events.recentJobs() },
+  ...(['dvmA', 'dvmB', 'dvmC'] as const).map((which): ParityCase => ({
+    name: `announcement of ${which} for posting to it`,
+    sqlite: (s) => s.sqlite.core.dvmAnnouncement(dvm(s, which)),
+    pg: (s) => s.store.pages.dvmAnnouncement(dvm(s, which)),
+  })),
+  { name: "the playground's target picker", sqlite: (s) => s.sqlite.core.dvmChoices(undefined, NOW), pg: (s) => s.store.pages.dvmChoices(undefined, NOW) },
+  {
+    // Live traffic is counted by each store from when it opened (`since`): the stored servers are what must agree.
+    name: 'ContextVM servers',
+    sqlite: (s) => withoutCountingStart(s.sqlite.core.contextVmServers(NOW)),
+    pg: async (s) => withoutCountingStart(await s.store.pages.contextVmServers(NOW)),
+  },
   { name: 'known people', sqlite: (s) => sortedPeople(s.sqlite.core.knownPeople()), pg: async (s) => sortedPeople(await s.events.knownPeople()) },
 ];
+
+function withoutCountingStart(servers: readonly ContextVmServer[]) {
+  return servers.map((server) => ({ ...server, traffic: { ...server.traffic, since: 0 } }));
+}
+
+/** A part the reads compared here never call. */
+function notInThisTest<T extends object>(): T {
+  return new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`storeParity does not use ${String(name)}`)) }) as T;
+}
 
 function sortedPeople(people: { dvms: string[]; users: string[] }) {
   return { dvms: [...people.dvms].sort(), users: [...people.users].sort() };
@@ -133,9 +160,23 @@ const FILLS: readonly { readonly name: string; fill(sqlite: CoreKit, pool: pg.Po
   },
 ];
 
-/** What both stores are given, batch by batch: DVMDash's events, the page traffic, and part of it again from a second relay. */
+/** ContextVM and DVMCP server announcements (their ephemeral traffic is counted in memory by each store, not stored). */
+const CONTEXTVM = ((): NostrEvent[] => {
+  const [cvm, provider] = [new Actor(), new Actor()];
+  const at = PAGE_NOW - 3600;
+  return [
+    cvm.sign(11316, [['name', 'Search Server'], ['about', 'finds things'], ['support_encryption']],
+      JSON.stringify({ protocolVersion: '2025-07-02', capabilities: { tools: {} }, serverInfo: { name: 'search-server', version: '1.0.0' } }), at),
+    cvm.sign(11317, [], JSON.stringify({ tools: [{ name: 'search', inputSchema: {} }, { name: 'fetch_page', inputSchema: {} }] }), at + 10),
+    provider.sign(31316, [['d', 'weather'], ['k', '25910']], JSON.stringify({ protocolVersion: '2025-03-26', serverInfo: { name: 'Weather DVMCP', version: '0.1' } }), at + 20),
+    provider.sign(31317, [['d', 'weather/tools/list'], ['s', 'weather'], ['cap', 'get_weather', '100', 'sats']], 'not json', at + 30),
+  ];
+})();
+
+/** What both stores are given, batch by batch: DVMDash's events, the page traffic, part of it again from a second relay, ContextVM servers. */
 function batches(traffic: PageTraffic): [string | undefined, unknown[]][] {
-  return [[undefined, fixtureEvents()], ['wss://relay.parity.example', traffic.events], ['wss://relay.copy.example', traffic.events.slice(0, 30)]];
+  return [[undefined, fixtureEvents()], ['wss://relay.parity.example', traffic.events], ['wss://relay.copy.example', traffic.events.slice(0, 30)],
+    ['wss://relay.cvm.example', CONTEXTVM]];
 }
 
 let server: PostgresServer;
@@ -169,6 +210,10 @@ for (const { name, fill } of FILLS) {
         metrics: new PgMetricsRepo(pool),
         pages: new PgPageRepo({ db: pool, pinnedDvms: () => pinned }),
         events: new PgEventReads(pool),
+        store: createPgNostrStore({
+          pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => pinned,
+          retention: notInThisTest(), postedJobs: notInThisTest(), historyBackfill: notInThisTest(),
+        }),
       };
     });
 
@@ -188,4 +233,5 @@ it('the reads see data: the cases compare figures, not two empty answers', () =>
   const metrics = sqlite.core.metrics(NOW);
   assert.ok(metrics.requests > 50 && metrics.results > 20 && metrics.satsRequested > 0 && metrics.mostPopularDvm !== null);
   assert.ok(sqlite.core.pages.dvm(traffic.dvmA.pubkey, { now: NOW, retention: RETENTION })!.problems.errorMessages.length > 0);
+  assert.deepEqual(sqlite.core.contextVmServers(NOW).map((server) => server.tools), [['get_weather'], ['search', 'fetch_page']]);
 });

@@ -1,6 +1,6 @@
 import type { AnnouncedParam, DvmAnnouncement } from './jobTypes';
 import { isWebSocketUrl } from '../config/settings';
-import { loadProfile } from '../nostr/dvmNames';
+import { loadProfile, type DvmProfile } from '../nostr/dvmNames';
 import { KIND_HANDLER_INFO } from '../nostr/nostrEvent';
 import type { PreparedStatements } from '../nostr/preparedStatements';
 import type { EncryptionSchemeName } from './secretKey';
@@ -24,6 +24,11 @@ export function dvmAnnouncement(sql: PreparedStatements, pubkey: string): DvmAnn
   const raw = sql.get<{ tags: string; content: string }>(
     'SELECT tags, content FROM nostr_events WHERE pubkey = unhex(?) AND kind = ? ORDER BY created_at DESC, seq DESC LIMIT 1', [key, KIND_HANDLER_INFO],
   );
+  return announcementOf(key, profile, raw);
+}
+
+/** The announcement from the profile rules' answer and the newest raw handler event's tags and content JSON (undefined: not kept). */
+export function announcementOf(key: string, profile: DvmProfile, raw: { tags: string; content: string } | undefined): DvmAnnouncement | null {
   if (!profile.hasProfile && !raw && profile.name === undefined) return null;
   const tags = raw ? parseJson<unknown>(raw.tags) : undefined;
   const content = raw ? parseJson<unknown>(parseJson<string>(raw.content) ?? '') : undefined;

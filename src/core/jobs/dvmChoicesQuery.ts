@@ -7,7 +7,6 @@ import type { PreparedStatements } from '../nostr/preparedStatements';
 /** The picker offers at most this many DVMs. */
 export const MAX_DVM_CHOICES = 1_000;
 
-type DvmRow = { pubkey: string; answer: number | null; beat: number | null };
 
 /**
  * The playground's target picker: for each known DVM (busiest first, as the DVMs view lists them) its name, the
@@ -19,33 +18,57 @@ type DvmRow = { pubkey: string; answer: number | null; beat: number | null };
  * two equal.
  */
 export function dvmChoices(sql: PreparedStatements, limit: number | undefined, now: number, thresholds: LivenessThresholds): DvmChoice[] {
-  const rows = sql.all<DvmRow>(`SELECT lower(hex(d.pubkey)) AS pubkey, d.last_answer_at AS answer, h.last_at AS beat
+  const rows = sql.all<DvmChoiceRow>(`SELECT lower(hex(d.pubkey)) AS pubkey, d.last_answer_at AS answer, h.last_at AS beat
     FROM nostr_dvms d LEFT JOIN nostr_heartbeats h ON h.pubkey = d.pubkey
-    ORDER BY d.jobs DESC, d.results DESC, d.pubkey LIMIT ?`, [Math.max(1, Math.min(MAX_DVM_CHOICES, Math.floor(Number(limit) || MAX_DVM_CHOICES)))]);
+    ORDER BY d.jobs DESC, d.results DESC, d.pubkey LIMIT ?`, [choicesLimit(limit)]);
+  return dvmChoicesOf(rows, {
+    profiles: sql.all<{ pubkey: string; name: string | null; kinds: string }>('SELECT lower(hex(pubkey)) AS pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC'),
+    metadata: sql.all<{ pubkey: string; name: string }>('SELECT lower(hex(pubkey)) AS pubkey, name FROM nostr_metadata WHERE name IS NOT NULL'),
+    served: sql.all<{ pubkey: string; kind: number }>('SELECT lower(hex(dvm)) AS pubkey, kind FROM nostr_kind_dvms'),
+    unanswered: oldestUnanswered(sql, now, now - thresholds.silentAfterSec),
+  }, now, thresholds);
+}
+
+/** How many DVMs the picker lists: the asked number within 1..MAX_DVM_CHOICES (all of them when none is asked). */
+export function choicesLimit(limit: number | undefined): number {
+  return Math.max(1, Math.min(MAX_DVM_CHOICES, Math.floor(Number(limit) || MAX_DVM_CHOICES)));
+}
+
+/** A DVM of the picker with its signs of life. */
+export type DvmChoiceRow = { pubkey: string; answer: number | null; beat: number | null };
+
+/** What the picker reads besides its DVMs: handler rows (newest first), kind 0 names, kinds served, oldest unanswered request per DVM. */
+export interface DvmChoiceReads {
+  readonly profiles: readonly { pubkey: string; name: string | null; kinds: string }[];
+  readonly metadata: readonly { pubkey: string; name: string }[];
+  readonly served: readonly { pubkey: string; kind: number }[];
+  readonly unanswered: ReadonlyMap<string, number>;
+}
+
+export function dvmChoicesOf(rows: readonly DvmChoiceRow[], reads: DvmChoiceReads, now: number, thresholds: LivenessThresholds): DvmChoice[] {
   const wanted = new Set(rows.map((row) => row.pubkey));
   const names = new Map<string, string>();
   const kinds = new Map<string, Set<number>>();
   const kindsOf = (pubkey: string) => kinds.get(pubkey) ?? kinds.set(pubkey, new Set()).get(pubkey)!;
   // The newest handler announcement with a name names the DVM, else its kind 0 (dvmNames.ts loadProfile).
-  for (const row of sql.all<{ pubkey: string; name: string | null; kinds: string }>('SELECT lower(hex(pubkey)) AS pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC')) {
+  for (const row of reads.profiles) {
     if (!wanted.has(row.pubkey)) continue;
     if (row.name !== null && !names.has(row.pubkey)) names.set(row.pubkey, row.name);
     for (const kind of parseKinds(row.kinds)) kindsOf(row.pubkey).add(kind);
   }
-  for (const row of sql.all<{ pubkey: string; name: string }>('SELECT lower(hex(pubkey)) AS pubkey, name FROM nostr_metadata WHERE name IS NOT NULL')) {
+  for (const row of reads.metadata) {
     if (wanted.has(row.pubkey) && !names.has(row.pubkey)) names.set(row.pubkey, row.name);
   }
-  for (const row of sql.all<{ pubkey: string; kind: number }>('SELECT lower(hex(dvm)) AS pubkey, kind FROM nostr_kind_dvms')) {
+  for (const row of reads.served) {
     if (wanted.has(row.pubkey)) kindsOf(row.pubkey).add(row.kind);
   }
-  const unanswered = oldestUnanswered(sql, now, now - thresholds.silentAfterSec);
   return rows.map((row) => {
     const name = names.get(row.pubkey);
     return {
       pubkey: row.pubkey,
       ...(name !== undefined ? { name } : {}),
       kinds: [...(kinds.get(row.pubkey) ?? [])].sort((a, b) => a - b),
-      status: livenessFromSigns([row.answer, row.beat], unanswered.get(row.pubkey), now, thresholds).status,
+      status: livenessFromSigns([row.answer, row.beat], reads.unanswered.get(row.pubkey), now, thresholds).status,
     };
   });
 }

@@ -49,10 +49,15 @@ export class ContextVm {
 
   /** The servers, newest sign of life first; a date after `now` counts as now (liveness.ts does the same). */
   servers(now: number): ContextVmServer[] {
-    return this.repo.servers().map(({ lastAt, ...server }) => ({
-      ...server,
-      lastSeen: Math.min(now, Math.max(lastAt, this.traffic.lastAt(server.pubkey) ?? lastAt)),
-      traffic: this.traffic.of(server.pubkey),
-    })).sort((a, b) => b.lastSeen - a.lastSeen);
+    return serversWithTraffic(this.repo.servers(), this.traffic, now);
   }
+}
+
+/** Stored servers with their live traffic, newest sign of life first; a date after `now` counts as now. */
+export function serversWithTraffic(servers: readonly (Omit<ContextVmServer, 'traffic' | 'lastSeen'> & { lastAt: number })[], traffic: ContextVmTraffic, now: number): ContextVmServer[] {
+  return servers.map(({ lastAt, ...server }) => ({
+    ...server,
+    lastSeen: Math.min(now, Math.max(lastAt, traffic.lastAt(server.pubkey) ?? lastAt)),
+    traffic: traffic.of(server.pubkey),
+  })).sort((a, b) => b.lastSeen - a.lastSeen);
 }
