@@ -17,8 +17,15 @@ import { inPgTransaction, type PgPool } from './pgTransaction';
  * retention inside its read-modify-write of the rules (PgJobRows reads the rows it updates before writing them).
  */
 
-/** Rows per batch: a few thousand keep each lock hold to tens of milliseconds (measured at 100,000 jobs). */
-const BATCH_ROWS = 2_000;
+/**
+ * Rows per batch, adapted to what a batch costs: removing a rollup or (job, DVM) row fires triggers that keep the
+ * totals (about 0.1 ms a row at 100,000 jobs), a seen id costs nearly nothing. Each table's run starts at
+ * FIRST_BATCH_ROWS and resizes its batches towards HOLD_TARGET_MS of lock hold, at most doubling at a step.
+ */
+const FIRST_BATCH_ROWS = 500;
+const MIN_BATCH_ROWS = 50;
+const MAX_BATCH_ROWS = 5_000;
+const HOLD_TARGET_MS = 50;
 const EVICT_CHUNK_MIN = 50;
 const EVICT_CHUNK_MAX = 5_000;
 /**
@@ -67,8 +74,8 @@ export class PgNostrRetention {
   private batches = 0;
   private longestHoldMs = 0;
 
-  /** `batchRows`: rows a statement removes at most (tests make it small to cross batch boundaries). */
-  constructor(private readonly pool: PgPool, private readonly batchRows = BATCH_ROWS) {}
+  /** `maxBatchRows`: rows a statement removes at most (tests make it small to cross batch boundaries). */
+  constructor(private readonly pool: PgPool, private readonly maxBatchRows = MAX_BATCH_ROWS) {}
 
   /** How the last maintain / trimRaw / evictOldest went: for benches and logs, never for a rule. */
   get lastRun(): PgRetentionStats {
@@ -122,7 +129,7 @@ export class PgNostrRetention {
       const perRow = rows > 0 ? now / rows : 1;
       const size = Math.min(EVICT_CHUNK_MAX, Math.max(EVICT_CHUNK_MIN, Math.ceil((now - target) / perRow)));
       // Ties on created_at in sql.js's index order (its entries end with the rowid, seq).
-      const chunk = await this.batch((client) => this.deleteRaw(client,
+      const { result: chunk } = await this.batch((client) => this.deleteRaw(client,
         `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE ${UNPINNED_EVENT} ORDER BY e.created_at, e.seq LIMIT ${size}`));
       if (chunk.rows === 0) break;
       removed += chunk.rows;
@@ -130,7 +137,7 @@ export class PgNostrRetention {
       freed += chunk.bytes;
     }
     while ((await used()) > target) {
-      const chunk = await this.batch((client) => this.deleteOldestJobs(client));
+      const { result: chunk } = await this.batch((client) => this.deleteOldestJobs(client));
       if (chunk.rows === 0) break;
       removed += chunk.rows;
       freed += chunk.bytes;
@@ -154,13 +161,8 @@ export class PgNostrRetention {
 
   /** Every unpinned raw event older than `cutoff`, batch by batch. */
   private async deleteRawOlderThan(cutoff: number): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const { rows } = await this.batch((client) => this.deleteRaw(client,
-        `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${this.batchRows}`));
-      removed += rows;
-      if (rows < this.batchRows) return removed;
-    }
+    return this.drain(async (client, limit) => (await this.deleteRaw(client,
+      `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${limit}`)).rows);
   }
 
   private async deleteRaw(client: pg.PoolClient, pick: string): Promise<{ rows: number; bytes: number }> {
@@ -173,27 +175,34 @@ export class PgNostrRetention {
    * no writer moves a row between the pick and the delete, which share one snapshot anyway).
    */
   private async deleteAll(table: string, where: string, params: readonly unknown[]): Promise<number> {
+    return this.drain(async (client, limit) => (await client.query(
+      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${limit}))`, [...params])).rowCount ?? 0);
+  }
+
+  /** Runs `remove` in batches until one removes fewer rows than it was allowed; answers the rows removed. */
+  private async drain(remove: (client: pg.PoolClient, limit: number) => Promise<number>): Promise<number> {
     let removed = 0;
+    let limit = Math.min(FIRST_BATCH_ROWS, this.maxBatchRows);
     for (;;) {
-      const rows = await this.batch(async (client) => {
-        const result = await client.query(`DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${this.batchRows}))`, [...params]);
-        return result.rowCount ?? 0;
-      });
+      const { result: rows, holdMs } = await this.batch((client) => remove(client, limit));
       removed += rows;
-      if (rows < this.batchRows) return removed;
+      if (rows < limit) return removed;
+      const sized = Math.round((limit * HOLD_TARGET_MS) / Math.max(holdMs, 1));
+      limit = Math.min(this.maxBatchRows, 2 * limit, Math.max(Math.min(MIN_BATCH_ROWS, this.maxBatchRows), sized));
     }
   }
 
   /** One short transaction under the ingest's lock, its hold timed from the lock taken to COMMIT. */
-  private async batch<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async batch<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<{ result: T; holdMs: number }> {
     let lockedAt = 0;
     const result = await inPgTransaction(this.pool, async (client) => {
       lockedAt = performance.now();
       return work(client);
     }, NOSTR_WRITE_LOCK);
+    const holdMs = performance.now() - lockedAt;
     this.batches++;
-    this.longestHoldMs = Math.max(this.longestHoldMs, performance.now() - lockedAt);
-    return result;
+    this.longestHoldMs = Math.max(this.longestHoldMs, holdMs);
+    return { result, holdMs };
   }
 
   private startRun(): void {
