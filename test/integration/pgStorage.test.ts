@@ -76,6 +76,22 @@ describe('PostgreSQL storage', () => {
     await closeTracked(again);
   });
 
+  it('counts debug filler in usedBytes, compacts while open, and closes every connection it opened', async () => {
+    const url = await createDatabase(server);
+    const storage = await openTracked(url);
+    const sessions = async () => Number((await admin.query<{ n: string }>(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [storage.applicationName])).rows[0].n);
+    assert.ok((await sessions()) >= 2, 'the pool and the listening connection');
+    const before = await storage.usedBytes();
+    await storage.debugFill(2);
+    assert.ok((await storage.usedBytes()) - before >= 2 * 1024 * 1024, 'random filler is not compressed away');
+    await storage.compact();
+    await closeTracked(storage);
+    assert.equal(storage.pool.ended, true);
+    // The listening connection is held, never idle: only close() gives it back.
+    await eventually('the closed storage to have no session left', async () => (await sessions()) === 0);
+  });
+
   it('refuses a database of another application, naming its URL without the password, and leaves nothing open', async () => {
     const url = await createDatabase(server);
     const database = new URL(url).pathname.slice(1);
