@@ -58,19 +58,27 @@ export class Engine {
     const { settings, errors } = validateSettings(params.settings);
     const migrations = [...coreMigrations, ...factories.flatMap((factory) => factory.migrations)];
     const { storage, notices } = await openEngineStorage(params, migrations, options.log);
-    const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });
-    const engine = new Engine(storage, state, await storage.engineState.collectingSince(), settings, options, Date.now());
-    engine.dbBytes = await storage.usedBytes();
-    engine.settingErrors = errors;
-    for (const notice of notices) engine.report(notice.level === 'error' ? 'error' : 'warn', notice.message, true);
-    for (const error of errors) engine.report('warn', `Setting ${error.key}: ${error.message}`, false);
-    engine.registerCoreHandlers(params.debugMethods ?? false);
-    const context = engine.context();
-    for (const factory of factories) {
-      const module = factory.create(context);
-      engine.modules.push(module);
-      Object.assign(engine.handlers, module.handlers);
-      await module.open?.();
+    let engine: Engine | undefined;
+    try {
+      const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });
+      engine = new Engine(storage, state, await storage.engineState.collectingSince(), settings, options, Date.now());
+      engine.dbBytes = await storage.usedBytes();
+      engine.settingErrors = errors;
+      for (const notice of notices) engine.report(notice.level === 'error' ? 'error' : 'warn', notice.message, true);
+      for (const error of errors) engine.report('warn', `Setting ${error.key}: ${error.message}`, false);
+      engine.registerCoreHandlers(params.debugMethods ?? false);
+      const context = engine.context();
+      for (const factory of factories) {
+        const module = factory.create(context);
+        engine.modules.push(module);
+        Object.assign(engine.handlers, module.handlers);
+        await module.open?.();
+      }
+    } catch (error) {
+      // A team store holds connections (and a module may hold more): a start that failed must not leave them open.
+      for (const module of [...(engine?.modules ?? [])].reverse()) await module.dispose().catch(() => undefined);
+      await storage.close().catch(() => undefined);
+      throw error;
     }
     // Each module forwards what other processes wrote to its own domain; a lost feed reloads every view.
     engine.unsubscribeRemote = storage.onRemoteChange?.((change) => engine.onRemoteChange(change)) ?? engine.unsubscribeRemote;
