@@ -10,6 +10,9 @@ import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
 import { PgEventReads } from '../../src/core/store/postgres/pgEventReads';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { createPgNostrStore } from '../../src/core/store/postgres/pgNostrStore';
+import { PgRelayCursors } from '../../src/core/store/postgres/pgRelayCursors';
+import { RelayCursorRepo } from '../../src/core/nostr/relayCursorRepo';
+import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
 import type { NostrStore } from '../../src/core/nostr/nostrStore';
 import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
 import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
@@ -228,6 +231,35 @@ for (const { name, fill } of FILLS) {
     }
   });
 }
+
+describe('relay cursors on PostgreSQL move as on sql.js', () => {
+  it('forward only, capped at the clock plus the skew, and put back from the future to the relay\'s newest stored event', async () => {
+    const url = await createDatabase(server);
+    const pool = await openPgPool(url);
+    try {
+      await runPgMigrations(pool, pgNostrMigrations, url);
+      await FILLS[1].fill(sqlite, pool, traffic);
+      const cursors = new PgRelayCursors(pool);
+      const relay = 'wss://relay.parity.example';
+      const steps = async (store: { advance(relay: string, at: number, now?: number): unknown; get(relay: string): unknown; repairFuture(now?: number): unknown }) => {
+        const seen: unknown[] = [];
+        for (const [at, now] of [[PAGE_NOW - 100, PAGE_NOW], [PAGE_NOW - 500, PAGE_NOW], [PAGE_NOW + 10_000, PAGE_NOW]] as const) {
+          await store.advance(relay, at, now);
+          seen.push(await store.get(relay));
+        }
+        await store.advance('wss://gone.example', PAGE_NOW + 5_000, PAGE_NOW + 5_000);
+        seen.push(await store.repairFuture(PAGE_NOW - 86_400), await store.get(relay), await store.get('wss://gone.example'));
+        return seen;
+      };
+      const sqliteCursors = new RelayCursorRepo(new PreparedStatements(sqlite.store.db));
+      const expected = await steps(sqliteCursors);
+      assert.deepEqual(await steps(cursors), expected);
+      assert.equal(expected[1], PAGE_NOW - 100, 'a cursor never moves back');
+    } finally {
+      await pool.end();
+    }
+  });
+});
 
 it('the reads see data: the cases compare figures, not two empty answers', () => {
   const metrics = sqlite.core.metrics(NOW);

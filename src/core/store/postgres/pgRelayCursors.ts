@@ -23,7 +23,7 @@ export class PgRelayCursors implements RelayCursorStore {
   async repairFuture(now = unixNow()): Promise<RepairedCursor[]> {
     const limit = now + CURSOR_CLOCK_SKEW_SECONDS;
     const repaired: RepairedCursor[] = [];
-    for (const [relay, was] of await pgRows<[string, number]>(this.pool, 'SELECT relay, newest_created_at FROM nostr_relay_cursors WHERE newest_created_at > $1', [limit])) {
+    for (const [relay, was] of await pgRows<[string, number]>(this.pool, 'SELECT relay, newest_created_at FROM nostr_relay_cursors WHERE newest_created_at > $1 ORDER BY relay COLLATE "C"', [limit])) {
       const newest = (await pgValue<number | null>(this.pool, `WITH from_relay AS (
           SELECT e.seq, e.created_at FROM nostr_events e JOIN nostr_relays l ON l.id = e.relay_id WHERE l.url = $1
           UNION ALL
