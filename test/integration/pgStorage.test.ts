@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { ChangeSet } from '../../src/core/nostr/jobAssembler';
+import type { NostrStore } from '../../src/core/nostr/nostrStore';
 import { notifyNostrChange } from '../../src/core/store/postgres/pgChangeNotices';
-import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { PgDatabaseRefusedError } from '../../src/core/store/postgres/pgMigrations';
 import { openPgStorage, type PgStorage } from '../../src/core/store/postgres/pgStorage';
 import { pgStorageMigrations } from '../../src/core/store/postgres/pgStorageMigrations';
@@ -172,7 +172,8 @@ describe('PostgreSQL storage', () => {
     const heardByEditor: RemoteChange[] = [];
     const heardByCollector: RemoteChange[] = [];
     const editorLog: string[] = [];
-    let ingestor: PgNostrIngestor;
+    let collectorNostr: NostrStore;
+    let editorNostr: NostrStore;
 
     before(async () => {
       url = await createDatabase(server);
@@ -181,7 +182,10 @@ describe('PostgreSQL storage', () => {
       editor = await openTracked(url, { log });
       editor.onRemoteChange((change) => heardByEditor.push(change));
       collector.onRemoteChange((change) => heardByCollector.push(change));
-      ingestor = new PgNostrIngestor({ pool: collector.pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined });
+      const nostrOptions = { excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set<string>() };
+      collectorNostr = collector.openNostr(nostrOptions);
+      editorNostr = editor.openNostr(nostrOptions);
+      await collectorNostr.ready();
     });
 
     /** What the editor heard of Nostr changes since `from`, as one change set (or 'all' for a field sent as such). */
@@ -201,13 +205,19 @@ describe('PostgreSQL storage', () => {
 
     async function ingestAndHear(events: readonly NostrEvent[]): Promise<ChangeSet> {
       const from = heardByEditor.length;
-      const outcome = await ingestor.ingest('wss://relay.example', events);
+      const outcome = await collectorNostr.events.ingest('wss://relay.example', events);
       assert.ok(outcome.accepted > 0 && outcome.changes.jobs.size > 0 && outcome.changes.dvms.size > 0, 'the batch touched jobs and DVMs');
       await eventually('the editor to hear every job the batch touched', () => {
         const heard = heardNostr(from);
         return heard.jobs !== 'all' && outcome.changes.jobs.size === heard.jobs.size;
       });
       assert.deepEqual(heardNostr(from), { dvms: outcome.changes.dvms, kinds: outcome.changes.kinds, jobs: outcome.changes.jobs });
+      // What the editor is told to refresh, it can read: every job heard whose request came in the batch has its
+      // trace on the editor's own store (a result whose request no relay sent has no event to trace from).
+      const requests = new Set(events.map((event) => event.id));
+      const traced = [...outcome.changes.jobs].filter((job) => requests.has(job));
+      assert.ok(traced.length > 0);
+      for (const job of traced) assert.ok(await editorNostr.events.trace(job), `the editor reads job ${job}`);
       return outcome.changes;
     }
 

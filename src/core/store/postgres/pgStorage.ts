@@ -10,6 +10,8 @@ import { PgChangeFeed } from './pgChangeFeed';
 import { notifyBittensorChange } from './pgChangeNotices';
 import { describePgUrl, openPgPool } from './pgConnection';
 import { createPgEngineState } from './pgEngineState';
+import { PgNostrRetention } from './pgNostrRetention';
+import { createPgNostrStore } from './pgNostrStore';
 import { runPgMigrations, type PgMigration } from './pgMigrations';
 import { pgStorageMigrations } from './pgStorageMigrations';
 
@@ -75,8 +77,20 @@ export class PgStorage implements Storage {
   }
 
   openNostr(options: NostrStoreOptions): NostrStore {
-    void options;
-    throw new Error('the PostgreSQL Nostr store is not wired yet');
+    const retention = new PgNostrRetention(this.pool);
+    return createPgNostrStore({
+      ...options,
+      pool: this.pool,
+      retention: {
+        maintain: (now, windows) => retention.maintain(now, windows),
+        trimRaw: (rawCutoff) => retention.trimRaw(rawCutoff),
+        // Bytes freed are counted from the rows removed, not by usedBytes: pg_database_size does not fall when rows are
+        // deleted (their space is reused, not given back), so "evict until the size fell" would empty the store.
+        evictOldest: (bytes) => retention.evictOldest(bytes),
+      },
+      postedJobs: notOnPostgresYet('My jobs (jobs posted from the editor)'),
+      historyBackfill: notOnPostgresYet("the history backfill's progress"),
+    });
   }
 
   /** The Bittensor store; a saved snapshot is announced to the other processes on this database. */
@@ -152,6 +166,17 @@ export class PgStorage implements Storage {
 /** Opens the team store at `url`: see PgStorage.open. */
 export function openPgStorage(url: string, options: PgStorageOptions = {}): Promise<PgStorage> {
   return PgStorage.open(url, options);
+}
+
+/**
+ * A Nostr store part the PostgreSQL adapter does not have yet: every call rejects, saying which, rather than the
+ * engine reading an empty answer as "nothing there".
+ */
+function notOnPostgresYet<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    // 'then': the object is not a promise, whoever awaits it.
+    get: (_target, name) => (name === 'then' ? undefined : () => Promise.reject(new Error(`${what} is not kept on the PostgreSQL store yet (${String(name)})`))),
+  });
 }
 
 /** `url` with our application_name (replacing any it had: the feed tells its own notices by it). */
