@@ -187,7 +187,8 @@ export class Services implements vscode.Disposable, SwarmscopeApi {
     this.own(registerFilterUids(commandContext));
     this.own(registerIdentityCommands(this.identity));
     this.own(registerPostTestJob(this.panels.playground));
-    this.own(registerTeamStorePassword(this.storePassword, () => this.restartEngine()));
+    // Only an engine on the team store uses the password: the embedded file's engine goes on undisturbed.
+    this.own(registerTeamStorePassword(this.storePassword, () => (readStorageUrl().url === undefined ? Promise.resolve() : this.restartEngine())));
   }
 
   /**
