@@ -1,8 +1,8 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, boundedCount } from './historySql';
 import { occupancyOf } from './model';
-import { rows } from './snapshotRepo';
 import type { BlockRange, ChurnHistory, ChurnPoint, RegistrationDay, SlotsPoint } from './subnetHistoryModel';
 
 export const CHURN_POINTS_DEFAULT = 500;

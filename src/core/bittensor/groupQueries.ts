@@ -1,9 +1,11 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
+import { rows } from '../store/sqlRows';
+import type { SnapshotInfo } from './bittensorStore';
 import type { ChainScope } from './chainGenesisScope';
 import { boundedCount, identityNames, idsByKey, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY } from './historySql';
 import type { GroupPoint } from './model';
-import { rows, type SnapshotInfo, type SnapshotRepo } from './snapshotRepo';
-import type { BlockRange, GroupBy, GroupMembers, GroupRow, GroupSeries, GroupSeriesPoint, GroupsTable } from './subnetHistoryModel';
+import type { SnapshotRepo } from './snapshotRepo';
+import type { BlockRange, GroupBy, GroupRow, GroupSeries, GroupSeriesPoint, GroupsTable } from './subnetHistoryModel';
 
 /**
  * Hotkeys grouped by coldkey or by axon IP (the "cabals" view): the groups of one snapshot, the grouping over stored
@@ -137,13 +139,6 @@ export function groupSeries(
     }),
     points,
   };
-}
-
-/** The hotkeys of one group in a snapshot, by UID. */
-export function groupMembers(repo: SnapshotRepo, info: SnapshotInfo, by: GroupBy, key: string): GroupMembers {
-  checkedGroupBy(by);
-  const rows = repo.read(info).neurons.filter((neuron) => (by === 'coldkey' ? neuron.coldkey : neuron.axon?.ip) === key);
-  return { netuid: info.netuid, by, key, block: info.block, rows };
 }
 
 /**

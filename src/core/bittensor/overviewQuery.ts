@@ -1,8 +1,8 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, RAO } from './historySql';
 import { BLOCKS_PER_DAY, occupancyOf, STALE_AFTER_BLOCKS, type SubnetFacts } from './model';
-import { rows } from './snapshotRepo';
 import type { BlockRange, SubnetOverview } from './subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';
 

@@ -6,10 +6,6 @@ import { genesisKey, type ChainScope } from './chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from './model';
 import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from './snapshotEncoding';
 
-// Until the history queries import them from their new homes (their SQL is being split for PostgreSQL meanwhile).
-export { rows } from '../store/sqlRows';
-export type { SnapshotInfo } from './bittensorStore';
-
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key
  * and axon dictionaries, and are scaled back on read; a neuron costs tens of bytes per snapshot (see the bench).

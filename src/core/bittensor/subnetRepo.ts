@@ -5,9 +5,6 @@ import { ChainGenesisRepo } from './chainGenesisRepo';
 import type { ChainScope } from './chainGenesisScope';
 import { BLOCKS_PER_DAY } from './model';
 
-// Until subnetSummaries imports it from the seam (its SQL is being split for PostgreSQL meanwhile).
-export type { SubnetListing } from './bittensorStore';
-
 /** The subnet list and per-subnet figures over time (register cost, price, UIDs), for the 24 h change. */
 export class SubnetRepo {
   constructor(private readonly db: SqlDatabase) {}

@@ -1,8 +1,9 @@
 import type { Database as SqlDatabase } from 'sql.js';
+import { rows } from '../store/sqlRows';
+import type { SubnetListing } from './bittensorStore';
 import { STALE_AFTER_BLOCKS, type SubnetFacts, type SubnetSummary } from './model';
 import type { ChainGenesisRepo } from './chainGenesisRepo';
-import { rows } from './snapshotRepo';
-import type { SubnetListing, SubnetRepo } from './subnetRepo';
+import type { SubnetRepo } from './subnetRepo';
 
 interface LatestSnapshot {
   readonly block: number;
