@@ -166,7 +166,8 @@ describe('PostgreSQL Nostr retention', () => {
     const count = async () => Number((await postgresRows(pool, 'SELECT count(*) FROM nostr_events'))[0]);
     const before = await count();
     const removed = await retention.evictOldest(20_000);
-    assert.ok(removed > 0 && removed < before, `${removed} of ${before}`);
+    // 20 kB is a few dozen raw rows: one chunk of the smallest size, not every unpinned row.
+    assert.ok(removed > 0 && removed <= 60, `${removed} of ${before}`);
     assert.equal(await count(), before - removed);
   });
 

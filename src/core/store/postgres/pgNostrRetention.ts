@@ -125,8 +125,10 @@ export class PgNostrRetention {
     let removed = 0;
     // Counted once: the chunk size is an estimate, and count(*) reads the whole table at millions of rows.
     let rows = Number((await pgRow<[string]>(this.pool, 'SELECT count(*) FROM nostr_events'))?.[0] ?? 0);
+    // A raw row's share of the store: the caller's measure over the rows, or else the table's with its indexes.
+    const rawBytes = usedBytes ? undefined : Number((await pgRow<[string]>(this.pool, "SELECT pg_total_relation_size('nostr_events')"))?.[0] ?? 0);
     for (let now = await used(); now > target; now = await used()) {
-      const perRow = rows > 0 ? now / rows : 1;
+      const perRow = rows > 0 ? (rawBytes ?? now) / rows : 1;
       const size = Math.min(EVICT_CHUNK_MAX, Math.max(EVICT_CHUNK_MIN, Math.ceil((now - target) / perRow)));
       // Ties on created_at in sql.js's index order (its entries end with the rowid, seq).
       const { result: chunk } = await this.batch((client) => this.deleteRaw(client,
