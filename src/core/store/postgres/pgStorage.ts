@@ -10,6 +10,7 @@ import { PgChangeFeed } from './pgChangeFeed';
 import { notifyBittensorChange } from './pgChangeNotices';
 import { describePgUrl, openPgPool } from './pgConnection';
 import { createPgEngineState } from './pgEngineState';
+import { createPgHistoryBackfillStore } from './pgHistoryBackfill';
 import { PgNostrRetention } from './pgNostrRetention';
 import { createPgNostrStore } from './pgNostrStore';
 import { runPgMigrations, type PgMigration } from './pgMigrations';
@@ -89,7 +90,7 @@ export class PgStorage implements Storage {
         evictOldest: (bytes) => retention.evictOldest(bytes),
       },
       postedJobs: notOnPostgresYet('My jobs (jobs posted from the editor)'),
-      historyBackfill: notOnPostgresYet("the history backfill's progress"),
+      historyBackfill: createPgHistoryBackfillStore(this.pool),
     });
   }
 
