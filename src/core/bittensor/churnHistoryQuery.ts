@@ -3,6 +3,7 @@ import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
 import { blockBounds, boundedCount } from './historySql';
 import { occupancyOf } from './model';
+import { churnPoint } from './churnPoints';
 import type { BlockRange, ChurnHistory, ChurnPoint, RegistrationDay, SlotsPoint } from './subnetHistoryModel';
 
 export const CHURN_POINTS_DEFAULT = 500;
@@ -71,23 +72,4 @@ function slotsOverTime(db: SqlDatabase, netuid: number, genesis: string, from: n
     n: n as number,
     occupancy: occupancyOf(n as number, validators as number, maxUids as number | null, maxValidators as number | null),
   }));
-}
-
-function churnPoint(
-  previous: { readonly block: number; readonly neurons: readonly [number, number][] },
-  current: { readonly block: number; readonly time: number; readonly neurons: readonly [number, number][] },
-): ChurnPoint {
-  const before = new Set(previous.neurons.map(([, hotkey]) => hotkey));
-  const after = new Set(current.neurons.map(([, hotkey]) => hotkey));
-  const previousAt = new Map(previous.neurons);
-  let added = 0;
-  let changed = 0;
-  for (const [uid, hotkey] of current.neurons) {
-    if (!before.has(hotkey)) added++;
-    const was = previousAt.get(uid);
-    if (was !== undefined && was !== hotkey) changed++;
-  }
-  let removed = 0;
-  for (const hotkey of before) if (!after.has(hotkey)) removed++;
-  return { block: current.block, time: current.time, previousBlock: previous.block, added, removed, changed };
 }

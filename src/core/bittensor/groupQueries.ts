@@ -2,17 +2,19 @@ import type { Database as SqlDatabase, SqlValue } from 'sql.js';
 import { rows } from '../store/sqlRows';
 import type { SnapshotInfo } from './bittensorStore';
 import type { ChainScope } from './chainGenesisScope';
-import { boundedCount, identityNames, idsByKey, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY } from './historySql';
+import { boundedCount, identityNames, idsByKey, keysById, oneOf, rawSnapshots, rollupDays, SECONDS_PER_DAY } from './historySql';
 import type { GroupPoint } from './model';
 import type { SnapshotRepo } from './snapshotRepo';
-import type { BlockRange, GroupBy, GroupRow, GroupSeries, GroupSeriesPoint, GroupsTable } from './subnetHistoryModel';
+import { addBucketCounts, groupsPage, seriesKeys } from './groupRows';
+import type { BlockRange, GroupBy, GroupSeries, GroupSeriesPoint, GroupsTable } from './subnetHistoryModel';
+
+export { GROUPS_PAGE_MAX } from './groupRows';
 
 /**
  * Hotkeys grouped by coldkey or by axon IP (the "cabals" view): the groups of one snapshot, the grouping over stored
  * snapshots, the top groups' sizes over time, and one group's members. UIDs without an axon belong to no IP group.
  */
 
-export const GROUPS_PAGE_MAX = 1_024;
 export const GROUP_SERIES_MAX = 50;
 export const GROUP_POINTS_DEFAULT = 500;
 export const GROUP_POINTS_MAX = 2_000;
@@ -41,18 +43,7 @@ export function groupsTable(db: SqlDatabase, info: SnapshotInfo, by: GroupBy, li
     [info.id]) as [number | string, number, number, number, number][];
   const names = by === 'coldkey' ? identityNames(db, found.map(([id]) => id as number)) : new Map<number, string>();
   const keys = by === 'coldkey' ? keysById(db, found.map(([id]) => id as number)) : undefined;
-  const groups: GroupRow[] = found.map(([key, hotkeys, validators, stake, emission]) => {
-    const name = typeof key === 'number' ? names.get(key) : undefined;
-    return {
-      key: typeof key === 'number' ? keys!.get(key)! : key,
-      ...(name ? { name } : {}),
-      hotkeys, validators, stake: stake / RAO, emission: emission / RAO,
-    };
-  });
-  // Ordered here, by the ss58 text: SQL would order coldkeys by their ids.
-  groups.sort((a, b) => b.hotkeys - a.hotkeys || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const page = boundedCount(limit, 50, GROUPS_PAGE_MAX);
-  return { netuid: info.netuid, by, block: info.block, total, groups: groups.slice(Math.max(0, offset), Math.max(0, offset) + page) };
+  return groupsPage(info, by, total, found, keys, names, limit, offset);
 }
 
 /** Per complete snapshot of the range: how many groups, the largest, and the hotkeys in groups of two or more. */
@@ -132,11 +123,7 @@ export function groupSeries(
   return {
     netuid,
     by,
-    keys: keys.map((key) => {
-      const id = ids?.get(key);
-      const name = id === undefined ? undefined : names.get(id);
-      return name ? { key, name } : { key };
-    }),
+    keys: seriesKeys(keys, ids, names),
     points,
   };
 }
@@ -154,12 +141,7 @@ function countsPerBucket(db: SqlDatabase, sql: string, keys: readonly SqlValue[]
       statement.step();
       const buckets = JSON.parse(statement.get()[0] as string) as (number | [number, number])[];
       statement.reset();
-      for (const entry of buckets) {
-        const [bucket, size] = typeof entry === 'number' ? [entry, 1] : entry;
-        let counts = out.get(bucket);
-        if (!counts) out.set(bucket, (counts = new Array<number>(keys.length).fill(0)));
-        counts[at] += size;
-      }
+      addBucketCounts(out, at, keys.length, buckets);
     });
   } finally {
     statement.free();

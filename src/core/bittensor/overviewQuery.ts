@@ -1,10 +1,11 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../store/sqlRows';
 import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
-import { blockBounds, RAO } from './historySql';
-import { BLOCKS_PER_DAY, occupancyOf, STALE_AFTER_BLOCKS, type SubnetFacts } from './model';
+import { blockBounds } from './historySql';
+import { BLOCKS_PER_DAY, type SubnetFacts } from './model';
 import type { BlockRange, SubnetOverview } from './subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';
+import { overviewOf } from './subnetOverviewRows';
 
 /**
  * The dashboard's first row for a subnet: its newest snapshot against the head (staleness), and against the newest
@@ -33,30 +34,11 @@ export function subnetOverview(
   const [stored, complete, oldestBlock] = rows(db,
     `SELECT COUNT(*), SUM(complete), MIN(block) FROM bittensor_snapshots WHERE netuid = ? AND ${onChain} AND block BETWEEN ? AND ?`,
     [netuid, genesis, from, to])[0] as [number, number, number];
-  const burnChange = subnets.burnChange24h(netuid, chain, [from, to]);
-  const blocksBehind = headBlock === null ? null : Math.max(0, headBlock - block);
-  return {
-    netuid,
-    name: facts.name,
-    symbol: facts.symbol,
-    headBlock,
-    newestBlock: block,
-    newestTime: time,
-    blocksBehind,
-    stale: blocksBehind !== null && blocksBehind >= STALE_AFTER_BLOCKS,
-    burnTao: facts.burnTao,
-    burnChange24hTao: burnChange === null ? null : burnChange / RAO,
-    n,
-    validators,
-    miners: n - validators,
-    validatorsChange24h: dayBefore ? validators - dayBefore[2] : null,
-    minersChange24h: dayBefore ? n - validators - (dayBefore[1] - dayBefore[2]) : null,
-    comparedBlock: dayBefore ? dayBefore[0] : null,
-    emissionPerTempo: emissionRao / RAO,
-    priceTao: facts.priceTao,
-    movingPriceTao: facts.movingPriceTao,
-    tempo: facts.tempo,
-    occupancy: occupancyOf(n, validators, facts.maxUids, facts.maxValidators),
+  return overviewOf(netuid, headBlock, {
+    newest: { block, time, n, validators, facts },
+    dayBefore: dayBefore && { block: dayBefore[0], n: dayBefore[1], validators: dayBefore[2] },
+    emissionRao,
     snapshots: { stored, complete, oldestBlock },
-  };
+    burnChangeRao: subnets.burnChange24h(netuid, chain, [from, to]),
+  });
 }

@@ -1,16 +1,9 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../store/sqlRows';
-import type { SubnetListing } from './bittensorStore';
-import { STALE_AFTER_BLOCKS, type SubnetFacts, type SubnetSummary } from './model';
+import type { SubnetFacts, SubnetSummary } from './model';
 import type { ChainGenesisRepo } from './chainGenesisRepo';
 import type { SubnetRepo } from './subnetRepo';
-
-interface LatestSnapshot {
-  readonly block: number;
-  readonly n: number;
-  readonly validators: number;
-  readonly facts: SubnetFacts;
-}
+import { summariesOf, type LatestSnapshot } from './subnetSummaryRows';
 
 /**
  * The Subnets view's rows: the chain's subnet list where it was read, completed and corrected by each subnet's
@@ -33,32 +26,8 @@ export function subnetSummaries(
     [...params, ...params])) {
     latest.set(netuid as number, { block: block as number, n: n as number, validators: validators as number, facts: JSON.parse(facts as string) as SubnetFacts });
   }
-  const listings = new Map<number, SubnetListing>(subnets.listing(chain?.onCurrent()).map((listing) => [listing.netuid, listing]));
-  const netuids = [...new Set([...listings.keys(), ...latest.keys()])].sort((a, b) => a - b);
-  return netuids.map((netuid) => {
-    const listing = listings.get(netuid);
-    const snapshot = latest.get(netuid);
-    const uids = listing?.uids ?? snapshot?.n ?? 0;
-    const maxValidators = listing?.maxValidators ?? snapshot?.facts.maxValidators ?? null;
-    const burnRao = listing?.burnRao ?? (snapshot?.facts.burnTao == null ? null : Math.round(snapshot.facts.burnTao * 1e9));
-    const change = subnets.burnChange24h(netuid);
-    const latestSnapshotBlock = snapshot?.block ?? null;
-    return {
-      netuid,
-      name: listing && !listing.name.startsWith('subnet ') ? listing.name : snapshot?.facts.name ?? listing?.name ?? `subnet ${netuid}`,
-      tempo: listing?.tempo ?? snapshot?.facts.tempo ?? null,
-      uids,
-      maxUids: listing?.maxUids ?? snapshot?.facts.maxUids ?? null,
-      validators: snapshot ? snapshot.validators : Math.min(maxValidators ?? 0, uids),
-      validatorsEstimated: !snapshot,
-      maxValidators,
-      burnTao: burnRao === null ? null : burnRao / 1e9,
-      burnChange24hTao: change === null ? null : change / 1e9,
-      priceTao: listing?.priceTao ?? snapshot?.facts.priceTao ?? null,
-      latestSnapshotBlock,
-      headBlock,
-      stale: latestSnapshotBlock !== null && headBlock !== null && headBlock - latestSnapshotBlock >= STALE_AFTER_BLOCKS,
-      tracked: tracked.includes(netuid),
-    };
-  });
+  const listings = subnets.listing(chain?.onCurrent());
+  const netuids = new Set([...listings.map((listing) => listing.netuid), ...latest.keys()]);
+  const changes = new Map([...netuids].map((netuid) => [netuid, subnets.burnChange24h(netuid)]));
+  return summariesOf(listings, latest, changes, tracked, headBlock);
 }
