@@ -97,6 +97,10 @@ export async function openPgPool(url: string, options: PgConnectOptions = {}): P
     max: options.maxConnections,
     connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     application_name: fromUrl.application_name ?? 'swarmscope',
+    // A collector holds its connections for days and the change feed waits on one: TCP keepalive is what tells
+    // them that a network cut the server away without a word (no FIN, no RST), so the feed reconnects.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
   try {
