@@ -9,12 +9,13 @@ import type { StoreBenchContext } from './storeBench';
 import { DVMDASH_SHAPE, writeScaleLoad } from './storeScaleLoad';
 
 const NOW = 1_760_000_000 + 1_234;
+const EVICT_BYTES = 5_000_000;
 
 /**
  * Retention of a DVMDash-shaped store on PostgreSQL (pgNostrRetention.ts): `jobs` jobs over two years, then one
  * maintain pass with a 24-hour raw window (half the generated raw events go) and the default 90 days of history
  * (most jobs go), with its triggers on. Prints the time, the batches and the longest any batch held the ingest's
- * lock: what a collector writing meanwhile waits at most.
+ * lock: what a collector writing meanwhile waits at most. Then evictOldest of EVICT_BYTES, measured the same way.
  */
 export async function benchNostrRetention(context: StoreBenchContext, jobs = 100_000): Promise<void> {
   const url = await context.freshDatabase();
@@ -38,6 +39,12 @@ export async function benchNostrRetention(context: StoreBenchContext, jobs = 100
     context.print(`store retention: ${before.jobs.toLocaleString('en')} jobs, ${before.events.toLocaleString('en')} raw events; maintain(24 h raw, 90 d) removed ` +
       `${report.rawEvents.toLocaleString('en')} raw events, ${report.jobs.toLocaleString('en')} jobs, ${report.rollups.toLocaleString('en')} rollup rows ` +
       `in ${(ms / 1000).toFixed(1)} s, ${batches} batches, longest lock hold ${longestHoldMs.toFixed(0)} ms`);
+    // The size budget over what is left: the raw events, then the oldest jobs (chunks of 5,000 with their pairs).
+    const evictStarted = performance.now();
+    const evicted = await retention.evictOldest(EVICT_BYTES);
+    const evictMs = performance.now() - evictStarted;
+    context.print(`store retention: evictOldest(${EVICT_BYTES / 1e6} MB, counted from the rows) removed ${evicted.toLocaleString('en')} rows ` +
+      `in ${(evictMs / 1000).toFixed(1)} s, ${retention.lastRun.batches} batches, longest lock hold ${retention.lastRun.longestHoldMs.toFixed(0)} ms`);
   } finally {
     await pool.end();
   }

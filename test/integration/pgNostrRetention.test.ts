@@ -51,7 +51,7 @@ describe('PostgreSQL Nostr retention', () => {
 
   /**
    * The DVMDash events and three days of page traffic, in relay-sized batches, into sql.js and PostgreSQL.
-   * `batchRows`: retention's batch size (small: every rule crosses batch boundaries on this traffic).
+   * `batchRows`: retention's largest batch (small: every rule crosses batch boundaries on this traffic).
    */
   async function loadedStores(batchRows?: number): Promise<Stores> {
     const url = await createDatabase(server);
@@ -134,7 +134,7 @@ describe('PostgreSQL Nostr retention', () => {
   });
 
   it('evictOldest frees space as sql.js does, raw events first then jobs, and reports the rows removed', async () => {
-    const stores = await loadedStores();
+    const stores = await loadedStores(7);
     const { kit, pool, retention } = stores;
     const sqliteUsed = () => Number(sqliteRows(kit, MEASURE)[0]);
     const postgresUsed = async () => Number((await postgresRows(pool, MEASURE))[0]);

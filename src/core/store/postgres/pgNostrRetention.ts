@@ -63,6 +63,12 @@ const deleteRawBatch = (pick: string) => `WITH batch AS (${pick}),
   gone AS (DELETE FROM nostr_events e USING batch b WHERE e.seq = b.seq RETURNING pg_column_size(e.*) AS size)
   SELECT count(*), coalesce(sum(size), 0) FROM gone`;
 
+/** Rows a batch removed, and their bytes as eviction counts them without a measure. */
+interface Removed {
+  readonly rows: number;
+  readonly bytes: number;
+}
+
 export interface PgRetentionStats {
   /** Transactions (batches) of the last call. */
   readonly batches: number;
@@ -90,14 +96,14 @@ export class PgNostrRetention {
     const rawEvents = await this.deleteRawOlderThan(rawCutoff);
     let jobs = 0;
     for (const rule of historyRules()) {
-      const removed = await this.deleteAll(rule.table, rule.where, [historyCutoff]);
-      if (rule.table === 'nostr_jobs') jobs = removed;
+      const { rows } = await this.deleteAll(rule.table, rule.where, [historyCutoff]);
+      if (rule.table === 'nostr_jobs') jobs = rows;
     }
     // Each rollup period for its own time (rollupPeriods.ts), in sql.js's order: the triggers keep the totals.
     let rollups = 0;
     for (const period of ROLLUP_PERIODS) {
       const params = [period, now - periodKeptSec(period, windows)];
-      rollups += await this.deleteAll('nostr_rollups', 'period = $1 AND bucket < $2', params);
+      rollups += (await this.deleteAll('nostr_rollups', 'period = $1 AND bucket < $2', params)).rows;
       await this.deleteAll('nostr_latency_rollups', 'period = $1 AND bucket < $2', params);
       await this.deleteAll('nostr_user_rollups', 'period = $1 AND bucket < $2', params);
     }
@@ -139,7 +145,7 @@ export class PgNostrRetention {
       freed += chunk.bytes;
     }
     while ((await used()) > target) {
-      const { result: chunk } = await this.batch((client) => this.deleteOldestJobs(client));
+      const chunk = await this.deleteOldestJobs();
       if (chunk.rows === 0) break;
       removed += chunk.rows;
       freed += chunk.bytes;
@@ -147,27 +153,27 @@ export class PgNostrRetention {
     return removed;
   }
 
-  private async deleteOldestJobs(client: pg.PoolClient): Promise<{ rows: number; bytes: number }> {
-    const cutoff = (await pgRow<[number | null]>(client, `SELECT max(created_at) FROM (SELECT created_at FROM nostr_jobs t
+  /**
+   * sql.js's chunk of jobs (every unpinned job up to the newest of the oldest EVICT_CHUNK_MAX), its pairs and then
+   * the jobs removed in batches: 5,000 pairs' triggers in one transaction would hold the lock for a second or more.
+   */
+  private async deleteOldestJobs(): Promise<Removed> {
+    const cutoff = (await pgRow<[number | null]>(this.pool, `SELECT max(created_at) FROM (SELECT created_at FROM nostr_jobs t
       WHERE NOT ${PINNED_JOB('t.request_id')} ORDER BY created_at LIMIT ${EVICT_CHUNK_MAX}) AS oldest`))?.[0];
     if (cutoff == null) return { rows: 0, bytes: 0 };
-    const pairs = await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM nostr_job_dvms t
-      WHERE request_id IN (SELECT request_id FROM nostr_jobs WHERE created_at <= $1) AND NOT ${PINNED_JOB('t.request_id')}
-      RETURNING pg_column_size(t.*) AS size) SELECT count(*), coalesce(sum(size), 0) FROM gone`, [cutoff]);
-    const jobs = await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM nostr_jobs t WHERE created_at <= $1 AND NOT ${PINNED_JOB('t.request_id')}
-      RETURNING pg_column_size(t.*) AS size) SELECT count(*), coalesce(sum(size), 0) FROM gone`, [cutoff]);
-    const [jobRows, jobBytes] = jobs ?? [0, 0];
-    const [pairRows, pairBytes] = pairs ?? [0, 0];
-    return { rows: jobRows, bytes: jobBytes + pairBytes + (jobRows + pairRows) * ROW_OVERHEAD_BYTES };
+    const pairs = await this.deleteAll('nostr_job_dvms',
+      `request_id IN (SELECT request_id FROM nostr_jobs WHERE created_at <= $1) AND NOT ${PINNED_JOB('t.request_id')}`, [cutoff]);
+    const jobs = await this.deleteAll('nostr_jobs', `created_at <= $1 AND NOT ${PINNED_JOB('t.request_id')}`, [cutoff]);
+    return { rows: jobs.rows, bytes: jobs.bytes + pairs.bytes };
   }
 
   /** Every unpinned raw event older than `cutoff`, batch by batch. */
   private async deleteRawOlderThan(cutoff: number): Promise<number> {
-    return this.drain(async (client, limit) => (await this.deleteRaw(client,
-      `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${limit}`)).rows);
+    return (await this.drain((client, limit) => this.deleteRaw(client,
+      `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${limit}`))).rows;
   }
 
-  private async deleteRaw(client: pg.PoolClient, pick: string): Promise<{ rows: number; bytes: number }> {
+  private async deleteRaw(client: pg.PoolClient, pick: string): Promise<Removed> {
     const [rows, bytes] = (await pgRow<[number, number]>(client, deleteRawBatch(pick))) ?? [0, 0];
     return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
   }
@@ -176,19 +182,24 @@ export class PgNostrRetention {
    * Every row of `table` WHERE `where`, batch by batch (by ctid: the tables have composite keys; under the lock
    * no writer moves a row between the pick and the delete, which share one snapshot anyway).
    */
-  private async deleteAll(table: string, where: string, params: readonly unknown[]): Promise<number> {
-    return this.drain(async (client, limit) => (await client.query(
-      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${limit}))`, [...params])).rowCount ?? 0);
+  private async deleteAll(table: string, where: string, params: readonly unknown[]): Promise<Removed> {
+    return this.drain(async (client, limit) => {
+      const [rows, bytes] = (await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM ${table} d
+        WHERE d.ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${limit})) RETURNING pg_column_size(d.*) AS size)
+        SELECT count(*), coalesce(sum(size), 0) FROM gone`, params)) ?? [0, 0];
+      return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
+    });
   }
 
-  /** Runs `remove` in batches until one removes fewer rows than it was allowed; answers the rows removed. */
-  private async drain(remove: (client: pg.PoolClient, limit: number) => Promise<number>): Promise<number> {
-    let removed = 0;
+  /** Runs `remove` in batches until one removes fewer rows than it was allowed; answers what they removed. */
+  private async drain(remove: (client: pg.PoolClient, limit: number) => Promise<Removed>): Promise<Removed> {
+    const removed = { rows: 0, bytes: 0 };
     let limit = Math.min(FIRST_BATCH_ROWS, this.maxBatchRows);
     for (;;) {
-      const { result: rows, holdMs } = await this.batch((client) => remove(client, limit));
-      removed += rows;
-      if (rows < limit) return removed;
+      const { result, holdMs } = await this.batch((client) => remove(client, limit));
+      removed.rows += result.rows;
+      removed.bytes += result.bytes;
+      if (result.rows < limit) return removed;
       const sized = Math.round((limit * HOLD_TARGET_MS) / Math.max(holdMs, 1));
       limit = Math.min(this.maxBatchRows, 2 * limit, Math.max(Math.min(MIN_BATCH_ROWS, this.maxBatchRows), sized));
     }
