@@ -12,9 +12,11 @@ import { inPgTransaction, type PgPool } from './pgTransaction';
  * of a job a pinned DVM took part in, stay past both windows, so no partition could be dropped whole; each removed
  * raw row's id must be copied into nostr_seen first (a read of every row anyway); and the history tables are cut by
  * pin-aware predicates over other tables. Partitioning nostr_events would also force created_at into its unique
- * key, which the ingest's ON CONFLICT (id) relies on. So: DELETEs of a few thousand rows, each batch in its own
+ * key, which the ingest's ON CONFLICT (id) relies on. So: DELETEs of up to a few thousand rows, each batch in its own
  * short transaction under the ingest's advisory lock, so a collector waits at most one batch, and never sees
  * retention inside its read-modify-write of the rules (PgJobRows reads the rows it updates before writing them).
+ * Unlike sql.js's one transaction, a reader between two batches may see a pass half done (jobs gone, their targets
+ * not yet), as it may see a job whose answers came in a later ingest batch than its request.
  */
 
 /**
@@ -46,7 +48,7 @@ interface HistoryRule {
   readonly where: string;
 }
 
-const historyRules = (): HistoryRule[] => [
+const HISTORY_RULES: readonly HistoryRule[] = [
   { table: 'nostr_job_dvms', where: `first_at < $1 AND NOT ${PINNED_JOB('t.request_id')}` },
   { table: 'nostr_jobs', where: `created_at < $1 AND NOT ${PINNED_JOB('t.request_id')}` },
   { table: 'nostr_job_targets', where: `created_at < $1 AND dvm NOT IN (${PINNED_DVMS}) AND NOT ${PINNED_JOB('t.request_id')}` },
@@ -95,7 +97,7 @@ export class PgNostrRetention {
     const historyCutoff = now - Math.round(windows.historyDays * 86_400);
     const rawEvents = await this.deleteRawOlderThan(rawCutoff);
     let jobs = 0;
-    for (const rule of historyRules()) {
+    for (const rule of HISTORY_RULES) {
       const { rows } = await this.deleteAll(rule.table, rule.where, [historyCutoff]);
       if (rule.table === 'nostr_jobs') jobs = rows;
     }
