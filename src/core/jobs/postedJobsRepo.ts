@@ -2,15 +2,10 @@ import type { PostedJobSummary } from './jobTypes';
 import type { NostrEvent } from '../nostr/eventTypes';
 import { announcedKindNames } from '../nostr/dvmNames';
 import { clampLimit } from '../nostr/dvmQuery';
-import { checkShape } from '../nostr/eventShape';
 import { idBytes } from '../nostr/hexIds';
-import { inputTagOf, inputTagOfJson } from '../nostr/jobRowDetails';
-import { jobListSql, jobStatus, type JobListRow } from '../nostr/jobListQuery';
-import { kindName } from '../nostr/kindRegistry';
+import { jobListSql, type JobListRow } from '../nostr/jobListQuery';
 import type { PreparedStatements } from '../nostr/preparedStatements';
-
-/** An input value is cut to this many characters: enough to tell jobs apart; the trace shows the whole request. */
-const INPUT_KEPT = 200;
+import { postedJobOf, storedRequest, type PostedJobDetails } from './postedJobSummary';
 
 /** The jobs a list shows; both queries below read the same ones (request_id breaks ties of one second). */
 const SHOWN = `SELECT p.request_id, p.request FROM nostr_posted_jobs p JOIN nostr_jobs j ON j.request_id = p.request_id
@@ -29,7 +24,7 @@ const DETAILS_SQL = `WITH shown AS (${SHOWN})
   LEFT JOIN (SELECT request_id, sum(msats) AS msats, count(*) AS zaps FROM nostr_zaps
     WHERE request_id IN (SELECT request_id FROM shown) GROUP BY request_id) z ON z.request_id = s.request_id`;
 
-type DetailsRow = { id: string; request: string | null; raw_tags: string | null; msats: number; zaps: number };
+type DetailsRow = PostedJobDetails & { id: string };
 
 /**
  * The jobs the user posted (schema: postedJobsMigrations). A job the Nostr retention removed from nostr_jobs drops
@@ -53,33 +48,6 @@ export class PostedJobsRepo {
     const names = announcedKindNames(this.sql);
     const shown = clampLimit(limit, 50);
     const details = new Map(this.sql.all<DetailsRow>(DETAILS_SQL, [shown]).map((row) => [row.id, row]));
-    return this.sql.all<JobListRow>(POSTED_SQL, [shown]).map((row) => {
-      const detail = details.get(row.request_id);
-      // A damaged stored copy costs the row its input from that copy, not the list: the raw request may still say it.
-      const tag = inputTagOf(storedRequest(detail?.request)?.tags) ?? (detail?.raw_tags ? inputTagOfJson(detail.raw_tags) : undefined);
-      return {
-        requestId: row.request_id,
-        kind: row.kind,
-        kindName: kindName(row.kind, names).name,
-        createdAt: row.created_at,
-        status: jobStatus(row),
-        encrypted: row.encrypted === 1,
-        dvmCount: row.dvm_count,
-        ...(tag ? { input: { data: tag[1].slice(0, INPUT_KEPT), type: typeof tag[2] === 'string' ? tag[2] : 'text' } } : {}),
-        paidMsats: detail?.msats ?? 0,
-        zaps: detail?.zaps ?? 0,
-      };
-    });
-  }
-}
-
-/** The stored request when it still reads as an event (a damaged file or a hand edit may have changed it). */
-function storedRequest(text: string | null | undefined): NostrEvent | undefined {
-  if (typeof text !== 'string') return undefined;
-  try {
-    const shape = checkShape(JSON.parse(text));
-    return shape.ok ? shape.event : undefined;
-  } catch {
-    return undefined;
+    return this.sql.all<JobListRow>(POSTED_SQL, [shown]).map((row) => postedJobOf(row, details.get(row.request_id), names));
   }
 }

@@ -11,7 +11,7 @@ import { pgId, pgRows, type PgReader } from './pgReader';
  * jobListQuery.ts on PostgreSQL: jobs with the status a list shows (the DVM whose status moved last, and how many
  * answered). `jobs` chooses and orders the nostr_jobs rows and sets the LIMIT.
  */
-function jobListSql(jobs: string): string {
+export function jobListSql(jobs: string): string {
   return `SELECT encode(j.request_id, 'hex'), j.kind, encode(j.customer, 'hex'), j.created_at, j.encrypted, j.cancelled_at,
     encode(p.dvm, 'hex'), p.status, p.response_sec,
     (SELECT count(*) FROM nostr_job_dvms c WHERE c.request_id = j.request_id)
@@ -25,7 +25,7 @@ const OF_KIND = jobListSql('SELECT * FROM nostr_jobs WHERE kind = $1 ORDER BY cr
 const OF_CUSTOMER = jobListSql('SELECT * FROM nostr_jobs WHERE customer = $1 ORDER BY created_at DESC, request_id DESC LIMIT $2');
 const RECENT = jobListSql('SELECT * FROM nostr_jobs ORDER BY created_at DESC, request_id DESC LIMIT $1');
 
-async function jobRows(db: PgReader, text: string, values: readonly unknown[]): Promise<JobListRow[]> {
+export async function jobRows(db: PgReader, text: string, values: readonly unknown[]): Promise<JobListRow[]> {
   return (await pgRows(db, text, values)).map((row) => ({
     request_id: row[0] as string, kind: row[1] as number, customer: row[2] as string, created_at: row[3] as number, encrypted: row[4] as number,
     cancelled_at: row[5] as number | null, dvm: row[6] as string | null, status: row[7] as string | null, response_sec: row[8] as number | null, dvm_count: row[9] as number,

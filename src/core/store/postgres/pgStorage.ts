@@ -13,6 +13,7 @@ import { createPgEngineState } from './pgEngineState';
 import { createPgHistoryBackfillStore } from './pgHistoryBackfill';
 import { PgNostrRetention } from './pgNostrRetention';
 import { createPgNostrStore } from './pgNostrStore';
+import { createPgPostedJobStore } from './pgPostedJobs';
 import { runPgMigrations, type PgMigration } from './pgMigrations';
 import { pgStorageMigrations } from './pgStorageMigrations';
 
@@ -89,7 +90,7 @@ export class PgStorage implements Storage {
         // deleted (their space is reused, not given back), so "evict until the size fell" would empty the store.
         evictOldest: (bytes) => retention.evictOldest(bytes),
       },
-      postedJobs: notOnPostgresYet('My jobs (jobs posted from the editor)'),
+      postedJobs: createPgPostedJobStore(this.pool),
       historyBackfill: createPgHistoryBackfillStore(this.pool),
     });
   }
@@ -167,17 +168,6 @@ export class PgStorage implements Storage {
 /** Opens the team store at `url`: see PgStorage.open. */
 export function openPgStorage(url: string, options: PgStorageOptions = {}): Promise<PgStorage> {
   return PgStorage.open(url, options);
-}
-
-/**
- * A Nostr store part the PostgreSQL adapter does not have yet: every call rejects, saying which, rather than the
- * engine reading an empty answer as "nothing there".
- */
-function notOnPostgresYet<T extends object>(what: string): T {
-  return new Proxy({} as T, {
-    // 'then': the object is not a promise, whoever awaits it.
-    get: (_target, name) => (name === 'then' ? undefined : () => Promise.reject(new Error(`${what} is not kept on the PostgreSQL store yet (${String(name)})`))),
-  });
 }
 
 /** `url` with our application_name (replacing any it had: the feed tells its own notices by it). */
