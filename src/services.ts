@@ -26,7 +26,7 @@ import { affectsStorageUrl, affectsSwarmscope, readRawSettings, readStorageUrl }
 import { Backoff } from './core/util/backoff';
 import type { SettingError } from './core/config/settings';
 import { describeError } from './core/util/errors';
-import { describePgUrl as describeStoreUrl } from './core/store/postgres/pgConnection';
+import { describePgUrl as describeStoreUrl } from './core/store/postgres/pgUrl';
 import { EngineClient, type EngineClientState } from './engine/engineClient';
 import { channelLogger, sanitizedLogChannel } from './logging';
 import { MESSAGE_MAX_LENGTH, untrustedText } from './core/util/untrustedText';

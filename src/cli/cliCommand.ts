@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RawSettings } from '../core/config/settings';
-import { checkPgUrl, PgUrlRefusedError } from '../core/store/postgres/pgConnection';
+import { checkPgUrl, PgUrlRefusedError } from '../core/store/postgres/pgUrl';
 import { describeError } from '../core/util/errors';
 import { singleLine, withoutControls } from '../core/util/untrustedText';
 import type { Engine } from '../engine/engine';

@@ -1,5 +1,5 @@
 import type { Migration } from '../core/store/migration';
-import { describePgUrl } from '../core/store/postgres/pgConnection';
+import { describePgUrl } from '../core/store/postgres/pgUrl';
 import { openPgStorage } from '../core/store/postgres/pgStorage';
 import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';
 import type { Storage } from '../core/store/storage';

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
-import { describePgUrl, openPgPool, PgConnectionError, PgUrlRefusedError } from '../../src/core/store/postgres/pgConnection';
+import { openPgPool, PgConnectionError } from '../../src/core/store/postgres/pgConnection';
+import { describePgUrl, PgUrlRefusedError } from '../../src/core/store/postgres/pgUrl';
 import { PgDatabaseRefusedError, runPgMigrations, type PgMigration } from '../../src/core/store/postgres/pgMigrations';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 

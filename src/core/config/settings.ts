@@ -1,4 +1,4 @@
-import { checkPgUrl } from '../store/postgres/pgConnection';
+import { checkPgUrl } from '../store/postgres/pgUrl';
 
 /**
  * Swarmscope's settings as the engine sees them, with the public defaults, and one validator shared by the

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { describePgUrl } from './pgConnection';
+import { describePgUrl } from './pgUrl';
 
 /**
  * Schema steps for the PostgreSQL store, recorded in `swarmscope_migrations`. Several processes share one database

@@ -8,7 +8,8 @@ import type { EngineStateStore, FlushResult, NostrStoreOptions, SaveState, Stora
 import { createPgBittensorStore } from './pgBittensorStore';
 import { PgChangeFeed } from './pgChangeFeed';
 import { notifyBittensorChange } from './pgChangeNotices';
-import { describePgUrl, openPgPool } from './pgConnection';
+import { openPgPool } from './pgConnection';
+import { describePgUrl } from './pgUrl';
 import { createPgEngineState } from './pgEngineState';
 import { createPgHistoryBackfillStore } from './pgHistoryBackfill';
 import { PgNostrRetention } from './pgNostrRetention';
