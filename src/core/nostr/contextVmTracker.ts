@@ -1,25 +1,29 @@
 import type { ContextVmServer } from './contextVmTypes';
 import { isContextVmKind, parseContextVm } from './contextVmEvents';
+import { ContextVmMessageCounter } from './contextVmMessageCounter';
 import { ContextVmServerRepo } from './contextVmServerRepo';
-import { ContextVmTraffic } from './contextVmTraffic';
+import type { ContextVmTraffic } from './contextVmTraffic';
 import type { ChangeSet } from './jobAssembler';
 import type { NostrEvent } from './nostrEvent';
 import type { PreparedStatements } from './preparedStatements';
 
 /**
  * ContextVM / DVMCP servers beside the NIP-90 job model (DESIGN.md: listed apart from DVMs): announcements stored as
- * servers, messages counted live. The ingest hands it every verified event of those kinds.
+ * servers, messages counted live (contextVmMessageCounter.ts, per process). The ingest hands it every verified event of
+ * those kinds.
  */
 export class ContextVm {
   private readonly repo: ContextVmServerRepo;
-  readonly traffic: ContextVmTraffic;
-  /** Pubkeys that announced a server: only their messages make the views redraw. */
-  private readonly announced: Set<string>;
+  private readonly messages: ContextVmMessageCounter;
 
   constructor(sql: PreparedStatements, countingSince: number) {
     this.repo = new ContextVmServerRepo(sql);
-    this.traffic = new ContextVmTraffic(countingSince);
-    this.announced = new Set(this.repo.servers().map((server) => server.pubkey));
+    this.messages = new ContextVmMessageCounter(countingSince);
+    for (const server of this.repo.servers()) this.messages.announce(server.pubkey);
+  }
+
+  get traffic(): ContextVmTraffic {
+    return this.messages.traffic;
   }
 
   /**
@@ -32,11 +36,11 @@ export class ContextVm {
     const parsed = parseContextVm(event);
     if (!parsed) return event.kind === 25910 || event.kind === 26910;
     if (parsed.type === 'message') {
-      if (this.traffic.count(parsed) && this.announced.has(parsed.server)) changes.dvms.add(parsed.server);
+      this.messages.count(parsed, changes);
       return true;
     }
     this.repo.store(parsed, relay);
-    this.announced.add(event.pubkey);
+    this.messages.announce(event.pubkey);
     changes.dvms.add(event.pubkey);
     return false;
   }

@@ -18,3 +18,10 @@ export async function pgContextVmServers(db: PgReader, traffic: ContextVmTraffic
   const relayRows = relays.map(([pubkey, server_id, url]): ContextVmRelayRow => ({ pubkey, server_id, url }));
   return serversWithTraffic(contextVmServersOf(rows, relayRows), traffic, now);
 }
+
+/** Which of `pubkeys` (hex) announced a server in the store, by this process or another collector. */
+export async function pgAnnouncedServers(db: PgReader, pubkeys: readonly string[]): Promise<string[]> {
+  const rows = await pgRows<[Buffer]>(db, 'SELECT DISTINCT pubkey FROM nostr_contextvm_parts WHERE pubkey = ANY($1)',
+    [pubkeys.map((pubkey) => Buffer.from(pubkey, 'hex'))]);
+  return rows.map(([pubkey]) => pubkey.toString('hex'));
+}

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { CONTEXTVM_MESSAGE_KINDS } from '../../nostr/contextVmEvents';
+import { CONTEXTVM_MESSAGE_KINDS, parseContextVm, type ContextVmMessage } from '../../nostr/contextVmEvents';
+import type { ContextVmMessageCounter } from '../../nostr/contextVmMessageCounter';
 import { classify } from '../../nostr/eventClassifier';
 import { duplicateHolds, screenEvents, signatureHolds } from '../../nostr/ingestScreen';
 import { emptyChangeSet, JobAssembler, type ChangeSet } from '../../nostr/jobAssembler';
@@ -11,6 +12,7 @@ import { loadVerifier, verifySignedEvent, type Verdict } from '../../nostr/signa
 import { Tally } from '../../nostr/tally';
 import type { Logger } from '../../util/logger';
 import { notifyNostrChange } from './pgChangeNotices';
+import { pgAnnouncedServers } from './pgContextVmServers';
 import { contextVmAnnouncement, writeContextVmServers } from './pgContextVmWrites';
 import { PgJobRows } from './pgJobRows';
 import { pgRows } from './pgReader';
@@ -23,6 +25,12 @@ export interface PgNostrIngestorOptions {
   /** The id + signature check; `verifySignedEvent` unless a benchmark fills a store with unsigned rows. */
   readonly verify?: (event: NostrEvent) => Verdict;
   readonly log?: Logger;
+  /**
+   * Counts the ContextVM messages this process ingests (the store's contextVmServers reads it). Per process, live only:
+   * the messages are never stored, so an editor on a team store sees the traffic it ingested itself, not another
+   * collector's. Without it the messages are accepted and not counted.
+   */
+  readonly contextVm?: ContextVmMessageCounter;
 }
 
 /** A stored copy: its raw row while the raw tier keeps it; only its id after (nostr_seen). */
@@ -37,7 +45,7 @@ const LOCK_CLASS = 0x53775363;
 const LOCK_NOSTR_INGEST = 2;
 /** The same lock for whatever else rewrites the Nostr tables (pgNostrRetention.ts), so it never runs inside a write's read-modify-write. */
 export const NOSTR_WRITE_LOCK: readonly [number, number] = [LOCK_CLASS, LOCK_NOSTR_INGEST];
-/** Relays do not keep these (ephemeral ContextVM traffic): counted as accepted, never stored (contextVmTracker.ts). */
+/** Relays do not keep these (ephemeral ContextVM traffic): counted as accepted, never stored; this process counts them (contextVmMessageCounter.ts). */
 const EPHEMERAL_KINDS = new Set<number>(CONTEXTVM_MESSAGE_KINDS);
 
 const RAW_INSERT = `INSERT INTO nostr_events (id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig)
@@ -139,6 +147,7 @@ export class PgNostrIngestor {
       const seenOn = duplicates.map(({ event }) => contextVmAnnouncement(event)).filter((announcement) => announcement !== undefined)
         .map(({ event, serverId }) => ({ pubkey: event.pubkey, serverId }));
       if (announcements.length > 0 || seenOn.length > 0) await writeContextVmServers(client, announcements, seenOn, relay);
+      const messages = await this.contextVmMessages(client, fresh, announcements.map(({ event }) => event.pubkey));
       const relays = duplicates.filter(({ stored: copy }) => relayId !== null && copy && copy !== 'id-only' && copy.relayId !== relayId);
       if (relays.length > 0) {
         // Record the extra relay only while the raw event is kept; its id lives in nostr_seen after that.
@@ -148,6 +157,8 @@ export class PgNostrIngestor {
       // Editors listening on this store refresh what the chunk touched; PostgreSQL delivers it at COMMIT, and only then.
       await notifyNostrChange(client, changes);
       await client.query('COMMIT');
+      // Counted after COMMIT, and outside the notice: other processes hold none of this process's counts.
+      for (const message of messages) this.options.contextVm?.count(message, outcome.changes);
       outcome.accepted += fresh.length;
       outcome.duplicates += duplicates.length;
       for (const dvm of changes.dvms) outcome.changes.dvms.add(dvm);
@@ -159,6 +170,21 @@ export class PgNostrIngestor {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * The ContextVM messages among `fresh` (sql.js: contextVmTracker.ts), with the counter told which of their servers
+   * announced themselves (`announced` in this chunk, or in the store by any collector): only those redraw the views.
+   */
+  private async contextVmMessages(client: pg.PoolClient, fresh: readonly SerializedEvent[], announced: readonly string[]): Promise<ContextVmMessage[]> {
+    const counter = this.options.contextVm;
+    if (!counter) return [];
+    for (const pubkey of announced) counter.announce(pubkey);
+    const messages = fresh.filter(({ event }) => EPHEMERAL_KINDS.has(event.kind)).map(({ event }) => parseContextVm(event))
+      .filter((parsed): parsed is ContextVmMessage => parsed?.type === 'message');
+    const unknown = [...new Set(messages.map(({ server }) => server))].filter((server) => !counter.knows(server));
+    if (unknown.length > 0) for (const pubkey of await pgAnnouncedServers(client, unknown)) counter.announce(pubkey);
+    return messages;
   }
 
   /** Loads the rows the events touch, runs the NIP-90 rules in order, and writes raw events and rows back. */

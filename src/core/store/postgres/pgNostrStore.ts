@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { HistoryBackfillStore, NostrEventRepo, NostrPageRepo, NostrStore, PostedJobStore } from '../../nostr/nostrStore';
-import { ContextVmTraffic } from '../../nostr/contextVmTraffic';
+import { ContextVmMessageCounter } from '../../nostr/contextVmMessageCounter';
 import { DEFAULT_LIVENESS } from '../../nostr/liveness';
 import { loadVerifier } from '../../nostr/signatureVerifier';
 import type { NostrStoreOptions } from '../storage';
@@ -28,12 +28,13 @@ export interface PgNostrStoreOptions extends NostrStoreOptions {
  */
 export function createPgNostrStore(options: PgNostrStoreOptions): NostrStore {
   const { pool } = options;
-  const ingestor = new PgNostrIngestor({ pool, excludedKinds: options.excludedKinds, countDropped: options.countDropped, log: options.log });
+  // ContextVM messages are ephemeral and never stored: this process counts those its ingest takes in (per process, live
+  // only, as on sql.js), and contextVmServers merges the counts into the servers the tables hold.
+  const contextVm = new ContextVmMessageCounter(Math.floor(Date.now() / 1000));
+  const ingestor = new PgNostrIngestor({ pool, excludedKinds: options.excludedKinds, countDropped: options.countDropped, log: options.log, contextVm });
   const reads = new PgEventReads(pool);
   const thresholds = options.liveness ?? DEFAULT_LIVENESS;
   const pageRepo = new PgPageRepo({ db: pool, pinnedDvms: options.pinnedDvms, liveness: thresholds });
-  // ContextVM messages are ephemeral and counted in memory by whoever receives them; this store stores none of them.
-  const traffic = new ContextVmTraffic(Math.floor(Date.now() / 1000));
   const events: NostrEventRepo = {
     ingest: (relay, batch) => ingestor.ingest(relay, batch),
     event: (id) => reads.event(id),
@@ -59,7 +60,7 @@ export function createPgNostrStore(options: PgNostrStoreOptions): NostrStore {
     dvmAnnouncement: (pubkey) => pgDvmAnnouncement(pool, pubkey),
     dvmChoices: (limit, now) => pgDvmChoices(pool, limit, now, thresholds),
     dvmMedians: (pubkeys) => pageRepo.dvmMedians(pubkeys),
-    contextVmServers: (now) => pgContextVmServers(pool, traffic, now),
+    contextVmServers: (now) => pgContextVmServers(pool, contextVm.traffic, now),
   };
   return {
     events,

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type pg from 'pg';
+import type { IngestOutcome } from '../../src/core/nostr/nostrIngest';
+import type { NostrStore } from '../../src/core/nostr/nostrStore';
+import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
+import { openPgPool } from '../../src/core/store/postgres/pgConnection';
+import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
+import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
+import { createPgNostrStore, type PgNostrStoreOptions } from '../../src/core/store/postgres/pgNostrStore';
+import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+
+/**
+ * Issue 14: ContextVM / DVMCP messages (25910 / 26910) are ephemeral, so no store keeps them; each process counts
+ * what it ingested. The same signed announcements and messages go into a sql.js store and into a PostgreSQL store,
+ * and the MCP servers they list must be equal, request and response counts included, as must what each batch says
+ * changed (an announced server's traffic redraws the DVMs tree, a made-up addressee's does not).
+ */
+
+const T = 1_765_000_000;
+const NOW = T + 1_000;
+const RELAY_A = 'wss://relay-a.example';
+const RELAY_B = 'wss://relay-b.example';
+const json = (value: unknown) => JSON.stringify(value);
+
+function traffic() {
+  const [cvm, provider, client, stranger] = [new Actor(), new Actor(), new Actor(), new Actor()];
+  const announcements = [
+    cvm.sign(11316, [['name', 'Search Server'], ['support_encryption']], json({ serverInfo: { name: 'search-server', version: '1.0.0' } }), T),
+    cvm.sign(11317, [], json({ tools: [{ name: 'search', inputSchema: {} }] }), T + 10),
+    provider.sign(31316, [['d', 'weather'], ['k', '25910']], json({ serverInfo: { name: 'Weather DVMCP' } }), T + 20),
+  ];
+  const requests = [1, 2, 3].map((n) => client.sign(25910, [['p', cvm.pubkey]], json({ method: 'tools/call', params: { name: 'search', n } }), T + 100 + n));
+  const messages = [
+    ...requests,
+    cvm.sign(25910, [['e', requests[0].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 110),
+    cvm.sign(25910, [['e', requests[1].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 111),
+    client.sign(25910, [['p', provider.pubkey], ['s', 'weather']], json({ method: 'tools/call' }), T + 120),
+    provider.sign(26910, [['e', 'a'.repeat(64)], ['p', client.pubkey]], json({ content: [] }), T + 121),
+    client.sign(25910, [['p', stranger.pubkey]], json({ method: 'tools/list' }), T + 130), // a server that never announced
+    client.sign(25910, [], json({ method: 'tools/list' }), T + 131), // names no server: accepted, counted nowhere
+  ];
+  return { cvm, provider, stranger, announcements, messages };
+}
+
+/** What both stores are given, batch by batch: servers, their traffic, and copies of it from a second relay. */
+function batches(t: ReturnType<typeof traffic>): [string, NostrEvent[]][] {
+  return [[RELAY_A, t.announcements], [RELAY_A, t.messages], [RELAY_B, [...t.messages.slice(0, 4), t.messages[0]]]];
+}
+
+/** The parts of an ingest's answer the two stores must agree on. */
+function said(outcome: IngestOutcome) {
+  return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected, dvms: [...outcome.changes.dvms].sort() };
+}
+
+/** Each store counts from when it opened: the counts, not the second the counting started, must agree. */
+function withoutCountingStart(servers: readonly ContextVmServer[]) {
+  return servers.map((server) => ({ ...server, traffic: { ...server.traffic, since: 0 } }));
+}
+
+/** This test reads ContextVM servers only: the parts a PostgreSQL store is given for retention and My jobs stay unused. */
+const UNUSED = {} as Pick<PgNostrStoreOptions, 'retention' | 'postedJobs' | 'historyBackfill'>;
+
+describe('ContextVM live traffic on PostgreSQL', () => {
+  let server: PostgresServer;
+  let sqlite: CoreKit;
+  const pools: pg.Pool[] = [];
+  before(async () => {
+    server = await startPostgres();
+    sqlite = await openCore();
+  });
+  after(async () => {
+    await sqlite?.close();
+    for (const pool of pools) await pool.end();
+    await server?.stop();
+  });
+
+  async function pgStore(url?: string): Promise<{ url: string; store: NostrStore }> {
+    const at = url ?? await createDatabase(server);
+    const pool = await openPgPool(at);
+    pools.push(pool);
+    if (!url) await runPgMigrations(pool, pgNostrMigrations, at);
+    return { url: at, store: createPgNostrStore({ pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set(), ...UNUSED }) };
+  }
+
+  it('lists the same servers with the same request and response counts as sql.js', async () => {
+    const t = traffic();
+    const { store } = await pgStore();
+    for (const [relay, events] of batches(t)) {
+      const expected = said(await sqlite.core.ingest(relay, events));
+      assert.deepEqual(said(await store.events.ingest(relay, events)), expected, `batch from ${relay}`);
+    }
+    const expected = withoutCountingStart(sqlite.core.contextVmServers(NOW));
+    const actual = withoutCountingStart(await store.pages.contextVmServers(NOW));
+    assert.deepEqual(actual, expected);
+    // The comparison holds figures, not two sets of zeros: 3 requests and 2 answers for the search server.
+    assert.deepEqual(actual.map((s) => [s.pubkey, s.traffic.requests, s.traffic.responses]),
+      [[t.provider.pubkey, 1, 1], [t.cvm.pubkey, 3, 2]]);
+    assert.equal(actual.find((s) => s.pubkey === t.cvm.pubkey)?.lastSeen, T + 111, 'last seen is its newest message, not its announcement');
+  });
+
+  it("redraws for traffic to a server another collector announced, and keeps each process's counts its own", async () => {
+    const t = traffic();
+    const first = await pgStore();
+    const second = await pgStore(first.url);
+    await first.store.events.ingest(RELAY_A, t.announcements);
+    const outcome = await second.store.events.ingest(RELAY_A, t.messages);
+    assert.deepEqual(said(outcome).dvms, [t.cvm.pubkey, t.provider.pubkey].sort(), 'announced servers redraw; the stranger does not');
+    const counts = async (store: NostrStore) => (await store.pages.contextVmServers(NOW)).map((s) => [s.pubkey, s.traffic.requests, s.traffic.responses]);
+    assert.deepEqual(await counts(second.store), [[t.provider.pubkey, 1, 1], [t.cvm.pubkey, 3, 2]]);
+    assert.deepEqual(await counts(first.store), [[t.provider.pubkey, 0, 0], [t.cvm.pubkey, 0, 0]], 'live only, per process: relays keep none of it');
+  });
+});
