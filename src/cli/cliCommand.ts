@@ -96,7 +96,8 @@ export async function withEngine(
   const given = Object.keys(options.settings ?? {});
   let joined: EngineOwnerInfo | undefined;
   const { session, owned } = await EngineSession.open(
-    { dbPath, ...(store ? { store } : {}), settings: options.settings ?? {}, collect: options.collect, ownerLabel: ownerLabel() },
+    // No command shows live views, so none needs to hear other processes' writes: no LISTEN connection.
+    { dbPath, ...(store ? { store: { ...store, listen: false } } : {}), settings: options.settings ?? {}, collect: options.collect, ownerLabel: ownerLabel() },
     {
       notify: () => undefined,
       log,

@@ -19,9 +19,9 @@ export async function openEngineStorage(
   log: Logger,
 ): Promise<{ storage: Storage; notices: readonly OpenNotice[] }> {
   if (!params.store) return SqliteStorage.open({ path: params.dbPath, migrations: [...migrations] });
-  const { url, password, origin } = params.store;
+  const { url, password, origin, listen } = params.store;
   try {
-    return { storage: await openPgStorage(url, { password, urlOrigin: origin, log }), notices: [] };
+    return { storage: await openPgStorage(url, { password, urlOrigin: origin, log, listen }), notices: [] };
   } catch (error) {
     // The PostgreSQL errors already name the URL without password; the prefix says which part of the engine failed.
     throw new Error(`the team store ${describePgUrl(url)} could not be opened: ${describeError(error)}`, { cause: error });

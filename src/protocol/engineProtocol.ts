@@ -48,6 +48,11 @@ export interface TeamStoreParams {
   readonly password?: string;
   /** Where the URL was given, named in refusals: `--store` or `swarmscope.storage.url`. */
   readonly origin?: string;
+  /**
+   * Hold a LISTEN connection for other processes' writes (default true). The CLI passes false: it shows no live
+   * view, and a collector running around the clock should not hold a second server connection for nothing.
+   */
+  readonly listen?: boolean;
 }
 
 export interface EngineStartParams {
