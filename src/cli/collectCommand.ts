@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, isWebSocketUrl, NUMBER_BOUNDS } from '../core/config/settings';
+import { DEFAULT_SETTINGS, isWebSocketUrl, LIST_ITEM_BOUNDS, NUMBER_BOUNDS } from '../core/config/settings';
 import type { Engine } from '../engine/engine';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { HistoryBackfillStatus } from '../protocol/historyBackfillProtocol';
@@ -6,9 +6,9 @@ import type { NostrMetricsScope } from '../protocol/nostrProtocol';
 import { flag, flagList, intFlag, report, UsageError, withEngine, type CliCommand } from './cliCommand';
 
 /**
- * `swarmscope collect`: the engine's relay collector, headless, for a while (or until Ctrl-C); then a flush and a
- * summary. Counts come from the engine itself: what the relays sent (per relay), what the store gained, and what
- * validation dropped, by reason.
+ * `swarmscope collect`: the engine's relay collector, headless, for a while (or until Ctrl-C), and its chain
+ * collector snapshotting the tracked subnets (`--subnet`); then a flush and a summary. Counts come from the engine
+ * itself: what the relays sent (per relay), what the store gained, and what validation dropped, by reason.
  */
 
 export interface CollectSummary {
@@ -41,11 +41,12 @@ export interface CollectedRelay {
 
 export const collectCommand: CliCommand = {
   name: 'collect',
-  summary: 'Collect DVM traffic (NIP-90) from relays for a while, store it, and print what arrived.',
+  summary: 'Collect DVM traffic (NIP-90) from relays, and snapshots of the tracked subnets, for a while; store them and print what arrived.',
   options: [
     { name: 'relay', value: 'URL', repeatable: true, help: `a ws:// or wss:// relay (default: ${DEFAULT_SETTINGS.relays.join(', ')})` },
     { name: 'duration', value: 'S', help: 'seconds to collect (default: until Ctrl-C)' },
     { name: 'endpoint', value: 'URL', help: `the subtensor endpoint the engine's chain collector uses meanwhile (default: ${DEFAULT_SETTINGS.subtensorEndpoint})` },
+    { name: 'subnet', value: 'N', repeatable: true, help: `a subnet (netuid) whose metagraph the chain collector snapshots meanwhile (default: ${DEFAULT_SETTINGS.trackedSubnets.join(', ')})` },
     { name: 'history-days', value: 'D', help: 'also backfill the last D days from the relays into the rollups, resuming an earlier run (default: 0, none)' },
   ],
   run: async (args, io) => {
@@ -56,14 +57,19 @@ export const collectCommand: CliCommand = {
     const endpoint = flag(args, 'endpoint');
     if (endpoint !== undefined && !isWebSocketUrl(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a ws:// or wss:// URL`);
     const historyDays = historyDaysFlag(flag(args, 'history-days'));
+    const subnets = subnetFlags(flagList(args, 'subnet'));
     const watched = relays.length > 0 ? relays : [...DEFAULT_SETTINGS.relays];
-    const settings = { ...(relays.length > 0 ? { relays } : {}), ...(endpoint ? { subtensorEndpoint: endpoint } : {}), backfillDays: historyDays };
+    const settings = {
+      ...(relays.length > 0 ? { relays } : {}), ...(endpoint ? { subtensorEndpoint: endpoint } : {}), ...(subnets.length > 0 ? { trackedSubnets: subnets } : {}),
+      backfillDays: historyDays,
+    };
+    const tracked = subnets.length > 0 ? subnets : DEFAULT_SETTINGS.trackedSubnets;
 
     return withEngine(args, io, { collect: true, settings }, async (engine) => {
       const startedAt = Date.now();
       const before = await jobCounts(engine);
       const droppedBefore = engine.status().dropped;
-      io.err(`collecting from ${watched.join(', ')}${duration ? ` for ${duration} s` : ' until Ctrl-C'}…`);
+      io.err(`collecting from ${watched.join(', ')} and snapshots of subnet${tracked.length === 1 ? '' : 's'} ${tracked.join(', ')}${duration ? ` for ${duration} s` : ' until Ctrl-C'}…`);
       const interrupted = await waitForEnd(duration);
       const flushed = await engine.call('engine.flush', {});
       const after = await jobCounts(engine);
@@ -159,6 +165,23 @@ function historyDaysFlag(value: string | undefined): number {
     throw new UsageError(`--history-days ${JSON.stringify(value)} must be a number of days from ${minimum} to ${maximum}`);
   }
   return days;
+}
+
+/**
+ * `--subnet N`, repeatable: the netuids the chain collector snapshots (a headless collector for many subnets has no
+ * settings file to name them in). Checked as the trackedSubnets setting is, but refused rather than ignored.
+ */
+function subnetFlags(values: readonly string[]): number[] {
+  const { minimum, maximum } = LIST_ITEM_BOUNDS.trackedSubnets;
+  const netuids = values.map((value) => {
+    const netuid = Number(value);
+    // Number() reads '', ' 1' and '0x1' too; a netuid is written in plain digits.
+    if (!/^\d+$/.test(value) || netuid < minimum || netuid > maximum) {
+      throw new UsageError(`--subnet ${JSON.stringify(value)} is not a netuid (an integer from ${minimum} to ${maximum})`);
+    }
+    return netuid;
+  });
+  return [...new Set(netuids)];
 }
 
 function noRelayReached(summary: CollectSummary): string {
