@@ -14,7 +14,8 @@ const RETENTION = { rawWindowHours: 48, historyDays: 730 };
 
 /**
  * Issue 14's bars at scale: a DVMDash-shaped store of `jobs` jobs written in SQL (storeScaleLoad.ts), then the median
- * and p95 of the dashboard metrics (bar < 200 ms) and of the busiest DVM's page (bar < 100 ms), each read RUNS times
+ * and p95 of the dashboard metrics (bar < 200 ms), of the busiest DVM's page (bar < 100 ms), of the kind page of the
+ * busiest kind (bar < 200 ms) and of the DVMs list's first 100 (bar < 100 ms), each read RUNS times
  * through the PostgreSQL repos over a pool as the engine reads them; and the database's size per million jobs for the
  * README's sized plan.
  */
@@ -45,17 +46,21 @@ export async function benchStoreScale(context: StoreBenchContext, jobs = 1_000_0
     context.print(`store scale: dashboard metrics(now) ${figures(metricsMs)} over ${RUNS} runs (bar < 200 ms)`);
     const pageMs = await timed(() => pages.dvmPage(busiest.pubkey, { now: NOW, retention: RETENTION }));
     context.print(`store scale: DVM page of the busiest DVM (${Number(busiest.jobs).toLocaleString('en')} jobs) ${figures(pageMs)} over ${RUNS} runs (bar < 100 ms)`);
+    // The first read ranks and keeps every listed DVM's percentiles (pgPairStats.ts); later reads rank only what changed.
     const kindMs = await timed(() => pages.kindPage(5300, { now: NOW, retention: RETENTION }));
-    context.print(`store scale: kind page of 5300 (95 % of jobs) ${figures(kindMs)}; DVMs list (first 100) ${figures(await timed(() => pages.dvms(100, 0, NOW)))}`);
+    context.print(`store scale: kind page of 5300 (95 % of jobs) ${figures(kindMs)} over ${RUNS} runs, first read ${kindMs.first.toFixed(0)} ms (bar < 200 ms)`);
+    const listMs = await timed(() => pages.dvms(100, 0, NOW));
+    context.print(`store scale: DVMs list (first 100) ${figures(listMs)} over ${RUNS} runs, first read ${listMs.first.toFixed(0)} ms (bar < 100 ms)`);
   } finally {
     await pool.end();
     await server.stop();
   }
 }
 
-async function timed(read: () => Promise<unknown>): Promise<number[]> {
+async function timed(read: () => Promise<unknown>): Promise<number[] & { first: number }> {
+  const started = performance.now();
   await read(); // warm: plans cached, pages in shared buffers, as on a running server
-  const times: number[] = [];
+  const times = Object.assign([] as number[], { first: performance.now() - started });
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
     await read();
@@ -64,7 +69,7 @@ async function timed(read: () => Promise<unknown>): Promise<number[]> {
   return times;
 }
 
-function figures(times: readonly number[]): string {
+export function figures(times: readonly number[]): string {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
   return `median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`;

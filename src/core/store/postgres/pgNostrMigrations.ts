@@ -204,8 +204,15 @@ const addLatency = ([metric, column]: LatencyColumn) => `IF NEW.${column} IS NOT
 const removeLatency = ([metric, column]: LatencyColumn) => `UPDATE nostr_dvm_kind_latency SET count = count - 1
         WHERE dvm = OLD.dvm AND kind = OLD.kind AND metric = '${metric}' AND seconds = OLD.${column};`;
 
-/** nostr_job_dvms → nostr_dvm_kind_stats + nostr_dvm_kind_latency (pageStatsMigration.ts's five triggers in one). */
-const PAIR_STATS_FUNCTION = `CREATE FUNCTION nostr_job_dvms_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+/**
+ * nostr_job_dvms → nostr_dvm_kind_stats + nostr_dvm_kind_latency (pageStatsMigration.ts's five triggers in one).
+ * `statsFollowLatency`: a response or feedback time that changes alone (a request arriving after its answers, same
+ * kind) also rewrites the pair's stats row (adding nothing), so that row's xmin changes with every change to its
+ * latency counts: pgPairStats.ts uses it to know a cached percentile is stale.
+ */
+export function pairStatsFunction(statsFollowLatency: boolean): string {
+  const changed = [...SHARE_INPUTS, ...(statsFollowLatency ? LATENCY_COLUMNS.map(([, column]) => column) : [])];
+  return `${statsFollowLatency ? 'CREATE OR REPLACE' : 'CREATE'} FUNCTION nostr_job_dvms_stats() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'INSERT' THEN
       ${ADD_PAIR}
@@ -218,7 +225,7 @@ const PAIR_STATS_FUNCTION = `CREATE FUNCTION nostr_job_dvms_stats() RETURNS trig
       IF OLD.kind IS DISTINCT FROM NEW.kind THEN
         ${REMOVE_PAIR}
         ${ADD_PAIR}
-      ELSIF ${SHARE_INPUTS.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(' OR ')} THEN
+      ELSIF ${changed.map((column) => `OLD.${column} IS DISTINCT FROM NEW.${column}`).join(' OR ')} THEN
         ${CHANGE_PAIR}
       END IF;
       ${LATENCY_COLUMNS.map((entry) => `IF OLD.${entry[1]} IS DISTINCT FROM NEW.${entry[1]} OR OLD.kind IS DISTINCT FROM NEW.kind THEN
@@ -228,6 +235,7 @@ const PAIR_STATS_FUNCTION = `CREATE FUNCTION nostr_job_dvms_stats() RETURNS trig
     END IF;
     RETURN NULL;
   END $$`;
+}
 
 const PERIODS_VALUES = ROLLUP_PERIODS.map((period) => `('${period}', ${PERIOD_SECONDS[period]})`).join(', ');
 
@@ -315,7 +323,7 @@ const LATENCY_TOTALS_FUNCTION = `CREATE FUNCTION nostr_latency_rollups_totals() 
   END $$`;
 
 const TRIGGERS = [
-  PAIR_STATS_FUNCTION,
+  pairStatsFunction(false),
   'CREATE TRIGGER nostr_job_dvms_stats AFTER INSERT OR UPDATE OR DELETE ON nostr_job_dvms FOR EACH ROW EXECUTE FUNCTION nostr_job_dvms_stats()',
   USER_ROLLUPS_FUNCTION,
   'CREATE TRIGGER nostr_jobs_user_rollups AFTER INSERT ON nostr_jobs REFERENCING NEW TABLE AS new_jobs FOR EACH STATEMENT EXECUTE FUNCTION nostr_jobs_user_rollups()',

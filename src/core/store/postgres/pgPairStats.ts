@@ -21,27 +21,49 @@ export async function pgLatencyOfDvm(db: PgReader, dvm: string): Promise<Map<num
 
 /**
  * Nearest-rank median and p90 (latencyHistogram.ts nearestRank: rank = max(1, ceil(p · n)), in float8 as JavaScript
- * computes it) of `counts`, a query of (key, seconds, n) rows, per key. At 1 million jobs a busy kind's DVMs hold
- * ~200,000 (DVM, second) counts: ranking them here sends two numbers per DVM instead of every count.
+ * computes it) of `counts`, a query of (key, seconds, n) rows, per key, as columns p50 and p90.
  */
 function ranked(counts: string, key: string): string {
   return `WITH c AS (${counts}),
     r AS (SELECT ${key}, seconds, sum(n) OVER (PARTITION BY ${key} ORDER BY seconds) AS running, sum(n) OVER (PARTITION BY ${key}) AS total FROM c)
-    SELECT ${key}, min(seconds) FILTER (WHERE running >= greatest(1, ceil(0.5::float8 * total::float8))),
-      min(seconds) FILTER (WHERE running >= greatest(1, ceil(0.9::float8 * total::float8)))
+    SELECT ${key}, min(seconds) FILTER (WHERE running >= greatest(1, ceil(0.5::float8 * total::float8))) AS p50,
+      min(seconds) FILTER (WHERE running >= greatest(1, ceil(0.9::float8 * total::float8))) AS p90
     FROM r GROUP BY ${key}`;
 }
 
+/*
+ * Ranking is a walk over every (DVM, second) count: at 1 million jobs kind 5300's 880 DVMs hold ~270,000 of them,
+ * ~1 s to rank on a loaded 2-core machine, every time the kind page or the DVMs list was read. So each ranking is
+ * kept (nostr_dvm_kind_percentiles per (DVM, kind), nostr_dvm_percentiles per DVM over its kinds) with the xmin of
+ * the stats rows it was ranked from: the pair trigger rewrites a (DVM, kind) stats row in the same transaction as
+ * any change to its latency counts (pairStatsFunction), so an equal xmin means the counts have not changed. A read
+ * ranks again only the DVMs whose stats rows moved since, reading the versions and counts in one statement (one
+ * snapshot), and stores what it ranked; a stale store by a slower concurrent read is caught by the next read's check.
+ */
+const KIND_VERSION = 'xmin::text::bigint';
+const DVM_VERSION = `string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind)`;
+
 export async function pgLatencyOfKind(db: PgReader, kind: number): Promise<Map<string, PairLatency>> {
-  const rows = await pgRows<[string, 'r' | 'f', number | null, number | null]>(db, ranked(`SELECT encode(dvm, 'hex') AS dvm, metric, seconds, count AS n FROM nostr_dvm_kind_latency
-    WHERE dvm IN (SELECT dvm FROM nostr_dvm_kind_stats WHERE kind = $1 AND jobs > 0) AND kind = $1 AND count > 0`, 'dvm, metric'), [kind]);
-  const latency = new Map<string, { response: (number | null)[]; feedback: (number | null)[] }>();
-  for (const [dvm, metric, p50, p90] of rows) {
-    const entry = latency.get(dvm) ?? { response: [null, null], feedback: [null, null] };
-    entry[metric === 'r' ? 'response' : 'feedback'] = [p50, p90];
-    latency.set(dvm, entry);
+  type Row = [dvm: string, responseP50: number | null, responseP90: number | null, feedbackP50: number | null, feedbackP90: number | null];
+  const kept = await pgRows<[...Row, boolean]>(db, `SELECT encode(s.dvm, 'hex'), c.response_p50, c.response_p90, c.feedback_p50, c.feedback_p90,
+      c.version IS NOT DISTINCT FROM s.${KIND_VERSION}
+    FROM nostr_dvm_kind_stats s LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
+    WHERE s.kind = $1 AND s.jobs > 0`, [kind]);
+  const stale = kept.filter((row) => !row[5]).map((row) => pgId(row[0]));
+  const ranks: Row[] = kept.filter((row) => row[5]).map((row) => row.slice(0, 5) as Row);
+  if (stale.length > 0) {
+    ranks.push(...await pgRows<Row>(db, `WITH v AS (SELECT dvm, ${KIND_VERSION} AS version FROM nostr_dvm_kind_stats WHERE kind = $1 AND dvm = ANY($2::bytea[])),
+        p AS (${ranked(`SELECT dvm, metric, seconds, count AS n FROM nostr_dvm_kind_latency WHERE kind = $1 AND dvm = ANY($2::bytea[]) AND count > 0`, 'dvm, metric')})
+      INSERT INTO nostr_dvm_kind_percentiles (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90)
+      SELECT v.dvm, $1, v.version, r.p50, r.p90, f.p50, f.p90 FROM v LEFT JOIN p r ON r.dvm = v.dvm AND r.metric = 'r' LEFT JOIN p f ON f.dvm = v.dvm AND f.metric = 'f'
+      ORDER BY v.dvm
+      ON CONFLICT (dvm, kind) DO UPDATE SET version = excluded.version, response_p50 = excluded.response_p50, response_p90 = excluded.response_p90,
+        feedback_p50 = excluded.feedback_p50, feedback_p90 = excluded.feedback_p90
+      RETURNING encode(dvm, 'hex'), response_p50, response_p90, feedback_p50, feedback_p90`, [kind, stale]));
   }
-  return latency;
+  // As latencyByKey: an entry for each DVM with any count of this kind (a metric with counts always has a median).
+  return new Map(ranks.filter((row) => row[1] !== null || row[3] !== null)
+    .map(([dvm, r50, r90, f50, f90]) => [dvm, { response: [r50, r90], feedback: [f50, f90] }]));
 }
 
 /** responsePercentilesOfDvms: every DVM asked in one read, keyed by lower-case hex ([null, null]: no response time yet). */
@@ -49,9 +71,21 @@ export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonl
   const dvms = [...new Set(pubkeys.map((pubkey) => pubkey.toLowerCase()))];
   const percentiles = new Map<string, (number | null)[]>(dvms.map((dvm) => [dvm, [null, null]]));
   if (dvms.length === 0) return percentiles;
-  for (const [dvm, p50, p90] of await pgRows<[string, number | null, number | null]>(db, ranked(`SELECT encode(dvm, 'hex') AS dvm, seconds, sum(count) AS n
-      FROM nostr_dvm_kind_latency WHERE dvm = ANY($1::bytea[]) AND metric = 'r' AND count > 0 GROUP BY dvm, seconds`, 'dvm'), [dvms.map(pgId)])) {
-    if (percentiles.has(dvm)) percentiles.set(dvm, [p50, p90]);
+  // A DVM without stats rows has no counts either (version NULL): nothing to rank or keep.
+  const kept = await pgRows<[string, number | null, number | null, boolean]>(db, `SELECT encode(d.k, 'hex'), c.p50, c.p90, v.version IS NULL OR c.version = v.version
+    FROM unnest($1::bytea[]) d (k)
+      LEFT JOIN LATERAL (SELECT ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = d.k) v ON true
+      LEFT JOIN nostr_dvm_percentiles c ON c.dvm = d.k`, [dvms.map(pgId)]);
+  const stale = kept.filter((row) => !row[3]).map((row) => pgId(row[0]));
+  const ranks = kept.filter((row) => row[3]).map((row) => row.slice(0, 3) as [string, number | null, number | null]);
+  if (stale.length > 0) {
+    ranks.push(...await pgRows<[string, number | null, number | null]>(db, `WITH v AS (SELECT dvm, ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = ANY($1::bytea[]) GROUP BY dvm),
+        p AS (${ranked(`SELECT dvm, seconds, sum(count) AS n FROM nostr_dvm_kind_latency WHERE dvm = ANY($1::bytea[]) AND metric = 'r' AND count > 0 GROUP BY dvm, seconds`, 'dvm')})
+      INSERT INTO nostr_dvm_percentiles (dvm, version, p50, p90)
+      SELECT v.dvm, v.version, p.p50, p.p90 FROM v LEFT JOIN p ON p.dvm = v.dvm ORDER BY v.dvm
+      ON CONFLICT (dvm) DO UPDATE SET version = excluded.version, p50 = excluded.p50, p90 = excluded.p90
+      RETURNING encode(dvm, 'hex'), p50, p90`, [stale]));
   }
+  for (const [dvm, p50, p90] of ranks) if (percentiles.has(dvm) && p50 !== null) percentiles.set(dvm, [p50, p90]);
   return percentiles;
 }
