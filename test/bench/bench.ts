@@ -1,5 +1,6 @@
 // `npm run bench [area …]`: prints measured figures for the bars the issues name. No assertions: a benchmark
-// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground, pages, store (all when none is named).
+// reports, the tests decide. Areas: foundation, activation, nostr, bittensor, weights, trace, metagraph, playground, pages, store (all when none is named);
+// store-archive only when named.
 import { runFoundationBench } from './foundationBench';
 
 type Bench = (print: (line: string) => void) => Promise<void>;
@@ -25,11 +26,14 @@ const areas: Record<string, () => Promise<Bench>> = {
   pages: async () => (await import('./pagesBench')).runPagesBench,
   metagraph: async () => (await import('./metagraphBench')).runMetagraphBench,
   store: async () => (await import('./storeBench')).runStoreBench,
+  'store-archive': async () => (await import('./storeArchiveBench')).runStoreArchiveBench,
 };
+/** Areas that take many minutes: run when named, never as part of "all". */
+const ONLY_WHEN_NAMED = new Set(['store-archive']);
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
-  const names = wanted.length > 0 ? wanted : Object.keys(areas);
+  const names = wanted.length > 0 ? wanted : Object.keys(areas).filter((name) => !ONLY_WHEN_NAMED.has(name));
   for (const name of names) {
     const load = areas[name];
     if (!load) {

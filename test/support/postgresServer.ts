@@ -21,6 +21,8 @@ export interface PostgresServer {
   readonly port: number;
   /** The temp folder holding the cluster, its log and its socket; gone after `stop()`. */
   readonly dir: string;
+  /** Stops and starts the server on the same cluster (`pg_ctl restart -m fast`): empty shared buffers, as after a reboot. */
+  restart(): Promise<void>;
   /** Stops the server (`pg_ctl stop -m fast`) and removes its folder; a second call does nothing. */
   stop(): Promise<void>;
 }
@@ -179,6 +181,7 @@ function track(server: Running): PostgresServer {
     url: `postgres://postgres@127.0.0.1:${server.port}/postgres`,
     port: server.port,
     dir: server.dir,
+    restart: () => runAs(server.owner, path.join(server.bin, 'pg_ctl'), ['-D', server.dataDir, '-l', path.join(server.dir, 'server.log'), '-w', '-t', '60', 'restart', '-m', 'fast']),
     stop: () => {
       stopped ??= (async () => {
         try {
