@@ -16,6 +16,18 @@ export interface DvmProfile {
   readonly hasProfile: boolean;
 }
 
+/** The profile's display fields that are set, for a DVM's summary and its page card (both leave an unset field out). */
+export function profileDisplayFields(profile: DvmProfile): Pick<DvmProfile, 'name' | 'about' | 'picture' | 'lud16' | 'encryptionSupported' | 'cashuAccepted'> {
+  return {
+    ...(profile.name !== undefined ? { name: profile.name } : {}),
+    ...(profile.about !== undefined ? { about: profile.about } : {}),
+    ...(profile.picture !== undefined ? { picture: profile.picture } : {}),
+    ...(profile.lud16 !== undefined ? { lud16: profile.lud16 } : {}),
+    ...(profile.encryptionSupported !== undefined ? { encryptionSupported: profile.encryptionSupported } : {}),
+    ...(profile.cashuAccepted !== undefined ? { cashuAccepted: profile.cashuAccepted } : {}),
+  };
+}
+
 /** A nostr_profiles row as the profile rules read it (flags 0/1, kinds a JSON array). */
 export type ProfileRow = {
   name: string | null; about: string | null; picture: string | null; lud16: string | null;

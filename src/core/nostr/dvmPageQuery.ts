@@ -2,7 +2,7 @@ import type { DvmKindFigures, DvmLiveness, DvmPage, DvmProfileCard, DvmRecentEve
 import type { SeriesBucket, SeriesWindow } from './seriesTypes';
 import { dvmProblems } from './dvmProblemsQuery';
 import { dvmRecentEvents } from './dvmRecentEventsQuery';
-import { announcedKindNames, loadProfile, npub, type DvmProfile } from './dvmNames';
+import { announcedKindNames, loadProfile, npub, profileDisplayFields, type DvmProfile } from './dvmNames';
 import { idBytes } from './hexIds';
 import { UNKNOWN_KIND } from './jobAssembler';
 import { kindName } from './kindRegistry';
@@ -145,12 +145,7 @@ export function profileCardOf(profile: DvmProfile, handlers: readonly (readonly 
   const relays = new Set<string>();
   for (const [json] of handlers) for (const url of parseStrings(json)) relays.add(url);
   return {
-    ...(profile.name !== undefined ? { name: profile.name } : {}),
-    ...(profile.about !== undefined ? { about: profile.about } : {}),
-    ...(profile.picture !== undefined ? { picture: profile.picture } : {}),
-    ...(profile.lud16 !== undefined ? { lud16: profile.lud16 } : {}),
-    ...(profile.encryptionSupported !== undefined ? { encryptionSupported: profile.encryptionSupported } : {}),
-    ...(profile.cashuAccepted !== undefined ? { cashuAccepted: profile.cashuAccepted } : {}),
+    ...profileDisplayFields(profile),
     ...(profile.nip90Params !== undefined ? { nip90Params: parseJson(profile.nip90Params) } : {}),
     announcedKinds: profile.announcedKinds.map((kind) => ({ kind, name: kindName(kind, names).name })),
     relays: [...relays],

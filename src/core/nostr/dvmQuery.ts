@@ -1,5 +1,5 @@
 import type { DvmSummary, JobStatusText, JobSummary } from './nostrTypes';
-import { announcedKindNames, loadProfile, npub, type DvmProfile } from './dvmNames';
+import { announcedKindNames, loadProfile, npub, profileDisplayFields, type DvmProfile } from './dvmNames';
 import { withRowDetails } from './jobRowDetails';
 import { kindName } from './kindRegistry';
 import { DEFAULT_LIVENESS, livenessOf, type LivenessState, type LivenessThresholds } from './liveness';
@@ -103,12 +103,7 @@ export function dvmSummaryOf(row: DvmRow, reads: DvmSummaryReads): DvmSummary {
   return {
     pubkey: row.pubkey,
     npub: npub(row.pubkey),
-    ...(profile.name !== undefined ? { name: profile.name } : {}),
-    ...(profile.about !== undefined ? { about: profile.about } : {}),
-    ...(profile.picture !== undefined ? { picture: profile.picture } : {}),
-    ...(profile.lud16 !== undefined ? { lud16: profile.lud16 } : {}),
-    ...(profile.encryptionSupported !== undefined ? { encryptionSupported: profile.encryptionSupported } : {}),
-    ...(profile.cashuAccepted !== undefined ? { cashuAccepted: profile.cashuAccepted } : {}),
+    ...profileDisplayFields(profile),
     kinds,
     jobs: row.jobs,
     waiting: reads.waiting,
