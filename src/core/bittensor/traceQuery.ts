@@ -1,9 +1,9 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { ChainScope } from './chainGenesisScope';
-import { boundedCount, firstRaw, idsByKey, jsonResult, keysById, oneOf, RAO, rawSnapshots, rollupDays, SECONDS_PER_DAY, U16 } from './historySql';
+import { boundedCount, firstRaw, idsByKey, jsonResult, keysById, oneOf, RAO, rawSnapshots, rollupDays, U16 } from './historySql';
 import type { SnapshotRepo } from './snapshotRepo';
 import { TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection } from './subnetHistoryModel';
-import { finishSeries, isUidSelection, noteKeys, seriesKeyIds, startSeries } from './traceRows';
+import { addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries } from './traceRows';
 
 export const TRACE_SERIES_MAX = 64;
 export const TRACE_POINTS_DEFAULT = 1_000;
@@ -47,36 +47,23 @@ export function traces(
   const limit = boundedCount(maxPoints, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX);
   const days = series.size === 0 ? [] : rollupDays(db, netuid, chain, range);
   if (days.length > 0) {
-    const blockOfDay = new Map(days.map((d) => [d.day, d.block]));
     const found = jsonResult<[number, number, number | null, number, number, number, number][]>(db,
       `SELECT json_group_array(json_array(day, selected, value, last_block, hotkey_id, coldkey_id, uid)) FROM (
          SELECT day, ${selectColumn} AS selected, ${daily} AS value, MAX(last_block) AS last_block, hotkey_id, coldkey_id, uid
          FROM bittensor_uid_days WHERE chain = ? AND netuid = ? AND day IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))
          GROUP BY day, ${selectColumn} ORDER BY day)`,
       [chain.id, netuid, JSON.stringify(days.map((d) => d.day)), selectedJson]) ?? [];
-    for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
-      const building = series.get(selectedValue)!;
-      building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
-      noteKeys(building, lastBlock, hotkeyId, coldkeyId);
-    }
+    addDailyPoints(series, days, found, scale);
   }
   const raw = series.size === 0 || first === null ? [] : rawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
   if (raw.length > 0) {
-    const snapshotOf = new Map(raw.map((s) => [s.id, s]));
     const found = jsonResult<[number, number, number, number, number][]>(db,
       // A UID is found through the (snapshot, uid) key; a hotkey through its index (the planner would scan each snapshot).
       `SELECT json_group_array(json_array(snapshot_id, ${selectColumn}, ${column}, hotkey_id, coldkey_id))
        FROM bittensor_neurons ${byUid ? '' : 'INDEXED BY bittensor_neurons_by_hotkey'}
        WHERE snapshot_id IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))`,
       [JSON.stringify(raw.map((s) => s.id)), selectedJson]) ?? [];
-    // Rows arrive by snapshot id, which follows save order, not block order (a backfill saves past blocks late).
-    found.sort((a, b) => snapshotOf.get(a[0])!.block - snapshotOf.get(b[0])!.block);
-    for (const [snapshotId, selectedValue, value, hotkeyId, coldkeyId] of found) {
-      const snapshot = snapshotOf.get(snapshotId)!;
-      const building = series.get(selectedValue)!;
-      building.points.push({ block: snapshot.block, time: snapshot.time, value: value / scale, daily: false });
-      noteKeys(building, snapshot.block, hotkeyId, coldkeyId);
-    }
+    addRawPoints(series, raw, found, scale);
   }
   const out = finishSeries(series, keysById(db, seriesKeyIds(series)));
   return { netuid, field, rawFromBlock: first?.block ?? null, series: out };

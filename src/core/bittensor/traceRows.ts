@@ -1,3 +1,4 @@
+import { SECONDS_PER_DAY } from './historySql';
 import type { TracePoint, TraceSelection, TraceSeries } from './subnetHistoryModel';
 
 /** One trace series in the making, on either store: its points, and the newest keys seen for it. */
@@ -33,6 +34,35 @@ export function noteKeys(building: TraceBuilding, block: number, hotkeyId: numbe
   building.newestBlock = block;
   if (building.uid !== null) building.hotkeyId = hotkeyId;
   building.coldkeyId = coldkeyId;
+}
+
+/** Daily rollup rows ([day, selected value, value, last block, hotkey id, coldkey id, ...]) as points at each day's block. */
+export function addDailyPoints(
+  series: ReadonlyMap<number, TraceBuilding>, days: readonly { day: number; block: number }[],
+  found: readonly (readonly [number, number, number | null, number, number, number, ...number[]])[], scale: number,
+): void {
+  const blockOfDay = new Map(days.map((d) => [d.day, d.block]));
+  for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
+    const building = series.get(selectedValue)!;
+    building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
+    noteKeys(building, lastBlock, hotkeyId, coldkeyId);
+  }
+}
+
+/** Raw snapshot rows ([snapshot id, selected value, value, hotkey id, coldkey id]) as points, in block order. */
+export function addRawPoints(
+  series: ReadonlyMap<number, TraceBuilding>, raw: readonly { id: number; block: number; time: number }[],
+  found: [number, number, number, number, number][], scale: number,
+): void {
+  const snapshotOf = new Map(raw.map((s) => [s.id, s]));
+  // Rows arrive by snapshot id, which follows save order, not block order (a backfill saves past blocks late).
+  found.sort((a, b) => snapshotOf.get(a[0])!.block - snapshotOf.get(b[0])!.block);
+  for (const [snapshotId, selectedValue, value, hotkeyId, coldkeyId] of found) {
+    const snapshot = snapshotOf.get(snapshotId)!;
+    const building = series.get(selectedValue)!;
+    building.points.push({ block: snapshot.block, time: snapshot.time, value: value / scale, daily: false });
+    noteKeys(building, snapshot.block, hotkeyId, coldkeyId);
+  }
 }
 
 /** Key ids the finished series name (ask the store for their ss58). */

@@ -1,8 +1,8 @@
 import type { ChainScope } from '../../bittensor/chainGenesisScope';
-import { boundedCount, oneOf, SECONDS_PER_DAY } from '../../bittensor/historySql';
+import { boundedCount, oneOf } from '../../bittensor/historySql';
 import { TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection } from '../../bittensor/subnetHistoryModel';
 import { TRACE_FIELD_SQL, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../bittensor/traceQuery';
-import { finishSeries, isUidSelection, noteKeys, seriesKeyIds, startSeries } from '../../bittensor/traceRows';
+import { addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries } from '../../bittensor/traceRows';
 import { pgFirstRaw, pgIdsByKey, pgKeysById, pgRawSnapshots, pgRollupDays } from './pgHistorySql';
 import { pgRows, type PgReader } from './pgReader';
 import type { PgSnapshotStore } from './pgSnapshotStore';
@@ -39,33 +39,21 @@ export async function pgTraces(
   const limit = boundedCount(maxPoints, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX);
   const days = series.size === 0 ? [] : await pgRollupDays(db, netuid, chain, range);
   if (days.length > 0) {
-    const blockOfDay = new Map(days.map((d) => [d.day, d.block]));
     const found = await pgRows<[number, number, number | null, number, number, number]>(db,
       `SELECT DISTINCT ON (day, ${selectColumn}) day, ${selectColumn}, ${DAILY[checked]}, last_block, hotkey_id, coldkey_id
        FROM bittensor_uid_days WHERE chain = $1 AND netuid = $2 AND day = ANY($3::int[]) AND ${selectColumn} = ANY($4::bigint[])
        WINDOW w AS (PARTITION BY day, ${selectColumn})
        ORDER BY day, ${selectColumn}, last_block DESC`,
       [chain.id, netuid, days.map((d) => d.day), wanted]);
-    for (const [day, selectedValue, value, lastBlock, hotkeyId, coldkeyId] of found) {
-      const building = series.get(selectedValue)!;
-      building.points.push({ block: blockOfDay.get(day)!, time: day * SECONDS_PER_DAY, value: value === null ? null : value / scale, daily: true });
-      noteKeys(building, lastBlock, hotkeyId, coldkeyId);
-    }
+    addDailyPoints(series, days, found, scale);
   }
   const raw = series.size === 0 || first === null ? [] : await pgRawSnapshots(db, netuid, chain, range, Math.max(1, limit - days.length));
   if (raw.length > 0) {
-    const snapshotOf = new Map(raw.map((s) => [s.id, s]));
     const found = await pgRows<[number, number, number, number, number]>(db,
       `SELECT snapshot_id, ${selectColumn}, ${column}, hotkey_id, coldkey_id FROM bittensor_neurons
        WHERE snapshot_id = ANY($1::bigint[]) AND ${selectColumn} = ANY($2::bigint[])`,
       [raw.map((s) => s.id), wanted]);
-    found.sort((a, b) => snapshotOf.get(a[0])!.block - snapshotOf.get(b[0])!.block);
-    for (const [snapshotId, selectedValue, value, hotkeyId, coldkeyId] of found) {
-      const snapshot = snapshotOf.get(snapshotId)!;
-      const building = series.get(selectedValue)!;
-      building.points.push({ block: snapshot.block, time: snapshot.time, value: value / scale, daily: false });
-      noteKeys(building, snapshot.block, hotkeyId, coldkeyId);
-    }
+    addRawPoints(series, raw, found, scale);
   }
   return { netuid, field, rawFromBlock: first?.block ?? null, series: finishSeries(series, await pgKeysById(db, seriesKeyIds(series))) };
 }
