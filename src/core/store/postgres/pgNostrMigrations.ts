@@ -1,4 +1,4 @@
-import { ANY_KIND } from '../../nostr/pageStatsMigration';
+import { ANY_KIND, PAIR_SHARE as SHARED_PAIR_SHARE } from '../../nostr/pageStatsMigration';
 import { PERIOD_SECONDS, ROLLUP_PERIODS } from '../../nostr/rollupPeriods';
 import { SERIES_SUM_COLUMNS } from '../../nostr/seriesTotalsMigration';
 import type { PgMigration } from './pgMigrations';
@@ -164,21 +164,8 @@ const SCHEMA = [
   'CREATE INDEX nostr_posted_jobs_posted ON nostr_posted_jobs (posted_at)', // My jobs, newest first
 ];
 
-/** One (job, DVM) pair's share of its (DVM, kind) stats row (pageStatsMigration.ts PAIR_SHARE, in PostgreSQL). */
-const PAIR_SHARE: readonly (readonly [column: string, expression: string])[] = [
-  ['jobs', '1'],
-  ['with_result', '(R.results > 0)::int'],
-  ['results', 'R.results'],
-  ['successes', 'R.succeeded'],
-  ['errors', 'R.errored'],
-  ['requested_msats', 'R.requested_msats'],
-  ['earned_msats', 'CASE WHEN R.results > 0 THEN R.requested_msats ELSE 0 END'],
-  ['proven_msats', 'R.proven_msats'],
-  ['unpaid_jobs', '(R.requested_msats > 0 AND R.proven_msats = 0 AND R.results = 0)::int'],
-  ['unpaid_msats', 'CASE WHEN R.requested_msats > 0 AND R.proven_msats = 0 AND R.results = 0 THEN R.requested_msats ELSE 0 END'],
-  ['paid_no_result', '(R.proven_msats > 0 AND R.results = 0)::int'],
-  ['paid_no_result_msats', 'CASE WHEN R.proven_msats > 0 AND R.results = 0 THEN R.proven_msats ELSE 0 END'],
-];
+/** One (job, DVM) pair's share of its (DVM, kind) stats row: pageStatsMigration.ts's list, its truth values cast to 0 / 1. */
+const PAIR_SHARE = SHARED_PAIR_SHARE.map(([column, expression, condition]) => [column, condition ? `(${expression})::int` : expression] as const);
 const SHARE_INPUTS = ['results', 'succeeded', 'errored', 'requested_msats', 'proven_msats', 'first_result_at', 'first_feedback_at'];
 const share = (row: 'OLD' | 'NEW') => PAIR_SHARE.map(([, expression]) => expression.replaceAll('R.', `${row}.`));
 const STATS = 'nostr_dvm_kind_stats';
