@@ -59,6 +59,13 @@ export function decodeNeuron(uid: number, hotkey: string, coldkey: string, store
   };
 }
 
+/** A row of snapshotRepo.ts NEURON_ROWS_SQL (uid, hotkey, coldkey, the stored integers, axon, identity) as a neuron. */
+export function neuronOfRow(row: readonly unknown[]): NeuronRow {
+  const [ip, port, ipType, version, identity] = row.slice(16) as [string | null, number, 4 | 6, number, string | null];
+  const axon: AxonRow | null = ip === null ? null : { ip, port, ipType, version };
+  return decodeNeuron(row[0] as number, row[1] as string, row[2] as string, row.slice(3, 16) as EncodedNeuron, axon, identity);
+}
+
 /** The snapshot a stored header and its (decoded) rows make. */
 export function snapshotOf(
   info: { readonly netuid: number; readonly block: number },

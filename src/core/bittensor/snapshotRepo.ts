@@ -4,7 +4,7 @@ import type { SnapshotInfo } from './bittensorStore';
 import { ChainGenesisRepo } from './chainGenesisRepo';
 import { genesisKey, type ChainScope } from './chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from './model';
-import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from './snapshotEncoding';
+import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from './snapshotEncoding';
 
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key
@@ -48,6 +48,16 @@ const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
 
 const UPSERT_IDENTITY = `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
   ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`;
+
+/** A snapshot's neurons with their keys, axon and identity, as neuronOfRow reads them; each store adds its WHERE. */
+export const NEURON_ROWS_SQL = `SELECT nr.uid, hk.ss58, ck.ss58, nr.flags, nr.stake_total, nr.stake_alpha, nr.stake_tao, nr.rank, nr.trust, nr.consensus,
+    nr.incentive, nr.dividends, nr.validator_trust, nr.emission, nr.last_update, nr.registration_block,
+    ax.ip, ax.port, ax.ip_type, ax.version, id.name
+  FROM bittensor_neurons nr
+  JOIN bittensor_keys hk ON hk.id = nr.hotkey_id
+  JOIN bittensor_keys ck ON ck.id = nr.coldkey_id
+  LEFT JOIN bittensor_axons ax ON ax.id = nr.axon_id
+  LEFT JOIN bittensor_identities id ON id.coldkey_id = nr.coldkey_id`;
 
 export class SnapshotRepo {
   /** ss58 → id and axon text → id, for the keys and axons met so far (retention never deletes either). */
@@ -224,26 +234,13 @@ export class SnapshotRepo {
     const header = rows(this.db, 'SELECT block_hash, n, validators, coldkeys, facts FROM bittensor_snapshots WHERE id = ?', [info.id])[0];
     const [blockHash, n, validators, coldkeys, factsJson] = header;
     const facts = JSON.parse(factsJson as string) as SubnetFacts;
-    let sql = `SELECT nr.uid, hk.ss58, ck.ss58, nr.flags, nr.stake_total, nr.stake_alpha, nr.stake_tao, nr.rank, nr.trust, nr.consensus,
-        nr.incentive, nr.dividends, nr.validator_trust, nr.emission, nr.last_update, nr.registration_block,
-        ax.ip, ax.port, ax.ip_type, ax.version, id.name
-      FROM bittensor_neurons nr
-      JOIN bittensor_keys hk ON hk.id = nr.hotkey_id
-      JOIN bittensor_keys ck ON ck.id = nr.coldkey_id
-      LEFT JOIN bittensor_axons ax ON ax.id = nr.axon_id
-      LEFT JOIN bittensor_identities id ON id.coldkey_id = nr.coldkey_id
-      WHERE nr.snapshot_id = ?`;
+    let sql = `${NEURON_ROWS_SQL} WHERE nr.snapshot_id = ?`;
     const params: SqlValue[] = [info.id];
     if (hotkeys) {
       sql += ` AND hk.ss58 IN (${hotkeys.map(() => '?').join(',') || 'NULL'})`;
       params.push(...hotkeys);
     }
-    const neurons: NeuronRow[] = rows(this.db, `${sql} ORDER BY nr.uid`, params).map((row) => {
-      const [uid, hotkey, coldkey] = row;
-      const [ip, port, ipType, version, identity] = row.slice(16);
-      const axon: AxonRow | null = ip === null ? null : { ip: ip as string, port: port as number, ipType: ipType as 4 | 6, version: version as number };
-      return decodeNeuron(uid as number, hotkey as string, coldkey as string, row.slice(3, 16) as EncodedNeuron, axon, identity as string | null);
-    });
+    const neurons: NeuronRow[] = rows(this.db, `${sql} ORDER BY nr.uid`, params).map(neuronOfRow);
     return snapshotOf(info, { blockHash: blockHash as string | null, n: n as number, validators: validators as number, coldkeys: coldkeys as number, facts }, neurons);
   }
 

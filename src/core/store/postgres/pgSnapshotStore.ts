@@ -2,7 +2,8 @@ import type pg from 'pg';
 import type { SnapshotInfo, SnapshotStore } from '../../bittensor/bittensorStore';
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../bittensor/model';
-import { axonKey, decodeNeuron, encodeNeuron, factsOf, snapshotOf, type EncodedNeuron } from '../../bittensor/snapshotEncoding';
+import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../bittensor/snapshotEncoding';
+import { NEURON_ROWS_SQL } from '../../bittensor/snapshotRepo';
 import { writeScope } from './pgBittensorChain';
 import { pgColumn, pgRow, pgRows, pgValue } from './pgReader';
 import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
@@ -167,21 +168,9 @@ export class PgSnapshotStore implements SnapshotStore {
     const [blockHash, n, validators, coldkeys, factsJson] = (await pgRow<[string | null, number, number, number, string]>(this.pool,
       'SELECT block_hash, n, validators, coldkeys, facts FROM bittensor_snapshots WHERE id = $1', [info.id]))!;
     const rows = await pgRows(this.pool,
-      `SELECT nr.uid, hk.ss58, ck.ss58, nr.flags, nr.stake_total, nr.stake_alpha, nr.stake_tao, nr.rank, nr.trust, nr.consensus,
-          nr.incentive, nr.dividends, nr.validator_trust, nr.emission, nr.last_update, nr.registration_block,
-          ax.ip, ax.port, ax.ip_type, ax.version, id.name
-        FROM bittensor_neurons nr
-        JOIN bittensor_keys hk ON hk.id = nr.hotkey_id
-        JOIN bittensor_keys ck ON ck.id = nr.coldkey_id
-        LEFT JOIN bittensor_axons ax ON ax.id = nr.axon_id
-        LEFT JOIN bittensor_identities id ON id.coldkey_id = nr.coldkey_id
-        WHERE nr.snapshot_id = $1 ${hotkeys ? 'AND hk.ss58 = ANY($2::text[])' : ''} ORDER BY nr.uid`,
+      `${NEURON_ROWS_SQL} WHERE nr.snapshot_id = $1 ${hotkeys ? 'AND hk.ss58 = ANY($2::text[])' : ''} ORDER BY nr.uid`,
       hotkeys ? [info.id, [...hotkeys]] : [info.id]);
-    const neurons = rows.map((row) => {
-      const [ip, port, ipType, version, identity] = row.slice(16) as [string | null, number, 4 | 6, number, string | null];
-      const axon: AxonRow | null = ip === null ? null : { ip, port, ipType, version };
-      return decodeNeuron(row[0] as number, row[1] as string, row[2] as string, row.slice(3, 16) as EncodedNeuron, axon, identity);
-    });
+    const neurons = rows.map(neuronOfRow);
     return snapshotOf(info, { blockHash, n, validators, coldkeys, facts: JSON.parse(factsJson) as SubnetFacts }, neurons);
   }
 }
