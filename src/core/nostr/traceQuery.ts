@@ -63,18 +63,8 @@ export class TraceQuery {
     const people = new PeopleCache(this.sql);
     const chain = this.component(requestId);
     const chainEvents = this.chainEvents([...chain.parents.keys()]);
-    let truncated = chain.truncated;
-    let events = 0;
-    const jobs: TraceJobInput[] = [];
-    for (const [id, parents] of chain.parents) {
-      if (events >= MAX_GRAPH_EVENTS) {
-        truncated = true;
-        break;
-      }
-      const job = this.loadJob(id, parents, kindNames, people, chainEvents.get(id) ?? []);
-      events += job.events.length;
-      jobs.push(job);
-    }
+    const { jobs: kept, truncated } = jobsWithinEventBudget(chain, chainEvents);
+    const jobs: TraceJobInput[] = kept.map(([id, parents]) => this.loadJob(id, parents, kindNames, people, chainEvents.get(id) ?? []));
     return buildTraceGraph({ askedId: asked, requestId, jobs, names: graphNames(jobs, people), truncated });
   }
 
@@ -179,6 +169,25 @@ export class TraceQuery {
     }
     return links;
   }
+}
+
+/**
+ * The jobs of a chain a graph loads: in walk order (nearest first) while their events stay under MAX_GRAPH_EVENTS,
+ * the job that reaches it included; the rest are cut and the graph says so. Counted on the chain's events, read
+ * before any job is loaded.
+ */
+export function jobsWithinEventBudget(
+  chain: { readonly parents: ReadonlyMap<string, string[]>; readonly truncated: boolean },
+  eventsOf: ReadonlyMap<string, readonly StoredTraceEvent[]>,
+): { jobs: [string, string[]][]; truncated: boolean } {
+  let events = 0;
+  const jobs: [string, string[]][] = [];
+  for (const [id, parents] of chain.parents) {
+    if (events >= MAX_GRAPH_EVENTS) return { jobs, truncated: true };
+    events += eventsOf.get(id)?.length ?? 0;
+    jobs.push([id, parents]);
+  }
+  return { jobs, truncated: chain.truncated };
 }
 
 /** A stored event as the trace lists it, with the relays that carried it. */

@@ -8,7 +8,7 @@ import { eventFromRow, RAW_EVENT_COLUMNS } from '../../nostr/rawEvents';
 import { buildTraceGraph } from '../../nostr/traceGraph';
 import type { StoredTraceEvent } from '../../nostr/traceInput';
 import {
-  eventsByJob, graphNames, jobTraceOf, MAX_CHAIN_DEPTH, MAX_GRAPH_EVENTS, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
+  eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_CHAIN_DEPTH, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
   type TraceDvmRow, type TraceJobRow,
 } from '../../nostr/traceQuery';
 import { pgAnnouncedKindNames } from './pgDvmNames';
@@ -51,18 +51,9 @@ export async function pgTraceGraph(db: PgReader, input: string): Promise<TraceGr
   const kindNames = await pgAnnouncedKindNames(db);
   const chainJobs = await component(db, requestId);
   const loaded = await chainEvents(db, [...chainJobs.parents.keys()]);
-  let truncated = chainJobs.truncated;
-  let count = 0;
+  const { jobs: kept, truncated } = jobsWithinEventBudget(chainJobs, loaded);
   const raws: RawJob[] = [];
-  for (const [id, parents] of chainJobs.parents) {
-    if (count >= MAX_GRAPH_EVENTS) {
-      truncated = true;
-      break;
-    }
-    const raw = await loadJobRows(db, id, parents, loaded.get(id) ?? []);
-    count += raw.events.length;
-    raws.push(raw);
-  }
+  for (const [id, parents] of kept) raws.push(await loadJobRows(db, id, parents, loaded.get(id) ?? []));
   const people = await pgPeople(db, pubkeysOf(raws));
   const jobs = raws.map((raw) => storedJobOf({ ...raw, kindNames, people }));
   return buildTraceGraph({ askedId: asked, requestId, jobs, names: graphNames(jobs, people), truncated });
