@@ -11,7 +11,7 @@ import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { runCliInProcess } from '../support/cliRun';
-import { axonAt, deriveMetagraph, derivedKey } from '../support/derivedMetagraphs';
+import { axonAt, deriveMetagraph, derivedKey, halfDayStepsEndingAnHourAgo } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 
 /*
@@ -21,13 +21,8 @@ import { recordedMetagraphSnapshot } from '../support/replayNode';
  */
 
 const STEPS = 8;
-const STEP_BLOCKS = 3_600;
-const STEP_SECONDS = 43_200;
-const B0 = 6_800_000;
-const NOW = Math.floor(Date.now() / 1000);
-const blockAt = (k: number) => B0 + STEP_BLOCKS * k;
 // An hour off the half-day grid, so that "2d" (counted a few seconds later by the CLI) falls well between two snapshots.
-const timeAt = (k: number) => NOW - 3_600 - STEP_SECONDS * (STEPS - 1 - k);
+const { blockAt, timeAt } = halfDayStepsEndingAnHourAgo(STEPS);
 const iso = (time: number) => new Date(time * 1000).toISOString();
 const GAINER = derivedKey('RangeColdkey');
 const IP = '203.0.113.77';

@@ -12,7 +12,7 @@ import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBi
 import { Store } from '../../src/core/store/store';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
-import { deriveMetagraph } from '../support/derivedMetagraphs';
+import { deriveMetagraph, halfDayStepsEndingAnHourAgo } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 
 /*
@@ -22,12 +22,7 @@ import { recordedMetagraphSnapshot } from '../support/replayNode';
  */
 
 const STEPS = 5;
-const STEP_BLOCKS = 3_600;
-const STEP_SECONDS = 43_200;
-const B0 = 6_800_000;
-const NOW = Math.floor(Date.now() / 1000);
-const blockAt = (k: number) => B0 + STEP_BLOCKS * k;
-const timeAt = (k: number) => NOW - 3_600 - STEP_SECONDS * (STEPS - 1 - k);
+const { now: NOW, blockAt, timeAt } = halfDayStepsEndingAnHourAgo(STEPS);
 
 describe('bittensor maintenance through the engine', () => {
   const history: MetagraphSnapshot[] = [];

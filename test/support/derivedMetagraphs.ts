@@ -56,3 +56,17 @@ export function axonAt(ip: string): AxonRow {
 export function derivedKey(label: string): string {
   return `5Derived${label}`.padEnd(48, 'x');
 }
+
+/**
+ * The clock of a history `steps` snapshots long, half a day (3,600 blocks) apart and ending an hour ago by the real
+ * clock: off the half-day grid, so that a range counted back from a later "now" (a CLI's) falls well between two
+ * snapshots, and recent enough for a raw window counted from `now`.
+ */
+export function halfDayStepsEndingAnHourAgo(steps: number): { now: number; blockAt: (k: number) => number; timeAt: (k: number) => number } {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    now,
+    blockAt: (k) => 6_800_000 + 3_600 * k,
+    timeAt: (k) => now - 3_600 - 43_200 * (steps - 1 - k),
+  };
+}
