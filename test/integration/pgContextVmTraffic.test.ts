@@ -9,6 +9,7 @@ import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
 import { createPgNostrStore, type PgNostrStoreOptions } from '../../src/core/store/postgres/pgNostrStore';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
+import { contextVmTraffic, CONTEXTVM_T } from '../fixtures/nostr/contextVmTraffic';
 import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
@@ -19,30 +20,22 @@ import { createDatabase, startPostgres, type PostgresServer } from '../support/p
  * changed (an announced server's traffic redraws the DVMs tree, a made-up addressee's does not).
  */
 
-const T = 1_765_000_000;
+const T = CONTEXTVM_T;
 const NOW = T + 1_000;
 const RELAY_A = 'wss://relay-a.example';
 const RELAY_B = 'wss://relay-b.example';
 const json = (value: unknown) => JSON.stringify(value);
 
+/** The shared ContextVM traffic, and messages counted nowhere: to a server that never announced, and to no server. */
 function traffic() {
-  const [cvm, provider, client, stranger] = [new Actor(), new Actor(), new Actor(), new Actor()];
-  const announcements = [
-    cvm.sign(11316, [['name', 'Search Server'], ['support_encryption']], json({ serverInfo: { name: 'search-server', version: '1.0.0' } }), T),
-    cvm.sign(11317, [], json({ tools: [{ name: 'search', inputSchema: {} }] }), T + 10),
-    provider.sign(31316, [['d', 'weather'], ['k', '25910']], json({ serverInfo: { name: 'Weather DVMCP' } }), T + 20),
-  ];
-  const requests = [1, 2, 3].map((n) => client.sign(25910, [['p', cvm.pubkey]], json({ method: 'tools/call', params: { name: 'search', n } }), T + 100 + n));
+  const t = contextVmTraffic();
+  const stranger = new Actor();
   const messages = [
-    ...requests,
-    cvm.sign(25910, [['e', requests[0].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 110),
-    cvm.sign(25910, [['e', requests[1].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 111),
-    client.sign(25910, [['p', provider.pubkey], ['s', 'weather']], json({ method: 'tools/call' }), T + 120),
-    provider.sign(26910, [['e', 'a'.repeat(64)], ['p', client.pubkey]], json({ content: [] }), T + 121),
-    client.sign(25910, [['p', stranger.pubkey]], json({ method: 'tools/list' }), T + 130), // a server that never announced
-    client.sign(25910, [], json({ method: 'tools/list' }), T + 131), // names no server: accepted, counted nowhere
+    ...t.messages,
+    t.client.sign(25910, [['p', stranger.pubkey]], json({ method: 'tools/list' }), T + 130), // a server that never announced
+    t.client.sign(25910, [], json({ method: 'tools/list' }), T + 131), // names no server: accepted, counted nowhere
   ];
-  return { cvm, provider, stranger, announcements, messages };
+  return { ...t, stranger, messages };
 }
 
 /** What both stores are given, batch by batch: servers, their traffic, and copies of it from a second relay. */

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_LIVENESS, livenessOf } from '../../src/core/nostr/liveness';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { serverRowId, toolRowId } from '../../src/views/contextVmTreeIds';
+import { contextVmTraffic, CONTEXTVM_T } from '../fixtures/nostr/contextVmTraffic';
 import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore } from '../fixtures/nostr/eventBuilders';
 
 /**
@@ -11,45 +12,18 @@ import { Actor, DEFAULT_EXCLUDED, fixtureEvents, openCore } from '../fixtures/no
  * is counted live and never stored. Figures are checked against counts made here from the events themselves.
  */
 
-const T = 1_765_000_000;
+const T = CONTEXTVM_T;
 const RELAY_A = 'wss://relay-a.example';
 const RELAY_B = 'wss://relay-b.example';
 
 const json = (value: unknown) => JSON.stringify(value);
-
-function traffic() {
-  const cvm = new Actor(); // a ContextVM server (one server per key)
-  const provider = new Actor(); // a DVMCP provider with one announced server, "weather"
-  const client = new Actor();
-  const announcements = [
-    cvm.sign(11316, [['name', 'Search <b>Server</b>'], ['about', 'finds things'], ['website', 'https://example.com'], ['support_encryption']],
-      json({ protocolVersion: '2025-07-02', capabilities: { tools: {} }, serverInfo: { name: 'search-server', version: '1.0.0' } }), T),
-    cvm.sign(11317, [], json({ tools: [{ name: 'search', inputSchema: {} }, { name: 'fetch_page', inputSchema: {} }] }), T + 10),
-    cvm.sign(11320, [], json({ prompts: [{ name: 'summarize' }] }), T + 10),
-    provider.sign(31316, [['d', 'weather'], ['k', '25910'], ['support_encryption', 'true']],
-      json({ protocolVersion: '2025-03-26', serverInfo: { name: 'Weather DVMCP', version: '0.1' } }), T + 20),
-    // Content that is not JSON: the `cap` tags still name the tools.
-    provider.sign(31317, [['d', 'weather/tools/list'], ['s', 'weather'], ['cap', 'get_weather', '100', 'sats'], ['cap', 'get_forecast']], 'not json', T + 30),
-  ];
-  // An older tools list arriving later must not replace the newer one (replaceable events).
-  const staleTools = cvm.sign(11317, [], json({ tools: [{ name: 'old_tool' }] }), T + 5);
-  const requests = [1, 2, 3].map((n) => client.sign(25910, [['p', cvm.pubkey], ['method', 'tools/call']], json({ method: 'tools/call', params: { name: 'search', n } }), T + 100 + n));
-  const messages = [
-    ...requests,
-    cvm.sign(25910, [['e', requests[0].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 110),
-    cvm.sign(25910, [['e', requests[1].id], ['p', client.pubkey]], json({ result: { content: [] } }), T + 111),
-    client.sign(25910, [['p', provider.pubkey], ['s', 'weather']], json({ method: 'tools/call' }), T + 120),
-    provider.sign(26910, [['e', 'a'.repeat(64)], ['p', client.pubkey]], json({ content: [] }), T + 121),
-  ];
-  return { cvm, provider, client, announcements, staleTools, messages };
-}
 
 describe('ContextVM / DVMCP servers', () => {
   it('lists each server with name, tools, relays and last seen, and counts its live traffic once per message', async () => {
     const kit = await openCore();
     try {
       await kit.core.ready();
-      const t = traffic();
+      const t = contextVmTraffic();
       kit.core.ingestSync(RELAY_A, t.announcements);
       kit.core.ingestSync(RELAY_B, [t.announcements[0], t.staleTools]); // the same announcement from a second relay
       kit.core.ingestSync(RELAY_A, t.messages);
@@ -100,7 +74,7 @@ describe('ContextVM / DVMCP servers', () => {
     const kit = await openCore();
     try {
       await kit.core.ready();
-      const t = traffic();
+      const t = contextVmTraffic();
       kit.core.ingestSync(RELAY_A, [...t.announcements, ...t.messages]);
       const { NostrCore } = await import('../../src/core/nostr');
       const reopened = new NostrCore({ db: kit.store.db, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set() });
