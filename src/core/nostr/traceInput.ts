@@ -1,22 +1,13 @@
 import type { NostrEvent } from './eventTypes';
-import type { TraceDvm, TraceEvent } from './traceTypes';
+import type { TraceDvm, TraceEvent, TraceJob } from './traceTypes';
 
 /**
  * What the trace model is built from: the stored state of every job of a chain, as traceQuery.ts loads it. Plain
  * data, no database: the model (traceGraph.ts, traceTimeline.ts) is a pure function of it.
  */
-export interface TraceJobInput {
-  readonly requestId: string;
-  /** null while the request has not been seen (responses or sub-jobs name it). */
+export interface TraceJobInput extends Omit<TraceJob, 'missing'> {
+  /** null while the request has not been seen (responses or sub-jobs name it); the graph's job is `missing` then. */
   readonly request: NostrEvent | null;
-  readonly kind: number | null;
-  readonly kindName: string;
-  readonly customer: string | null;
-  readonly createdAt: number | null;
-  readonly cancelled: boolean;
-  readonly encrypted: boolean;
-  /** Direct parents: jobs whose output this one consumes (NIP-90 `i` tag of type `job`). */
-  readonly parents: readonly string[];
   /** Its events in any order; `seq` is the arrival order in the store (it breaks ties within one second). */
   readonly events: readonly StoredTraceEvent[];
   /** Per-DVM state the job assembler keeps (status, response times, sats), DVMs addressed but silent included. */

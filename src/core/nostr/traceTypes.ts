@@ -157,7 +157,7 @@ export interface TraceJob {
   readonly createdAt: number | null;
   readonly cancelled: boolean;
   readonly encrypted: boolean;
-  /** Direct parents (`i` tags of type `job`). */
+  /** Direct parents: jobs whose output this one consumes (NIP-90 `i` tag of type `job`). */
   readonly parents: readonly string[];
   readonly missing: boolean;
 }
