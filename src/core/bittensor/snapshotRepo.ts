@@ -37,14 +37,18 @@ const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (chain, netuid, day, uid, ho
     axon_last = CASE WHEN excluded.last_block >= last_block THEN excluded.axon_last ELSE axon_last END,
     first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`;
 
-/** The inverse of ROLL_UP_DAY for the rows of one snapshot (first/last block stay: the same block comes back). */
-const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
+/**
+ * The inverse of ROLL_UP_DAY for the rows of one snapshot (first/last block stay: the same block comes back), in
+ * either store's numbered placeholders ('?' for SQLite, '$' for PostgreSQL): 1 netuid, 2 day, 3 snapshot id, 4 chain id.
+ */
+export const unrollDaySql = (mark: '?' | '$') => `UPDATE bittensor_uid_days AS d SET
     samples = d.samples - 1, permit_samples = d.permit_samples - ((n.flags >> 1) & 1),
     incentive_sum = d.incentive_sum - n.incentive, dividends_sum = d.dividends_sum - n.dividends, trust_sum = d.trust_sum - n.trust,
     validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission,
     consensus_sum = d.consensus_sum - n.consensus
   FROM bittensor_neurons AS n
-  WHERE n.snapshot_id = ?3 AND d.chain = ?4 AND d.netuid = ?1 AND d.day = ?2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+  WHERE n.snapshot_id = ${mark}3 AND d.chain = ${mark}4 AND d.netuid = ${mark}1 AND d.day = ${mark}2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+const UNROLL_DAY = unrollDaySql('?');
 
 const UPSERT_IDENTITY = `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
   ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`;

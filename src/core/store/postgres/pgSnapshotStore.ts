@@ -3,7 +3,7 @@ import type { SnapshotInfo, SnapshotStore } from '../../bittensor/bittensorStore
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../bittensor/model';
 import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../bittensor/snapshotEncoding';
-import { NEURON_ROWS_SQL } from '../../bittensor/snapshotRepo';
+import { NEURON_ROWS_SQL, unrollDaySql } from '../../bittensor/snapshotRepo';
 import { writeScope } from './pgBittensorChain';
 import { pgColumn, pgRow, pgRows, pgValue } from './pgReader';
 import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
@@ -35,14 +35,7 @@ const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days AS d (chain, netuid, day, ui
     axon_last = CASE WHEN excluded.last_block >= d.last_block THEN excluded.axon_last ELSE d.axon_last END,
     first_block = LEAST(d.first_block, excluded.first_block), last_block = GREATEST(d.last_block, excluded.last_block)`;
 
-/** The inverse of ROLL_UP_DAY for the rows of one snapshot: $1 netuid, $2 day, $3 snapshot id, $4 chain id. */
-const UNROLL_DAY = `UPDATE bittensor_uid_days AS d SET
-    samples = d.samples - 1, permit_samples = d.permit_samples - ((n.flags >> 1) & 1),
-    incentive_sum = d.incentive_sum - n.incentive, dividends_sum = d.dividends_sum - n.dividends, trust_sum = d.trust_sum - n.trust,
-    validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission,
-    consensus_sum = d.consensus_sum - n.consensus
-  FROM bittensor_neurons AS n
-  WHERE n.snapshot_id = $3 AND d.chain = $4 AND d.netuid = $1 AND d.day = $2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+const UNROLL_DAY = unrollDaySql('$');
 
 /** One statement gives every key its id: new ones inserted (a concurrent collector's too), known ones read. */
 const RESOLVE_KEYS = `WITH wanted AS (SELECT unnest($1::text[]) AS ss58),
