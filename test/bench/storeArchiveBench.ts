@@ -58,10 +58,11 @@ async function measure(server: PostgresServer, url: string, reads: Array<[string
   try {
     const tempBefore = await tempBytes(pool);
     for (const [name, read] of reads) print(`archive warm ${name}: ${figures(await warmTimes(pool, read))} over ${RUNS} runs`);
+    // Before the pool's idle connections close (10 s): their backends' memory is what a reading editor costs.
+    await printMemory(pool, print);
     // Each backend reports its statistics when idle, at most every 10 s (PGSTAT_IDLE_INTERVAL).
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     print(`archive: temp files written by the warm reads ${mb((await tempBytes(pool)) - tempBefore)} (work_mem ${await setting(pool, 'work_mem')})`);
-    await printMemory(pool, print);
   } finally {
     await pool.end();
   }
