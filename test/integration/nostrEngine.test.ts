@@ -6,6 +6,7 @@ import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import type { JobTrace, TraceDvm } from '../../src/protocol/nostrProtocol';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { ENGINE_STORES } from '../support/engineStores';
 import { eventually } from '../support/eventually';
 
 /**
@@ -13,7 +14,7 @@ import { eventually } from '../support/eventually';
  * loopback and a simulated DVM, through the engine protocol only.
  */
 
-describe('Nostr engine against a loopback relay and a simulated DVM', () => {
+for (const store of ENGINE_STORES) describe(`Nostr engine against a loopback relay and a simulated DVM on ${store.kind}`, () => {
   let relay: TestRelay;
   let dvm: DvmSimulator;
   let customer: RelayPublisher;
@@ -36,7 +37,7 @@ describe('Nostr engine against a loopback relay and a simulated DVM', () => {
     customer = await RelayPublisher.connect(relay.url);
     engine = await Engine.start(
       // The chain collector starts too; a dead loopback port keeps it off the network.
-      { dbPath: undefined, settings: { relays: [relay.url], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: true },
+      { ...(await store.create()), settings: { relays: [relay.url], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: true },
       { notify: (notification) => notifications.push(notification), log: { log: () => undefined } },
     );
     await eventually('the relay collector to go live', () => {
@@ -50,6 +51,7 @@ describe('Nostr engine against a loopback relay and a simulated DVM', () => {
     await dvm?.stop();
     await engine?.dispose();
     await relay?.stop();
+    await store.stop();
   });
 
   it('assembles payment-required → processing → result with status and sats, and notifies for the DVM', async () => {
