@@ -5,6 +5,7 @@ import { finalizeEvent, generateSecretKey, getPublicKey, type Event } from 'nost
 import { Engine } from '../../src/engine/engine';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
+import { ENGINE_STORES } from '../support/engineStores';
 import { eventually } from '../support/eventually';
 import { groupPairs, NostrOracle, oracleSeries, pairFigures } from '../support/nostrOracle';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
@@ -15,7 +16,7 @@ import { startRelay, type TestRelay } from '../support/nostrRelay';
  * heartbeat (kind 11998) with a NIP-40 expiration; the relay collector picks everything up live. The page figures
  * equal an independent computation over exactly the events the customer and the DVM published.
  */
-describe('DVM, kind and user pages of a simulated DVM on a loopback relay', () => {
+for (const store of ENGINE_STORES) describe(`DVM, kind and user pages of a simulated DVM on a loopback relay on ${store.kind}`, () => {
   let relay: TestRelay;
   let dvm: DvmSimulator;
   let customer: RelayPublisher;
@@ -30,7 +31,7 @@ describe('DVM, kind and user pages of a simulated DVM on a loopback relay', () =
     dvm = await DvmSimulator.start({ relayUrl: relay.url, secretKey: dvmKey, name: 'Page DVM', amountMsats: 21_000, profile: { relays: ['wss://relay.sim.example'] } });
     customer = await RelayPublisher.connect(relay.url);
     engine = await Engine.start(
-      { dbPath: undefined, settings: { relays: [relay.url], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: true },
+      { ...(await store.create()), settings: { relays: [relay.url], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: true },
       { notify: () => undefined, log: { log: () => undefined } },
     );
     await eventually('the relay collector to go live', () => {
@@ -52,6 +53,7 @@ describe('DVM, kind and user pages of a simulated DVM on a loopback relay', () =
     await dvm?.stop();
     await engine?.dispose();
     await relay?.stop();
+    await store.stop();
   });
 
   /** Everything published, in the order it was sent (pair figures do not depend on the order). */
