@@ -5,6 +5,7 @@ import { generateSecretKey, type Event } from 'nostr-tools/pure';
 import { Engine } from '../../src/engine/engine';
 import type { TraceGraph } from '../../src/protocol/nostrProtocol';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
+import { ENGINE_STORES } from '../support/engineStores';
 import { eventually } from '../support/eventually';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 
@@ -16,7 +17,7 @@ const DEAD_RELAY = 'ws://127.0.0.1:1';
  * on loopback, traced from its leaf; then the same chain, and a job never collected, fetched on demand by an
  * engine that collects nothing.
  */
-describe('trace graph of a chain across two simulated DVMs', () => {
+for (const store of ENGINE_STORES) describe(`trace graph of a chain across two simulated DVMs on ${store.kind}`, () => {
   let relay: TestRelay;
   let first: DvmSimulator;
   let second: DvmSimulator;
@@ -37,11 +38,11 @@ describe('trace graph of a chain across two simulated DVMs', () => {
     customer = await RelayPublisher.connect(relay.url);
     collecting = await Engine.start(
       // The chain collector starts too; a dead loopback port keeps it off the network.
-      { dbPath: undefined, settings: { relays: [relay.url], subtensorEndpoint: DEAD_RELAY }, collect: true },
+      { ...(await store.create()), settings: { relays: [relay.url], subtensorEndpoint: DEAD_RELAY }, collect: true },
       { notify: () => undefined, log: { log: () => undefined } },
     );
     // Collects nothing: whatever it traces, it had to fetch.
-    idle = await Engine.start({ dbPath: undefined, settings: { relays: [relay.url] }, collect: false }, { notify: () => undefined, log: { log: () => undefined } });
+    idle = await Engine.start({ ...(await store.create()), settings: { relays: [relay.url] }, collect: false }, { notify: () => undefined, log: { log: () => undefined } });
     await eventually('the relay collector to go live', () => {
       const collector = collecting.status().collectors.find((entry) => entry.name === relay.url);
       return collector?.state === 'connected' && !collector.detail?.includes('backfilling') ? true : undefined;
@@ -64,6 +65,7 @@ describe('trace graph of a chain across two simulated DVMs', () => {
     await collecting?.dispose();
     await idle?.dispose();
     await relay?.stop();
+    await store.stop();
   });
 
   /** The collecting engine's graph once every published event of the chain is in it. */
