@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import { loadRecordedRpc, recordedStateCall, startReplayNode, type ReplayNode } from '../support/replayNode';
+import { ENGINE_STORES, type EngineStoreParams } from '../support/engineStores';
 import { eventually } from '../support/eventually';
 
 const HEAD = 6_852_690;
@@ -23,14 +24,15 @@ async function referenceNeurons(): Promise<{ hotkey: string; coldkey: string; in
   return registry.createType('Vec<PalletSubtensorRpcInfoNeuronInfoNeuronInfoLite>', fromHex(recordedStateCall('metagraph', 'NeuronInfoRuntimeApi_get_neurons_lite'))).toJSON() as never;
 }
 
-describe('bittensor engine against the replay node', () => {
+for (const store of ENGINE_STORES) describe(`bittensor engine against the replay node on ${store.kind}`, () => {
   let node: ReplayNode;
   let dir: string;
   const engines: Engine[] = [];
 
-  async function engine(options: { collect?: boolean; db?: string; endpoint?: string; archive?: string; notes?: EngineNotification[] } = {}) {
+  /** `db`: a store made by `store.create`, to reopen it; else a fresh one. */
+  async function engine(options: { collect?: boolean; db?: EngineStoreParams; endpoint?: string; archive?: string; notes?: EngineNotification[] } = {}) {
     const started = await Engine.start(
-      { dbPath: options.db, settings: { subtensorEndpoint: options.endpoint ?? node.url, archiveEndpoint: options.archive }, collect: options.collect ?? false },
+      { ...(options.db ?? (await store.create())), settings: { subtensorEndpoint: options.endpoint ?? node.url, archiveEndpoint: options.archive }, collect: options.collect ?? false },
       { notify: (note) => options.notes?.push(note), log: silentLogger },
     );
     engines.push(started);
@@ -46,10 +48,11 @@ describe('bittensor engine against the replay node', () => {
     for (const running of engines) await running.dispose();
     await node.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    await store.stop();
   });
 
-  it('takes a snapshot of netuid 1, stores it, and reads it back from the database file', async () => {
-    const db = path.join(dir, 'snapshot.db');
+  it('takes a snapshot of netuid 1, stores it, and reads it back from its store in a second engine', async () => {
+    const db = await store.create(path.join(dir, 'snapshot.db'));
     const first = await engine({ db });
     const taken = await first.call('bittensor.snapshot', { netuid: 1 });
     assert.equal(taken.block, HEAD);
@@ -166,7 +169,9 @@ describe('bittensor engine against the replay node', () => {
 
   it('prints a snapshot as JSON from the CLI', async () => {
     const cli = path.join(__dirname, '..', '..', 'src', 'cli.ts');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'snapshot', '--netuid', '1', '--endpoint', node.url, '--db', ':memory:', '--json'],
+    const target = await store.create();
+    const storeArgs = target.store ? ['--store', target.store.url] : ['--db', ':memory:'];
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, 'snapshot', '--netuid', '1', '--endpoint', node.url, ...storeArgs, '--json'],
       { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
     const printed = JSON.parse(stdout) as { netuid: number; block: number; name: string; n: number; validators: number; coldkeys: number; neurons: Record<string, unknown>[] };
     assert.deepEqual([printed.netuid, printed.block, printed.name, printed.n, printed.validators, printed.neurons.length], [1, HEAD, 'Apex', 1024, 12, 1024]);
