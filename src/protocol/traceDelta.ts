@@ -1,5 +1,5 @@
 import type { TraceDvmSummary, TraceEdge, TraceNode } from './nostrProtocol';
-import type { TracePanelGraph, TracePanelRow } from './tracePanelProtocol';
+import type { TracePanelGraph, TracePanelRow } from './tracePanelGraph';
 
 /** An item new or changed in a list, with its place in the new list. */
 export interface Placed<T> {

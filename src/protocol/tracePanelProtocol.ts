@@ -1,6 +1,7 @@
-import type { NostrEvent, TraceFetchReport, TraceGraph, TraceTimelineRow } from './nostrProtocol';
+import type { NostrEvent, TraceFetchReport, TraceGraph } from './nostrProtocol';
 import { TRACE_EDGE_TYPES, TRACE_NODE_TYPES } from './nostrProtocol';
 import type { TraceDelta } from './traceDelta';
+import type { TracePanelGraph, TracePanelRow } from './tracePanelGraph';
 import { expandJson, internJson, type InternedJson } from './tracePanelWire';
 import { isRecord, type PanelProtocol, type RequestSpec } from './webviewPanelProtocol';
 
@@ -20,12 +21,7 @@ export interface TraceSubject {
   readonly asked: string;
 }
 
-/** A timeline row without its signed event (the `event` request fetches it). */
-export type TracePanelRow = Omit<TraceTimelineRow, 'event'>;
-
-export interface TracePanelGraph extends Omit<TraceGraph, 'timeline'> {
-  readonly timeline: readonly TracePanelRow[];
-}
+export type { TracePanelGraph, TracePanelRow };
 
 export type ToTrace =
   | { readonly type: 'loading'; readonly subject: TraceSubject }
