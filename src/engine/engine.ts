@@ -155,10 +155,8 @@ export class Engine {
 
   private async enforceBudget(): Promise<void> {
     this.dbBytes = await this.storage.usedBytes();
-    // The budget bounds one editor's in-memory file. A team's server is sized by its operator, and its files do not
-    // shrink on DELETE: measured by pg_database_size, every pass would find it over and evict again until only
-    // pinned data were left. There the retention windows alone decide what is kept.
-    if (this.storage.kind === 'postgres') return;
+    // A team's server has no budget (Storage.sizeBudgeted): its retention windows alone decide what is kept.
+    if (!this.storage.sizeBudgeted) return;
     const budget = this.settings.sizeBudgetMB * 1024 * 1024;
     let over = this.dbBytes - budget;
     if (over <= 0) return;

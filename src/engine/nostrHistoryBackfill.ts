@@ -21,7 +21,8 @@ export interface NostrHistoryBackfillOptions {
   readonly settings: () => Settings;
   /** Stores one page of a relay's raw events (verified, deduplicated, raw rows only inside the raw window); resolves to how many were new. */
   readonly deliver: (relay: string, events: readonly unknown[]) => Promise<number>;
-  readonly usedBytes: () => Promise<number>;
+  /** The store's size, for the backfill's share of the size budget; undefined: the store has no budget. */
+  readonly usedBytes?: () => Promise<number>;
   readonly notify: (status: HistoryBackfillStatus) => void;
   /** The progress rows changed (the store must be flushed some time). */
   readonly markDirty: () => void;
@@ -172,7 +173,7 @@ export class NostrHistoryBackfill {
       url: relay,
       progress: this.progress,
       deliver: (events) => this.options.deliver(relay, events),
-      overBudget: async () => (await this.options.usedBytes()) >= budgetBytes(),
+      overBudget: async () => this.options.usedBytes !== undefined && (await this.options.usedBytes()) >= budgetBytes(),
       onPage: () => {
         this.options.markDirty();
         this.changed(false);

@@ -81,7 +81,7 @@ class NostrModule implements EngineModule {
         if (await store.events.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.storage.markDirty();
         return accepted;
       }),
-      usedBytes: () => context.storage.usedBytes(),
+      usedBytes: context.storage.sizeBudgeted ? () => context.storage.usedBytes() : undefined,
       notify: (payload) => context.notify({ topic: 'nostr.historyBackfill', payload }),
       markDirty: () => context.storage.markDirty(),
       onDropped: (reason, count) => context.countDropped(`relay:${reason}`, count),

@@ -24,6 +24,11 @@ export interface Storage {
   flush(): Promise<FlushResult>;
   /** How the last save went, for the status line (a server's writes are durable as they commit: nothing to say). */
   saveState(): SaveState;
+  /**
+   * Whether swarmscope.storage.sizeBudgetMB bounds this store. The embedded file lives in memory and must; a team's
+   * server is sized by its operator, and its files do not shrink on DELETE (a budget would evict on every pass).
+   */
+  readonly sizeBudgeted: boolean;
   /** Bytes the data takes: what the size budget is measured against. */
   usedBytes(): Promise<number>;
   /** Gives free space back after a large eviction. */

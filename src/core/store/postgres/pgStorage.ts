@@ -43,6 +43,7 @@ export interface PgStorageOptions {
  */
 export class PgStorage implements Storage {
   readonly kind = 'postgres' as const;
+  readonly sizeBudgeted = false;
   readonly engineState: EngineStateStore;
 
   private constructor(

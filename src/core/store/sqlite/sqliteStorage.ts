@@ -16,6 +16,7 @@ import { createSqliteNostrStore } from './sqliteNostrStore';
  */
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
+  readonly sizeBudgeted = true;
   readonly engineState: EngineStateStore;
 
   /** Wraps an open Store; closing the storage closes it. */
