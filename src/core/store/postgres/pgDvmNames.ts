@@ -1,5 +1,5 @@
 import { kindNamesFromProfiles, profileFromRows, type DvmProfile, type MetadataRow, type ProfileRow } from '../../nostr/dvmNames';
-import { pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+import { pgId, pgRow, pgRows, type PgReader } from './pgReader';
 
 /**
  * dvmNames.ts on PostgreSQL: the same rows read, the same rules applied (profileFromRows, kindNamesFromProfiles).
@@ -28,13 +28,6 @@ export async function pgLoadProfiles(db: PgReader, pubkeys: readonly string[]): 
   for (const row of handlers) handlersOf.set(row[0] as string, [...(handlersOf.get(row[0] as string) ?? []), toProfileRow(row.slice(1))]);
   const metadataOf = new Map(metadata.map((row) => [row[0] as string, { name: row[1], about: row[2], picture: row[3], lud16: row[4] } as MetadataRow]));
   return new Map(pubkeys.map((pubkey) => [pubkey, profileFromRows(handlersOf.get(pubkey) ?? [], metadataOf.get(pubkey))]));
-}
-
-export async function pgDisplayName(db: PgReader, pubkey: string): Promise<string | undefined> {
-  const key = pgId(pubkey);
-  const fromHandler = await pgValue<string>(db, 'SELECT name FROM nostr_profiles WHERE pubkey = $1 AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [key]);
-  if (fromHandler !== undefined) return fromHandler;
-  return (await pgValue<string | null>(db, 'SELECT name FROM nostr_metadata WHERE pubkey = $1 AND name IS NOT NULL', [key])) ?? undefined;
 }
 
 export async function pgAnnouncedKindNames(db: PgReader): Promise<Map<number, string>> {

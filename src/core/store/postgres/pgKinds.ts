@@ -27,19 +27,21 @@ export async function pgKinds(db: PgReader): Promise<KindSummary[]> {
 /** kindPageQuery.ts on PostgreSQL. */
 export async function pgKindPage(db: PgReader, askedKind: number, options: KindPageOptions, thresholds: LivenessThresholds): Promise<KindPage | null> {
   const kind = requestKind(askedKind);
-  const [totalsRow, profiles] = await Promise.all([
+  // Reads that do not depend on each other go out together: each await is a round trip to the server.
+  const [totalsRow, profiles, pairStats] = await Promise.all([
     pgRow<[number, number, number, number, number]>(db, 'SELECT requests, results, feedback, users, dvms FROM nostr_kinds WHERE kind = $1', [kind]),
     pgRows<[Buffer, string | null, string]>(db, 'SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC, name NULLS FIRST, pubkey'),
+    pgPairStatsOfKind(db, kind),
   ]);
   const totals: KindRow | undefined = totalsRow
     ? { requests: totalsRow[0], results: totalsRow[1], feedback: totalsRow[2], users: totalsRow[3], dvms: totalsRow[4] }
     : undefined;
-  const plan = kindDvmsPlan(kind, profiles.map(([pubkey, name, kinds]) => ({ pubkey: idHex(pubkey), name, kinds })), await pgPairStatsOfKind(db, kind));
+  const plan = kindDvmsPlan(kind, profiles.map(([pubkey, name, kinds]) => ({ pubkey: idHex(pubkey), name, kinds })), pairStats);
   if (!totals && plan.announcers.length === 0) return null;
   const { now } = options;
   const dvms = totals?.dvms ?? 0;
   const listed = [...plan.serving.map((row) => row.dvm), ...plan.onlyAnnouncing];
-  const [names, latency, liveness, people, competition, dvmsFrom, overTime] = await Promise.all([
+  const [names, latency, liveness, people, competition, dvmsFrom, overTime, recentJobs] = await Promise.all([
     pgAnnouncedKindNames(db),
     pgLatencyOfKind(db, kind),
     pgLivenessOfMany(db, listed, now, thresholds),
@@ -48,8 +50,8 @@ export async function pgKindPage(db: PgReader, askedKind: number, options: KindP
       FROM nostr_kinds WHERE kind >= 0 AND dvms > 0`, [dvms]),
     pgValue<number | null>(db, 'SELECT min(first_at) FROM nostr_job_dvms'),
     pgActivitySeries(db, { window: options.window ?? '30d', bucket: options.bucket ?? '1d', now, kind, retention: options.retention }),
+    pgJobsOfKind(db, kind, KIND_PAGE_RECENT_JOBS),
   ]);
-  const recentJobs = await pgJobsOfKind(db, kind, KIND_PAGE_RECENT_JOBS);
   return kindPageOf({
     askedKind, kind, now, totals, names, plan, latency, liveness, people,
     competitionRow: competition ?? [0, null, null],

@@ -31,7 +31,7 @@ export async function pgLivenessOfMany(db: PgReader, pubkeys: readonly string[],
   return new Map(pubkeys.map((pubkey, i) => [pubkey, livenessFromSigns(signs[i], unanswered[i][0] ?? undefined, now, thresholds)]));
 }
 
-/** pgWaitingOn for several DVMs in one read, in the order asked. */
+/** How many jobs each DVM is waited on for (waitingJobsQuery.ts's rule), in one read, in the order asked. */
 export async function pgWaitingOnMany(db: PgReader, pubkeys: readonly string[], now: number): Promise<number[]> {
   if (pubkeys.length === 0) return [];
   const rows = await pgRows<[number]>(db, `SELECT (SELECT count(*) FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
@@ -54,9 +54,6 @@ const WAITING_JOBS = `FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id
       WHERE t.dvm = $1 AND t.created_at > $2 AND t.created_at <= $3 AND j.cancelled_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms p WHERE p.request_id = t.request_id AND p.dvm = t.dvm)`;
 
-export async function pgWaitingOn(db: PgReader, pubkey: string, now: number): Promise<number> {
-  return (await pgValue<number>(db, `SELECT count(*) ${WAITING_JOBS}`, [pgId(pubkey), now - WAITING_WINDOW_SEC, now])) ?? 0;
-}
 
 export async function pgWaitingByKind(db: PgReader, pubkey: string, now: number): Promise<Map<number, number>> {
   return new Map(await pgRows<[number, number]>(db, `SELECT j.kind, count(*) ${WAITING_JOBS} GROUP BY j.kind ORDER BY j.kind`, [pgId(pubkey), now - WAITING_WINDOW_SEC, now]));
