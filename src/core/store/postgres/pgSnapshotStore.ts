@@ -5,6 +5,7 @@ import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../b
 import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../bittensor/snapshotEncoding';
 import { NEURON_ROWS_SQL, unrollDaySql } from '../../bittensor/snapshotRepo';
 import { writeScope } from './pgBittensorChain';
+import { notifyBittensorChange } from './pgChangeNotices';
 import { pgColumn, pgRow, pgRows, pgValue } from './pgReader';
 import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
 
@@ -97,6 +98,8 @@ export class PgSnapshotStore implements SnapshotStore {
         await client.query(UPSERT_IDENTITIES, [[...identities.keys()], [...identities.values()], [...identities.keys()].map(() => snapshot.block)]);
       }
       await client.query(ROLL_UP_DAY, [snapshot.netuid, Math.floor(times.blockTime / 86_400), snapshot.block, snapshotId, chain.id]);
+      // Editors on this database read the subnet again; PostgreSQL delivers the notice at COMMIT, and only then.
+      await notifyBittensorChange(client, [snapshot.netuid]);
       return snapshotId;
     }, BITTENSOR_WRITE_LOCK);
     // Only committed ids are cached: a rolled-back transaction's would name rows that never were.

@@ -7,7 +7,6 @@ import type { RemoteChangeListener } from '../remoteChange';
 import type { EngineStateStore, FlushResult, NostrStoreOptions, SaveState, Storage } from '../storage';
 import { createPgBittensorStore } from './pgBittensorStore';
 import { PgChangeFeed } from './pgChangeFeed';
-import { notifyBittensorChange } from './pgChangeNotices';
 import { openPgPool } from './pgConnection';
 import { describePgUrl } from './pgUrl';
 import { createPgEngineState } from './pgEngineState';
@@ -99,16 +98,7 @@ export class PgStorage implements Storage {
 
   /** The Bittensor store; a saved snapshot is announced to the other processes on this database. */
   openBittensor(): BittensorStore {
-    const store = createPgBittensorStore(this.pool);
-    const { snapshots } = store;
-    const save = snapshots.save.bind(snapshots);
-    // After the commit (save resolves once it has): a notice before it could send readers to rows not yet visible.
-    snapshots.save = async (snapshot, times, genesis) => {
-      const id = await save(snapshot, times, genesis);
-      await notifyBittensorChange(this.pool, [snapshot.netuid]);
-      return id;
-    };
-    return store;
+    return createPgBittensorStore(this.pool);
   }
 
   /** Other processes' committed writes; none when opened with `listen: false`. */
