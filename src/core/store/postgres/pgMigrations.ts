@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inClientTransaction, MIGRATIONS_LOCK } from './pgTransaction';
 import { describePgUrl } from './pgUrl';
 
 /**
@@ -32,9 +33,6 @@ export interface PgMigrationResult {
 }
 
 const MIGRATIONS_TABLE = 'swarmscope_migrations';
-/** pg_advisory_xact_lock(classid, objid): "SwSc" (Swarmscope's SQLite application id too) and 1 for migrations. */
-const LOCK_CLASS = 0x53775363;
-const LOCK_MIGRATIONS = 1;
 
 /**
  * Applies the steps of `migrations` that the database lacks. `url` is only for messages (describePgUrl strips any
@@ -74,16 +72,8 @@ export async function runPgMigrations(pool: pg.Pool, migrations: readonly PgMigr
   return { applied };
 }
 
-async function inLockedTransaction(client: pg.PoolClient, work: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
-  try {
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATIONS]);
-    await work();
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+function inLockedTransaction(client: pg.PoolClient, work: () => Promise<void>): Promise<void> {
+  return inClientTransaction(client, work, MIGRATIONS_LOCK);
 }
 
 /**

@@ -16,6 +16,7 @@ import { pgAnnouncedServers } from './pgContextVmServers';
 import { contextVmAnnouncement, writeContextVmServers } from './pgContextVmWrites';
 import { PgJobRows } from './pgJobRows';
 import { pgRows } from './pgReader';
+import { inPgTransaction, NOSTR_WRITE_LOCK } from './pgTransaction';
 
 export interface PgNostrIngestorOptions {
   readonly pool: pg.Pool;
@@ -40,11 +41,6 @@ type Known = { readonly seq: number; readonly relayId: number | null; readonly s
 const WRITE_CHUNK = 500;
 /** Signature checks between two turns of the event loop, so a write in flight gets its answers read meanwhile. */
 const VERIFY_SLICE = 25;
-/** pg_advisory_xact_lock(classid, objid): "SwSc" as the migrations' lock (pgMigrations.ts), 2 for the Nostr ingest. */
-const LOCK_CLASS = 0x53775363;
-const LOCK_NOSTR_INGEST = 2;
-/** The same lock for whatever else rewrites the Nostr tables (pgNostrRetention.ts), so it never runs inside a write's read-modify-write. */
-export const NOSTR_WRITE_LOCK: readonly [number, number] = [LOCK_CLASS, LOCK_NOSTR_INGEST];
 /** Relays do not keep these (ephemeral ContextVM traffic): counted as accepted, never stored; this process counts them (contextVmMessageCounter.ts). */
 const EPHEMERAL_KINDS = new Set<number>(CONTEXTVM_MESSAGE_KINDS);
 
@@ -125,10 +121,7 @@ export class PgNostrIngestor {
   /** One transaction: what another writer stored meanwhile is a duplicate; the rest is stored and assembled. */
   private async write(relay: string | undefined, verified: Verified, outcome: { accepted: number; duplicates: number; changes: ChangeSet }): Promise<void> {
     const relayId = relay ? await this.relayId(relay) : null;
-    const client = await this.options.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_NOSTR_INGEST]);
+    const { fresh, duplicates, changes, messages } = await inPgTransaction(this.options.pool, async (client) => {
       const duplicates = [...verified.duplicates];
       let fresh = verified.fresh;
       if (fresh.length > 0) {
@@ -156,20 +149,15 @@ export class PgNostrIngestor {
       }
       // Editors listening on this store refresh what the chunk touched; PostgreSQL delivers it at COMMIT, and only then.
       await notifyNostrChange(client, changes);
-      await client.query('COMMIT');
-      // Counted after COMMIT, and outside the notice: other processes hold none of this process's counts.
-      for (const message of messages) this.options.contextVm?.count(message, outcome.changes);
-      outcome.accepted += fresh.length;
-      outcome.duplicates += duplicates.length;
-      for (const dvm of changes.dvms) outcome.changes.dvms.add(dvm);
-      for (const kind of changes.kinds) outcome.changes.kinds.add(kind);
-      for (const job of changes.jobs) outcome.changes.jobs.add(job);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { fresh, duplicates, changes, messages };
+    }, NOSTR_WRITE_LOCK);
+    // Counted after COMMIT, and outside the notice: other processes hold none of this process's counts.
+    for (const message of messages) this.options.contextVm?.count(message, outcome.changes);
+    outcome.accepted += fresh.length;
+    outcome.duplicates += duplicates.length;
+    for (const dvm of changes.dvms) outcome.changes.dvms.add(dvm);
+    for (const kind of changes.kinds) outcome.changes.kinds.add(kind);
+    for (const job of changes.jobs) outcome.changes.jobs.add(job);
   }
 
   /**

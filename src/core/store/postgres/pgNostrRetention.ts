@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import type { RetentionReport } from '../../nostr/retention';
 import { periodKeptSec, ROLLUP_PERIODS, type RetentionWindows } from '../../nostr/rollupPeriods';
-import { NOSTR_WRITE_LOCK } from './pgNostrIngest';
 import { pgRow } from './pgReader';
-import { inPgTransaction, type PgPool } from './pgTransaction';
+import { inPgTransaction, NOSTR_WRITE_LOCK, type PgPool } from './pgTransaction';
 
 /**
  * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row, in batches.
