@@ -40,8 +40,8 @@ test('the first snapshot is read before the page says ready, and read once', asy
   loop.page.ready();
   loop.page.post({ type: 'series', window: '24h', bucket: '1h' });
   await eventually('the snapshot', () => snapshots.some((message) => message.type === 'snapshot'));
-  // Long enough for a read that ready or the series message would have started to arrive.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Every message in flight has been handled: a read that ready or the series message started would be counted.
+  await loop.settle();
   assert.equal(metricsReads.length, 1, 'a page that loads within a moment of the read gets it, not a second read');
   assert.equal(snapshots.filter((message) => message.type === 'snapshot').length, 1);
 

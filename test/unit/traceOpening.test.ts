@@ -61,7 +61,7 @@ test('the page that loads before the trace arrives is told it is being read; the
   const { loop, messages, controllers } = openForEvent();
   loop.page.ready();
   await eventually('the loading message', () => messages.some((message) => message.type === 'loading'));
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await loop.settle();
   assert.deepEqual(traceReads, [], 'the panel leaves the read to its opener');
 
   const graph = await openerRead();
