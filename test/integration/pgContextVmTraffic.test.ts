@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { PgNostrRetention } from '../../src/core/store/postgres/pgNostrRetention';
+import { createPgPostedJobStore } from '../../src/core/store/postgres/pgPostedJobs';
+import { createPgHistoryBackfillStore } from '../../src/core/store/postgres/pgHistoryBackfill';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import type { IngestOutcome } from '../../src/core/nostr/nostrIngest';
 import type { NostrStore } from '../../src/core/nostr/nostrStore';
-import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
+import { withoutCountingStart } from '../support/nostrTableParity';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
-import { createPgNostrStore, type PgNostrStoreOptions } from '../../src/core/store/postgres/pgNostrStore';
+import { createPgNostrStore } from '../../src/core/store/postgres/pgNostrStore';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { contextVmTraffic, CONTEXTVM_T } from '../fixtures/nostr/contextVmTraffic';
 import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
@@ -48,13 +51,10 @@ function said(outcome: IngestOutcome) {
   return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected, dvms: [...outcome.changes.dvms].sort() };
 }
 
-/** Each store counts from when it opened: the counts, not the second the counting started, must agree. */
-function withoutCountingStart(servers: readonly ContextVmServer[]) {
-  return servers.map((server) => ({ ...server, traffic: { ...server.traffic, since: 0 } }));
-}
-
-/** This test reads ContextVM servers only: the parts a PostgreSQL store is given for retention and My jobs stay unused. */
-const UNUSED = {} as Pick<PgNostrStoreOptions, 'retention' | 'postedJobs' | 'historyBackfill'>;
+/** The parts a PostgreSQL store is given for retention, My jobs and the history backfill: the real ones. */
+const storeParts = (pool: pg.Pool) => ({
+  retention: new PgNostrRetention(pool), postedJobs: createPgPostedJobStore(pool), historyBackfill: createPgHistoryBackfillStore(pool),
+});
 
 describe('ContextVM live traffic on PostgreSQL', () => {
   let server: PostgresServer;
@@ -75,7 +75,7 @@ describe('ContextVM live traffic on PostgreSQL', () => {
     const pool = await openPgPool(at);
     pools.push(pool);
     if (!url) await runPgMigrations(pool, pgNostrMigrations, at);
-    return { url: at, store: createPgNostrStore({ pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set(), ...UNUSED }) };
+    return { url: at, store: createPgNostrStore({ pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set(), ...storeParts(pool) }) };
   }
 
   it('lists the same servers with the same request and response counts as sql.js', async () => {

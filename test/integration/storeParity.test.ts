@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { PgNostrRetention } from '../../src/core/store/postgres/pgNostrRetention';
+import { createPgPostedJobStore } from '../../src/core/store/postgres/pgPostedJobs';
+import { createPgHistoryBackfillStore } from '../../src/core/store/postgres/pgHistoryBackfill';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
@@ -14,7 +17,7 @@ import { PgRelayCursors } from '../../src/core/store/postgres/pgRelayCursors';
 import { RelayCursorRepo } from '../../src/core/nostr/relayCursorRepo';
 import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
 import type { NostrStore } from '../../src/core/nostr/nostrStore';
-import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
+import { withoutCountingStart } from '../support/nostrTableParity';
 import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
 import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
 import type { RetentionWindows } from '../../src/core/nostr/retention';
@@ -132,15 +135,6 @@ const CASES: readonly ParityCase[] = [
   { name: 'known people', sqlite: (s) => sortedPeople(s.sqlite.core.knownPeople()), pg: async (s) => sortedPeople(await s.events.knownPeople()) },
 ];
 
-function withoutCountingStart(servers: readonly ContextVmServer[]) {
-  return servers.map((server) => ({ ...server, traffic: { ...server.traffic, since: 0 } }));
-}
-
-/** A part the reads compared here never call. */
-function notInThisTest<T extends object>(): T {
-  return new Proxy({}, { get: (_, name) => () => Promise.reject(new Error(`storeParity does not use ${String(name)}`)) }) as T;
-}
-
 function sortedPeople(people: { dvms: string[]; users: string[] }) {
   return { dvms: [...people.dvms].sort(), users: [...people.users].sort() };
 }
@@ -215,7 +209,7 @@ for (const { name, fill } of FILLS) {
         events: new PgEventReads(pool),
         store: createPgNostrStore({
           pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => pinned,
-          retention: notInThisTest(), postedJobs: notInThisTest(), historyBackfill: notInThisTest(),
+          retention: new PgNostrRetention(pool), postedJobs: createPgPostedJobStore(pool), historyBackfill: createPgHistoryBackfillStore(pool),
         }),
       };
     });

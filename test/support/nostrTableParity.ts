@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { ContextVmServer } from '../../src/core/nostr/contextVmTypes';
 import type { CoreKit } from '../fixtures/nostr/eventBuilders';
 
 /**
@@ -58,4 +59,9 @@ export async function differingTables(kit: CoreKit, pool: pg.Pool, tables: reado
     if (JSON.stringify(await postgresRows(pool, sql)) !== JSON.stringify(sqliteRows(kit, sql))) differing.push(table);
   }
   return differing;
+}
+
+/** Each store counts ContextVM traffic from when it opened: the counts, not the second the counting started, must agree. */
+export function withoutCountingStart(servers: readonly ContextVmServer[]): ContextVmServer[] {
+  return servers.map((server) => ({ ...server, traffic: { ...server.traffic, since: 0 } }));
 }

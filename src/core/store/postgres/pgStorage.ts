@@ -80,17 +80,11 @@ export class PgStorage implements Storage {
   }
 
   openNostr(options: NostrStoreOptions): NostrStore {
-    const retention = new PgNostrRetention(this.pool);
     return createPgNostrStore({
       ...options,
       pool: this.pool,
-      retention: {
-        maintain: (now, windows) => retention.maintain(now, windows),
-        trimRaw: (rawCutoff) => retention.trimRaw(rawCutoff),
-        // Bytes freed are counted from the rows removed, not by usedBytes: pg_database_size does not fall when rows are
-        // deleted (their space is reused, not given back), so "evict until the size fell" would empty the store.
-        evictOldest: (bytes) => retention.evictOldest(bytes),
-      },
+      // Its eviction counts the bytes of the rows it removes: pg_database_size does not fall when rows are deleted.
+      retention: new PgNostrRetention(this.pool),
       postedJobs: createPgPostedJobStore(this.pool),
       historyBackfill: createPgHistoryBackfillStore(this.pool),
     });
