@@ -10,6 +10,7 @@ import { freePort, OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../suppo
 import { buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { eventually } from '../support/eventually';
+import { answerFileDialog } from '../support/simpleFileDialog';
 import { expandRow, rowTexts, waitForRow, widenSidebar } from '../support/treeRows';
 import { editUserSettings } from '../support/userSettings';
 import { WorkbenchSession } from './workbenchSession';
@@ -154,8 +155,7 @@ test('Import Events… reads a file through the engine and says what was accepte
   await input.fill('>Swarmscope: Import Events…');
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Swarmscope: Import Events…' }).first().click();
   await page.locator('.quick-input-widget', { hasText: 'Import Nostr events' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(file);
-  await input.press('Enter');
+  await answerFileDialog(page, file, { row: path.basename(file) });
   const message = await waitForNotification(page, 'Swarmscope imported old-events.jsonl', 45_000);
   assert.match(message, /3 events: 2 accepted, 0 duplicates, 1 rejected \(malformed 1\)/);
   await waitForRow(await expandView(page, 'Kinds'), [/^5100 image generation\b/, /\b1 request · 1 DVM\b/]);

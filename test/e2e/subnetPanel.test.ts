@@ -8,6 +8,7 @@ import { expandView, openActivity, screenshot, waitForStatusBarEntry } from '../
 import { runCli } from '../support/cliProcess';
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { eventually } from '../support/eventually';
+import { answerFileDialog } from '../support/simpleFileDialog';
 import { hostileMetagraphAnswer } from '../support/hostileIdentities';
 import { recordedMetagraphSnapshot, startReplayNode, type ReplayNode } from '../support/replayNode';
 import { waitForRow, widenSidebar } from '../support/treeRows';
@@ -116,12 +117,7 @@ test('Export CSV writes the stored snapshot, one row per UID, as metagraph --csv
   const content = webviewContent(page);
   await content.locator('button', { hasText: 'Export CSV' }).click();
   const target = path.join(server!.workspace, 'subnet-1.csv');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  // The dialog fills in the suggested name once it has read the folder; typing before that would be overwritten.
-  await eventually('the suggested file name', async () => (await input.inputValue()).includes(`subnet-${NETUID}-block-`));
-  await input.fill(target);
-  await input.press('Enter');
+  await answerFileDialog(page, target, { value: `subnet-${NETUID}-block-` });
   const text = await eventually('the export file', () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined));
   const stored = await runCli(['metagraph', '--netuid', String(NETUID), '--csv', '--db', databasePath()], 120_000);
   assert.equal(stored.code, 0, stored.stderr);

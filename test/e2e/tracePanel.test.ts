@@ -10,6 +10,7 @@ import { expandView, openActivity, runPaletteCommandWith, screenshot, viewPane, 
 import { OFFLINE_SWARMSCOPE_SETTINGS, type CodeServer } from '../support/codeServer';
 import { buildChainedJob, buildJobRequest, DvmSimulator, RelayPublisher } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
+import { answerFileDialog } from '../support/simpleFileDialog';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { expandRow, runRowContextAction, waitForRow, widenSidebar } from '../support/treeRows';
 import { closeAllEditors, openTraceFromPalette, timelineIds, tracePanel } from '../support/tracePanelDriver';
@@ -283,13 +284,7 @@ test('Export saves the signed events and the graph as JSON where the user says',
   const content = await tracePanel(page, firstJob!.id);
   await content.locator('button', { hasText: 'Export JSON…' }).click();
   const target = path.join(server!.workspace, 'exported-trace.json');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  // The simple file dialog sets its value to the suggested path once it has read the folder; a path typed before that
-  // is replaced by it, and the typed file never appears (the value at open is only the folder).
-  await eventually('the suggested file name', async () => (await input.inputValue()).includes(exportFileName(firstJob!.id)));
-  await input.fill(target);
-  await input.press('Enter');
+  await answerFileDialog(page, target, { value: exportFileName(firstJob!.id) });
   await eventually('the export file', () => fs.existsSync(target), LIVE_TIMEOUT_MS);
   const saved = await eventually('the whole export', () => {
     try {
