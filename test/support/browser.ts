@@ -173,7 +173,15 @@ export async function waitForStatusBarEntry(page: Page, predicate: (entry: Statu
 export async function waitForNotification(page: Page, text: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
   // VS Code marks a toast `notification-fade-in-done` once its slide-in animation ends: read (and photograph) it then.
   const message = page.locator('.notification-toast.notification-fade-in-done .notification-list-item-message', { hasText: text }).first();
-  await message.waitFor({ state: 'visible', timeout: timeoutMs });
+  try {
+    await message.waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch (error) {
+    // Say what was on screen instead: a toast with other words, or a quick input still waiting for an answer.
+    const toasts = await page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+    const quickInput = page.locator('.quick-input-widget .quick-input-box input');
+    const asking = (await quickInput.isVisible()) ? await quickInput.inputValue() : undefined;
+    throw new Error(`no notification "${text}" within ${timeoutMs} ms; toasts shown: ${JSON.stringify(toasts)}; quick input ${asking === undefined ? 'closed' : `open, holding ${JSON.stringify(asking)}`} (${(error as Error).message.split('\n')[0]})`);
+  }
   return (await message.innerText()).trim();
 }
 
