@@ -1,20 +1,19 @@
 import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState, type LivenessThresholds } from '../../nostr/liveness';
 import { MAX_CHANGED } from '../../nostr/livenessChangesQuery';
 import { WAITING_WINDOW_SEC } from '../../nostr/waitingJobsQuery';
-import { pgColumn, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 
 /**
  * liveness.ts and waitingJobsQuery.ts on PostgreSQL: the signs of life and the oldest unanswered request are read
  * here, the rules are livenessFromSigns'. Both walk nostr_job_targets by (dvm, created_at).
  */
 export async function pgLivenessOf(db: PgReader, pubkey: string, now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<LivenessState> {
-  const row = await pgRow<[number | null, number | null]>(db,
-    'SELECT (SELECT last_answer_at FROM nostr_dvms WHERE pubkey = $1), (SELECT last_at FROM nostr_heartbeats WHERE pubkey = $1)', [pgId(pubkey)]);
-  return livenessFrom(db, pubkey, [row?.[0], row?.[1]], now, thresholds);
+  // One DVM is the many-DVM read of one: the oldest-unanswered walk has a single SQL text to keep right.
+  return (await pgLivenessOfMany(db, [pubkey], now, thresholds)).get(pubkey)!;
 }
 
 /**
- * pgLivenessOf for several DVMs (a kind page lists hundreds): their signs of life in one read, then the oldest
+ * The liveness of several DVMs (a kind page lists hundreds): their signs of life in one read, then the oldest
  * unanswered request of each since its own last sign in one more, along (dvm, created_at) per DVM.
  */
 export async function pgLivenessOfMany(db: PgReader, pubkeys: readonly string[], now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<Map<string, LivenessState>> {
@@ -39,15 +38,6 @@ export async function pgWaitingOnMany(db: PgReader, pubkeys: readonly string[], 
         AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms p WHERE p.request_id = t.request_id AND p.dvm = t.dvm))
     FROM unnest($1::bytea[]) WITH ORDINALITY AS s (k, n) ORDER BY n`, [pubkeys.map(pgId), now - WAITING_WINDOW_SEC, now]);
   return rows.map((row) => row[0]);
-}
-
-async function livenessFrom(db: PgReader, pubkey: string, signs: readonly (number | null | undefined)[], now: number, thresholds: LivenessThresholds): Promise<LivenessState> {
-  const lastSeen = lastSignOfLife(signs, now);
-  const unanswered = await pgValue<number>(db, `SELECT t.created_at FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
-      WHERE t.dvm = $1 AND t.created_at > $2 AND t.created_at <= $3 AND j.cancelled_at IS NULL
-        AND NOT EXISTS (SELECT 1 FROM nostr_job_dvms jd WHERE jd.request_id = t.request_id AND jd.dvm = t.dvm)
-      ORDER BY t.created_at LIMIT 1`, [pgId(pubkey), lastSeen ?? -1, now - thresholds.silentAfterSec]);
-  return livenessFromSigns(signs, unanswered, now, thresholds);
 }
 
 const WAITING_JOBS = `FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
