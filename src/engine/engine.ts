@@ -4,6 +4,7 @@ import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
+import { SerialQueue } from '../core/util/serialQueue';
 import type {
   CollectorStatus, EngineMethod, EngineNotification, EngineStartParams, EngineStatus, ParamsOf, ResultOf,
 } from '../protocol/engineProtocol';
@@ -34,9 +35,11 @@ export class Engine {
   private lifecycle: EngineStatus['state'] = 'starting';
   private readyMs = 0;
   private disposed = false;
-  /** Maintenance passes run one at a time, in the order asked (the timer skips a tick while one runs). */
-  private maintaining: Promise<void> = Promise.resolve();
-  private maintenanceBusy = false;
+  /**
+   * Maintenance passes run one at a time, in the order asked. The timer skips a tick while one is queued or running:
+   * a pass slower than the interval (a large team store) would otherwise pile passes up behind it.
+   */
+  private readonly maintenance = new SerialQueue();
   /** The storage's size as last measured (start, maintenance, flush, `engine.status`): `status()` stays synchronous. */
   private dbBytes = 0;
   /** Stops hearing other processes' writes to a shared store (a no-op on the embedded file). */
@@ -88,7 +91,7 @@ export class Engine {
       }
       const testInterval = params.debugMethods ? params.maintenanceIntervalMs : undefined;
       engine.maintenanceTimer = setInterval(() => {
-        if (!engine.maintenanceBusy) void engine.maintain();
+        if (engine.maintenance.size === 0) void engine.maintain();
       }, options.maintenanceIntervalMs ?? testInterval ?? 60_000);
       engine.maintenanceTimer.unref?.();
     }
@@ -130,27 +133,23 @@ export class Engine {
 
   /** Retention, rollups, then the size budget: oldest raw data first, pinned data never. Passes run one at a time. */
   maintain(now = Math.floor(Date.now() / 1000)): Promise<void> {
-    const pass = this.maintaining.then(() => this.maintainOnce(now));
-    // A pass that failed in an unforeseen way rejects its own caller; the next one still runs.
-    this.maintaining = pass.catch((error) => this.report('error', `maintenance failed: ${describeError(error)}`, false));
+    const pass = this.maintenance.run(() => this.maintainOnce(now));
+    // A pass that failed in an unforeseen way rejects its own caller, and is reported too (the timer's caller drops
+    // the promise); the queue runs the next one still.
+    pass.catch((error) => this.report('error', `maintenance failed: ${describeError(error)}`, false));
     return pass;
   }
 
   private async maintainOnce(now: number): Promise<void> {
     if (this.disposed) return;
-    this.maintenanceBusy = true;
-    try {
-      for (const module of this.modules) {
-        try {
-          await module.maintain?.(now);
-        } catch (error) {
-          this.report('error', `maintenance failed: ${describeError(error)}`, false);
-        }
+    for (const module of this.modules) {
+      try {
+        await module.maintain?.(now);
+      } catch (error) {
+        this.report('error', `maintenance failed: ${describeError(error)}`, false);
       }
-      await this.enforceBudget().catch((error) => this.report('error', `size budget failed: ${describeError(error)}`, false));
-    } finally {
-      this.maintenanceBusy = false;
     }
+    await this.enforceBudget().catch((error) => this.report('error', `size budget failed: ${describeError(error)}`, false));
   }
 
   private async enforceBudget(): Promise<void> {
@@ -182,7 +181,7 @@ export class Engine {
     // A maintenance pass under way finishes before the modules (and then the storage) close under it.
     this.disposed = true;
     this.unsubscribeRemote();
-    await this.maintaining;
+    await this.maintenance.idle();
     for (const module of [...this.modules].reverse()) {
       await module.dispose().catch((error) => this.report('error', `dispose failed: ${describeError(error)}`, false));
     }
