@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { bittensorCommands } from '../../src/cli/bittensorCommands';
-import { parseArgs, UsageError, type CliCommand, type CliIo } from '../../src/cli/cliCommand';
+import { parseArgs, type CliCommand, type CliIo } from '../../src/cli/cliCommand';
 import { collectCommand } from '../../src/cli/collectCommand';
+import { runBuiltCli } from '../support/cliRun';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 import { startReplayNode, type ReplayNode } from '../support/replayNode';
@@ -65,13 +66,15 @@ describe('swarmscope collect --subnet', () => {
     assert.equal(snapshot.neurons.length, 1024);
   });
 
-  it('refuses a value that is not a netuid, naming --subnet', async () => {
+  it('refuses a value that is not a netuid: exit code 2 and a message naming --subnet and the value, before collecting', async () => {
+    // The built CLI in its own process, as a shell runs it: what a user (or a supervisor restarting the collector)
+    // sees is the exit code and stderr, not the exception inside.
     for (const bad of ['x', '', '-1', '1.5', '0x1', '65536']) {
-      await assert.rejects(
-        runCommand(collectCommand, ['--subnet', bad, '--relay', relay.url, '--endpoint', OFFLINE_CHAIN, '--duration', '1', '--db', ':memory:']),
-        (error: Error) => error instanceof UsageError && error.message.startsWith(`--subnet ${JSON.stringify(bad)} is not a netuid`),
-        bad,
-      );
+      const run = await runBuiltCli(['collect', '--subnet', bad, '--relay', relay.url, '--endpoint', OFFLINE_CHAIN, '--duration', '1', '--db', ':memory:']);
+      assert.equal(run.code, 2, `--subnet ${JSON.stringify(bad)}: exit code 2 (usage) expected, got ${run.code}; stderr: ${run.stderr}`);
+      assert.ok(run.stderr.startsWith(`swarmscope collect: --subnet ${JSON.stringify(bad)} is not a netuid (an integer from 0 to 65535)`), run.stderr);
+      assert.doesNotMatch(run.stderr, /collecting from/, 'refused before the collector started');
+      assert.equal(run.stdout, '');
     }
   });
 
