@@ -2,7 +2,7 @@ import type { ContextVmServer } from '../../nostr/contextVmTypes';
 import { contextVmServersOf, MAX_SERVERS, type ContextVmPartRow, type ContextVmRelayRow } from '../../nostr/contextVmServerRepo';
 import { serversWithTraffic } from '../../nostr/contextVmTracker';
 import type { ContextVmTraffic } from '../../nostr/contextVmTraffic';
-import { pgRows, type PgReader } from './pgReader';
+import { pgHex, pgId, pgRows, type PgReader } from './pgReader';
 
 /** contextVmServerRepo's read on PostgreSQL; the live traffic is the caller's (counted in memory, never stored). */
 export async function pgContextVmServers(db: PgReader, traffic: ContextVmTraffic, now: number): Promise<ContextVmServer[]> {
@@ -22,6 +22,6 @@ export async function pgContextVmServers(db: PgReader, traffic: ContextVmTraffic
 /** Which of `pubkeys` (hex) announced a server in the store, by this process or another collector. */
 export async function pgAnnouncedServers(db: PgReader, pubkeys: readonly string[]): Promise<string[]> {
   const rows = await pgRows<[Buffer]>(db, 'SELECT DISTINCT pubkey FROM nostr_contextvm_parts WHERE pubkey = ANY($1)',
-    [pubkeys.map((pubkey) => Buffer.from(pubkey, 'hex'))]);
-  return rows.map(([pubkey]) => pubkey.toString('hex'));
+    [pubkeys.map(pgId)]);
+  return rows.map(([pubkey]) => pgHex(pubkey));
 }

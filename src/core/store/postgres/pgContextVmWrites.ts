@@ -1,6 +1,7 @@
 import { isContextVmKind, parseContextVm, type ContextVmAnnouncement } from '../../nostr/contextVmEvents';
 import { announcementData, MAX_RELAYS } from '../../nostr/contextVmServerRepo';
 import type { NostrEvent } from '../../nostr/nostrEvent';
+import { pgId } from './pgReader';
 import type { PgWriter } from './pgRowWrites';
 
 /** A ContextVM / DVMCP announcement among `event`s, or undefined (contextVmEvents.ts). */
@@ -29,7 +30,7 @@ export async function writeContextVmServers(db: PgWriter, announcements: readonl
       SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
       ON CONFLICT (pubkey, server_id, part) DO UPDATE SET protocol = excluded.protocol, created_at = excluded.created_at, data = excluded.data
       WHERE excluded.created_at >= nostr_contextvm_parts.created_at`, [
-      parts.map(({ event }) => Buffer.from(event.pubkey, 'hex')), parts.map(({ serverId }) => serverId), parts.map(({ part }) => part),
+      parts.map(({ event }) => pgId(event.pubkey)), parts.map(({ serverId }) => serverId), parts.map(({ part }) => part),
       parts.map(({ protocol }) => protocol), parts.map(({ event }) => event.created_at), parts.map(announcementData),
     ]);
   }
@@ -43,5 +44,5 @@ export async function writeContextVmServers(db: PgWriter, announcements: readonl
   await db.query(`INSERT INTO nostr_contextvm_relays (pubkey, server_id, url)
     SELECT v.pubkey, v.server_id, $3 FROM unnest($1::bytea[], $2::text[]) AS v (pubkey, server_id)
     WHERE (SELECT count(*) FROM nostr_contextvm_relays r WHERE r.pubkey = v.pubkey AND r.server_id = v.server_id) < ${MAX_RELAYS}
-    ON CONFLICT DO NOTHING`, [list.map(({ pubkey }) => Buffer.from(pubkey, 'hex')), list.map(({ serverId }) => serverId), relay]);
+    ON CONFLICT DO NOTHING`, [list.map(({ pubkey }) => pgId(pubkey)), list.map(({ serverId }) => serverId), relay]);
 }

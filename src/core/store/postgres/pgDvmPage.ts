@@ -9,7 +9,7 @@ import { pgActivitySeries } from './pgActivitySeries';
 import { pgAnnouncedKindNames, pgLoadProfile } from './pgDvmNames';
 import { pgLivenessOf, pgWaitingByKind } from './pgLiveness';
 import { pgLatencyOfDvm, pgPairStatsOfDvm } from './pgPairStats';
-import { pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+import { pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 /**
  * The DVM page (dvmPageQuery.ts) on PostgreSQL. Its parts are independent index reads, sent together; what they
@@ -73,10 +73,10 @@ async function pgDvmProblems(db: PgReader, dvm: string, stats: readonly PairStat
       WHERE job_id = ANY($1::bytea[]) AND pubkey = $2 AND kind = 7000 ORDER BY seq`, [scan.errored, key]);
   const byJob = new Map<string, ErrorFeedback[]>();
   for (const [job, tags, content, at] of feedback) {
-    const hex = job.toString('hex');
+    const hex = pgHex(job);
     byJob.set(hex, [...(byJob.get(hex) ?? []), [tags, content, at]]);
   }
-  return { ...scan.problems, errorMessages: errorMessagesOf(scan.errored.map((job) => [job, byJob.get(Buffer.from(job).toString('hex')) ?? []])), errorJobsScanned: scan.errored.length };
+  return { ...scan.problems, errorMessages: errorMessagesOf(scan.errored.map((job) => [job, byJob.get(pgHex(job)) ?? []])), errorJobsScanned: scan.errored.length };
 }
 
 async function pgHeartbeat(db: PgReader, key: Buffer): Promise<{ at: number | null; expiresAt: number | null }> {

@@ -3,7 +3,7 @@ import {
   PAIR_COLUMNS, type JobHead, type JobRow, type JobRows, type MetadataRow, type Pair, type PairTimes, type PendingZap, type ProfileRow,
   type TallyRows, type ZapRow,
 } from '../../nostr/jobRows';
-import { pgRows, type PgReader } from './pgReader';
+import { pgHex, pgId, pgRows, type PgReader } from './pgReader';
 import { PgRowWrites } from './pgRowWrites';
 
 interface CachedJob {
@@ -26,8 +26,6 @@ interface CachedZap {
 }
 
 const pairKey = (requestId: string, dvm: string) => `${requestId}|${dvm}`;
-const hex = (value: unknown) => (value as Buffer).toString('hex');
-const ids = (values: Iterable<string>) => [...new Set(values)].map((id) => Buffer.from(id, 'hex'));
 
 /**
  * The NIP-90 rules' rows for one PostgreSQL batch, as a unit of work: `load` reads, in a few `= ANY($1)` queries,
@@ -93,61 +91,61 @@ export class PgJobRows implements JobRows, TallyRows {
     }
     if (zapTargets.size > 0) {
       for (const [id, pubkey, kind, jobId] of await pgRows<[Buffer, Buffer, number, Buffer | null]>(db,
-        'SELECT id, pubkey, kind, job_id FROM nostr_events WHERE id = ANY($1)', [ids(zapTargets)])) {
-        const job = jobId ? hex(jobId) : null;
-        this.events.set(hex(id), { pubkey: hex(pubkey), kind, jobId: job });
+        'SELECT id, pubkey, kind, job_id FROM nostr_events WHERE id = ANY($1)', [[...zapTargets].map(pgId)])) {
+        const job = jobId ? pgHex(jobId) : null;
+        this.events.set(pgHex(id), { pubkey: pgHex(pubkey), kind, jobId: job });
         if (job) requestIds.add(job);
       }
     }
     if (requestIds.size > 0) {
-      const requests = ids(requestIds);
+      const requests = [...requestIds].map(pgId);
       for (const [id, kind, createdAt, customer, cancelledAt] of await pgRows<[Buffer, number, number, Buffer, number | null]>(db,
         'SELECT request_id, kind, created_at, customer, cancelled_at FROM nostr_jobs WHERE request_id = ANY($1)', [requests])) {
-        this.jobs.set(hex(id), { kind, createdAt, customer: hex(customer), cancelledAt });
+        this.jobs.set(pgHex(id), { kind, createdAt, customer: pgHex(customer), cancelledAt });
       }
-      for (const row of await pgRows<unknown[]>(db,
+      for (const row of await pgRows<[Buffer, Buffer, ...unknown[]]>(db,
         `SELECT request_id, dvm, ${PAIR_COLUMNS.join(', ')} FROM nostr_job_dvms WHERE request_id = ANY($1)`, [requests])) {
         const pair = {} as Record<string, unknown>;
         PAIR_COLUMNS.forEach((column, index) => {
           pair[column] = row[index + 2];
         });
-        this.cachePair(hex(row[0]), hex(row[1]), { pair: pair as unknown as Pair, stored: true, dirty: false });
-        dvms.add(hex(row[1]));
+        this.cachePair(pgHex(row[0]), pgHex(row[1]), { pair: pair as unknown as Pair, stored: true, dirty: false });
+        dvms.add(pgHex(row[1]));
       }
       for (const [target, deleter, at] of await pgRows<[Buffer, Buffer, number]>(db,
         'SELECT target_id, deleter, created_at FROM nostr_deletions WHERE target_id = ANY($1)', [requests])) {
-        this.deletionsOf(hex(target)).push({ deleter: hex(deleter), at });
+        this.deletionsOf(pgHex(target)).push({ deleter: pgHex(deleter), at });
       }
     }
     if (responseIds.size > 0) {
       for (const [id, target, recipient, msats, createdAt] of await pgRows<[Buffer, Buffer, Buffer | null, number, number]>(db,
-        'SELECT id, target_id, recipient, msats, created_at FROM nostr_zaps WHERE target_id = ANY($1) AND request_id IS NULL', [ids(responseIds)])) {
-        const targetId = hex(target);
-        const zap: ZapRow = { id: hex(id), targetId, recipient: recipient ? hex(recipient) : null, msats, createdAt, requestId: null, dvm: null };
+        'SELECT id, target_id, recipient, msats, created_at FROM nostr_zaps WHERE target_id = ANY($1) AND request_id IS NULL', [[...responseIds].map(pgId)])) {
+        const targetId = pgHex(target);
+        const zap: ZapRow = { id: pgHex(id), targetId, recipient: recipient ? pgHex(recipient) : null, msats, createdAt, requestId: null, dvm: null };
         this.pendingOf(targetId).push({ row: zap, stored: true });
       }
     }
     if (profileAuthors.size > 0) {
-      const keys = ids(profileAuthors);
+      const keys = [...profileAuthors].map(pgId);
       for (const [pubkey, d, createdAt] of await pgRows<[Buffer, string, number]>(db, 'SELECT pubkey, d, created_at FROM nostr_profiles WHERE pubkey = ANY($1)', [keys])) {
-        this.profiles.set(`${hex(pubkey)}|${d}`, createdAt);
+        this.profiles.set(`${pgHex(pubkey)}|${d}`, createdAt);
       }
       for (const [pubkey, createdAt] of await pgRows<[Buffer, number]>(db, 'SELECT pubkey, created_at FROM nostr_metadata WHERE pubkey = ANY($1)', [keys])) {
-        this.metadata.set(hex(pubkey), createdAt);
+        this.metadata.set(pgHex(pubkey), createdAt);
       }
     }
     if (authors.size > 0) {
-      const keys = ids(authors);
+      const keys = [...authors].map(pgId);
       for (const [pubkey, requests] of await pgRows<[Buffer, number]>(db, 'SELECT pubkey, requests FROM nostr_users WHERE pubkey = ANY($1)', [keys])) {
-        this.users.set(hex(pubkey), requests);
+        this.users.set(pgHex(pubkey), requests);
       }
       for (const [kind, pubkey, requests] of await pgRows<[number, Buffer, number]>(db, 'SELECT kind, pubkey, requests FROM nostr_kind_users WHERE pubkey = ANY($1)', [keys])) {
-        this.kindUsers.set(`${kind}|${hex(pubkey)}`, requests);
+        this.kindUsers.set(`${kind}|${pgHex(pubkey)}`, requests);
       }
     }
     if (dvms.size > 0) {
-      for (const [kind, dvm] of await pgRows<[number, Buffer]>(db, 'SELECT kind, dvm FROM nostr_kind_dvms WHERE dvm = ANY($1)', [ids(dvms)])) {
-        this.kindDvms.add(`${kind}|${hex(dvm)}`);
+      for (const [kind, dvm] of await pgRows<[number, Buffer]>(db, 'SELECT kind, dvm FROM nostr_kind_dvms WHERE dvm = ANY($1)', [[...dvms].map(pgId)])) {
+        this.kindDvms.add(`${kind}|${pgHex(dvm)}`);
       }
     }
   }

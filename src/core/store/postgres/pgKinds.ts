@@ -10,8 +10,7 @@ import { pgJobsOfKind } from './pgJobLists';
 import { pgLivenessOfMany } from './pgLiveness';
 import { pgLatencyOfKind, pgPairStatsOfKind } from './pgPairStats';
 import { pgPeople } from './pgPeople';
-import { pgColumn, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
-import { idHex } from '../../nostr/hexIds';
+import { pgColumn, pgHex, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 /** kindQuery.ts on PostgreSQL: every kind requested, answered or announced, with its all-time figures. */
 export async function pgKinds(db: PgReader): Promise<KindSummary[]> {
@@ -36,7 +35,7 @@ export async function pgKindPage(db: PgReader, askedKind: number, options: KindP
   const totals: KindRow | undefined = totalsRow
     ? { requests: totalsRow[0], results: totalsRow[1], feedback: totalsRow[2], users: totalsRow[3], dvms: totalsRow[4] }
     : undefined;
-  const plan = kindDvmsPlan(kind, profiles.map(([pubkey, name, kinds]) => ({ pubkey: idHex(pubkey), name, kinds })), pairStats);
+  const plan = kindDvmsPlan(kind, profiles.map(([pubkey, name, kinds]) => ({ pubkey: pgHex(pubkey), name, kinds })), pairStats);
   if (!totals && plan.announcers.length === 0) return null;
   const { now } = options;
   const dvms = totals?.dvms ?? 0;

@@ -49,3 +49,13 @@ export async function pgColumn<T>(db: PgReader, text: string, values: readonly u
 export function pgId(hex: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
+
+/** pgId of a nullable column's value (a zap's recipient, job or DVM before it is known). */
+export function pgIdOrNull(hex: string | null): Buffer | null {
+  return hex === null ? null : pgId(hex);
+}
+
+/** A bytea column as read (node-postgres gives a Buffer) back to the lower-case hex the core's types hold. */
+export function pgHex(value: Uint8Array): string {
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+}

@@ -1,13 +1,13 @@
 import type { JobRow, MetadataRow, Pair, ProfileRow, ZapRow } from '../../nostr/jobRows';
 import { PAIR_COLUMNS } from '../../nostr/jobRows';
 import { DVM_FIELDS, ROLLUP_FIELDS } from '../../nostr/tally';
+import { pgId, pgIdOrNull } from './pgReader';
 
 /** What a statement is sent over: a pool client inside the batch's transaction. */
 export interface PgWriter {
   query(text: string, values?: unknown[]): Promise<unknown>;
 }
 
-const bytes = (hex: string | null) => (hex === null ? null : Buffer.from(hex, 'hex'));
 const PAIR_TYPES: Record<keyof Pair, string> = {
   kind: 'int', first_at: 'bigint', last_at: 'bigint', status: 'text', status_at: 'bigint', status_rank: 'int', results: 'bigint', feedback: 'bigint',
   first_result_at: 'bigint', first_feedback_at: 'bigint', succeeded: 'int', errored: 'int', requested_msats: 'bigint', requested_at: 'bigint',
@@ -81,59 +81,59 @@ export class PgRowWrites {
     if (this.jobs.length > 0) {
       await db.query(unnestInsert('nostr_jobs', [['request_id', 'bytea'], ['kind', 'int'], ['customer', 'bytea'], ['created_at', 'bigint'], ['encrypted', 'int'], ['scheme', 'text'], ['cancelled_at', 'bigint']],
         'ON CONFLICT (request_id) DO NOTHING'), columnsOf(this.jobs.map((job) => [
-        bytes(job.requestId), job.kind, bytes(job.customer), job.createdAt, job.encrypted ? 1 : 0, job.scheme, this.cancellations.get(job.requestId) ?? job.cancelledAt,
+        pgId(job.requestId), job.kind, pgId(job.customer), job.createdAt, job.encrypted ? 1 : 0, job.scheme, this.cancellations.get(job.requestId) ?? job.cancelledAt,
       ]), 7));
     }
     if (this.cancellations.size > 0) {
       const entries = [...this.cancellations];
       await db.query(`UPDATE nostr_jobs j SET cancelled_at = least(coalesce(j.cancelled_at, v.at), v.at)
         FROM unnest($1::bytea[], $2::bigint[]) AS v (request_id, at) WHERE j.request_id = v.request_id`,
-      [entries.map(([id]) => bytes(id)), entries.map(([, at]) => at)]);
+      [entries.map(([id]) => pgId(id)), entries.map(([, at]) => at)]);
     }
     if (this.targets.length > 0) {
       await db.query(unnestInsert('nostr_job_targets', [['request_id', 'bytea'], ['dvm', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
-        columnsOf(this.targets.map(([request, dvm, at]) => [bytes(request), bytes(dvm), at]), 3));
+        columnsOf(this.targets.map(([request, dvm, at]) => [pgId(request), pgId(dvm), at]), 3));
     }
     if (this.links.length > 0) {
       await db.query(unnestInsert('nostr_job_links', [['child_id', 'bytea'], ['parent_id', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
-        columnsOf(this.links.map(([child, parent, at]) => [bytes(child), bytes(parent), at]), 3));
+        columnsOf(this.links.map(([child, parent, at]) => [pgId(child), pgId(parent), at]), 3));
     }
     if (pairs.length > 0) {
-      await db.query(PAIR_UPSERT, columnsOf(pairs.map(({ requestId, dvm, pair }) => [bytes(requestId), bytes(dvm), ...PAIR_COLUMNS.map((column) => pair[column])]), 2 + PAIR_COLUMNS.length));
+      await db.query(PAIR_UPSERT, columnsOf(pairs.map(({ requestId, dvm, pair }) => [pgId(requestId), pgId(dvm), ...PAIR_COLUMNS.map((column) => pair[column])]), 2 + PAIR_COLUMNS.length));
     }
     if (this.deletions.length > 0) {
       await db.query(unnestInsert('nostr_deletions', [['target_id', 'bytea'], ['event_id', 'bytea'], ['deleter', 'bytea'], ['created_at', 'bigint']], 'ON CONFLICT DO NOTHING'),
-        columnsOf(this.deletions.map(([target, event, deleter, at]) => [bytes(target), bytes(event), bytes(deleter), at]), 4));
+        columnsOf(this.deletions.map(([target, event, deleter, at]) => [pgId(target), pgId(event), pgId(deleter), at]), 4));
     }
     if (this.newZaps.length > 0) {
       await db.query(unnestInsert('nostr_zaps', [['id', 'bytea'], ['target_id', 'bytea'], ['recipient', 'bytea'], ['msats', 'bigint'], ['created_at', 'bigint'], ['request_id', 'bytea'], ['dvm', 'bytea']],
         'ON CONFLICT (id) DO NOTHING'), columnsOf(this.newZaps.map((zap) => [
-        bytes(zap.id), bytes(zap.targetId), bytes(zap.recipient), zap.msats, zap.createdAt, bytes(zap.requestId), bytes(zap.dvm),
+        pgId(zap.id), pgIdOrNull(zap.targetId), pgIdOrNull(zap.recipient), zap.msats, zap.createdAt, pgIdOrNull(zap.requestId), pgIdOrNull(zap.dvm),
       ]), 7));
     }
     if (this.zapLinks.length > 0) {
       await db.query(`UPDATE nostr_zaps z SET request_id = v.request_id, dvm = v.dvm FROM unnest($1::bytea[], $2::bytea[], $3::bytea[]) AS v (id, request_id, dvm)
-        WHERE z.id = v.id`, columnsOf(this.zapLinks.map(([zap, request, dvm]) => [bytes(zap), bytes(request), bytes(dvm)]), 3));
+        WHERE z.id = v.id`, columnsOf(this.zapLinks.map(([zap, request, dvm]) => [pgId(zap), pgId(request), pgId(dvm)]), 3));
     }
     if (this.eventJobs.size > 0) {
       const entries = [...this.eventJobs];
       await db.query('UPDATE nostr_events e SET job_id = v.job_id FROM unnest($1::bytea[], $2::bytea[]) AS v (id, job_id) WHERE e.id = v.id',
-        [entries.map(([id]) => bytes(id)), entries.map(([, job]) => bytes(job))]);
+        [entries.map(([id]) => pgId(id)), entries.map(([, job]) => pgId(job))]);
     }
     if (this.heartbeats.size > 0) {
       const entries = [...this.heartbeats];
       await db.query(unnestInsert('nostr_heartbeats', [['pubkey', 'bytea'], ['last_at', 'bigint']],
-        'ON CONFLICT (pubkey) DO UPDATE SET last_at = greatest(nostr_heartbeats.last_at, excluded.last_at)'), [entries.map(([pubkey]) => bytes(pubkey)), entries.map(([, at]) => at)]);
+        'ON CONFLICT (pubkey) DO UPDATE SET last_at = greatest(nostr_heartbeats.last_at, excluded.last_at)'), [entries.map(([pubkey]) => pgId(pubkey)), entries.map(([, at]) => at)]);
     }
     if (this.profiles.size > 0) {
       await db.query(unnestInsert('nostr_profiles', PROFILE_COLUMNS, `ON CONFLICT (pubkey, d) DO UPDATE SET ${replaceAll(PROFILE_COLUMNS, 2)}`),
         columnsOf([...this.profiles.values()].map((p) => [
-          bytes(p.pubkey), p.d, p.createdAt, bytes(p.eventId), p.name, p.about, p.picture, p.lud16, p.encryptionSupported, p.cashuAccepted, p.nip90Params, p.kinds, p.relays,
+          pgId(p.pubkey), p.d, p.createdAt, pgId(p.eventId), p.name, p.about, p.picture, p.lud16, p.encryptionSupported, p.cashuAccepted, p.nip90Params, p.kinds, p.relays,
         ]), PROFILE_COLUMNS.length));
     }
     if (this.metadata.size > 0) {
       await db.query(unnestInsert('nostr_metadata', METADATA_COLUMNS, `ON CONFLICT (pubkey) DO UPDATE SET ${replaceAll(METADATA_COLUMNS, 1)}`),
-        columnsOf([...this.metadata.values()].map((m) => [bytes(m.pubkey), m.createdAt, bytes(m.eventId), m.name, m.about, m.picture, m.lud16]), METADATA_COLUMNS.length));
+        columnsOf([...this.metadata.values()].map((m) => [pgId(m.pubkey), m.createdAt, pgId(m.eventId), m.name, m.about, m.picture, m.lud16]), METADATA_COLUMNS.length));
     }
     await this.writeTallies(db);
   }
@@ -143,30 +143,30 @@ export class PgRowWrites {
       await db.query(unnestInsert('nostr_users', [['pubkey', 'bytea'], ['requests', 'bigint'], ['first_seen', 'bigint'], ['last_at', 'bigint']],
         `ON CONFLICT (pubkey) DO UPDATE SET requests = nostr_users.requests + excluded.requests,
           first_seen = least(nostr_users.first_seen, excluded.first_seen), last_at = greatest(nostr_users.last_at, excluded.last_at)`),
-      columnsOf(this.users.map(([pubkey, ...rest]) => [bytes(pubkey), ...rest]), 4));
+      columnsOf(this.users.map(([pubkey, ...rest]) => [pgId(pubkey), ...rest]), 4));
     }
     if (this.kindUsers.length > 0) {
       await db.query(unnestInsert('nostr_kind_users', [['kind', 'int'], ['pubkey', 'bytea'], ['requests', 'bigint'], ['last_at', 'bigint']],
         `ON CONFLICT (kind, pubkey) DO UPDATE SET requests = nostr_kind_users.requests + excluded.requests, last_at = greatest(nostr_kind_users.last_at, excluded.last_at)`),
-      columnsOf(this.kindUsers.map(([kind, pubkey, requests, at]) => [kind, bytes(pubkey), requests, at]), 4));
+      columnsOf(this.kindUsers.map(([kind, pubkey, requests, at]) => [kind, pgId(pubkey), requests, at]), 4));
     }
     if (this.kindDvms.length > 0) {
       await db.query(unnestInsert('nostr_kind_dvms', [['kind', 'int'], ['dvm', 'bytea']], 'ON CONFLICT DO NOTHING'),
-        columnsOf(this.kindDvms.map(([kind, dvm]) => [kind, bytes(dvm)]), 2));
+        columnsOf(this.kindDvms.map(([kind, dvm]) => [kind, pgId(dvm)]), 2));
     }
     if (this.counters.length > 0) {
       await db.query(unnestInsert('nostr_counters', [['name', 'text'], ['value', 'bigint']], 'ON CONFLICT (name) DO UPDATE SET value = nostr_counters.value + excluded.value'),
         columnsOf(this.counters, 2));
     }
     if (this.rollups.length > 0) {
-      await db.query(ROLLUP_UPSERT, columnsOf(this.rollups.map(([period, bucket, kind, dvm, values]) => [period, bucket, kind, dvm ? bytes(dvm) : Buffer.alloc(0), ...values]),
+      await db.query(ROLLUP_UPSERT, columnsOf(this.rollups.map(([period, bucket, kind, dvm, values]) => [period, bucket, kind, dvm ? pgId(dvm) : Buffer.alloc(0), ...values]),
         4 + ROLLUP_FIELDS.length));
     }
     if (this.dvmUpserts.length > 0) {
-      await db.query(DVM_UPSERT, columnsOf(this.dvmUpserts.map(([pubkey, firstSeen, lastAnswer, totals]) => [bytes(pubkey), firstSeen, lastAnswer, ...totals]), 3 + DVM_FIELDS.length));
+      await db.query(DVM_UPSERT, columnsOf(this.dvmUpserts.map(([pubkey, firstSeen, lastAnswer, totals]) => [pgId(pubkey), firstSeen, lastAnswer, ...totals]), 3 + DVM_FIELDS.length));
     }
     if (this.dvmAdds.length > 0) {
-      await db.query(DVM_ADD, columnsOf(this.dvmAdds.map(([pubkey, totals]) => [bytes(pubkey), ...totals]), 1 + DVM_FIELDS.length));
+      await db.query(DVM_ADD, columnsOf(this.dvmAdds.map(([pubkey, totals]) => [pgId(pubkey), ...totals]), 1 + DVM_FIELDS.length));
     }
     if (this.kinds.length > 0) {
       await db.query(unnestInsert('nostr_kinds', [['kind', 'int'], ['requests', 'bigint'], ['results', 'bigint'], ['feedback', 'bigint'], ['users', 'bigint'], ['dvms', 'bigint']],

@@ -1,7 +1,6 @@
 import type { NostrEvent } from '../../nostr/eventTypes';
 import type { ChainLink, JobTrace, TraceGraph } from '../../nostr/traceTypes';
 import { parseEventId } from '../../nostr/eventId';
-import { idHex } from '../../nostr/hexIds';
 import { kindName } from '../../nostr/kindRegistry';
 import { isRequestKind } from '../../nostr/nostrEvent';
 import { eventFromRow, RAW_EVENT_COLUMNS } from '../../nostr/rawEvents';
@@ -13,7 +12,7 @@ import {
 } from '../../nostr/traceQuery';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { pgPeople } from './pgPeople';
-import { pgColumn, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+import { pgColumn, pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 import type { SqlValue } from 'sql.js';
 
 /**
@@ -69,7 +68,7 @@ function pubkeysOf(raws: readonly RawJob[]): string[] {
 async function jobOf(db: PgReader, id: string): Promise<string | undefined> {
   const key = pgId(id);
   const event = await pgRow<[number, Buffer | null]>(db, 'SELECT kind, job_id FROM nostr_events WHERE id = $1', [key]);
-  if (event && event[1] !== null) return idHex(event[1]);
+  if (event && event[1] !== null) return pgHex(event[1]);
   if (await pgRow(db, 'SELECT 1 FROM nostr_jobs WHERE request_id = $1', [key])) return id;
   if (await pgRow(db, 'SELECT 1 FROM nostr_job_dvms WHERE request_id = $1 LIMIT 1', [key])) return id;
   if (event && isRequestKind(event[0])) return id;

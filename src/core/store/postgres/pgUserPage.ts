@@ -1,12 +1,11 @@
 import type { RecentKindJobs, UserPage } from '../../nostr/pageTypes';
 import { clampLimit } from '../../nostr/dvmQuery';
-import { idHex } from '../../nostr/hexIds';
 import { recentByKindOf, recentPerKind } from '../../nostr/recentByKindQuery';
 import { userPageOf, USER_DVM_SCAN_JOBS, type UserDvmRow } from '../../nostr/userPageQuery';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { pgJobsOfCustomer, pgJobsOfKind } from './pgJobLists';
 import { pgPeople } from './pgPeople';
-import { pgColumn, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
+import { pgColumn, pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 /** userPageQuery.ts on PostgreSQL. */
 export async function pgUserPage(db: PgReader, pubkey: string, limit?: number): Promise<UserPage | null> {
@@ -22,7 +21,7 @@ export async function pgUserPage(db: PgReader, pubkey: string, limit?: number): 
         FROM (${scanned}) j JOIN nostr_job_dvms p ON p.request_id = j.request_id GROUP BY p.dvm ORDER BY p.dvm`, [key]),
     pgValue<number>(db, `SELECT count(*) FROM (${scanned}) s`, [key]),
   ]);
-  const dvmRows: UserDvmRow[] = dvms.map(([dvm, ...figures]) => [idHex(dvm), ...figures]);
+  const dvmRows: UserDvmRow[] = dvms.map(([dvm, ...figures]) => [pgHex(dvm), ...figures]);
   const people = await pgPeople(db, [pubkey, ...dvmRows.map((row) => row[0])]);
   return userPageOf({ pubkey, user, kinds, jobs, dvms: dvmRows, jobsScanned: jobsScanned ?? 0, names, people });
 }
