@@ -69,7 +69,8 @@ class DashboardPanel implements PanelController<DashboardProtocol> {
     private readonly channel: PanelChannel<DashboardProtocol>,
     private readonly deps: DashboardDeps,
   ) {
-    channel.follow(['nostr.changed'], { changed: () => this.scheduleUpdate() });
+    // Caught up at once (an engine.reload, or changes while hidden): the page that loads next finds this read fresh.
+    channel.follow(['nostr.changed'], { changed: () => this.scheduleUpdate(), missed: () => void this.sendSnapshot() });
     void this.sendSnapshot();
   }
 

@@ -3,6 +3,19 @@ import type { EngineNotification } from '../protocol/engineProtocol';
 export type Topic = EngineNotification['topic'];
 export type NotificationOf<T extends Topic> = Extract<EngineNotification, { readonly topic: T }>;
 
+/** What an `engine.reload` names: a domain whose views must all read again, or every domain. */
+export type ReloadDomain = NotificationOf<'engine.reload'>['payload']['domain'];
+
+/** A domain of data that panels show. */
+export type DataDomain = Exclude<ReloadDomain, 'all'>;
+
+/** The domain of a topic's data (`nostr.changed` → nostr), or undefined for the engine's own topics. */
+export function domainOf(topic: Topic): DataDomain | undefined {
+  if (topic.startsWith('nostr.')) return 'nostr';
+  if (topic.startsWith('bittensor.')) return 'bittensor';
+  return undefined;
+}
+
 export interface Subscription {
   dispose(): void;
 }
@@ -12,15 +25,17 @@ export interface Subscription {
  * listens to the topics it shows, only while it is visible (visibleSubscription.ts). No vscode here, so panels'
  * live-update rules are testable in plain Node.
  *
- * It also counts notifications per topic: a panel that stopped listening while hidden compares counts when it is
- * shown again, to know whether it missed anything without having listened.
+ * It also counts notifications per topic, and `engine.reload`s per domain: a panel that stopped listening while
+ * hidden compares counts when it is shown again, to know whether it missed anything without having listened.
  */
 export class NotificationRouter {
   private readonly listeners = new Map<Topic, Set<(notification: EngineNotification) => void>>();
   private readonly routed = new Map<Topic, number>();
+  private readonly reloaded = new Map<ReloadDomain, number>();
 
   route(notification: EngineNotification): void {
     this.routed.set(notification.topic, this.count(notification.topic) + 1);
+    if (notification.topic === 'engine.reload') this.reloaded.set(notification.payload.domain, (this.reloaded.get(notification.payload.domain) ?? 0) + 1);
     const listeners = this.listeners.get(notification.topic);
     if (!listeners) return;
     // A copy: a listener may unsubscribe (its panel closed) while this loop runs.
@@ -43,6 +58,11 @@ export class NotificationRouter {
   /** Notifications of this topic routed so far. */
   count(topic: Topic): number {
     return this.routed.get(topic) ?? 0;
+  }
+
+  /** `engine.reload`s routed so far that concern `domain` (those naming it, and those naming every domain). */
+  reloadCount(domain: DataDomain): number {
+    return (this.reloaded.get(domain) ?? 0) + (this.reloaded.get('all') ?? 0);
   }
 
   /** Listeners of this topic now: how a test tells that a hidden panel stopped listening. */
