@@ -15,6 +15,7 @@ import { recordSnapshot } from '../core/bittensor/snapshotRecording';
 import { untoldAlerts } from '../core/bittensor/untoldAlerts';
 import { chainEndpointRefusal, type Settings } from '../core/config/settings';
 import { describeError } from '../core/util/errors';
+import { SerialQueue } from '../core/util/serialQueue';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
@@ -48,7 +49,7 @@ class BittensorModule implements EngineModule {
   private readonly loggedOngoing = new Set<string>();
   private readonly listing: SubnetListing;
   /** Chain status changes are handled one after another: a newer status must not overtake the chain switch of an older one. */
-  private statusQueue: Promise<void> = Promise.resolve();
+  private readonly statusQueue = new SerialQueue();
   readonly handlers: Handlers;
 
   constructor(private readonly context: EngineContext) {
@@ -337,16 +338,18 @@ class BittensorModule implements EngineModule {
 
   /** `null`: the client is gone (a refused setting); the payload then says why. */
   private onChainStatus(status: ChainStatus | null): void {
-    this.statusQueue = this.statusQueue
-      .then(async () => {
+    this.statusQueue.run(async () => {
+      // A chain that could not be recorded is logged, and the status is announced all the same.
+      try {
         // Only a connection to the endpoint now set names the current chain (a client being disposed still reports its own).
         if (status?.state === 'connected' && status.genesisHash && status.endpoint === this.settings().subtensorEndpoint) await this.onChain(status.endpoint, status.genesisHash);
-      })
-      .catch((error) => this.context.log.log('warn', `bittensor: recording the chain failed: ${describeError(error)}`))
-      .then(() => this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
+      } catch (error) {
+        this.context.log.log('warn', `bittensor: recording the chain failed: ${describeError(error)}`);
+      }
+      this.context.notify({ topic: 'bittensor.chainStatus', payload: status === null ? this.chainStatus() : {
         endpoint: status.endpoint, state: status.state, headBlock: status.headBlock, specVersion: status.specVersion, lastError: status.lastError,
-      } }))
-      .catch((error) => this.context.log.log('warn', `bittensor: chain status: ${describeError(error)}`));
+      } });
+    }).catch((error) => this.context.log.log('warn', `bittensor: chain status: ${describeError(error)}`));
   }
 
   /**
@@ -428,7 +431,7 @@ class BittensorModule implements EngineModule {
     this.collecting = false;
     for (const controller of this.backfills.values()) controller.abort();
     // A chain switch being recorded finishes before the storage closes under it.
-    await this.statusQueue;
+    await this.statusQueue.idle();
     await Promise.all([this.client?.dispose(), this.archive?.dispose()]);
     this.client = undefined;
     this.archive = undefined;
