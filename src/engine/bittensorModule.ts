@@ -1,9 +1,9 @@
 import type { RemoteChange } from '../core/store/remoteChange';
-import { bittensorMigrations } from '../core/bittensor/bittensorMigrations';
+import { bittensorMigrations } from '../core/store/sqlite/bittensor/bittensorMigrations';
 import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
 import type { BittensorStore, SnapshotInfo } from '../core/bittensor/bittensorStore';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
-import { chainGenesisMigrations } from '../core/bittensor/chainGenesisMigrations';
+import { chainGenesisMigrations } from '../core/store/sqlite/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
 import { churnBetween } from '../core/bittensor/churn';
 import { groupMembers } from '../core/bittensor/groupMembers';

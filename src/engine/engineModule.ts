@@ -1,5 +1,5 @@
 import type { Settings } from '../core/config/settings';
-import type { Migration } from '../core/store/migration';
+import type { Migration } from '../core/store/sqlite/migration';
 import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
 import type { Logger } from '../core/util/logger';

@@ -1,4 +1,4 @@
-import type { Migration } from '../core/store/migration';
+import type { Migration } from '../core/store/sqlite/migration';
 import { describePgUrl } from '../core/store/postgres/pgUrl';
 import { openPgStorage } from '../core/store/postgres/pgStorage';
 import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';

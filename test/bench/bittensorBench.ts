@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { metagraphCallPlan, type MetagraphCallPlan } from '../../src/core/bittensor/metagraphCalls';
 import { decodeMetagraph } from '../../src/core/bittensor/metagraphDecoder';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
@@ -11,7 +11,7 @@ import { runtimeTypesFromOpaqueMetadataHex } from '../../src/core/bittensor/runt
 import type { RuntimeTypes } from '../../src/core/bittensor/scale/portableTypes';
 import { TypeDecoder } from '../../src/core/bittensor/scale/scaleDecoder';
 import { fromHex } from '../../src/core/bittensor/scale/scaleEncoder';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
+import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 

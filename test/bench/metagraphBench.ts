@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { applyRetention } from '../../src/core/bittensor/snapshotRetention';
+import { applyRetention } from '../../src/core/store/sqlite/bittensor/snapshotRetention';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
 import type { BittensorStore } from '../../src/core/bittensor/bittensorStore';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { pgBittensorMigrations } from '../../src/core/store/postgres/pgBittensorMigrations';

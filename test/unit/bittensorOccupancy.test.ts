@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { occupancyOf, type MetagraphSnapshot } from '../../src/core/bittensor/model';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
+import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import { recordedMetagraphSnapshot } from '../support/replayNode';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
-import { applyRetention, evictOldestSnapshots } from '../../src/core/bittensor/snapshotRetention';
-import { subnetSummaries } from '../../src/core/bittensor/subnetSummaries';
-import { SubnetRepo } from '../../src/core/bittensor/subnetRepo';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
+import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
+import { applyRetention, evictOldestSnapshots } from '../../src/core/store/sqlite/bittensor/snapshotRetention';
+import { subnetSummaries } from '../../src/core/store/sqlite/bittensor/subnetSummaries';
+import { SubnetRepo } from '../../src/core/store/sqlite/bittensor/subnetRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import { recordedMetagraphSnapshot } from '../support/replayNode';

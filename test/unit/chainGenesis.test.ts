@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
 import type { SubnetListing } from '../../src/core/bittensor/bittensorStore';
-import { chainGenesisMigrations } from '../../src/core/bittensor/chainGenesisMigrations';
+import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SnapshotRepo } from '../../src/core/bittensor/snapshotRepo';
+import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { Store } from '../../src/core/store/store';
 import { ENGINE_MODULES } from '../../src/engine/modules';

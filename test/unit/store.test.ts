@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import type { Migration } from '../../src/core/store/migration';
+import type { Migration } from '../../src/core/store/sqlite/migration';
 import { Store } from '../../src/core/store/store';
 import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { PinRepo } from '../../src/core/store/pinRepo';

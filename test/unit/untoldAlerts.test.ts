@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { bittensorMigrations } from '../../src/core/bittensor/bittensorMigrations';
+import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
 import { hotkeyAlerts } from '../../src/core/bittensor/hotkeyAlerts';
 import { untoldAlerts } from '../../src/core/bittensor/untoldAlerts';
 import { AlertStateRepo } from '../../src/core/store/alertStateRepo';

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migration';
+import type { Migration } from '../store/sqlite/migration';
 import { contextVmMigration } from './contextVmMigration';
 import { pageStatsMigration } from './pageStatsMigration';
 import { seriesTotalsMigration } from './seriesTotalsMigration';

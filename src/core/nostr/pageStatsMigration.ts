@@ -1,5 +1,5 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import type { Migration } from '../store/migration';
+import type { Migration } from '../store/sqlite/migration';
 import { PERIOD_SECONDS, ROLLUP_PERIODS } from './rollupPeriods';
 
 /** `kind` of the user rollups that count distinct users over every kind together. */

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migration';
+import type { Migration } from '../store/sqlite/migration';
 
 /** The nostr_rollups columns a series sums (seriesQuery.ts). */
 export const SERIES_SUM_COLUMNS = [

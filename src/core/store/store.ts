@@ -5,7 +5,7 @@ import { describeError } from '../util/errors';
 import {
   DatabaseRefusedError, isDamagedSwarmscopeDatabase, markAsSwarmscope, MIGRATIONS_TABLE_SQL, readDatabaseFile, whyNotSwarmscope,
 } from './databaseFile';
-import type { Migration } from './migration';
+import type { Migration } from './sqlite/migration';
 import { loadSqlJs } from './sqlRuntime';
 
 export interface StoreOptions {

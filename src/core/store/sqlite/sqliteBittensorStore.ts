@@ -1,11 +1,11 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { BittensorStore } from '../../bittensor/bittensorStore';
-import { ChainGenesisRepo } from '../../bittensor/chainGenesisRepo';
-import { SnapshotRepo } from '../../bittensor/snapshotRepo';
-import { applyRetention, evictOldestSnapshots } from '../../bittensor/snapshotRetention';
-import { SubnetHistoryRepo } from '../../bittensor/subnetHistoryRepo';
-import { SubnetRepo } from '../../bittensor/subnetRepo';
-import { subnetSummaries } from '../../bittensor/subnetSummaries';
+import { ChainGenesisRepo } from './bittensor/chainGenesisRepo';
+import { SnapshotRepo } from './bittensor/snapshotRepo';
+import { applyRetention, evictOldestSnapshots } from './bittensor/snapshotRetention';
+import { SubnetHistoryRepo } from './bittensor/subnetHistoryRepo';
+import { SubnetRepo } from './bittensor/subnetRepo';
+import { subnetSummaries } from './bittensor/subnetSummaries';
 
 /**
  * The Bittensor store over the embedded sql.js database. The synchronous repos stay the engine room (their SQL and

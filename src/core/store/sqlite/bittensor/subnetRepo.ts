@@ -1,9 +1,9 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import type { SubnetListing } from './bittensorStore';
+import { rows } from '../sqlRows';
+import type { SubnetListing } from '../../../bittensor/bittensorStore';
 import { ChainGenesisRepo } from './chainGenesisRepo';
-import type { ChainScope } from './chainGenesisScope';
-import { BLOCKS_PER_DAY } from './model';
+import type { ChainScope } from '../../../bittensor/chainGenesisScope';
+import { BLOCKS_PER_DAY } from '../../../bittensor/model';
 
 /** The subnet list and per-subnet figures over time (register cost, price, UIDs), for the 24 h change. */
 export class SubnetRepo {

@@ -1,10 +1,10 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import type { SnapshotInfo } from './bittensorStore';
+import { rows } from '../sqlRows';
+import type { SnapshotInfo } from '../../../bittensor/bittensorStore';
 import { ChainGenesisRepo } from './chainGenesisRepo';
-import { genesisKey, type ChainScope } from './chainGenesisScope';
-import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from './model';
-import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from './snapshotEncoding';
+import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../../bittensor/model';
+import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../../bittensor/snapshotEncoding';
 
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key

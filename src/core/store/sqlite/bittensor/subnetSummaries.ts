@@ -1,9 +1,9 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import type { SubnetFacts, SubnetSummary } from './model';
+import { rows } from '../sqlRows';
+import type { SubnetFacts, SubnetSummary } from '../../../bittensor/model';
 import type { ChainGenesisRepo } from './chainGenesisRepo';
 import type { SubnetRepo } from './subnetRepo';
-import { summariesOf, type LatestSnapshot } from './subnetSummaryRows';
+import { summariesOf, type LatestSnapshot } from '../../../bittensor/subnetSummaryRows';
 
 /**
  * The Subnets view's rows: the chain's subnet list where it was read, completed and corrected by each subnet's

@@ -1,14 +1,14 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { animationFrames } from './animationQuery';
+import { animationFrames } from './sqliteAnimationFrames';
 import type { ChainGenesisRepo } from './chainGenesisRepo';
-import { churnHistory } from './churnHistoryQuery';
-import { groupingHistory, groupSeries, groupsTable } from './groupQueries';
-import { blockRangeOf } from './historySql';
+import { churnHistory } from './sqliteChurnHistory';
+import { groupingHistory, groupSeries, groupsTable } from './sqliteGroupQueries';
+import { blockRangeOf } from './sqliteHistoryReads';
 import { subnetOverview } from './overviewQuery';
 import type { SnapshotRepo } from './snapshotRepo';
-import type { AnimationRole, GroupBy, HistoryRange, TraceField, TraceSelection } from './subnetHistoryModel';
+import type { AnimationRole, GroupBy, HistoryRange, TraceField, TraceSelection } from '../../../bittensor/subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';
-import { traces } from './traceQuery';
+import { traces } from './sqliteTraces';
 
 /**
  * A subnet over time (issue 13's dashboards): every history read behind one object, so the engine module speaks in

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migration';
+import type { Migration } from '../migration';
 
 /**
  * Bittensor tables. Snapshots are the bulk (up to 1,024 rows per subnet every 100 blocks), so a neuron row holds

@@ -1,11 +1,11 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import { genesisKey, onChainSql, type ChainScope } from './chainGenesisScope';
-import { blockBounds } from './historySql';
-import { BLOCKS_PER_DAY, type SubnetFacts } from './model';
-import type { BlockRange, SubnetOverview } from './subnetHistoryModel';
+import { rows } from '../sqlRows';
+import { genesisKey, onChainSql, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { blockBounds } from '../../../bittensor/historySql';
+import { BLOCKS_PER_DAY, type SubnetFacts } from '../../../bittensor/model';
+import type { BlockRange, SubnetOverview } from '../../../bittensor/subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';
-import { overviewOf } from './subnetOverviewRows';
+import { overviewOf } from '../../../bittensor/subnetOverviewRows';
 
 /**
  * The dashboard's first row for a subnet: its newest snapshot against the head (staleness), and against the newest

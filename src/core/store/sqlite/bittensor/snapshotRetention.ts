@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import type { RetentionPolicy, RetentionResult } from './bittensorStore';
+import { rows } from '../sqlRows';
+import type { RetentionPolicy, RetentionResult } from '../../../bittensor/bittensorStore';
 
 /**
  * Retention of Bittensor data (DESIGN.md "Data kept"): full snapshots for the raw window, per-UID daily rollups

@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { rows } from '../store/sqlRows';
-import { scopeOf, type ChainScope } from './chainGenesisScope';
+import { rows } from '../sqlRows';
+import { scopeOf, type ChainScope } from '../../../bittensor/chainGenesisScope';
 
 const CURRENT_KEY = 'bittensor.genesis';
 

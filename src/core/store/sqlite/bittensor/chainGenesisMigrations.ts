@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migration';
+import type { Migration } from '../migration';
 
 /**
  * Which chain the stored Bittensor rows came from (issue 9). Apart from bittensorMigrations.ts so that this and the
