@@ -7,6 +7,8 @@ import pg from 'pg';
 import { openPgPool, PgConnectionError } from '../../src/core/store/postgres/pgConnection';
 import { describePgUrl, PgUrlRefusedError } from '../../src/core/store/postgres/pgUrl';
 import { PgDatabaseRefusedError, runPgMigrations, type PgMigration } from '../../src/core/store/postgres/pgMigrations';
+import { MIGRATIONS_LOCK } from '../../src/core/store/postgres/pgTransaction';
+import { eventually } from '../support/eventually';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
 /**
@@ -71,12 +73,35 @@ test('migrations apply once, in order, and a second run is a no-op', async () =>
 
 test('two runners started together (separate pools, as two processes) apply each step exactly once', async () => {
   const url = await createDatabase(server);
-  const [first, second] = [await open(url), await open(url)];
-  // The first step holds its transaction a while, so the second runner arrives while it is under way.
-  const slow: PgMigration[] = [{ id: 'test-0000', statements: ['SELECT pg_sleep(0.3)'] }, ...MIGRATIONS];
-  const [a, b] = await Promise.all([runPgMigrations(first, slow, url), runPgMigrations(second, slow, url)]);
+  const [first, second, observer] = [await open(url), await open(url), await open(url)];
+  // The first step waits for a gate the test holds (an advisory lock of its own), so whichever runner takes the
+  // migrations lock first keeps holding it, inside that step, until the test opens the gate.
+  const GATE = [7, 7] as const;
+  const gate = await observer.connect();
+  await gate.query('SELECT pg_advisory_lock($1, $2)', [...GATE]);
+  const gated: PgMigration[] = [{ id: 'test-0000', statements: [`SELECT pg_advisory_xact_lock(${GATE[0]}, ${GATE[1]})`] }, ...MIGRATIONS];
+  const runs = Promise.all([runPgMigrations(first, gated, url), runPgMigrations(second, gated, url)]);
+  // Both at once, seen by the server: one backend holds the migrations lock and waits at the gate inside step
+  // test-0000, while the other backend waits for the migrations lock.
+  const overlap = await eventually('one runner inside step test-0000 holding the migrations lock, the other waiting for that lock', async () => {
+    const { rows: locks } = await observer.query<{ pid: number; granted: boolean; classid: string; objid: string }>(
+      "SELECT pid, granted, classid::text, objid::text FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+    const on = (key: readonly [number, number]) => locks.filter((lock) => lock.classid === String(key[0]) && lock.objid === String(key[1]));
+    const holder = on(MIGRATIONS_LOCK).find((lock) => lock.granted)?.pid;
+    const waiting = on(MIGRATIONS_LOCK).find((lock) => !lock.granted && lock.pid !== holder)?.pid;
+    const holderAtGate = on(GATE).some((lock) => lock.pid === holder && !lock.granted);
+    return holder !== undefined && waiting !== undefined && holderAtGate ? { holder, waiting } : undefined;
+  }).finally(async () => {
+    // Opened whether or not the overlap was seen, so that the runners end and the failure is the assertion's.
+    await gate.query('SELECT pg_advisory_unlock($1, $2)', [...GATE]);
+    gate.release();
+  });
+  const [a, b] = await runs;
+  assert.notEqual(overlap.holder, overlap.waiting);
+  // Each step applied by one runner or the other, never both: the schema ends applied once.
   assert.deepEqual([...a.applied, ...b.applied].sort(), ['test-0000', 'test-0001', 'test-0002']);
   assert.deepEqual(await rows(first, 'SELECT step FROM runs ORDER BY step'), [{ step: 'test-0001' }, { step: 'test-0002' }]);
+  assert.deepEqual(await rows(first, 'SELECT id FROM swarmscope_migrations ORDER BY id'), [{ id: 'test-0000' }, { id: 'test-0001' }, { id: 'test-0002' }]);
 });
 
 test('a database with tables of its own and no swarmscope_migrations is refused and left untouched', async () => {
