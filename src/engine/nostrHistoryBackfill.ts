@@ -6,6 +6,7 @@ import type { HistoryBackfillRow } from '../core/nostr/historyBackfillRepo';
 import { historyBackfillStatus, relayProgress } from '../core/nostr/historyBackfillStatus';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
+import { SerialQueue } from '../core/util/serialQueue';
 import type { HistoryBackfillStatus } from '../protocol/historyBackfillProtocol';
 
 /**
@@ -46,7 +47,8 @@ export class NostrHistoryBackfill {
   private notifyTimer: NodeJS.Timeout | undefined;
   private lastNotified = 0;
   private lastState: HistoryBackfillStatus['state'] | undefined;
-  private emitting: Promise<void> = Promise.resolve();
+  /** Statuses are read and sent in the order asked, so a slower read never sends an older state after a newer one. */
+  private readonly emitting = new SerialQueue();
   /** The plan being stored; runs read their row after it (a store may answer later than a restarted pass asks). */
   private planning: Promise<void> = Promise.resolve();
   /** The runs' view of the progress store: a row is read once the plan under way is stored. */
@@ -138,7 +140,7 @@ export class NostrHistoryBackfill {
     await Promise.all(runners.map((runner) => runner.finished));
     // A plan or a status read under way finishes before the store closes; none starts a run now (`started` is off).
     await this.planning;
-    await this.emitting;
+    await this.emitting.idle();
   }
 
   private plan(): Promise<void> {
@@ -235,8 +237,7 @@ export class NostrHistoryBackfill {
 
   private emit(): void {
     this.lastNotified = Date.now();
-    // Statuses are read and sent in the order asked, so a slower read never sends an older state after a newer one.
-    this.emitting = this.emitting.then(async () => {
+    this.emitting.run(async () => {
       const status = await this.status();
       if (status.state === 'off' && this.lastState === 'off') return;
       this.lastState = status.state;
