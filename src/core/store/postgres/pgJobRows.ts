@@ -26,6 +26,8 @@ interface CachedZap {
 }
 
 const pairKey = (requestId: string, dvm: string) => `${requestId}|${dvm}`;
+/** Built once: the pair columns are fixed (the other reads of `load` are plain literals). */
+const PAIRS_OF_JOBS = `SELECT request_id, dvm, ${PAIR_COLUMNS.join(', ')} FROM nostr_job_dvms WHERE request_id = ANY($1)`;
 
 /**
  * The NIP-90 rules' rows for one PostgreSQL batch, as a unit of work: `load` reads, in a few `= ANY($1)` queries,
@@ -103,8 +105,7 @@ export class PgJobRows implements JobRows, TallyRows {
         'SELECT request_id, kind, created_at, customer, cancelled_at FROM nostr_jobs WHERE request_id = ANY($1)', [requests])) {
         this.jobs.set(pgHex(id), { kind, createdAt, customer: pgHex(customer), cancelledAt });
       }
-      for (const row of await pgRows<[Buffer, Buffer, ...unknown[]]>(db,
-        `SELECT request_id, dvm, ${PAIR_COLUMNS.join(', ')} FROM nostr_job_dvms WHERE request_id = ANY($1)`, [requests])) {
+      for (const row of await pgRows<[Buffer, Buffer, ...unknown[]]>(db, PAIRS_OF_JOBS, [requests])) {
         const pair = {} as Record<string, unknown>;
         PAIR_COLUMNS.forEach((column, index) => {
           pair[column] = row[index + 2];
