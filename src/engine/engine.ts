@@ -1,5 +1,5 @@
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
-import { coreMigrations } from '../core/store/coreMigrations';
+import { coreMigrations } from '../core/store/sqlite/state/coreMigrations';
 import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
 import { describeError } from '../core/util/errors';

@@ -3,7 +3,7 @@ import { describePgUrl } from '../core/store/postgres/pgUrl';
 import { openPgStorage } from '../core/store/postgres/pgStorage';
 import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';
 import type { Storage } from '../core/store/storage';
-import type { OpenNotice } from '../core/store/store';
+import type { OpenNotice } from '../core/store/sqlite/store';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';
 import type { EngineStartParams } from '../protocol/engineProtocol';

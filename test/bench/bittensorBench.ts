@@ -12,8 +12,8 @@ import type { RuntimeTypes } from '../../src/core/bittensor/scale/portableTypes'
 import { TypeDecoder } from '../../src/core/bittensor/scale/scaleDecoder';
 import { fromHex } from '../../src/core/bittensor/scale/scaleEncoder';
 import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 /**
  * `npm run bench bittensor`: decode + store of the recorded 1,024-UID metagraph (no network), database bytes per

@@ -2,8 +2,8 @@ import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure
 import { NostrCore, nostrMigrations } from '../../src/core/nostr';
 import { checkShape } from '../../src/core/nostr/eventShape';
 import { verifySignedEvent as verifyChecked } from '../../src/core/nostr/signatureVerifier';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 
 const SIGNED_EVENTS = 20_000;

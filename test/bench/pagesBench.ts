@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { NostrCore, nostrMigrations } from '../../src/core/nostr';
 import { DEFAULT_SETTINGS } from '../../src/core/config/settings';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { markAsSwarmscope } from '../../src/core/store/databaseFile';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { markAsSwarmscope } from '../../src/core/store/sqlite/databaseFile';
+import { Store } from '../../src/core/store/sqlite/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { runDashboardPaintBench } from './dashboardPaintBench';
 

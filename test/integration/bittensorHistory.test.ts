@@ -8,8 +8,8 @@ import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/ch
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
 import { applyRetention } from '../../src/core/store/sqlite/bittensor/snapshotRetention';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';

@@ -7,8 +7,8 @@ import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bitte
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
 import { runCliInProcess } from '../support/cliRun';
 import { axonAt, deriveMetagraph, derivedKey, halfDayStepsEndingAnHourAgo } from '../support/derivedMetagraphs';

@@ -7,9 +7,9 @@ import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bitte
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import type { MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
-import { Store } from '../../src/core/store/store';
+import { Store } from '../../src/core/store/sqlite/store';
 import { silentLogger } from '../../src/core/util/logger';
 import { Engine } from '../../src/engine/engine';
 import { deriveMetagraph, halfDayStepsEndingAnHourAgo } from '../support/derivedMetagraphs';

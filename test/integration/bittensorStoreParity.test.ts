@@ -6,13 +6,13 @@ import type { BittensorStore, SnapshotInfo } from '../../src/core/bittensor/bitt
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import type { ChainScope } from '../../src/core/bittensor/chainGenesisScope';
 import type { MetagraphSnapshot, NeuronRow } from '../../src/core/bittensor/model';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { pgBittensorMigrations } from '../../src/core/store/postgres/pgBittensorMigrations';
 import { createPgBittensorStore } from '../../src/core/store/postgres/pgBittensorStore';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
-import { Store } from '../../src/core/store/store';
+import { Store } from '../../src/core/store/sqlite/store';
 import { axonAt, deriveMetagraph, derivedKey, type MetagraphStep } from '../support/derivedMetagraphs';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 import { recordedMetagraphSnapshot } from '../support/replayNode';

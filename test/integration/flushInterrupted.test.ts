@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-kill-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

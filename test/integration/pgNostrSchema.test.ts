@@ -3,11 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { postedJobsMigrations } from '../../src/core/jobs/postedJobsMigrations';
 import { nostrMigrations } from '../../src/core/nostr';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
-import { Store } from '../../src/core/store/store';
+import { Store } from '../../src/core/store/sqlite/store';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
 /** Table → sorted column names of the nostr_ tables. */

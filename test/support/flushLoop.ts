@@ -1,7 +1,7 @@
 // Child process for the interrupted-flush test: fills a database, then flushes it over and over, each time with a
 // new generation number, printing "flushed N" after each flush has returned. The test kills it at random moments.
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 async function main(): Promise<void> {
   const [file, megabytes] = [process.argv[2], Number(process.argv[3] ?? '8')];

@@ -4,8 +4,8 @@ import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bitte
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { occupancyOf, type MetagraphSnapshot } from '../../src/core/bittensor/model';
 import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 
 /** DESIGN.md "Occupancy", computed here from the neurons themselves rather than from the snapshot's counters. */

@@ -6,8 +6,8 @@ import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo
 import { applyRetention, evictOldestSnapshots } from '../../src/core/store/sqlite/bittensor/snapshotRetention';
 import { subnetSummaries } from '../../src/core/store/sqlite/bittensor/subnetSummaries';
 import { SubnetRepo } from '../../src/core/store/sqlite/bittensor/subnetRepo';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 
 describe('bittensor snapshot store', () => {

@@ -4,9 +4,9 @@ import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bitte
 import type { SubnetListing } from '../../src/core/bittensor/bittensorStore';
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { recordSnapshot } from '../../src/core/bittensor/snapshotRecording';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { createSqliteBittensorStore } from '../../src/core/store/sqlite/sqliteBittensorStore';
-import { Store } from '../../src/core/store/store';
+import { Store } from '../../src/core/store/sqlite/store';
 import { deriveMetagraph } from '../support/derivedMetagraphs';
 import { FINNEY_GENESIS, recordedMetagraphSnapshot } from '../support/replayNode';
 

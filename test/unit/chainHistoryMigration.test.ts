@@ -9,8 +9,8 @@ import { ChainGenesisRepo } from '../../src/core/store/sqlite/bittensor/chainGen
 import { chainGenesisMigrations } from '../../src/core/store/sqlite/bittensor/chainGenesisMigrations';
 import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
 import { SubnetRepo } from '../../src/core/store/sqlite/bittensor/subnetRepo';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { FINNEY_GENESIS } from '../support/replayNode';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { SqliteStorage } from '../../src/core/store/sqlite/sqliteStorage';
 import { EngineStateView } from '../../src/engine/engineStateView';
 

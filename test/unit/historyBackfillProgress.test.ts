@@ -10,8 +10,8 @@ import { historyBackfillMigration, SUPERSEDED_ID } from '../../src/core/nostr/hi
 import { HistoryBackfillRepo } from '../../src/core/nostr/historyBackfillRepo';
 import { historyBackfillStatus, relayProgress } from '../../src/core/nostr/historyBackfillStatus';
 import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 const DAY = 86_400;
 const URL = 'wss://relay.example';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_LIVENESS, livenessOf } from '../../src/core/nostr/liveness';
 import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
-import { AlertStateRepo } from '../../src/core/store/alertStateRepo';
+import { AlertStateRepo } from '../../src/core/store/sqlite/state/alertStateRepo';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 
 /**

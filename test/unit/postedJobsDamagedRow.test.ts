@@ -6,8 +6,8 @@ import { SecretKey } from '../../src/core/jobs/secretKey';
 import { idBytes } from '../../src/core/nostr/hexIds';
 import { NostrCore } from '../../src/core/nostr/nostrCore';
 import { nostrMigrations } from '../../src/core/nostr/nostrMigrations';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 /**
  * A posted job's stored request can be damaged (a hand-edited or half-restored database): My jobs still lists every

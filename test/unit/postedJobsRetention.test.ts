@@ -5,8 +5,8 @@ import { postedJobsMigrations } from '../../src/core/jobs/postedJobsMigrations';
 import { SecretKey } from '../../src/core/jobs/secretKey';
 import { NostrCore } from '../../src/core/nostr/nostrCore';
 import { nostrMigrations } from '../../src/core/nostr/nostrMigrations';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 
 /**
  * A job you posted outlives its raw copy: the Nostr retention drops raw events after settings.rawWindowHours (48 h),

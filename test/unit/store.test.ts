@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import type { Migration } from '../../src/core/store/sqlite/migration';
-import { Store } from '../../src/core/store/store';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { PinRepo } from '../../src/core/store/pinRepo';
+import { Store } from '../../src/core/store/sqlite/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { PinRepo } from '../../src/core/store/sqlite/state/sqlitePinRepo';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-store-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

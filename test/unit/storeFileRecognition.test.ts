@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import initSqlJs from 'sql.js';
 import { ENGINE_MODULES } from '../../src/engine/modules';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { DatabaseRefusedError, SWARMSCOPE_APPLICATION_ID } from '../../src/core/store/databaseFile';
-import { Store } from '../../src/core/store/store';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { DatabaseRefusedError, SWARMSCOPE_APPLICATION_ID } from '../../src/core/store/sqlite/databaseFile';
+import { Store } from '../../src/core/store/sqlite/store';
 import { runCliInProcess } from '../support/cliRun';
 
 /**

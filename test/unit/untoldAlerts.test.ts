@@ -6,9 +6,9 @@ import { after, test } from 'node:test';
 import { bittensorMigrations } from '../../src/core/store/sqlite/bittensor/bittensorMigrations';
 import { hotkeyAlerts } from '../../src/core/bittensor/hotkeyAlerts';
 import { untoldAlerts } from '../../src/core/bittensor/untoldAlerts';
-import { AlertStateRepo } from '../../src/core/store/alertStateRepo';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
-import { Store } from '../../src/core/store/store';
+import { AlertStateRepo } from '../../src/core/store/sqlite/state/alertStateRepo';
+import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { Store } from '../../src/core/store/sqlite/store';
 import { deriveMetagraph } from '../support/derivedMetagraphs';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
 

@@ -1,7 +1,15 @@
-import type { AlertStateRepo } from '../store/alertStateRepo';
 import type { HotkeyAlert } from './model';
 
 const PREFIX = 'bittensor:';
+
+/** The alert records this needs, answered at once (the sql.js AlertStateRepo is one). */
+export interface AlertRecords {
+  raisedAt(key: string): number | undefined;
+  raise(key: string, at: number): void;
+  /** Returns whether an alert was on record. */
+  clear(key: string): boolean;
+  list(prefix: string): { key: string; raisedAt: number }[];
+}
 
 /**
  * Which watched-hotkey alerts are new, remembered in the database (AlertStateRepo) so that a restarted engine does
@@ -13,7 +21,7 @@ const PREFIX = 'bittensor:';
  * ones that were announced before.
  */
 export function untoldAlerts(
-  state: Pick<AlertStateRepo, 'raisedAt' | 'raise' | 'clear' | 'list'>,
+  state: AlertRecords,
   netuid: number,
   block: number,
   alerts: readonly HotkeyAlert[],

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { BittensorStore } from '../../bittensor/bittensorStore';
 import type { NostrStore } from '../../nostr/nostrStore';
-import { AlertStateRepo } from '../alertStateRepo';
-import { collectingSince } from '../collectingSinceQuery';
-import { DroppedCountRepo } from '../droppedCountRepo';
-import { PinRepo } from '../pinRepo';
+import { AlertStateRepo } from './state/alertStateRepo';
+import { collectingSince } from './state/collectingSinceQuery';
+import { DroppedCountRepo } from './state/droppedCountRepo';
+import { PinRepo } from './state/sqlitePinRepo';
 import type { EngineStateStore, FlushResult, NostrStoreOptions, SaveState, Storage } from '../storage';
-import { Store, type OpenNotice, type StoreOptions } from '../store';
+import { Store, type OpenNotice, type StoreOptions } from './store';
 import { createSqliteBittensorStore } from './sqliteBittensorStore';
 import { createSqliteNostrStore } from './sqliteNostrStore';
 

@@ -1,4 +1,4 @@
-import type { Migration } from './sqlite/migration';
+import type { Migration } from '../migration';
 
 /** Tables every domain shares: key/value metadata, the user's pins (never evicted), dropped-event counts, alert state. */
 export const coreMigrations: readonly Migration[] = [

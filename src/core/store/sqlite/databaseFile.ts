@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Database as SqlDatabase } from 'sql.js';
-import { describeError } from '../util/errors';
+import { describeError } from '../../util/errors';
 
 /**
  * Which files the store may open. A path the user gave (`--db`) may name anything: a folder, another

@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database as SqlDatabase } from 'sql.js';
-import { describeError } from '../util/errors';
+import { describeError } from '../../util/errors';
 import {
   DatabaseRefusedError, isDamagedSwarmscopeDatabase, markAsSwarmscope, MIGRATIONS_TABLE_SQL, readDatabaseFile, whyNotSwarmscope,
 } from './databaseFile';
-import type { Migration } from './sqlite/migration';
+import type { Migration } from './migration';
 import { loadSqlJs } from './sqlRuntime';
 
 export interface StoreOptions {
