@@ -39,32 +39,58 @@ function ranked(counts: string, key: string): string {
  * any change to its latency counts (pairStatsFunction), so an equal xmin means the counts have not changed. A read
  * ranks again only the DVMs whose stats rows moved since, reading the versions and counts in one statement (one
  * snapshot), and stores what it ranked; a stale store by a slower concurrent read is caught by the next read's check.
+ *
+ * A team may give its editors a role that can only SELECT, or point them at a read-only standby: there the read
+ * ranks what is stale and keeps nothing (it asks first, in the same statement as the versions, rather than failing
+ * an INSERT: a failed statement would abort a caller's transaction and log an error on the server at every read).
+ * Such a reader still uses every ranking a writing role's read kept.
  */
 const KIND_VERSION = 'xmin::text::bigint';
 const DVM_VERSION = `string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind)`;
 
+/** Whether this session may store rankings in `table`: its role may insert and update there, in a writable transaction. */
+function mayKeep(table: string): string {
+  return `(SELECT has_table_privilege('${table}', 'INSERT') AND has_table_privilege('${table}', 'UPDATE')
+    AND current_setting('transaction_read_only') = 'off')`;
+}
+
+/** $1 the kind, $2 the stale DVMs: their rankings as `fresh` (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90). */
+const KIND_RANKING = `WITH v AS (SELECT dvm, ${KIND_VERSION} AS version FROM nostr_dvm_kind_stats WHERE kind = $1 AND dvm = ANY($2::bytea[])),
+    p AS (${ranked('SELECT dvm, metric, seconds, count AS n FROM nostr_dvm_kind_latency WHERE kind = $1 AND dvm = ANY($2::bytea[]) AND count > 0', 'dvm, metric')}),
+    fresh AS (SELECT v.dvm, $1::int AS kind, v.version, r.p50 AS response_p50, r.p90 AS response_p90, f.p50 AS feedback_p50, f.p90 AS feedback_p90
+      FROM v LEFT JOIN p r ON r.dvm = v.dvm AND r.metric = 'r' LEFT JOIN p f ON f.dvm = v.dvm AND f.metric = 'f')`;
+const KIND_RANKED = `${KIND_RANKING} SELECT encode(dvm, 'hex'), response_p50, response_p90, feedback_p50, feedback_p90 FROM fresh`;
+const KIND_RANKED_AND_KEPT = `${KIND_RANKING}
+  INSERT INTO nostr_dvm_kind_percentiles (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90)
+  SELECT * FROM fresh ORDER BY dvm
+  ON CONFLICT (dvm, kind) DO UPDATE SET version = excluded.version, response_p50 = excluded.response_p50, response_p90 = excluded.response_p90,
+    feedback_p50 = excluded.feedback_p50, feedback_p90 = excluded.feedback_p90
+  RETURNING encode(dvm, 'hex'), response_p50, response_p90, feedback_p50, feedback_p90`;
+
 export async function pgLatencyOfKind(db: PgReader, kind: number): Promise<Map<string, PairLatency>> {
   type Row = [dvm: string, responseP50: number | null, responseP90: number | null, feedbackP50: number | null, feedbackP90: number | null];
-  const kept = await pgRows<[...Row, boolean]>(db, `SELECT encode(s.dvm, 'hex'), c.response_p50, c.response_p90, c.feedback_p50, c.feedback_p90,
-      c.version IS NOT DISTINCT FROM s.${KIND_VERSION}
+  const kept = await pgRows<[...Row, boolean, boolean]>(db, `SELECT encode(s.dvm, 'hex'), c.response_p50, c.response_p90, c.feedback_p50, c.feedback_p90,
+      c.version IS NOT DISTINCT FROM s.${KIND_VERSION}, ${mayKeep('nostr_dvm_kind_percentiles')}
     FROM nostr_dvm_kind_stats s LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
     WHERE s.kind = $1 AND s.jobs > 0`, [kind]);
   const stale = kept.filter((row) => !row[5]).map((row) => pgId(row[0]));
   const ranks: Row[] = kept.filter((row) => row[5]).map((row) => row.slice(0, 5) as Row);
-  if (stale.length > 0) {
-    ranks.push(...await pgRows<Row>(db, `WITH v AS (SELECT dvm, ${KIND_VERSION} AS version FROM nostr_dvm_kind_stats WHERE kind = $1 AND dvm = ANY($2::bytea[])),
-        p AS (${ranked(`SELECT dvm, metric, seconds, count AS n FROM nostr_dvm_kind_latency WHERE kind = $1 AND dvm = ANY($2::bytea[]) AND count > 0`, 'dvm, metric')})
-      INSERT INTO nostr_dvm_kind_percentiles (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90)
-      SELECT v.dvm, $1, v.version, r.p50, r.p90, f.p50, f.p90 FROM v LEFT JOIN p r ON r.dvm = v.dvm AND r.metric = 'r' LEFT JOIN p f ON f.dvm = v.dvm AND f.metric = 'f'
-      ORDER BY v.dvm
-      ON CONFLICT (dvm, kind) DO UPDATE SET version = excluded.version, response_p50 = excluded.response_p50, response_p90 = excluded.response_p90,
-        feedback_p50 = excluded.feedback_p50, feedback_p90 = excluded.feedback_p90
-      RETURNING encode(dvm, 'hex'), response_p50, response_p90, feedback_p50, feedback_p90`, [kind, stale]));
-  }
+  if (stale.length > 0) ranks.push(...await pgRows<Row>(db, kept[0][6] ? KIND_RANKED_AND_KEPT : KIND_RANKED, [kind, stale]));
   // As latencyByKey: an entry for each DVM with any count of this kind (a metric with counts always has a median).
   return new Map(ranks.filter((row) => row[1] !== null || row[3] !== null)
     .map(([dvm, r50, r90, f50, f90]) => [dvm, { response: [r50, r90], feedback: [f50, f90] }]));
 }
+
+/** $1 the stale DVMs: their response-time rankings over all their kinds as `fresh` (dvm, version, p50, p90). */
+const DVM_RANKING = `WITH v AS (SELECT dvm, ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = ANY($1::bytea[]) GROUP BY dvm),
+    p AS (${ranked("SELECT dvm, seconds, sum(count) AS n FROM nostr_dvm_kind_latency WHERE dvm = ANY($1::bytea[]) AND metric = 'r' AND count > 0 GROUP BY dvm, seconds", 'dvm')}),
+    fresh AS (SELECT v.dvm, v.version, p.p50, p.p90 FROM v LEFT JOIN p ON p.dvm = v.dvm)`;
+const DVM_RANKED = `${DVM_RANKING} SELECT encode(dvm, 'hex'), p50, p90 FROM fresh`;
+const DVM_RANKED_AND_KEPT = `${DVM_RANKING}
+  INSERT INTO nostr_dvm_percentiles (dvm, version, p50, p90)
+  SELECT * FROM fresh ORDER BY dvm
+  ON CONFLICT (dvm) DO UPDATE SET version = excluded.version, p50 = excluded.p50, p90 = excluded.p90
+  RETURNING encode(dvm, 'hex'), p50, p90`;
 
 /** responsePercentilesOfDvms: every DVM asked in one read, keyed by lower-case hex ([null, null]: no response time yet). */
 export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonly string[]): Promise<Map<string, (number | null)[]>> {
@@ -72,20 +98,14 @@ export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonl
   const percentiles = new Map<string, (number | null)[]>(dvms.map((dvm) => [dvm, [null, null]]));
   if (dvms.length === 0) return percentiles;
   // A DVM without stats rows has no counts either (version NULL): nothing to rank or keep.
-  const kept = await pgRows<[string, number | null, number | null, boolean]>(db, `SELECT encode(d.k, 'hex'), c.p50, c.p90, v.version IS NULL OR c.version = v.version
+  const kept = await pgRows<[string, number | null, number | null, boolean, boolean]>(db, `SELECT encode(d.k, 'hex'), c.p50, c.p90, v.version IS NULL OR c.version = v.version,
+      ${mayKeep('nostr_dvm_percentiles')}
     FROM unnest($1::bytea[]) d (k)
       LEFT JOIN LATERAL (SELECT ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = d.k) v ON true
       LEFT JOIN nostr_dvm_percentiles c ON c.dvm = d.k`, [dvms.map(pgId)]);
   const stale = kept.filter((row) => !row[3]).map((row) => pgId(row[0]));
   const ranks = kept.filter((row) => row[3]).map((row) => row.slice(0, 3) as [string, number | null, number | null]);
-  if (stale.length > 0) {
-    ranks.push(...await pgRows<[string, number | null, number | null]>(db, `WITH v AS (SELECT dvm, ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = ANY($1::bytea[]) GROUP BY dvm),
-        p AS (${ranked(`SELECT dvm, seconds, sum(count) AS n FROM nostr_dvm_kind_latency WHERE dvm = ANY($1::bytea[]) AND metric = 'r' AND count > 0 GROUP BY dvm, seconds`, 'dvm')})
-      INSERT INTO nostr_dvm_percentiles (dvm, version, p50, p90)
-      SELECT v.dvm, v.version, p.p50, p.p90 FROM v LEFT JOIN p ON p.dvm = v.dvm ORDER BY v.dvm
-      ON CONFLICT (dvm) DO UPDATE SET version = excluded.version, p50 = excluded.p50, p90 = excluded.p90
-      RETURNING encode(dvm, 'hex'), p50, p90`, [stale]));
-  }
+  if (stale.length > 0) ranks.push(...await pgRows<[string, number | null, number | null]>(db, kept[0][4] ? DVM_RANKED_AND_KEPT : DVM_RANKED, [stale]));
   for (const [dvm, p50, p90] of ranks) if (percentiles.has(dvm) && p50 !== null) percentiles.set(dvm, [p50, p90]);
   return percentiles;
 }

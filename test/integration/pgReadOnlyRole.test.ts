@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import pg from 'pg';
+import type { NostrEvent } from '../../src/core/nostr/eventTypes';
+import type { NostrStore } from '../../src/core/nostr/nostrStore';
+import { openPgStorage, type PgStorage } from '../../src/core/store/postgres/pgStorage';
+import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+
+/**
+ * A team may give its editors a role that can only SELECT (the collector writes, the editors look). The DVMs list
+ * and the kind page rank response times and PostgreSQL keeps those rankings (pgPairStats.ts): a read by such a role
+ * must still answer, with the figures sql.js gives, both where nothing was kept yet and where what was kept is stale.
+ */
+
+const T = 1_760_000_000;
+const NOW = T + 5_000;
+const RETENTION = { rawWindowHours: 48, historyDays: 90 };
+const relay = 'wss://relay.readonly.example';
+const STORE_OPTIONS = { excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set<string>() };
+
+let server: PostgresServer;
+let writer: PgStorage;
+let reader: PgStorage;
+let sqlite: CoreKit;
+before(async () => {
+  server = await startPostgres();
+  const url = await createDatabase(server);
+  writer = await openPgStorage(url, { listen: false });
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    // After the schema exists: SELECT on the tables there are, nothing else (no INSERT, UPDATE, DELETE, CREATE).
+    await admin.query('CREATE ROLE viewer LOGIN');
+    await admin.query('GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer');
+  } finally {
+    await admin.end();
+  }
+  // An editor opens the store as it does (schema check, then listening for the collector's writes).
+  reader = await openPgStorage(url.replace('//postgres@', '//viewer@'));
+  sqlite = await openCore();
+});
+after(async () => {
+  await sqlite?.close();
+  await reader?.close();
+  await writer?.close();
+  await server?.stop();
+});
+
+it('a role that may only SELECT reads the DVMs list and a kind page, ranked as sql.js ranks them', async () => {
+  const [dvm, other, customer] = [new Actor(), new Actor(), new Actor()];
+  const request = (to: Actor, at: number) => customer.sign(5050, [['p', to.pubkey], ['i', `text ${at}`, 'text']], '', at);
+  const result = (by: Actor, of: NostrEvent, at: number) => by.sign(6050, [['e', of.id], ['p', customer.pubkey]], 'done', at);
+  const [first, second, third] = [request(dvm, T), request(other, T + 100), request(dvm, T + 300)];
+  const batches = [
+    [first, result(dvm, first, T + 10), second, result(other, second, T + 130)], // response times: dvm {10}, other {30}
+    [third, result(dvm, third, T + 400)], // dvm {10, 100}: its kept ranking (if any) is stale
+  ];
+  const writes: NostrStore = writer.openNostr(STORE_OPTIONS);
+  const reads: NostrStore = reader.openNostr(STORE_OPTIONS);
+  const seen: unknown[] = [];
+  for (const batch of batches) {
+    await sqlite.core.ingest(relay, batch);
+    await writes.events.ingest(relay, batch);
+    const expectedPage = sqlite.core.pages.kind(5050, { now: NOW, retention: RETENTION });
+    assert.deepEqual(await reads.pages.kindPage(5050, { now: NOW, retention: RETENTION }), expectedPage);
+    assert.deepEqual(await reads.pages.dvms(undefined, undefined, NOW), sqlite.core.dvms(undefined, undefined, NOW));
+    seen.push(expectedPage!.dvms.map((entry) => [entry.p50ResponseSec, entry.p90ResponseSec]).sort());
+    // The collector's editor reads too and keeps its rankings: the next batch makes them stale for the viewer.
+    await writes.pages.kindPage(5050, { now: NOW, retention: RETENTION });
+    await writes.pages.dvms(undefined, undefined, NOW);
+  }
+  // The compared figures are rankings that exist and moved between the reads, not two empty answers.
+  assert.deepEqual(seen, [[[10, 10], [30, 30]], [[10, 100], [30, 30]]]);
+});
