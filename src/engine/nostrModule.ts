@@ -4,6 +4,7 @@ import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
 import { nostrMigrations } from '../core/nostr/nostrMigrations';
 import type { NostrStore } from '../core/nostr/nostrStore';
+import type { IngestOutcome } from '../core/nostr/nostrIngest';
 import { isoTime } from '../core/util/isoTime';
 import { SerialQueue } from '../core/util/serialQueue';
 import type { CollectorStatus } from '../protocol/engineProtocol';
@@ -75,12 +76,14 @@ class NostrModule implements EngineModule {
     this.history = new NostrHistoryBackfill({
       repo: store.historyBackfill,
       settings: () => context.settings(),
-      deliver: (relay, events) => this.writes.run(async () => {
-        const { accepted } = await this.apply(relay, events);
+      deliver: async (relay, events) => {
+        const { accepted } = await this.ingest(relay, events);
         // Raw rows only inside the raw window: older events keep their rollups, jobs and dedupe ids.
-        if (await store.events.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.storage.markDirty();
+        await this.writes.run(async () => {
+          if (await store.events.trimRaw(unixNow() - Math.round(context.settings().rawWindowHours * 3600)) > 0) context.storage.markDirty();
+        });
         return accepted;
-      }),
+      },
       usedBytes: context.storage.sizeBudgeted ? () => context.storage.usedBytes() : undefined,
       notify: (payload) => context.notify({ topic: 'nostr.historyBackfill', payload }),
       markDirty: () => context.storage.markDirty(),
@@ -160,16 +163,19 @@ class NostrModule implements EngineModule {
   }
 
   /**
-   * The one entry for events (relay collector batches, `nostr.ingest`, posted jobs, fetched traces): batches are
-   * applied one at a time in the order they arrive. A batch that fails rejects its own promise; the next goes on.
+   * The one entry for events (relay collector batches, `nostr.ingest`, posted jobs, fetched traces). The store gets
+   * each batch as it arrives and applies batches in that order (NostrEventRepo.ingest), so on PostgreSQL the next
+   * batch's signatures are checked while the last one is written. What follows a batch waits for it in the write
+   * queue: its outcome, then the cursor moves and retention queued after it. A batch that fails rejects its own
+   * promise; the next goes on.
    */
   private ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestResult> {
-    return this.writes.run(() => this.apply(relay, events));
+    const stored = this.store.events.ingest(relay, events);
+    return this.writes.run(async () => this.settle(await stored));
   }
 
-  /** One batch, inside the write queue. */
-  private async apply(relay: string | undefined, events: readonly unknown[]): Promise<IngestResult> {
-    const outcome = await this.store.events.ingest(relay, events);
+  /** A stored batch, in the write queue: the views hear of it, and its outcome goes back to the caller. */
+  private settle(outcome: IngestOutcome): IngestResult {
     if (outcome.accepted > 0 || outcome.duplicates > 0) this.context.storage.markDirty();
     this.coalescer.add(outcome.changes);
     return { accepted: outcome.accepted, duplicates: outcome.duplicates, rejected: outcome.rejected, rejectDetails: outcome.rejectDetails };

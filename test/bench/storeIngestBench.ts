@@ -1,13 +1,11 @@
-import { nostrMigrations } from '../../src/core/nostr';
-import { NostrIngestor } from '../../src/core/nostr/nostrIngest';
-import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
 import { loadVerifier, verifySignedEvent } from '../../src/core/nostr/signatureVerifier';
-import { coreMigrations } from '../../src/core/store/coreMigrations';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
-import { Store } from '../../src/core/store/store';
+import { Engine } from '../../src/engine/engine';
+import { nostrModule } from '../../src/engine/nostrModule';
+import type { EngineStartParams } from '../../src/protocol/engineProtocol';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { signedTraffic } from './nostrIngestBench';
 import type { StoreBenchContext } from './storeBench';
@@ -20,9 +18,9 @@ const ROUNDS = 2;
 
 /**
  * Issue 14's bar: ingest into PostgreSQL at >= 90 % of the sql.js rate, same events, real signatures (the full path:
- * shape, id + BIP-340 check, rules, storage). Both stores get the events in batches of 500, each awaited as the
- * collector awaits it; PostgreSQL also as one call (its chunks pipelined: the next chunk's signatures are checked
- * while the database writes the current one). The signature check alone, on the same events, is the ceiling.
+ * shape, id + BIP-340 check, rules, storage). Both stores get the events through the engine's `nostr.ingest`, in
+ * batches of 500 handed over as a relay collector hands them (its batcher does not wait for the last batch to be
+ * stored). PostgreSQL also as one call to its ingestor. The signature check alone, on the same events, is the ceiling.
  */
 export async function benchIngestVsSqlJs(context: StoreBenchContext): Promise<void> {
   const traffic = signedTraffic(EVENTS);
@@ -35,43 +33,41 @@ export async function benchIngestVsSqlJs(context: StoreBenchContext): Promise<vo
   const postgres: number[] = [];
   const postgresOneCall: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    sqlJs.push(await sqlJsRate(traffic));
-    postgres.push(await postgresRate(context, traffic, BATCH));
-    postgresOneCall.push(await postgresRate(context, traffic, traffic.length));
+    sqlJs.push(await engineRate({ dbPath: undefined }, traffic));
+    postgres.push(await engineRate({ dbPath: undefined, store: { url: await context.freshDatabase(), listen: false } }, traffic));
+    postgresOneCall.push(await postgresOneCallRate(context, traffic));
   }
   const best = (rates: number[]) => Math.max(...rates);
-  context.print(`store ingest sql.js (verify+classify+link+store, batches of ${BATCH}): ${fmt(best(sqlJs))} events/s over ${fmt(EVENTS)} signed events (runs: ${sqlJs.map(fmt).join(', ')})`);
-  context.print(`store ingest PostgreSQL, same events, batches of ${BATCH}: ${fmt(best(postgres))} events/s = ${percent(best(postgres), best(sqlJs))} of sql.js (bar >= 90%; runs: ${postgres.map(fmt).join(', ')})`);
-  context.print(`store ingest PostgreSQL, same events in one call (chunks pipelined): ${fmt(best(postgresOneCall))} events/s = ${percent(best(postgresOneCall), best(sqlJs))} of sql.js (runs: ${postgresOneCall.map(fmt).join(', ')})`);
+  context.print(`store ingest sql.js, engine nostr.ingest (verify+classify+link+store, batches of ${BATCH} as a collector hands them): ${fmt(best(sqlJs))} events/s over ${fmt(EVENTS)} signed events (runs: ${sqlJs.map(fmt).join(', ')})`);
+  context.print(`store ingest PostgreSQL, engine nostr.ingest, same events and batches: ${fmt(best(postgres))} events/s = ${percent(best(postgres), best(sqlJs))} of sql.js (bar >= 90%; runs: ${postgres.map(fmt).join(', ')})`);
+  context.print(`store ingest PostgreSQL, same events in one call to its ingestor (chunks pipelined): ${fmt(best(postgresOneCall))} events/s = ${percent(best(postgresOneCall), best(sqlJs))} of sql.js (runs: ${postgresOneCall.map(fmt).join(', ')})`);
   context.print(`store ingest ceiling: signature check alone (nostr-tools/wasm), same events: ${fmt(verifyRate)} events/s`);
 }
 
-async function sqlJsRate(traffic: readonly NostrEvent[]): Promise<number> {
-  const { store } = await Store.open({ path: undefined, migrations: [...coreMigrations, ...nostrMigrations] });
-  const sql = new PreparedStatements(store.db);
-  const ingestor = new NostrIngestor({ sql, excludedKinds: () => [], countDropped: () => undefined });
+/** An engine with the Nostr module only, on the given store; every batch handed over at once, then all awaited. */
+async function engineRate(store: Pick<EngineStartParams, 'dbPath' | 'store'>, traffic: readonly NostrEvent[]): Promise<number> {
+  const engine = await Engine.start({ ...store, settings: { relays: [] }, collect: false }, { notify: () => undefined, log: { log: () => undefined }, modules: [nostrModule] });
   try {
-    let accepted = 0;
     const started = performance.now();
-    for (let i = 0; i < traffic.length; i += BATCH) accepted += (await ingestor.ingest('wss://bench', traffic.slice(i, i + BATCH))).accepted;
+    const handed: Promise<{ accepted: number }>[] = [];
+    for (let i = 0; i < traffic.length; i += BATCH) handed.push(engine.call('nostr.ingest', { relay: 'wss://bench', events: traffic.slice(i, i + BATCH) }));
+    const accepted = (await Promise.all(handed)).reduce((sum, outcome) => sum + outcome.accepted, 0);
     const ms = performance.now() - started;
-    if (accepted !== traffic.length) throw new Error(`sql.js accepted ${accepted} of ${traffic.length} events`);
+    if (accepted !== traffic.length) throw new Error(`${store.store ? 'PostgreSQL' : 'sql.js'} accepted ${accepted} of ${traffic.length} events`);
     return rate(traffic.length, ms);
   } finally {
-    sql.dispose();
-    await store.close();
+    await engine.dispose();
   }
 }
 
-async function postgresRate(context: StoreBenchContext, traffic: readonly NostrEvent[], batch: number): Promise<number> {
+async function postgresOneCallRate(context: StoreBenchContext, traffic: readonly NostrEvent[]): Promise<number> {
   const url = await context.freshDatabase();
   const pool = await openPgPool(url);
   try {
     await runPgMigrations(pool, pgNostrMigrations, url);
     const ingestor = new PgNostrIngestor({ pool, excludedKinds: () => [], countDropped: () => undefined });
-    let accepted = 0;
     const started = performance.now();
-    for (let i = 0; i < traffic.length; i += batch) accepted += (await ingestor.ingest('wss://bench', traffic.slice(i, i + batch))).accepted;
+    const { accepted } = await ingestor.ingest('wss://bench', traffic);
     const ms = performance.now() - started;
     if (accepted !== traffic.length) throw new Error(`PostgreSQL accepted ${accepted} of ${traffic.length} events`);
     return rate(traffic.length, ms);

@@ -124,6 +124,26 @@ describe('PostgreSQL Nostr ingest', () => {
     }
   });
 
+  it('batches handed over before the last one is stored are applied in the order given, as one at a time would be', async () => {
+    const events = traffic();
+    const kit = await openCore();
+    const { pool, ingestor } = await freshStore();
+    try {
+      // A big batch, then small ones: the small ones are checked sooner, but must be written after it.
+      const handed = [events.slice(0, 150), ...batches(events.slice(150), 7)];
+      for (const batch of handed) await kit.core.ingest('wss://relay.example', batch);
+      const outcomes = await Promise.all(handed.map((batch) => ingestor.ingest('wss://relay.example', batch)));
+      const inSqlJs = kit.store.db.exec('SELECT hex(id) FROM nostr_events ORDER BY seq')[0].values.map(([id]) => String(id).toLowerCase());
+      assert.equal(outcomes.reduce((sum, outcome) => sum + outcome.accepted, 0), inSqlJs.length);
+      // Storage order is arrival order: the raw rows' sequence follows the batches.
+      const inPostgres = (await pool.query<{ id: string }>("SELECT encode(id, 'hex') AS id FROM nostr_events ORDER BY seq")).rows.map(({ id }) => id);
+      assert.deepEqual(inPostgres, inSqlJs);
+      assert.deepEqual(await differingTables(kit, pool), []);
+    } finally {
+      await kit.close();
+    }
+  });
+
   it('counts a forged event and drops it, and stores the genuine one', async () => {
     const { pool, ingestor, dropped } = await freshStore();
     const genuine = fixtureEvents()[0];

@@ -38,8 +38,9 @@ export interface NostrStore {
 /** Events and the jobs they assemble into: the one way in (ingest), the job views, and what ages out. */
 export interface NostrEventRepo {
   /**
-   * Validates and stores raw events from `relay` (undefined: a file or the API), as one batch. The caller gives
-   * batches one at a time (the engine queues them), so that they are applied in arrival order.
+   * Validates and stores raw events from `relay` (undefined: a file or the API), as one batch. Batches are applied
+   * in the order the calls are made, and a call may come before the last one has resolved: the engine hands over
+   * the next batch at once, so a store that waits on a database checks its signatures meanwhile.
    */
   ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestOutcome>;
   event(id: string): Promise<NostrEvent | null>;

@@ -11,6 +11,7 @@ import { Rejections } from '../../nostr/rejections';
 import { loadVerifier, verifySignedEvent, type Verdict } from '../../nostr/signatureVerifier';
 import { Tally } from '../../nostr/tally';
 import type { Logger } from '../../util/logger';
+import { SerialQueue } from '../../util/serialQueue';
 import { notifyNostrChange } from './pgChangeNotices';
 import { pgAnnouncedServers } from './pgContextVmServers';
 import { contextVmAnnouncement, writeContextVmServers } from './pgContextVmWrites';
@@ -37,7 +38,7 @@ export interface PgNostrIngestorOptions {
 /** A stored copy: its raw row while the raw tier keeps it; only its id after (nostr_seen). */
 type Known = { readonly seq: number; readonly relayId: number | null; readonly sig: string } | 'id-only';
 
-/** Fresh events per write transaction: the next chunk's signatures are checked while this one is written. */
+/** Events per write transaction: the next chunk's signatures are checked while this one is written. */
 const WRITE_CHUNK = 500;
 /** Signature checks between two turns of the event loop, so a write in flight gets its answers read meanwhile. */
 const VERIFY_SLICE = 25;
@@ -50,6 +51,13 @@ const RAW_INSERT = `INSERT INTO nostr_events (id, pubkey, kind, created_at, job_
     WITH ORDINALITY AS v (id, pubkey, kind, created_at, job_id, relay_id, tags, content, sig, n)
   ORDER BY n
   ON CONFLICT (id) DO NOTHING`;
+
+/** An event's id in the remembered-ids tier (nostr_seen), by created_at and the id's first 8 bytes. */
+const SEEN_LOOKUP = `SELECT s.created_at, s.id8 FROM nostr_seen s
+  JOIN unnest($1::bigint[], $2::bytea[]) AS v (created_at, id8) ON s.created_at = v.created_at AND s.id8 = v.id8`;
+/** A relay's id, made on first sight, in one round trip (a row inserted here is not visible to the second SELECT). */
+const RELAY_ID = `WITH made AS (INSERT INTO nostr_relays (url) VALUES ($1) ON CONFLICT (url) DO NOTHING RETURNING id)
+  SELECT id FROM made UNION ALL SELECT id FROM nostr_relays WHERE url = $1 LIMIT 1`;
 
 interface Verified {
   readonly fresh: SerializedEvent[];
@@ -66,32 +74,42 @@ const hex = (value: unknown) => (value as Buffer).toString('hex');
  * under an advisory lock, re-reads which events another writer stored meanwhile, and sends raw events with
  * ON CONFLICT DO NOTHING; only events it stores go through the rules, so nothing is counted twice.
  *
- * Signature checks are the limit. A call's events are written in chunks, and the next chunk is checked while the
- * database works on the current one; calls are written in the order they were made.
+ * Signature checks are the limit, so they never wait for the database. A call's events go through two stages, each
+ * one call at a time in call order: checking (in chunks) and writing (a transaction per chunk). A chunk is written
+ * while the next one, of this call or of the next, is checked; a call is answered once all its chunks are written.
  */
 export class PgNostrIngestor {
-  private tail: Promise<void> = Promise.resolve();
+  /** Shape, id and signature checks and the stored-copy lookups: one call after the other, in call order. */
+  private readonly checks = new SerialQueue();
+  /** Write transactions, queued as their chunks pass the checks: so calls are written in the order they were made. */
+  private readonly writes = new SerialQueue();
   private readonly relayIds = new Map<string, number>();
 
   constructor(private readonly options: PgNostrIngestorOptions) {}
 
+  /** Calls may overlap: each is checked and written after the calls made before it (NostrEventRepo.ingest). */
   async ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestOutcome> {
-    await loadVerifier();
     const rejections = new Rejections();
-    const candidates = screenEvents(events, new Set(this.options.excludedKinds()), rejections);
     const outcome = { accepted: 0, duplicates: 0, changes: emptyChangeSet() };
-    /** Copies seen in this call (verified), by id: a later copy is a duplicate of the first. */
-    const seen = new Map<string, string>();
-    const writes: Promise<void>[] = [];
-    for (let start = 0; start < candidates.length; start += WRITE_CHUNK) {
-      const chunk = candidates.slice(start, start + WRITE_CHUNK);
-      const verified = await this.verifyChunk(chunk, await this.lookupKnown(chunk), seen, rejections);
-      if (verified.fresh.length === 0 && verified.duplicates.length === 0) continue;
-      const write = this.tail.then(() => this.write(relay, verified, outcome));
-      this.tail = write.catch(() => undefined);
-      writes.push(write);
-    }
-    await Promise.all(writes);
+    const written: Promise<void>[] = [];
+    // Both queues are entered synchronously, before any await, so that call order is queue order.
+    const checked = this.checks.run(async () => {
+      await loadVerifier();
+      const candidates = screenEvents(events, new Set(this.options.excludedKinds()), rejections);
+      /** Copies seen in this call (verified), by id: a later copy is a duplicate of the first. */
+      const seen = new Map<string, string>();
+      for (let start = 0; start < candidates.length; start += WRITE_CHUNK) {
+        const chunk = candidates.slice(start, start + WRITE_CHUNK);
+        const verified = await this.verifyChunk(chunk, await this.lookupKnown(chunk), seen, rejections);
+        if (verified.fresh.length === 0 && verified.duplicates.length === 0) continue;
+        written.push(this.writes.run(() => this.write(relay, verified, outcome)));
+      }
+    });
+    // The chunks are queued while the checks run; every one queued is waited for, even after a failed check, so
+    // none of them fails unheard.
+    const [checking] = await Promise.allSettled([checked]);
+    const failed = [checking, ...(await Promise.allSettled(written))].find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const [reason, count] of Object.entries(rejections.counts)) this.options.countDropped(reason, count);
     if (this.options.log) rejections.log(this.options.log, relay);
     return { ...outcome, rejected: rejections.counts, rejectDetails: rejections.details };
@@ -206,11 +224,13 @@ export class PgNostrIngestor {
     const known: Map<string, Known> = await this.storedRows(this.options.pool, ids);
     const rest = chunk.filter(({ event }) => !known.has(event.id));
     if (rest.length > 0) {
-      for (const [createdAt, id8] of await pgRows<[number, Buffer]>(this.options.pool,
-        'SELECT s.created_at, s.id8 FROM nostr_seen s JOIN unnest($1::bigint[], $2::bytea[]) AS v (created_at, id8) ON s.created_at = v.created_at AND s.id8 = v.id8',
+      // nostr_seen keeps an id's first 8 bytes with its created_at: that pair names the event.
+      const seenKey = (createdAt: number, id8Hex: string) => `${createdAt}:${id8Hex}`;
+      const byKey = new Map(rest.map(({ event }) => [seenKey(event.created_at, event.id.slice(0, 16)), event.id]));
+      for (const [createdAt, id8] of await pgRows<[number, Buffer]>(this.options.pool, SEEN_LOOKUP,
         [rest.map(({ event }) => event.created_at), rest.map(({ event }) => bytes(event.id.slice(0, 16)))])) {
-        const match = rest.find(({ event }) => event.created_at === createdAt && event.id.startsWith(hex(id8)));
-        if (match) known.set(match.event.id, 'id-only');
+        const id = byKey.get(seenKey(Number(createdAt), hex(id8)));
+        if (id !== undefined) known.set(id, 'id-only');
       }
     }
     return known;
@@ -228,8 +248,7 @@ export class PgNostrIngestor {
   private async relayId(url: string): Promise<number> {
     let id = this.relayIds.get(url);
     if (id === undefined) {
-      await this.options.pool.query('INSERT INTO nostr_relays (url) VALUES ($1) ON CONFLICT (url) DO NOTHING', [url]);
-      id = (await pgRows<[number]>(this.options.pool, 'SELECT id FROM nostr_relays WHERE url = $1', [url]))[0][0];
+      id = (await pgRows<[number]>(this.options.pool, RELAY_ID, [url]))[0][0];
       this.relayIds.set(url, id);
     }
     return id;
