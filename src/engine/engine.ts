@@ -201,9 +201,18 @@ export class Engine {
     };
   }
 
-  /** The modules' own `onRemoteChange` hears its domain; notices missed altogether make every view read again. */
+  /**
+   * The modules' own `onRemoteChange` hears its domain; notices missed altogether make every view read again. Pins
+   * another engine changed (or may have, while notices were missed) are read again here, and the views told.
+   */
   private onRemoteChange(change: RemoteChange): void {
     if (this.disposed) return;
+    if (change.domain === 'pins' || change.domain === 'all') {
+      this.state.reloadPins().then((changes) => {
+        for (const payload of this.disposed ? [] : changes) this.options.notify({ topic: 'engine.pinsChanged', payload });
+      }, (error) => this.report('warn', `could not read the pins again: ${describeError(error)}`, false));
+      if (change.domain === 'pins') return;
+    }
     if (change.domain === 'all') {
       this.options.notify({ topic: 'engine.reload', payload: { domain: 'all' } });
       return;

@@ -20,7 +20,7 @@ export class EngineStateView {
     const write = (what: string, task: () => Promise<unknown>) => {
       this.writes.run(task).then(deps.markDirty, (error) => deps.log.log('error', `could not save ${what}: ${describeError(error)}`));
     };
-    this.pins = new PinsView(store.pins, pins, write);
+    this.pins = new PinsView(store.pins, pins, write, (task) => this.writes.run(task));
     this.alerts = new AlertsView(store.alerts, alerts, write);
     this.dropped = new DroppedCountsView(store.dropped, dropped, write);
   }
@@ -28,6 +28,15 @@ export class EngineStateView {
   static async load(store: EngineStateStore, deps: EngineStateDeps): Promise<EngineStateView> {
     const [pins, alerts, dropped] = await Promise.all([store.pins.list(), store.alerts.list(''), store.dropped.all()]);
     return new EngineStateView(store, pins, alerts, dropped, deps);
+  }
+
+  /**
+   * Another engine on a shared store (a team's PostgreSQL) pinned or unpinned: lists the pins again, after this
+   * engine's own writes so far, and says what changed here. Pins are the one part of this state to follow: alerts
+   * raised record what this engine told its own windows, and dropped counts are each engine's to report.
+   */
+  reloadPins(): Promise<PinChange[]> {
+    return this.pins.reload();
   }
 
   /** Settles once every write made so far reached the store (or failed, logged). */
@@ -43,16 +52,28 @@ export interface EngineStateDeps {
 }
 
 type Write = (what: string, task: () => Promise<unknown>) => void;
+/** Runs a read after every write given so far (the writes' own queue). */
+type AfterWrites = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** A pin that came, changed its label (pinned) or went (not pinned), as `engine.pinsChanged` tells the views. */
+export interface PinChange {
+  readonly domain: PinDomain;
+  readonly key: string;
+  readonly pinned: boolean;
+}
 
 /** What the user watches (PinStore), answered from memory. */
 export class PinsView {
   private pins: Pin[];
+  /** Pins given or removed here so far: a reload that read the store meanwhile reads it again. */
+  private edits = 0;
 
-  constructor(private readonly store: EngineStateStore['pins'], pins: readonly Pin[], private readonly write: Write) {
+  constructor(private readonly store: EngineStateStore['pins'], pins: readonly Pin[], private readonly write: Write, private readonly afterWrites: AfterWrites) {
     this.pins = [...pins];
   }
 
   add(domain: PinDomain, key: string, label?: string): void {
+    this.edits++;
     // As the table's INSERT OR REPLACE: a pin given again moves to the end with its new label.
     this.pins = [...this.pins.filter((pin) => !(pin.domain === domain && pin.key === key)),
       { domain, key, label, createdAt: Math.floor(Date.now() / 1000) }];
@@ -60,6 +81,7 @@ export class PinsView {
   }
 
   remove(domain: PinDomain, key: string): void {
+    this.edits++;
     this.pins = this.pins.filter((pin) => !(pin.domain === domain && pin.key === key));
     this.write('a removed pin', () => this.store.remove(domain, key));
   }
@@ -73,6 +95,30 @@ export class PinsView {
   has(domain: PinDomain, key: string): boolean {
     return this.pins.some((pin) => pin.domain === domain && pin.key === key);
   }
+
+  /** The store's pins replace these (EngineStateView.reloadPins); returns what that changed. */
+  async reload(): Promise<PinChange[]> {
+    for (;;) {
+      const edits = this.edits;
+      const stored = await this.afterWrites(() => this.store.list());
+      // A pin given here while the list was read is written after that read: read again behind its write.
+      if (edits !== this.edits) continue;
+      const before = new Map(this.pins.map((pin) => [pinId(pin), pin]));
+      const after = new Map(stored.map((pin) => [pinId(pin), pin]));
+      this.pins = stored;
+      return [
+        ...stored.filter((pin) => {
+          const was = before.get(pinId(pin));
+          return !was || was.label !== pin.label;
+        }).map((pin) => ({ domain: pin.domain, key: pin.key, pinned: true })),
+        ...[...before.values()].filter((pin) => !after.has(pinId(pin))).map((pin) => ({ domain: pin.domain, key: pin.key, pinned: false })),
+      ];
+    }
+  }
+}
+
+function pinId(pin: Pin): string {
+  return `${pin.domain}\n${pin.key}`;
 }
 
 /** Alerts raised for conditions that still hold (AlertStateStore), answered from memory. */

@@ -3,7 +3,7 @@ import { Backoff } from '../../util/backoff';
 import { describeError } from '../../util/errors';
 import type { Logger } from '../../util/logger';
 import type { RemoteChange, RemoteChangeListener } from '../remoteChange';
-import { BITTENSOR_CHANNEL, NOSTR_CHANNEL, readChangeNotice } from './pgChangeNotices';
+import { CHANGE_CHANNELS, readChangeNotice } from './pgChangeNotices';
 
 export interface PgChangeFeedOptions {
   /**
@@ -79,7 +79,7 @@ export class PgChangeFeed {
     client.on('end', () => onLost());
     client.on('notification', (notice) => this.deliver(notice));
     try {
-      await client.query(`LISTEN ${NOSTR_CHANNEL}; LISTEN ${BITTENSOR_CHANNEL}`);
+      await client.query(CHANGE_CHANNELS.map((channel) => `LISTEN ${channel};`).join(' '));
     } catch (error) {
       release();
       throw error;

@@ -11,6 +11,11 @@ import type { RemoteChange } from '../remoteChange';
  */
 export const NOSTR_CHANNEL = 'swarmscope_nostr';
 export const BITTENSOR_CHANNEL = 'swarmscope_bittensor';
+/** Pins added or removed (what the team's editors watch); the notice names nothing, the readers list the pins again. */
+export const PINS_CHANNEL = 'swarmscope_pins';
+
+/** Every channel a listener hears. */
+export const CHANGE_CHANNELS: readonly string[] = [NOSTR_CHANNEL, BITTENSOR_CHANNEL, PINS_CHANNEL];
 
 /**
  * PostgreSQL refuses a payload of 8000 bytes or more; the envelope and an application_name (at most 63 bytes) take
@@ -42,6 +47,11 @@ export async function notifyBittensorChange(db: Notifier, netuids: readonly numb
   await db.query(NOTIFY, [BITTENSOR_CHANNEL, JSON.stringify({ netuids: [...new Set(netuids)] })]);
 }
 
+/** Announces that the pins changed; send it on the pin write's own transaction, so it comes only if that commits. */
+export async function notifyPinsChange(db: Notifier): Promise<void> {
+  await db.query(NOTIFY, [PINS_CHANNEL, '{}']);
+}
+
 /**
  * Reads a notice: the writer's name and its change, or undefined for one that is not ours to read (another program
  * on the channel, or a newer Swarmscope's shape). Any process that can log in may NOTIFY, so every field is checked.
@@ -66,6 +76,7 @@ export function readChangeNotice(channel: string, payload: string | undefined): 
     const netuids = listOrAll(change.netuids, isInteger);
     return netuids ? { from, change: { domain: 'bittensor', netuids } } : undefined;
   }
+  if (channel === PINS_CHANNEL) return { from, change: { domain: 'pins' } };
   return undefined;
 }
 

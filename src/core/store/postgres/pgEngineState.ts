@@ -1,25 +1,38 @@
 import type { PinDomain } from '../pinRepo';
 import type { EngineStateStore } from '../storage';
+import { notifyPinsChange } from './pgChangeNotices';
 import { pgRows, pgValue } from './pgReader';
-import type { PgPool } from './pgTransaction';
+import { inPgTransaction, type PgPool } from './pgTransaction';
 
 /**
  * Pins, alerts, dropped counts and "collecting since" on PostgreSQL (pinRepo.ts, alertStateRepo.ts,
- * droppedCountRepo.ts and collectingSinceQuery.ts on sql.js), over pgEngineStateMigrations.ts. Every call is one
- * autocommitted statement: several editors of a team share these rows, and the upserts keep concurrent writers safe.
+ * droppedCountRepo.ts and collectingSinceQuery.ts on sql.js), over pgEngineStateMigrations.ts. Every write is one
+ * statement: several editors of a team share these rows, and the upserts keep concurrent writers safe.
+ *
+ * A pin written is announced in its own transaction (pgChangeNotices.ts), so the team's other editors watch what
+ * this one watches without a restart; PostgreSQL delivers the notice at COMMIT, never for a write that failed.
+ * Alerts are not announced: a raised alert records that this engine told its own windows, which says nothing to
+ * another editor, whose user has not been told.
  */
 export function createPgEngineState(pool: PgPool): EngineStateStore {
   return {
     pins: {
       async add(domain, key, label) {
-        await pool.query(
-          `INSERT INTO pins (domain, key, label, created_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (domain, key) DO UPDATE SET label = excluded.label, created_at = excluded.created_at`,
-          [domain, key, label ?? null, Math.floor(Date.now() / 1000)],
-        );
+        await inPgTransaction(pool, async (client) => {
+          await client.query(
+            `INSERT INTO pins (domain, key, label, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (domain, key) DO UPDATE SET label = excluded.label, created_at = excluded.created_at`,
+            [domain, key, label ?? null, Math.floor(Date.now() / 1000)],
+          );
+          await notifyPinsChange(client);
+        });
       },
       async remove(domain, key) {
-        await pool.query('DELETE FROM pins WHERE domain = $1 AND key = $2', [domain, key]);
+        await inPgTransaction(pool, async (client) => {
+          const removed = await client.query('DELETE FROM pins WHERE domain = $1 AND key = $2', [domain, key]);
+          // Unpinning what was not pinned changed nothing the others hold.
+          if ((removed.rowCount ?? 0) > 0) await notifyPinsChange(client);
+        });
       },
       async list(domain) {
         // Pins made in the same second by domain, then key, in bytes order: as pinRepo.ts lists them.
