@@ -46,8 +46,9 @@ class NostrModule implements EngineModule {
   readonly handlers: Handlers;
   private readonly store: NostrStore;
   /**
-   * Everything that writes events and what follows from them (ingest batches, cursor moves, retention) runs one at a
-   * time in the order given: a batch never interleaves another, and a cursor moves only after the batches before it.
+   * What follows stored batches runs one at a time in the order given: each batch's outcome, cursor moves, retention.
+   * The batches themselves are applied by the store in the order handed over (see `ingest`), so a cursor moves only
+   * after the batches before it are stored.
    */
   private readonly writes = new SerialQueue();
   private readonly coalescer: ChangeCoalescer;
