@@ -2,6 +2,7 @@ import type { RemoteChange } from '../core/store/remoteChange';
 import { bittensorMigrations } from '../core/store/sqlite/bittensor/bittensorMigrations';
 import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
 import type { BittensorStore, SnapshotInfo } from '../core/bittensor/bittensorStore';
+import type { ChainScope } from '../core/bittensor/chainGenesisScope';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
 import { chainGenesisMigrations } from '../core/store/sqlite/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
@@ -68,13 +69,14 @@ class BittensorModule implements EngineModule {
         return info ? snapshots.read(info) : null;
       },
       'bittensor.neurons': async ({ netuid, group, sort, limit, filter }) => {
-        const info = await this.newestOnChain(netuid);
+        const info = await this.newestOnChain(netuid, await chain.scope());
         return info ? neuronPage(await snapshots.read(info), { group, sort, limit, filter }) : null;
       },
       'bittensor.hotkeys': async ({ hotkeys }) => {
         const found: { netuid: number; block: number; neuron: NeuronRow }[] = [];
+        const scope = await chain.scope();
         for (const netuid of await chain.netuids()) {
-          const info = await this.newestOnChain(netuid);
+          const info = await this.newestOnChain(netuid, scope);
           if (!info) continue;
           found.push(...(await snapshots.read(info, hotkeys)).neurons.map((neuron) => ({ netuid, block: info.block, neuron })));
         }
@@ -135,10 +137,13 @@ class BittensorModule implements EngineModule {
     return this.context.settings();
   }
 
-  /** The newest complete snapshot of a subnet read from the endpoint's chain (another chain's are kept, not used). */
-  private async newestOnChain(netuid: number): Promise<SnapshotInfo | undefined> {
+  /**
+   * The newest complete snapshot of a subnet read from the endpoint's chain (another chain's are kept, not used).
+   * `scope` is ChainStore.scope(), read once by the caller for all its subnets: on a team store each read is two queries.
+   */
+  private async newestOnChain(netuid: number, scope: ChainScope): Promise<SnapshotInfo | undefined> {
     const block = await this.data.chain.latestBlock(netuid);
-    return block === null ? undefined : this.data.snapshots.find(netuid, block, await this.data.chain.scope());
+    return block === null ? undefined : this.data.snapshots.find(netuid, block, scope);
   }
 
   /**
@@ -215,11 +220,15 @@ class BittensorModule implements EngineModule {
     if (head === null || head === undefined) return;
     this.snapshotting = true;
     try {
+      // Read when first needed, and again after a snapshot was taken: storing the first one may name the chain.
+      let scope: ChainScope | undefined;
       for (const netuid of this.settings().trackedSubnets) {
-        const latest = await this.newestOnChain(netuid);
+        scope ??= await this.data.chain.scope();
+        const latest = await this.newestOnChain(netuid, scope);
         const tempo = latest ? (await this.data.snapshots.facts(latest)).tempo : null;
         const every = Math.min(this.settings().snapshotIntervalBlocks, tempo ? tempo + 1 : Number.MAX_SAFE_INTEGER);
         if (latest && head - latest.block < every) continue;
+        scope = undefined;
         try {
           await this.takeSnapshot(netuid);
         } catch (error) {
@@ -243,12 +252,17 @@ class BittensorModule implements EngineModule {
   private async storeSnapshot(snapshot: MetagraphSnapshot, client: ChainClient): Promise<void> {
     const { chain, snapshots } = this.data;
     const { headBlock, genesisHash } = client.status();
+    // Read once (its genesis is ChainStore.current()), and again only when this snapshot is the first to name the chain.
+    let scope = await chain.scope();
     // Before the endpoint has named a chain (an archive read first), the chain read from is the one the views show.
-    if (genesisHash && (await chain.current()) === null) await chain.connectedTo(genesisHash);
+    if (genesisHash && scope.genesis === null) {
+      await chain.connectedTo(genesisHash);
+      scope = await chain.scope();
+    }
     const previousBlock = await chain.latestBlock(snapshot.netuid, snapshot.block);
-    const previousInfo = previousBlock === null ? undefined : await snapshots.find(snapshot.netuid, previousBlock, await chain.scope());
+    const previousInfo = previousBlock === null ? undefined : await snapshots.find(snapshot.netuid, previousBlock, scope);
     // A client that has not told its chain reads the current one (as ChainStore counts rows nobody attributed).
-    await recordSnapshot(this.data, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? (await chain.current()));
+    await recordSnapshot(this.data, snapshot, { now: Math.floor(Date.now() / 1000), headBlock }, genesisHash ?? scope.genesis);
     this.context.storage.markDirty();
     // Alerts follow the newest data only; a backfilled past block says nothing about the watched keys now.
     const newest = await chain.latestBlock(snapshot.netuid);
@@ -408,9 +422,10 @@ class BittensorModule implements EngineModule {
     if (head) await retention.prunePoints(head - Math.ceil(settings.historyDays * 7_200));
     if (result.neuronRows + result.rollupRows + result.snapshots > 0) this.context.storage.markDirty();
     // Weights staleness grows with the head even without a new snapshot.
-    if (head) {
+    if (head && settings.trackedSubnets.length > 0) {
+      const scope = await this.data.chain.scope();
       for (const netuid of settings.trackedSubnets) {
-        const latest = await this.newestOnChain(netuid);
+        const latest = await this.newestOnChain(netuid, scope);
         if (latest) this.raiseAlerts(undefined, await snapshots.read(latest, this.pinnedHotkeys()), head);
       }
     }
