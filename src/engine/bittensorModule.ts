@@ -281,8 +281,8 @@ class BittensorModule implements EngineModule {
     const watched = this.pinnedHotkeys();
     if (watched.length === 0) return;
     const found = hotkeyAlerts(watched, previous, current, headBlock);
-    const { untold, ongoing, changed } = untoldAlerts(this.context.alerts, current.netuid, current.block, found, Math.floor(Date.now() / 1000));
-    if (changed) this.context.storage.markDirty();
+    // The alerts view marks the storage dirty itself, once each raise or clear reached it.
+    const { untold, ongoing } = untoldAlerts(this.context.alerts, current.netuid, current.block, found, Math.floor(Date.now() / 1000));
     for (const alert of ongoing) {
       const key = `${alert.kind}:${alert.netuid}:${alert.hotkey}`;
       if (this.loggedOngoing.has(key)) continue;
