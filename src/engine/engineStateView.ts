@@ -92,10 +92,6 @@ export class PinsView {
       .sort((a, b) => a.createdAt - b.createdAt || compareText(a.domain, b.domain) || compareText(a.key, b.key));
   }
 
-  has(domain: PinDomain, key: string): boolean {
-    return this.pins.some((pin) => pin.domain === domain && pin.key === key);
-  }
-
   /** The store's pins replace these (EngineStateView.reloadPins); returns what that changed. */
   async reload(): Promise<PinChange[]> {
     for (;;) {

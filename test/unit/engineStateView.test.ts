@@ -32,7 +32,7 @@ test('pins, alerts and dropped counts answer from memory at once and reach the s
     // since the view and the store each stamp the second they see.)
     const pinText = (pins: readonly { domain: string; key: string; label?: string }[]) => pins.map((pin) => `${pin.domain}:${pin.key}:${pin.label ?? ''}`).sort();
     assert.deepEqual(pinText(view.pins.list('dvm')), ['dvm:a:Again', 'dvm:b:']);
-    assert.equal(view.pins.has('hotkey', 'h'), true);
+    assert.deepEqual(pinText(view.pins.list('hotkey')), ['hotkey:h:']);
     assert.equal(view.alerts.raisedAt('nostr:silent:b'), 100);
     assert.deepEqual(view.alerts.list('nostr:'), [{ key: 'nostr:silent:b', raisedAt: 100 }]);
     assert.deepEqual(view.dropped.all(), { 'nostr:bad-id': 3 });
