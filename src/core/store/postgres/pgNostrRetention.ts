@@ -5,7 +5,8 @@ import { pgRow } from './pgReader';
 import { inPgTransaction, NOSTR_WRITE_LOCK, type PgPool } from './pgTransaction';
 
 /**
- * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row, in batches.
+ * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row; a usual pass in
+ * one transaction, a large one in batches.
  *
  * Why batched deletes and not partitions: what ages out is not a time range. A pinned DVM's events, and every event
  * of a job a pinned DVM took part in, stay past both windows, so no partition could be dropped whole; each removed
@@ -14,8 +15,20 @@ import { inPgTransaction, NOSTR_WRITE_LOCK, type PgPool } from './pgTransaction'
  * key, which the ingest's ON CONFLICT (id) relies on. So: DELETEs of up to a few thousand rows, each batch in its own
  * short transaction under the ingest's advisory lock, so a collector waits at most one batch, and never sees
  * retention inside its read-modify-write of the rules (PgJobRows reads the rows it updates before writing them).
- * Unlike sql.js's one transaction, a reader between two batches may see a pass half done (jobs gone, their targets
- * not yet), as it may see a job whose answers came in a later ingest batch than its request.
+ *
+ * Whether a reader may see a pass half done (jobs gone, their targets not yet): not when the pass is small, which is
+ * the usual case. The engine runs maintain every minute, so a steady pass removes the minute that aged out: at
+ * DVMDash's rate (~5,000 requests and ~20,000 events a day) a few dozen rows, and ~100 a minute even at the 1 million
+ * jobs in 90 days of the bench (figures reasoned from those rates, not measured). So maintain first tries the whole
+ * pass in one transaction of at most ATOMIC_PASS_ROWS rows (about one HOLD_TARGET_MS batch of lock hold) and commits
+ * it only if every rule finished inside it; a pass that needs more rolls that attempt back (one batch's work lost)
+ * and runs in batches. One transaction for those would hold the ingest lock
+ * for the whole pass, since retention must not run inside an ingest's read-modify-write: the first pass after a
+ * collector was down a day is ~11,000 jobs and ~50,000 raw events at the bench's rate (~0.1 ms a triggered row: some
+ * seconds), and after shortening the history window from 90 to 30 days ~700,000 jobs (minutes), during which every
+ * collector and editor of the team stops ingesting, and a long transaction holds back vacuum on every table. Those
+ * passes stay batched and visible half done, as a reader may see a job whose answers came in a later ingest batch than
+ * its request. trimRaw and evictOldest remove by size or age on request, with no bound known beforehand: batched.
  */
 
 /**
@@ -27,6 +40,8 @@ const FIRST_BATCH_ROWS = 500;
 const MIN_BATCH_ROWS = 50;
 const MAX_BATCH_ROWS = 5_000;
 const HOLD_TARGET_MS = 50;
+/** A pass that removes at most this many rows commits as one transaction (the header says why this size). */
+const ATOMIC_PASS_ROWS = FIRST_BATCH_ROWS;
 const EVICT_CHUNK_MIN = 50;
 const EVICT_CHUNK_MAX = 5_000;
 /**
@@ -70,6 +85,27 @@ interface Removed {
   readonly bytes: number;
 }
 
+/** One delete of a maintain pass, run with at most `limit` rows; `counts`: the report figure its rows add to. */
+interface MaintenanceStep {
+  readonly counts?: keyof RetentionReport;
+  readonly remove: (client: pg.PoolClient, limit: number) => Promise<Removed>;
+}
+
+/** Up to `limit` unpinned raw events older than `cutoff` (deleteRawBatch's pick). */
+const rawOlderThan = (cutoff: number, limit: number) =>
+  `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${limit}`;
+
+/**
+ * Up to `limit` rows of `table` WHERE `where` (by ctid: the tables have composite keys; under the lock no writer
+ * moves a row between the pick and the delete, which share one snapshot anyway).
+ */
+async function deleteWhere(client: pg.PoolClient, table: string, where: string, params: readonly unknown[], limit: number): Promise<Removed> {
+  const [rows, bytes] = (await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM ${table} d
+    WHERE d.ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${limit})) RETURNING pg_column_size(d.*) AS size)
+    SELECT count(*), coalesce(sum(size), 0) FROM gone`, params)) ?? [0, 0];
+  return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
+}
+
 export interface PgRetentionStats {
   /** Transactions (batches) of the last call. */
   readonly batches: number;
@@ -92,25 +128,64 @@ export class PgNostrRetention {
   /** DESIGN.md "Data kept", as NostrRetention.maintain: the same rows go, the same counts come back. */
   async maintain(now: number, windows: RetentionWindows): Promise<RetentionReport> {
     this.startRun();
+    const steps = this.maintenanceSteps(now, windows);
+    const removed = await this.inOneTransaction(steps) ?? await this.inBatches(steps);
+    const count = (what: keyof RetentionReport) => steps.reduce((sum, step, i) => sum + (step.counts === what ? removed[i] : 0), 0);
+    return { rawEvents: count('rawEvents'), jobs: count('jobs'), rollups: count('rollups') };
+  }
+
+  /** maintain's deletes, in sql.js's order; `counts`: the report figure a step's rows add to. */
+  private maintenanceSteps(now: number, windows: RetentionWindows): MaintenanceStep[] {
     const rawCutoff = now - Math.round(windows.rawWindowHours * 3600);
     const historyCutoff = now - Math.round(windows.historyDays * 86_400);
-    const rawEvents = await this.deleteRawOlderThan(rawCutoff);
-    let jobs = 0;
-    for (const rule of HISTORY_RULES) {
-      const { rows } = await this.deleteAll(rule.table, rule.where, [historyCutoff]);
-      if (rule.table === 'nostr_jobs') jobs = rows;
+    return [
+      { counts: 'rawEvents', remove: (client, limit) => this.deleteRaw(client, rawOlderThan(rawCutoff, limit)) },
+      ...HISTORY_RULES.map((rule): MaintenanceStep => ({
+        counts: rule.table === 'nostr_jobs' ? 'jobs' : undefined,
+        remove: (client, limit) => deleteWhere(client, rule.table, rule.where, [historyCutoff], limit),
+      })),
+      // Each rollup period for its own time (rollupPeriods.ts), in sql.js's order: the triggers keep the totals.
+      ...ROLLUP_PERIODS.flatMap((period): MaintenanceStep[] => {
+        const params = [period, now - periodKeptSec(period, windows)];
+        return ['nostr_rollups', 'nostr_latency_rollups', 'nostr_user_rollups'].map((table) => ({
+          counts: table === 'nostr_rollups' ? 'rollups' : undefined,
+          remove: (client, limit) => deleteWhere(client, table, 'period = $1 AND bucket < $2', params, limit),
+        }));
+      }),
+      { remove: (client, limit) => deleteWhere(client, 'nostr_latency_rollups', 'count = 0', [], limit) },
+      { remove: (client, limit) => deleteWhere(client, 'nostr_latency_totals', 'count = 0', [], limit) },
+    ];
+  }
+
+  /**
+   * Every step in one transaction when together they remove at most ATOMIC_PASS_ROWS rows: the rows each removed.
+   * Undefined, with nothing removed (rolled back), when a step reached what was left of that bound.
+   */
+  private async inOneTransaction(steps: readonly MaintenanceStep[]): Promise<number[] | undefined> {
+    const tooLarge = new Error('retention pass larger than one transaction');
+    try {
+      return (await this.batch(async (client) => {
+        const rows: number[] = [];
+        let left = Math.min(ATOMIC_PASS_ROWS, this.maxBatchRows);
+        for (const step of steps) {
+          const removed = await step.remove(client, left);
+          if (removed.rows >= left) throw tooLarge;
+          left -= removed.rows;
+          rows.push(removed.rows);
+        }
+        return rows;
+      })).result;
+    } catch (error) {
+      if (error === tooLarge) return undefined;
+      throw error;
     }
-    // Each rollup period for its own time (rollupPeriods.ts), in sql.js's order: the triggers keep the totals.
-    let rollups = 0;
-    for (const period of ROLLUP_PERIODS) {
-      const params = [period, now - periodKeptSec(period, windows)];
-      rollups += (await this.deleteAll('nostr_rollups', 'period = $1 AND bucket < $2', params)).rows;
-      await this.deleteAll('nostr_latency_rollups', 'period = $1 AND bucket < $2', params);
-      await this.deleteAll('nostr_user_rollups', 'period = $1 AND bucket < $2', params);
-    }
-    await this.deleteAll('nostr_latency_rollups', 'count = 0', []);
-    await this.deleteAll('nostr_latency_totals', 'count = 0', []);
-    return { rawEvents, jobs, rollups };
+  }
+
+  /** Every step drained in short transactions of its own: the rows each removed. */
+  private async inBatches(steps: readonly MaintenanceStep[]): Promise<number[]> {
+    const rows: number[] = [];
+    for (const step of steps) rows.push((await this.drain(step.remove)).rows);
+    return rows;
   }
 
   /** Raw events older than `rawCutoff` leave the raw tier now, as `maintain` would move them at its next run. */
@@ -170,8 +245,7 @@ export class PgNostrRetention {
 
   /** Every unpinned raw event older than `cutoff`, batch by batch. */
   private async deleteRawOlderThan(cutoff: number): Promise<number> {
-    return (await this.drain((client, limit) => this.deleteRaw(client,
-      `SELECT e.seq, e.id, e.created_at FROM nostr_events e WHERE e.created_at < ${Math.trunc(cutoff)} AND ${UNPINNED_EVENT} LIMIT ${limit}`))).rows;
+    return (await this.drain((client, limit) => this.deleteRaw(client, rawOlderThan(cutoff, limit)))).rows;
   }
 
   private async deleteRaw(client: pg.PoolClient, pick: string): Promise<Removed> {
@@ -179,17 +253,9 @@ export class PgNostrRetention {
     return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
   }
 
-  /**
-   * Every row of `table` WHERE `where`, batch by batch (by ctid: the tables have composite keys; under the lock
-   * no writer moves a row between the pick and the delete, which share one snapshot anyway).
-   */
+  /** Every row of `table` WHERE `where`, batch by batch (deleteWhere's). */
   private async deleteAll(table: string, where: string, params: readonly unknown[]): Promise<Removed> {
-    return this.drain(async (client, limit) => {
-      const [rows, bytes] = (await pgRow<[number, number]>(client, `WITH gone AS (DELETE FROM ${table} d
-        WHERE d.ctid = ANY(ARRAY(SELECT t.ctid FROM ${table} t WHERE ${where} LIMIT ${limit})) RETURNING pg_column_size(d.*) AS size)
-        SELECT count(*), coalesce(sum(size), 0) FROM gone`, params)) ?? [0, 0];
-      return { rows, bytes: bytes + rows * ROW_OVERHEAD_BYTES };
-    });
+    return this.drain((client, limit) => deleteWhere(client, table, where, params, limit));
   }
 
   /** Runs `remove` in batches until one removes fewer rows than it was allowed; answers what they removed. */
@@ -206,17 +272,22 @@ export class PgNostrRetention {
     }
   }
 
-  /** One short transaction under the ingest's lock, its hold timed from the lock taken to COMMIT. */
+  /** One short transaction under the ingest's lock, its hold timed from the lock taken to COMMIT (or ROLLBACK). */
   private async batch<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<{ result: T; holdMs: number }> {
-    let lockedAt = 0;
-    const result = await inPgTransaction(this.pool, async (client) => {
-      lockedAt = performance.now();
-      return work(client);
-    }, NOSTR_WRITE_LOCK);
-    const holdMs = performance.now() - lockedAt;
-    this.batches++;
-    this.longestHoldMs = Math.max(this.longestHoldMs, holdMs);
-    return { result, holdMs };
+    let lockedAt: number | undefined;
+    try {
+      const result = await inPgTransaction(this.pool, async (client) => {
+        lockedAt = performance.now();
+        return work(client);
+      }, NOSTR_WRITE_LOCK);
+      return { result, holdMs: performance.now() - lockedAt! };
+    } finally {
+      // A rolled-back attempt (inOneTransaction's) held the lock too, and counts.
+      if (lockedAt !== undefined) {
+        this.batches++;
+        this.longestHoldMs = Math.max(this.longestHoldMs, performance.now() - lockedAt);
+      }
+    }
   }
 
   private startRun(): void {
