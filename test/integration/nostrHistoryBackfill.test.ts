@@ -9,6 +9,7 @@ import type { EngineNotification } from '../../src/protocol/engineProtocol';
 import type { HistoryBackfillStatus } from '../../src/protocol/historyBackfillProtocol';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import type { Event } from 'nostr-tools/pure';
+import { startEoseGate } from '../support/eoseGate';
 import { eventually } from '../support/eventually';
 import { NostrOracle, oracleSeries } from '../support/nostrOracle';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
@@ -207,21 +208,36 @@ describe('history backfill from a loopback relay into the rollups', () => {
   const withDays = (backfillDays: number) => ({ settings: { relays: [relay.url], backfillDays, historyDays: 90, rawWindowHours: RAW_WINDOW_HOURS } });
 
   it('a longer backfillDays set while a run is under way covers the whole new window, with no gap', async () => {
-    let changing: Promise<unknown> | undefined;
-    const { engine } = await startEngine({
-      settings: { backfillDays: 10 },
-      // Small pages, so that the change comes mid-way down the first filter of the 10-day run (the filters before the
-      // one in flight must get the older days too); if this machine ends the run first, a done run is made longer.
-      pageSize: 5,
-      onProgress: (status, engine) => {
-        if (!changing && ((status.state === 'running' && status.accepted > 0) || status.state === 'done')) changing = engine.call('engine.configure', withDays(30));
-      },
-    });
-    await eventually('the window to be made longer mid-run', () => changing !== undefined);
-    await changing;
-    const status = await finished(engine);
-    assert.equal(status.days, 30);
-    await assertRollupsMatch(engine);
+    const startedAt = Math.floor(Date.now() / 1000);
+    // The run's first page ends; the next one, further back, stays in flight until the test releases it: the window is
+    // made longer while the 10-day run is certainly under way, however fast this machine would have finished it.
+    const gate = await startEoseGate(relay.url, (filters) => filters.some((filter) => filter.until !== undefined && filter.until < startedAt));
+    try {
+      const { engine } = await startEngine({ relayUrl: gate.url, settings: { backfillDays: 10 }, maxWaitMs: 600_000 });
+      const held = await eventually('a page of the 10-day run in flight, with a page stored before it', async () => {
+        const status = await engine.call('nostr.historyBackfill', {});
+        return status.state === 'running' && status.accepted > 0 && gate.held().length > 0 ? status : undefined;
+      });
+      assert.equal(held.days, 10);
+      assert.ok(held.relays[0].fraction > 0 && held.relays[0].fraction < 1, `part way down the 10 days (${held.relays[0].fraction})`);
+      assert.ok(gate.held().flat().every((filter) => filter.since === undefined || filter.since >= since10 - 60), 'the page in flight is one of the 10-day run');
+
+      await engine.call('engine.configure', { settings: { ...withDays(30).settings, relays: [gate.url] } });
+      // Released only once the 30-day plan is stored: a pass that kept the row it read would now end its page and
+      // write that row over the new plan, and stop at the old start.
+      await eventually('the 30-day plan to be stored', async () => {
+        const status = await engine.call('nostr.historyBackfill', {});
+        return status.relays[0] !== undefined && status.relays[0].since < since10 - DAY;
+      });
+      gate.release();
+      const status = await finished(engine);
+      assert.equal(status.days, 30);
+      assert.equal(status.relays[0].since, status.since);
+      // Every event of the 30 days counted once: the days below the old start were fetched too.
+      await assertRollupsMatch(engine);
+    } finally {
+      await gate.stop();
+    }
   });
 
   it('a shorter backfillDays set while a page is in flight asks that page again from the new start', async () => {
