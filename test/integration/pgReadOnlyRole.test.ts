@@ -73,3 +73,25 @@ it('a role that may only SELECT reads the DVMs list and a kind page, ranked as s
   // The compared figures are rankings that exist and moved between the reads, not two empty answers.
   assert.deepEqual(seen, [[[10, 10], [30, 30]], [[10, 100], [30, 30]]]);
 });
+
+it('a writer\'s maintenance pass keeps the rankings that went stale, so the viewer finds them ranked', async () => {
+  const [dvm, customer] = [new Actor(), new Actor()];
+  const request = customer.sign(5050, [['p', dvm.pubkey], ['i', 'text', 'text']], '', T + 500);
+  const batch = [request, dvm.sign(6050, [['e', request.id], ['p', customer.pubkey]], 'done', T + 520)];
+  const writes = writer.openNostr(STORE_OPTIONS);
+  await sqlite.core.ingest(relay, batch);
+  await writes.events.ingest(relay, batch);
+  const stale = async () => Number((await writer.pool.query(`SELECT
+      (SELECT count(*) FROM nostr_dvm_kind_stats s LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
+        WHERE s.kind >= 0 AND s.jobs > 0 AND c.version IS DISTINCT FROM s.xmin::text::bigint)
+    + (SELECT count(*) FROM (SELECT dvm, string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind) AS version FROM nostr_dvm_kind_stats GROUP BY dvm) v
+        LEFT JOIN nostr_dvm_percentiles c ON c.dvm = v.dvm WHERE c.version IS DISTINCT FROM v.version) AS n`)).rows[0].n);
+  assert.ok(await stale() > 0);
+
+  await writes.events.maintain(NOW, RETENTION);
+
+  assert.equal(await stale(), 0);
+  const reads = reader.openNostr(STORE_OPTIONS);
+  assert.deepEqual(await reads.pages.kindPage(5050, { now: NOW, retention: RETENTION }), sqlite.core.pages.kind(5050, { now: NOW, retention: RETENTION }));
+  assert.deepEqual(await reads.pages.dvms(undefined, undefined, NOW), sqlite.core.dvms(undefined, undefined, NOW));
+});

@@ -10,6 +10,7 @@ import { PgEventReads } from './pgEventReads';
 import { PgMetricsRepo } from './pgMetricsRepo';
 import { PgNostrIngestor } from './pgNostrIngest';
 import { PgPageRepo } from './pgPageRepo';
+import { pgKeepStaleRankings } from './pgPairStats';
 import { PgRelayCursors } from './pgRelayCursors';
 
 /** What the PostgreSQL Nostr store is built from besides the pool: the parts other files own. */
@@ -42,7 +43,12 @@ export function createPgNostrStore(options: PgNostrStoreOptions): NostrStore {
     traceGraph: (id) => reads.traceGraph(id),
     recentJobs: (limit) => reads.recentJobs(limit),
     knownPeople: (limit) => reads.knownPeople(limit),
-    maintain: (now, windows) => options.retention.maintain(now, windows),
+    maintain: async (now, windows) => {
+      const report = await options.retention.maintain(now, windows);
+      // Every writer runs this pass each minute: rankings kept here spare readers that may not keep them (pgPairStats.ts).
+      await pgKeepStaleRankings(pool);
+      return report;
+    },
     trimRaw: (rawCutoff) => options.retention.trimRaw(rawCutoff),
     evictOldest: (bytes) => options.retention.evictOldest(bytes),
   };

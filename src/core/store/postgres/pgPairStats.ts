@@ -1,5 +1,5 @@
 import { latencyByKey, PAIR_STATS_COLUMNS, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStatsQuery';
-import { pgId, pgRows, type PgReader } from './pgReader';
+import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 
 /**
  * pairStatsQuery.ts on PostgreSQL: nostr_dvm_kind_stats and nostr_dvm_kind_latency, which the PostgreSQL schema keeps
@@ -43,7 +43,8 @@ function ranked(counts: string, key: string): string {
  * A team may give its editors a role that can only SELECT, or point them at a read-only standby: there the read
  * ranks what is stale and keeps nothing (it asks first, in the same statement as the versions, rather than failing
  * an INSERT: a failed statement would abort a caller's transaction and log an error on the server at every read).
- * Such a reader still uses every ranking a writing role's read kept.
+ * Such a reader still uses every ranking a writer kept: a writer's maintenance pass keeps whatever is stale
+ * (pgKeepStaleRankings), so a reader that may not keep ranks at most what changed since the last pass.
  */
 const KIND_VERSION = 'xmin::text::bigint';
 const DVM_VERSION = `string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind)`;
@@ -108,4 +109,19 @@ export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonl
   if (stale.length > 0) ranks.push(...await pgRows<[string, number | null, number | null]>(db, kept[0][4] ? DVM_RANKED_AND_KEPT : DVM_RANKED, [stale]));
   for (const [dvm, p50, p90] of ranks) if (percentiles.has(dvm) && p50 !== null) percentiles.set(dvm, [p50, p90]);
   return percentiles;
+}
+
+/**
+ * Ranks and keeps every stale ranking of the kind pages and the DVMs list, as their reads would: for a writer's
+ * maintenance pass (retention moves the counts too), so that readers that may not keep find them ranked.
+ */
+export async function pgKeepStaleRankings(db: PgReader): Promise<void> {
+  const kinds = await pgColumn<number>(db, `SELECT DISTINCT s.kind FROM nostr_dvm_kind_stats s
+      LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
+    WHERE s.kind >= 0 AND s.jobs > 0 AND c.version IS DISTINCT FROM s.${KIND_VERSION} ORDER BY s.kind`);
+  for (const kind of kinds) await pgLatencyOfKind(db, kind);
+  const dvms = await pgColumn<string>(db, `SELECT encode(v.dvm, 'hex') FROM (SELECT dvm, ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats GROUP BY dvm) v
+      LEFT JOIN nostr_dvm_percentiles c ON c.dvm = v.dvm
+    WHERE c.version IS DISTINCT FROM v.version ORDER BY 1`);
+  if (dvms.length > 0) await pgResponsePercentilesOfDvms(db, dvms);
 }
