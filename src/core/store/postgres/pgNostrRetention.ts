@@ -3,6 +3,7 @@ import type { RetentionReport } from '../../nostr/retention';
 import { periodKeptSec, ROLLUP_PERIODS, type RetentionWindows } from '../../nostr/rollupPeriods';
 import { pgRow } from './pgReader';
 import { inPgTransaction, NOSTR_WRITE_LOCK, type PgPool } from './pgTransaction';
+import { pgMayWrite } from './pgWritePrivileges';
 
 /**
  * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row; a usual pass in
@@ -128,6 +129,9 @@ export class PgNostrRetention {
   /** DESIGN.md "Data kept", as NostrRetention.maintain: the same rows go, the same counts come back. */
   async maintain(now: number, windows: RetentionWindows): Promise<RetentionReport> {
     this.startRun();
+    // An editor whose role may not store events (a team's SELECT-only viewers) leaves retention to the collectors:
+    // failing here each minute would also skip what the engine's pass does after it (the liveness alerts).
+    if (!(await pgMayWrite(this.pool, 'nostr_events', ['INSERT']))) return { rawEvents: 0, jobs: 0, rollups: 0 };
     const steps = this.maintenanceSteps(now, windows);
     const removed = await this.inOneTransaction(steps) ?? await this.inBatches(steps);
     const count = (what: keyof RetentionReport) => steps.reduce((sum, step, i) => sum + (step.counts === what ? removed[i] : 0), 0);

@@ -1,5 +1,6 @@
 import { latencyByKey, PAIR_STATS_COLUMNS, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStatsQuery';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
+import { pgMayWrite, pgMayWriteSql } from './pgWritePrivileges';
 
 /**
  * pairStatsQuery.ts on PostgreSQL: nostr_dvm_kind_stats and nostr_dvm_kind_latency, which the PostgreSQL schema keeps
@@ -41,19 +42,15 @@ function ranked(counts: string, key: string): string {
  * snapshot), and stores what it ranked; a stale store by a slower concurrent read is caught by the next read's check.
  *
  * A team may give its editors a role that can only SELECT, or point them at a read-only standby: there the read
- * ranks what is stale and keeps nothing (it asks first, in the same statement as the versions, rather than failing
- * an INSERT: a failed statement would abort a caller's transaction and log an error on the server at every read).
+ * ranks what is stale and keeps nothing (it asks first, in the same statement as the versions: pgWritePrivileges.ts).
  * Such a reader still uses every ranking a writer kept: a writer's maintenance pass keeps whatever is stale
  * (pgKeepStaleRankings), so a reader that may not keep ranks at most what changed since the last pass.
  */
 const KIND_VERSION = 'xmin::text::bigint';
 const DVM_VERSION = `string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind)`;
 
-/** Whether this session may store rankings in `table`: its role may insert and update there, in a writable transaction. */
-function mayKeep(table: string): string {
-  return `(SELECT has_table_privilege('${table}', 'INSERT') AND has_table_privilege('${table}', 'UPDATE')
-    AND current_setting('transaction_read_only') = 'off')`;
-}
+/** Whether this session may store rankings in `table` (an upsert). */
+const mayKeep = (table: string) => pgMayWriteSql(table, ['INSERT', 'UPDATE']);
 
 /** $1 the kind, $2 the stale DVMs: their rankings as `fresh` (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90). */
 const KIND_RANKING = `WITH v AS (SELECT dvm, ${KIND_VERSION} AS version FROM nostr_dvm_kind_stats WHERE kind = $1 AND dvm = ANY($2::bytea[])),
@@ -116,6 +113,8 @@ export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonl
  * maintenance pass (retention moves the counts too), so that readers that may not keep find them ranked.
  */
 export async function pgKeepStaleRankings(db: PgReader): Promise<void> {
+  // A session that may not keep them would rank for nothing: its reads rank what they show.
+  if (!(await pgMayWrite(db, 'nostr_dvm_kind_percentiles', ['INSERT', 'UPDATE'])) || !(await pgMayWrite(db, 'nostr_dvm_percentiles', ['INSERT', 'UPDATE']))) return;
   const kinds = await pgColumn<number>(db, `SELECT DISTINCT s.kind FROM nostr_dvm_kind_stats s
       LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
     WHERE s.kind >= 0 AND s.jobs > 0 AND c.version IS DISTINCT FROM s.${KIND_VERSION} ORDER BY s.kind`);
