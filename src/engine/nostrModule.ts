@@ -2,7 +2,7 @@ import type { Settings } from '../core/config/settings';
 import type { RemoteChange } from '../core/store/remoteChange';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
-import { nostrMigrations } from '../core/nostr/nostrMigrations';
+import { nostrMigrations } from '../core/store/sqlite/nostr/nostrMigrations';
 import type { NostrStore } from '../core/nostr/nostrStore';
 import type { IngestOutcome } from '../core/nostr/nostrIngest';
 import { isoTime } from '../core/util/isoTime';
@@ -16,7 +16,7 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
-import { postedJobsMigrations } from '../core/jobs/postedJobsMigrations';
+import { postedJobsMigrations } from '../core/store/sqlite/jobs/postedJobsMigrations';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
 

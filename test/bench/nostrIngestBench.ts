@@ -1,5 +1,6 @@
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
-import { NostrCore, nostrMigrations } from '../../src/core/nostr';
+import { NostrCore } from '../../src/core/store/sqlite/nostr/nostrCore';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
 import { checkShape } from '../../src/core/nostr/eventShape';
 import { verifySignedEvent as verifyChecked } from '../../src/core/nostr/signatureVerifier';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';

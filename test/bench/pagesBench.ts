@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
-import { NostrCore, nostrMigrations } from '../../src/core/nostr';
+import { NostrCore } from '../../src/core/store/sqlite/nostr/nostrCore';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
 import { DEFAULT_SETTINGS } from '../../src/core/config/settings';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { markAsSwarmscope } from '../../src/core/store/sqlite/databaseFile';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { finalizeEvent, generateSecretKey, getPublicKey } from 'nostr-tools/pure';
-import { NostrCore, nostrMigrations } from '../../src/core/nostr';
+import { NostrCore } from '../../src/core/store/sqlite/nostr/nostrCore';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { Store } from '../../src/core/store/sqlite/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
-import { postedJobsMigrations } from '../../src/core/jobs/postedJobsMigrations';
+import { postedJobsMigrations } from '../../src/core/store/sqlite/jobs/postedJobsMigrations';
 import { idBytes } from '../../src/core/nostr/hexIds';
-import { NostrCore } from '../../src/core/nostr/nostrCore';
-import { nostrMigrations } from '../../src/core/nostr/nostrMigrations';
+import { NostrCore } from '../../src/core/store/sqlite/nostr/nostrCore';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
 import type { PostedJobStore } from '../../src/core/nostr/nostrStore';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { openPgPool } from '../../src/core/store/postgres/pgConnection';

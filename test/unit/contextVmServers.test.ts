@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_LIVENESS, livenessOf } from '../../src/core/nostr/liveness';
+import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
+import { livenessOf } from '../../src/core/store/sqlite/nostr/sqliteLiveness';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { serverRowId, toolRowId } from '../../src/views/contextVmTreeIds';
 import { contextVmTraffic, CONTEXTVM_T } from '../fixtures/nostr/contextVmTraffic';
@@ -76,7 +77,7 @@ describe('ContextVM / DVMCP servers', () => {
       await kit.core.ready();
       const t = contextVmTraffic();
       kit.core.ingestSync(RELAY_A, [...t.announcements, ...t.messages]);
-      const { NostrCore } = await import('../../src/core/nostr');
+      const { NostrCore } = await import('../../src/core/store/sqlite/nostr/nostrCore');
       const reopened = new NostrCore({ db: kit.store.db, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set() });
       const servers = reopened.contextVmServers(T + 1_000);
       assert.deepEqual(servers.map((s) => s.name).sort(), ['Search <b>Server</b>', 'Weather DVMCP']);

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { jobFilters } from '../../src/core/collectors/relayFilters';
 import { validateSettings } from '../../src/core/config/settings';
-import { nostrMigrations } from '../../src/core/nostr';
-import { historyBackfillMigration, SUPERSEDED_ID } from '../../src/core/nostr/historyBackfillMigration';
-import { HistoryBackfillRepo } from '../../src/core/nostr/historyBackfillRepo';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
+import { historyBackfillMigration, SUPERSEDED_ID } from '../../src/core/store/sqlite/nostr/historyBackfillMigration';
+import { HistoryBackfillRepo } from '../../src/core/store/sqlite/nostr/sqliteHistoryBackfillRepo';
 import { historyBackfillStatus, relayProgress } from '../../src/core/nostr/historyBackfillStatus';
-import { PreparedStatements } from '../../src/core/nostr/preparedStatements';
+import { PreparedStatements } from '../../src/core/store/sqlite/nostr/preparedStatements';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { Store } from '../../src/core/store/sqlite/store';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_LIVENESS, livenessOf } from '../../src/core/nostr/liveness';
-import { livenessChangedBetween } from '../../src/core/nostr/livenessChangesQuery';
+import { DEFAULT_LIVENESS } from '../../src/core/nostr/liveness';
+import { livenessOf } from '../../src/core/store/sqlite/nostr/sqliteLiveness';
+import { livenessChangedBetween } from '../../src/core/store/sqlite/nostr/sqliteLivenessChangesQuery';
 import { AlertStateRepo } from '../../src/core/store/sqlite/state/alertStateRepo';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { backfillPageStats } from '../../src/core/nostr/pageStatsMigration';
+import { backfillPageStats } from '../../src/core/store/sqlite/nostr/sqlitePageStatsMigration';
 import type { ActivityPoint, SeriesBucket } from '../../src/protocol/nostrPagesProtocol';
 import { Actor, fixtureEvents, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
 import { PAGE_NOW, pageTraffic, type PageTraffic } from '../fixtures/nostr/pageTraffic';

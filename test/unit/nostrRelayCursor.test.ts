@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CURSOR_CLOCK_SKEW_SECONDS, RelayCursorRepo } from '../../src/core/nostr/relayCursorRepo';
+import { CURSOR_CLOCK_SKEW_SECONDS } from '../../src/core/nostr/relayCursorRepo';
+import { RelayCursorRepo } from '../../src/core/store/sqlite/nostr/sqliteRelayCursorRepo';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 
 /** Issue 8, defect 1: the relay cursor never passes the collector's clock, whoever writes it. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildJobRequest } from '../../src/core/jobs/jobRequest';
-import { postedJobsMigrations } from '../../src/core/jobs/postedJobsMigrations';
+import { postedJobsMigrations } from '../../src/core/store/sqlite/jobs/postedJobsMigrations';
 import { SecretKey } from '../../src/core/jobs/secretKey';
 import { idBytes } from '../../src/core/nostr/hexIds';
-import { NostrCore } from '../../src/core/nostr/nostrCore';
-import { nostrMigrations } from '../../src/core/nostr/nostrMigrations';
+import { NostrCore } from '../../src/core/store/sqlite/nostr/nostrCore';
+import { nostrMigrations } from '../../src/core/store/sqlite/nostr/nostrMigrations';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { Store } from '../../src/core/store/sqlite/store';
 

@@ -1,6 +1,5 @@
 import { npubEncode } from 'nostr-tools/nip19';
 import { isRequestKind } from './nostrEvent';
-import type { PreparedStatements } from './preparedStatements';
 
 export interface DvmProfile {
   readonly name?: string;
@@ -34,15 +33,6 @@ export type ProfileRow = {
   encryption_supported: number | null; cashu_accepted: number | null; nip90_params: string | null; kinds: string;
 };
 
-/**
- * DESIGN.md "Profile": the newest NIP-89 handler (31990) of a pubkey, field by field falling back to its kind 0
- * metadata. A pubkey may announce several handlers (one per `d`); the newest that has a field wins.
- */
-export function loadProfile(sql: PreparedStatements, pubkey: string): DvmProfile {
-  const handlers = sql.all<ProfileRow>('SELECT name, about, picture, lud16, encryption_supported, cashu_accepted, nip90_params, kinds FROM nostr_profiles WHERE pubkey = unhex(?) ORDER BY created_at DESC', [pubkey]);
-  return profileFromRows(handlers, sql.get<MetadataRow>('SELECT name, about, picture, lud16 FROM nostr_metadata WHERE pubkey = unhex(?)', [pubkey]));
-}
-
 export type MetadataRow = { name: string | null; about: string | null; picture: string | null; lud16: string | null };
 
 /** The profile rules over a pubkey's handler rows (newest first) and its kind 0 row: each adapter reads, this decides. */
@@ -65,18 +55,6 @@ export function profileFromRows(handlers: readonly ProfileRow[], metadata: Metad
     announcedKinds: [...announced].sort((a, b) => a - b),
     hasProfile: announced.size > 0,
   };
-}
-
-/** Display name only, for lists (mostPopularDvm, trace DVMs). */
-export function displayName(sql: PreparedStatements, pubkey: string): string | undefined {
-  const fromHandler = sql.get<{ name: string }>('SELECT name FROM nostr_profiles WHERE pubkey = unhex(?) AND name IS NOT NULL ORDER BY created_at DESC LIMIT 1', [pubkey]);
-  if (fromHandler) return fromHandler.name;
-  return sql.get<{ name: string }>('SELECT name FROM nostr_metadata WHERE pubkey = unhex(?) AND name IS NOT NULL', [pubkey])?.name ?? undefined;
-}
-
-/** Kind names DVMs announce: for each job kind, the name of the newest handler profile listing it. */
-export function announcedKindNames(sql: PreparedStatements): Map<number, string> {
-  return kindNamesFromProfiles(sql.all<{ name: string; kinds: string }>('SELECT name, kinds FROM nostr_profiles WHERE name IS NOT NULL ORDER BY created_at DESC'));
 }
 
 /** announcedKindNames over named handler rows, newest first. */

@@ -1,8 +1,7 @@
 import type { DvmProblems, ErrorMessageCount, ProblemJob } from './pageTypes';
-import { idBytes, idHex } from './hexIds';
+import { idHex } from './hexIds';
 import type { PairStats } from './pairStatsQuery';
 import { msatsToSats } from './payments';
-import type { PreparedStatements } from './preparedStatements';
 
 /** Newest jobs looked through for examples and error messages: the counts come from the stats, the examples from these. */
 export const PROBLEM_SCAN_JOBS = 2_000;
@@ -12,23 +11,6 @@ const MAX_MESSAGE_LENGTH = 300;
 
 /** A (job, DVM) pair as the problems scan reads it. */
 export type ProblemPairRow = [requestId: Uint8Array, kind: number, firstAt: number, requestedMsats: number, provenMsats: number, results: number, errored: number];
-
-/**
- * DVM page "problems" (issue 12): unpaid invoices (it asked for payment, no zap receipt proves one, no result),
- * paid without result (a zap receipt proves a payment, no result came), and its most frequent error messages.
- * Counts and sats are over every pair kept (the stats rows); the job lists and messages over its newest
- * PROBLEM_SCAN_JOBS jobs, the messages from error feedback still kept raw.
- */
-export function dvmProblems(sql: PreparedStatements, dvm: string, stats: readonly PairStats[]): DvmProblems {
-  const quiet = problemsWithoutScan(stats);
-  if (quiet) return quiet;
-  const scan = problemPairsScan(stats, sql.rows(`SELECT request_id, kind, first_at, requested_msats, proven_msats, results, errored
-      FROM nostr_job_dvms WHERE dvm = ? ORDER BY first_at DESC LIMIT ?`, [idBytes(dvm), PROBLEM_SCAN_JOBS]) as ProblemPairRow[]);
-  const pubkey = idBytes(dvm);
-  const errorMessages = errorMessagesOf(scan.errored.map((job) => [job,
-    sql.rows('SELECT tags, content, created_at FROM nostr_events WHERE job_id = ? AND pubkey = ? AND kind = 7000', [job, pubkey]) as ErrorFeedback[]]));
-  return { ...scan.problems, errorMessages, errorJobsScanned: scan.errored.length };
-}
 
 /** The problems of a DVM with nothing to look for (no unpaid, paid-without-result or errored pair): no scan needed. */
 export function problemsWithoutScan(stats: readonly PairStats[]): DvmProblems | undefined {

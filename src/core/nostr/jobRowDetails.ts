@@ -1,18 +1,8 @@
 import type { JobSummary } from './nostrTypes';
-import { idBytes } from './hexIds';
-import { PeopleCache, type People } from './peopleCache';
-import type { PreparedStatements } from './preparedStatements';
+import type { People } from './peopleCache';
 
 /** Enough of an input to tell jobs apart; the trace shows the whole request. */
 const INPUT_KEPT = 200;
-
-/**
- * What tells one job row from another (issue 9, item 4): the request's first `i` value, read from the raw request
- * while it is kept (an encrypted request carries none in clear), and its customer's name and npub.
- */
-export function withRowDetails(sql: PreparedStatements, jobs: readonly JobSummary[]): JobSummary[] {
-  return rowDetailsOf(jobs, (requestId) => sql.row('SELECT tags FROM nostr_events WHERE id = ?', [idBytes(requestId)])?.[0], new PeopleCache(sql));
-}
 
 /** withRowDetails given each request's stored tags JSON (`tagsOf`: undefined once the raw request is gone) and the people. */
 export function rowDetailsOf(jobs: readonly JobSummary[], tagsOf: (requestId: string) => unknown, people: People): JobSummary[] {
@@ -27,12 +17,6 @@ export function rowDetailsOf(jobs: readonly JobSummary[], tagsOf: (requestId: st
       ...(name !== undefined ? { customerName: name } : {}),
     };
   });
-}
-
-/** The raw request's first `i` tag (value, type, …) while the request is kept. */
-export function firstInputTag(sql: PreparedStatements, requestId: string): readonly string[] | undefined {
-  const tags = sql.row('SELECT tags FROM nostr_events WHERE id = ?', [idBytes(requestId)])?.[0];
-  return typeof tags === 'string' ? inputTagOfJson(tags) : undefined;
 }
 
 /** The first `i` tag of tags stored as JSON; none when that JSON is damaged. */

@@ -1,15 +1,11 @@
 import type { KindDvmFigures, KindPage } from './pageTypes';
 import type { SeriesBucket, SeriesWindow } from './seriesTypes';
-import { announcedKindNames, parseKinds } from './dvmNames';
-import { idHex } from './hexIds';
-import { jobsOfKind } from './jobListQuery';
-import { kindName, requestKind } from './kindRegistry';
-import { livenessOfMany, type LivenessState, type LivenessThresholds } from './liveness';
-import { emptyPairStats, PairStatsQuery, pairFigures, type PairLatency, type PairStats } from './pairStatsQuery';
-import { PeopleCache, type People } from './peopleCache';
-import type { PreparedStatements } from './preparedStatements';
+import { parseKinds } from './dvmNames';
+import { kindName } from './kindRegistry';
+import type { LivenessState } from './liveness';
+import { emptyPairStats, pairFigures, type PairLatency, type PairStats } from './pairStatsQuery';
+import type { People } from './peopleCache';
 import type { RetentionWindows } from './retention';
-import { activitySeries } from './seriesQuery';
 
 export const KIND_PAGE_RECENT_JOBS = 20;
 
@@ -23,48 +19,6 @@ export interface KindPageOptions {
 
 /** A nostr_kinds row as the kind page reads it. */
 export type KindRow = { requests: number; results: number; feedback: number; users: number; dvms: number };
-
-/**
- * The kind page (issue 12): name (registry, then names DVMs announce), all-time figures, how competitive it is,
- * the DVMs serving it with their figures of this kind (pairStatsQuery.ts), then those that only announce it,
- * requests / results / users over time, and its newest jobs. A result kind is shown as its request kind.
- */
-export class KindPageQuery {
-  private readonly stats: PairStatsQuery;
-
-  constructor(private readonly sql: PreparedStatements, private readonly liveness: LivenessThresholds) {
-    this.stats = new PairStatsQuery(sql);
-  }
-
-  page(askedKind: number, options: KindPageOptions): KindPage | null {
-    const kind = requestKind(askedKind);
-    const totals = this.sql.get<KindRow>('SELECT requests, results, feedback, users, dvms FROM nostr_kinds WHERE kind = ?', [kind]);
-    const handlers = (this.sql.rows('SELECT pubkey, name, kinds FROM nostr_profiles ORDER BY created_at DESC, name, pubkey') as [Uint8Array, string | null, string][])
-      .map(([pubkey, name, kinds]) => ({ pubkey: idHex(pubkey), name, kinds }));
-    const plan = kindDvmsPlan(kind, handlers, this.stats.ofKind(kind));
-    if (!totals && plan.announcers.length === 0) return null;
-    const { now } = options;
-    const people = new PeopleCache(this.sql);
-    const dvms = totals?.dvms ?? 0;
-    return kindPageOf({
-      askedKind,
-      kind,
-      now,
-      totals,
-      names: announcedKindNames(this.sql),
-      plan,
-      // One read each for every DVM's response times and signs of life: 40 DVMs were 120 statements.
-      latency: this.stats.latencyOfKind(kind),
-      liveness: livenessOfMany(this.sql, [...plan.serving.map((row) => row.dvm), ...plan.onlyAnnouncing], now, this.liveness),
-      people,
-      competitionRow: this.sql.row(`SELECT count(*), sum(dvms > ?), (SELECT kind FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1)
-        FROM nostr_kinds WHERE kind >= 0 AND dvms > 0`, [dvms]) as [number, number | null, number | null],
-      dvmsFrom: (this.sql.row('SELECT min(first_at) FROM nostr_job_dvms')?.[0] as number | null) ?? null,
-      overTime: activitySeries(this.sql, { window: options.window ?? '30d', bucket: options.bucket ?? '1d', now, kind, retention: options.retention }),
-      recentJobs: jobsOfKind(this.sql, kind, KIND_PAGE_RECENT_JOBS, people),
-    });
-  }
-}
 
 /** Who is listed on a kind page: the DVMs serving it (busiest first), then those that only announce it (by pubkey). */
 export interface KindDvmsPlan {

@@ -1,21 +1,6 @@
 import type { KindSummary } from './nostrTypes';
-import { announcedKindNames, parseKinds } from './dvmNames';
+import { parseKinds } from './dvmNames';
 import { kindName } from './kindRegistry';
-import type { PreparedStatements } from './preparedStatements';
-
-/** Per-kind all-time figures: every kind requested, answered or announced (DESIGN.md "Kind names"). */
-export class KindQuery {
-  constructor(private readonly sql: PreparedStatements) {}
-
-  list(): KindSummary[] {
-    return kindSummariesOf(this.sql.all<KindTotalsRow>('SELECT kind, requests, results, dvms, users FROM nostr_kinds'),
-      this.sql.column<string>("SELECT kinds FROM nostr_profiles WHERE kinds <> '[]'"), announcedKindNames(this.sql));
-  }
-
-  one(kind: number): KindSummary | undefined {
-    return this.list().find((summary) => summary.kind === kind);
-  }
-}
 
 /** A nostr_kinds row: requests and results, and the distinct DVMs and users counted at ingest. */
 export type KindTotalsRow = { kind: number; requests: number; results: number; dvms: number; users: number };

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { SqlValue } from 'sql.js';
 import { idHex } from './hexIds';
 import type { NostrEvent } from './nostrEvent';
 
@@ -34,7 +33,8 @@ export function hashMatchesId({ event, tagsJson, contentJson }: SerializedEvent)
   return createHash('sha256').update(serialized).digest('hex') === event.id;
 }
 
-export function eventFromRow(row: readonly SqlValue[]): NostrEvent {
+/** A row of RAW_EVENT_COLUMNS, as either store returns it, as the event. */
+export function eventFromRow(row: readonly unknown[]): NostrEvent {
   return {
     id: idHex(row[0]),
     pubkey: idHex(row[1]),

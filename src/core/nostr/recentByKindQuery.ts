@@ -1,23 +1,7 @@
 import type { KindJob, RecentKindJobs } from './pageTypes';
-import { announcedKindNames } from './dvmNames';
-import { jobsOfKind } from './jobListQuery';
 import { kindName } from './kindRegistry';
-import { PeopleCache } from './peopleCache';
-import type { PreparedStatements } from './preparedStatements';
 
 export const RECENT_PER_KIND = 3;
-
-/**
- * DVMDash v0.1's "recent requests": the newest jobs (at most RECENT_PER_KIND) of every request kind with a job kept,
- * the kind with the newest job first. One index range per kind (nostr_jobs_kind).
- */
-export function recentByKind(sql: PreparedStatements, perKind = RECENT_PER_KIND): RecentKindJobs[] {
-  const count = recentPerKind(perKind);
-  const names = announcedKindNames(sql);
-  const people = new PeopleCache(sql);
-  const kinds = sql.column<number>('SELECT kind FROM nostr_kinds WHERE requests > 0');
-  return recentByKindOf(kinds.map((kind) => ({ kind, jobs: jobsOfKind(sql, kind, count, people) })), names);
-}
 
 /** How many jobs per kind: the asked number, within 1..RECENT_PER_KIND. */
 export function recentPerKind(perKind = RECENT_PER_KIND): number {

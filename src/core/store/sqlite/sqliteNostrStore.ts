@@ -1,5 +1,5 @@
 import type { Database as SqlDatabase } from 'sql.js';
-import { NostrCore } from '../../nostr/nostrCore';
+import { NostrCore } from './nostr/nostrCore';
 import type {
   HistoryBackfillStore, NostrEventRepo, NostrMetricsRepo, NostrPageRepo, NostrStore, PostedJobStore, RelayCursorStore,
 } from '../../nostr/nostrStore';

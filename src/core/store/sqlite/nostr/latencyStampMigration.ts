@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/migration';
+import type { Migration } from '../migration';
 
 const key = (row: 'NEW' | 'OLD') => `period = ${row}.period AND bucket = ${row}.bucket`;
 const NEXT_STAMP = 'UPDATE nostr_latency_stamp SET n = n + 1 WHERE id = 0;';

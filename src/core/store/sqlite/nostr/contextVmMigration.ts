@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/migration';
+import type { Migration } from '../migration';
 
 /**
  * ContextVM / DVMCP servers (contextVmEvents.ts): all-time and small (a few rows per server), so retention and the

@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/migration';
+import type { Migration } from '../migration';
 
 /**
  * "My jobs" (issue 11): the job requests the user posted through `nostr.publish`. Status, answers and zaps are read

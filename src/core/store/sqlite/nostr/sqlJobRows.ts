@@ -1,9 +1,9 @@
 import type { SqlValue } from 'sql.js';
-import { idBytes, idHex } from './hexIds';
-import { IdFilter } from './idFilter';
+import { idBytes, idHex } from '../../../nostr/hexIds';
+import { IdFilter } from '../../../nostr/idFilter';
 import {
   PAIR_COLUMNS, type JobHead, type JobRow, type JobRows, type MetadataRow, type Pair, type PairTimes, type PendingZap, type ProfileRow, type ZapRow,
-} from './jobRows';
+} from '../../../nostr/jobRows';
 import type { PreparedStatements } from './preparedStatements';
 
 /** The job (kind, created_at) and the pair in one statement: both are primary-key lookups. */

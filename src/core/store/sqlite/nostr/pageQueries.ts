@@ -1,12 +1,15 @@
-import type { ActivitySeries } from './seriesTypes';
-import type { DvmPage, KindPage, RecentKindJobs, UserPage } from './pageTypes';
-import { DvmPageQuery, type DvmPageOptions } from './dvmPageQuery';
-import { KindPageQuery, type KindPageOptions } from './kindPageQuery';
-import type { LivenessThresholds } from './liveness';
+import type { ActivitySeries } from '../../../nostr/seriesTypes';
+import type { DvmPage, KindPage, RecentKindJobs, UserPage } from '../../../nostr/pageTypes';
+import { type DvmPageOptions } from '../../../nostr/dvmPageQuery';
+import { DvmPageQuery } from './sqliteDvmPageQuery';
+import { type KindPageOptions } from '../../../nostr/kindPageQuery';
+import { KindPageQuery } from './sqliteKindPageQuery';
+import type { LivenessThresholds } from '../../../nostr/liveness';
 import type { PreparedStatements } from './preparedStatements';
-import { recentByKind } from './recentByKindQuery';
-import { activitySeries, type ActivityOptions } from './seriesQuery';
-import { UserPageQuery } from './userPageQuery';
+import { recentByKind } from './sqliteRecentByKindQuery';
+import { type ActivityOptions } from '../../../nostr/seriesQuery';
+import { activitySeries } from './sqliteSeriesQuery';
+import { UserPageQuery } from './sqliteUserPageQuery';
 
 /**
  * The DVM, kind and user pages, the activity series and the newest jobs per kind (issue 12), over one store.

@@ -1,7 +1,7 @@
-import type { Migration } from '../store/sqlite/migration';
+import type { Migration } from '../migration';
 import { contextVmMigration } from './contextVmMigration';
-import { pageStatsMigration } from './pageStatsMigration';
-import { seriesTotalsMigration } from './seriesTotalsMigration';
+import { pageStatsMigration } from './sqlitePageStatsMigration';
+import { seriesTotalsMigration } from './sqliteSeriesTotalsMigration';
 import { historyBackfillMigration } from './historyBackfillMigration';
 import { latencyStampMigration } from './latencyStampMigration';
 

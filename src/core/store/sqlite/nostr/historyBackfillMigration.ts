@@ -1,4 +1,4 @@
-import type { Migration } from '../store/sqlite/migration';
+import type { Migration } from '../migration';
 
 /** The id this step had before it was renumbered (see `up`). */
 export const SUPERSEDED_ID = 'nostr-003-history-backfill';

@@ -1,7 +1,7 @@
-import { idBytes, NO_DVM } from './hexIds';
-import type { TallyRows } from './jobRows';
+import { idBytes, NO_DVM } from '../../../nostr/hexIds';
+import type { TallyRows } from '../../../nostr/jobRows';
 import type { PreparedStatements } from './preparedStatements';
-import { DVM_FIELDS, ROLLUP_FIELDS } from './tally';
+import { DVM_FIELDS, ROLLUP_FIELDS } from '../../../nostr/tally';
 
 const USER_SQL = `INSERT INTO nostr_users (pubkey, requests, first_seen, last_at) VALUES (?, ?, ?, ?)
   ON CONFLICT (pubkey) DO UPDATE SET requests = requests + excluded.requests, first_seen = min(first_seen, excluded.first_seen),

@@ -1,11 +1,12 @@
-import type { PostedJobSummary } from './jobTypes';
-import type { NostrEvent } from '../nostr/eventTypes';
-import { announcedKindNames } from '../nostr/dvmNames';
-import { clampLimit } from '../nostr/dvmQuery';
-import { idBytes } from '../nostr/hexIds';
-import { jobListSql, type JobListRow } from '../nostr/jobListQuery';
+import type { PostedJobSummary } from '../../../jobs/jobTypes';
+import type { NostrEvent } from '../../../nostr/eventTypes';
+import { announcedKindNames } from '../nostr/sqliteDvmNames';
+import { clampLimit } from '../../../nostr/dvmQuery';
+import { idBytes } from '../../../nostr/hexIds';
+import { type JobListRow } from '../../../nostr/jobListQuery';
+import { jobListSql } from '../nostr/sqliteJobListQuery';
 import type { PreparedStatements } from '../nostr/preparedStatements';
-import { postedJobOf, storedRequest, type PostedJobDetails } from './postedJobSummary';
+import { postedJobOf, storedRequest, type PostedJobDetails } from '../../../jobs/postedJobSummary';
 
 /** The jobs a list shows; both queries below read the same ones (request_id breaks ties of one second). */
 const SHOWN = `SELECT p.request_id, p.request FROM nostr_posted_jobs p JOIN nostr_jobs j ON j.request_id = p.request_id
