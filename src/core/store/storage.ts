@@ -16,6 +16,12 @@ export interface Storage {
   readonly location: string | undefined;
   /** Engine-wide state kept with the data: pins, raised alerts, dropped counts, when collecting began. */
   readonly engineState: EngineStateStore;
+  /**
+   * Undefined when this process may write the store; else why it may only read, naming what is missing (a team's
+   * viewers may get a role that can only SELECT). Known from the open on: the engine reads it once and then starts no
+   * collector and takes no pin, instead of failing every write with "permission denied".
+   */
+  readonly readOnlyReason: string | undefined;
   openNostr(options: NostrStoreOptions): NostrStore;
   openBittensor(): BittensorStore;
   /** Call after a write: the embedded file flushes within its debounce; a server has already committed. */

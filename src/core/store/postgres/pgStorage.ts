@@ -16,6 +16,7 @@ import { createPgNostrStore } from './pgNostrStore';
 import { createPgPostedJobStore } from './pgPostedJobs';
 import { runPgMigrations, type PgMigration } from './pgMigrations';
 import { pgStorageMigrations } from './pgStorageMigrations';
+import { pgReadOnlyReason } from './pgWritePrivileges';
 
 export interface PgStorageOptions {
   /** The password when the caller keeps it (the extension's SecretStorage); else PGPASSWORD, else ~/.pgpass. */
@@ -48,6 +49,8 @@ export class PgStorage implements Storage {
   private constructor(
     readonly pool: pg.Pool,
     readonly location: string,
+    /** Asked once at open: a team lead grants privileges rarely, and the engine decides at start what to run. */
+    readonly readOnlyReason: string | undefined,
     private readonly origin: string,
     private readonly feed: PgChangeFeed | undefined,
     private readonly feedPool: pg.Pool | undefined,
@@ -68,10 +71,11 @@ export class PgStorage implements Storage {
     let feedPool: pg.Pool | undefined;
     try {
       await runPgMigrations(pool, options.migrations ?? pgStorageMigrations, url);
-      if (options.listen === false) return new PgStorage(pool, describePgUrl(url), origin, undefined, undefined);
+      const readOnlyReason = await pgReadOnlyReason(pool);
+      if (options.listen === false) return new PgStorage(pool, describePgUrl(url), readOnlyReason, origin, undefined, undefined);
       feedPool = await openPgPool(named, { ...connect, maxConnections: 1 });
       const feed = await PgChangeFeed.start({ pool: feedPool, origin, log: options.log });
-      return new PgStorage(pool, describePgUrl(url), origin, feed, feedPool);
+      return new PgStorage(pool, describePgUrl(url), readOnlyReason, origin, feed, feedPool);
     } catch (error) {
       await feedPool?.end().catch(() => undefined);
       await pool.end().catch(() => undefined);

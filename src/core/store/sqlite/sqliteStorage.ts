@@ -17,6 +17,8 @@ import { createSqliteNostrStore } from './sqliteNostrStore';
 export class SqliteStorage implements Storage {
   readonly kind = 'sqlite' as const;
   readonly sizeBudgeted = true;
+  /** The file is this engine's alone (engineLock.ts): always writable. */
+  readonly readOnlyReason = undefined;
   readonly engineState: EngineStateStore;
 
   /** Wraps an open Store; closing the storage closes it. */
