@@ -66,6 +66,12 @@ export const collectCommand: CliCommand = {
     const tracked = subnets.length > 0 ? subnets : DEFAULT_SETTINGS.trackedSubnets;
 
     return withEngine(args, io, { collect: true, settings }, async (engine) => {
+      // The engine started no collector on a store it may only read: refused, naming what the role lacks, so that a
+      // script or a service manager sees a failure rather than a collector that stores nothing.
+      const readOnly = engine.storeReadOnlyReason;
+      if (readOnly !== undefined) {
+        throw new Error(`the team store ${engine.status().store?.location ?? ''} may only be read here (${readOnly}): collect needs a role that may write it`);
+      }
       const startedAt = Date.now();
       const before = await jobCounts(engine);
       const droppedBefore = engine.status().dropped;

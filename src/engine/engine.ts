@@ -86,8 +86,14 @@ export class Engine {
     // Each module forwards what other processes wrote to its own domain; a lost feed reloads every view.
     engine.unsubscribeRemote = storage.onRemoteChange?.((change) => engine.onRemoteChange(change)) ?? engine.unsubscribeRemote;
     if (params.collect) {
-      for (const module of engine.modules) {
-        module.startCollecting?.().catch((error) => engine.report('error', `collector failed to start: ${describeError(error)}`, false));
+      if (storage.readOnlyReason !== undefined) {
+        // A team's viewer (a role that may only SELECT): every write its collectors made would fail, again and again.
+        // The team's collectors fill the store and this engine shows it as they write; maintenance still raises alerts.
+        engine.report('info', `This team store may only be read here (${storage.readOnlyReason}): showing what the team's collectors store, collecting nothing here`, true);
+      } else {
+        for (const module of engine.modules) {
+          module.startCollecting?.().catch((error) => engine.report('error', `collector failed to start: ${describeError(error)}`, false));
+        }
       }
       const testInterval = params.debugMethods ? params.maintenanceIntervalMs : undefined;
       engine.maintenanceTimer = setInterval(() => {
@@ -105,6 +111,11 @@ export class Engine {
     const handler = this.handlers[method] as Handler<M> | undefined;
     if (!handler) throw new Error(`unknown engine method ${method}`);
     return handler(params);
+  }
+
+  /** Why the store may only be read here (Storage.readOnlyReason), or undefined: `collect` refuses to start then. */
+  get storeReadOnlyReason(): string | undefined {
+    return this.storage.readOnlyReason;
   }
 
   /** The database's size is as last measured; `engine.status` measures it first. */
@@ -264,6 +275,9 @@ export class Engine {
       },
       'engine.pins': () => pins.list().map((pin) => ({ domain: pin.domain, key: pin.key, label: pin.label })),
       'engine.pin': ({ domain, key, label, pinned }) => {
+        // Refused up front: the view would show the watch, and its write fail later where the user never looks.
+        const readOnly = this.storage.readOnlyReason;
+        if (readOnly !== undefined) throw new Error(`pins are kept in the team store, which may only be read here (${readOnly}): watching needs a role that may write`);
         if (pinned) pins.add(domain, key, label);
         else pins.remove(domain, key);
         // Other windows that share this engine show the watch too.
