@@ -4,7 +4,9 @@ import { genesisKey, onChainSql, type ChainScope } from '../../../bittensor/chai
 import { blockBounds, boundedCount } from '../../../bittensor/historySql';
 import { occupancyOf } from '../../../bittensor/model';
 import { churnPoint } from '../../../bittensor/churnPoints';
-import type { BlockRange, ChurnHistory, ChurnPoint, RegistrationDay, SlotsPoint } from '../../../bittensor/subnetHistoryModel';
+import type {
+  BlockRange, ChurnHistory, ChurnPoint, RegistrationDay, SlotsPoint,
+} from '../../../bittensor/subnetHistoryModel';
 import { CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX } from '../../../bittensor/churnHistoryQuery';
 
 /*

@@ -7,7 +7,9 @@ import { identityNames, idsByKey, keysById, rawSnapshots, rollupDays } from './s
 import type { GroupPoint } from '../../../bittensor/model';
 import type { SnapshotRepo } from './snapshotRepo';
 import { addBucketCounts, groupsPage, seriesKeys } from '../../../bittensor/groupRows';
-import type { BlockRange, GroupBy, GroupSeries, GroupSeriesPoint, GroupsTable } from '../../../bittensor/subnetHistoryModel';
+import type {
+  BlockRange, GroupBy, GroupSeries, GroupSeriesPoint, GroupsTable,
+} from '../../../bittensor/subnetHistoryModel';
 import { GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX, GROUP_SERIES_MAX } from '../../../bittensor/groupQueries';
 
 /**

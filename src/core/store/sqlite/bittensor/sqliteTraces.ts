@@ -3,9 +3,15 @@ import type { ChainScope } from '../../../bittensor/chainGenesisScope';
 import { boundedCount, oneOf, RAO, U16 } from '../../../bittensor/historySql';
 import { firstRaw, idsByKey, jsonResult, keysById, rawSnapshots, rollupDays } from './sqliteHistoryReads';
 import type { SnapshotRepo } from './snapshotRepo';
-import { TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection } from '../../../bittensor/subnetHistoryModel';
-import { addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries } from '../../../bittensor/traceRows';
-import { TRACE_FIELD_SQL, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../../bittensor/traceQuery';
+import {
+  TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection,
+} from '../../../bittensor/subnetHistoryModel';
+import {
+  addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries,
+} from '../../../bittensor/traceRows';
+import {
+  TRACE_FIELD_SQL, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX,
+} from '../../../bittensor/traceQuery';
 
 /**
  * Traces of one field for chosen hotkeys, UIDs, or the top N (by the field in the range's newest snapshot): raw
