@@ -1,10 +1,8 @@
 import type { RemoteChange } from '../core/store/remoteChange';
-import { bittensorMigrations } from '../core/store/sqlite/bittensor/bittensorMigrations';
 import { BackfillCancelled, backfillBlocks, backfillEnd, runBackfill, type BackfillEnd } from '../core/bittensor/backfill';
 import type { BittensorStore, SnapshotInfo } from '../core/bittensor/bittensorStore';
 import type { ChainScope } from '../core/bittensor/chainGenesisScope';
 import { ChainClient, type ChainStatus } from '../core/bittensor/chainClient';
-import { chainGenesisMigrations } from '../core/store/sqlite/bittensor/chainGenesisMigrations';
 import { ChainReader } from '../core/bittensor/chainReader';
 import { churnBetween } from '../core/bittensor/churn';
 import { groupMembers } from '../core/bittensor/groupMembers';
@@ -30,7 +28,6 @@ import { weightsHandlers } from './weightsHandlers';
  */
 export const bittensorModule: EngineModuleFactory = {
   name: 'bittensor',
-  migrations: [...bittensorMigrations, ...chainGenesisMigrations],
   create: (context) => new BittensorModule(context),
 };
 

@@ -1,5 +1,4 @@
 import { validateSettings, type Settings, type SettingError } from '../core/config/settings';
-import { coreMigrations } from '../core/store/sqlite/state/coreMigrations';
 import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
 import { describeError } from '../core/util/errors';
@@ -59,8 +58,7 @@ export class Engine {
     const started = performance.now();
     const factories = options.modules ?? ENGINE_MODULES;
     const { settings, errors } = validateSettings(params.settings);
-    const migrations = [...coreMigrations, ...factories.flatMap((factory) => factory.migrations)];
-    const { storage, notices } = await openEngineStorage(params, migrations, options.log);
+    const { storage, notices } = await openEngineStorage(params, options.log);
     let engine: Engine | undefined;
     try {
       const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });

@@ -1,5 +1,4 @@
 import type { Settings } from '../core/config/settings';
-import type { Migration } from '../core/store/sqlite/migration';
 import type { RemoteChange } from '../core/store/remoteChange';
 import type { Storage } from '../core/store/storage';
 import type { Logger } from '../core/util/logger';
@@ -51,6 +50,5 @@ export interface EngineModule {
 
 export interface EngineModuleFactory {
   readonly name: string;
-  readonly migrations: readonly Migration[];
   create(context: EngineContext): EngineModule;
 }

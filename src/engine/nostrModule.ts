@@ -2,7 +2,6 @@ import type { Settings } from '../core/config/settings';
 import type { RemoteChange } from '../core/store/remoteChange';
 import { ChangeCoalescer } from '../core/nostr/changeCoalescer';
 import { DEFAULT_LIVENESS, type LivenessThresholds } from '../core/nostr/liveness';
-import { nostrMigrations } from '../core/store/sqlite/nostr/nostrMigrations';
 import type { NostrStore } from '../core/nostr/nostrStore';
 import type { IngestOutcome } from '../core/nostr/nostrIngest';
 import { isoTime } from '../core/util/isoTime';
@@ -16,7 +15,6 @@ import { fetchEventWithRelated } from '../core/collectors/relayEventFetch';
 import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
-import { postedJobsMigrations } from '../core/store/sqlite/jobs/postedJobsMigrations';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
 
@@ -35,7 +33,6 @@ export interface NostrModuleOptions {
 export function createNostrModule(options: NostrModuleOptions = {}): EngineModuleFactory {
   return {
     name: 'nostr',
-    migrations: [...nostrMigrations, ...postedJobsMigrations],
     create: (context) => new NostrModule(context, options),
   };
 }

@@ -1,4 +1,3 @@
-import type { Migration } from '../core/store/sqlite/migration';
 import { describePgUrl } from '../core/store/postgres/pgUrl';
 import { openPgStorage } from '../core/store/postgres/pgStorage';
 import { SqliteStorage } from '../core/store/sqlite/sqliteStorage';
@@ -15,10 +14,9 @@ import type { EngineStartParams } from '../protocol/engineProtocol';
  */
 export async function openEngineStorage(
   params: EngineStartParams,
-  migrations: readonly Migration[],
   log: Logger,
 ): Promise<{ storage: Storage; notices: readonly OpenNotice[] }> {
-  if (!params.store) return SqliteStorage.open({ path: params.dbPath, migrations: [...migrations] });
+  if (!params.store) return SqliteStorage.open({ path: params.dbPath });
   const { url, password, origin, listen } = params.store;
   try {
     return { storage: await openPgStorage(url, { password, urlOrigin: origin, log, listen }), notices: [] };

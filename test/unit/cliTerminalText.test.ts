@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SnapshotRepo } from '../../src/core/store/sqlite/bittensor/snapshotRepo';
-import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
+import { sqliteMigrations } from '../../src/core/store/sqlite/sqliteMigrations';
 import { Store } from '../../src/core/store/sqlite/store';
-import { ENGINE_MODULES } from '../../src/engine/modules';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 import { runCliInProcess } from '../support/cliRun';
 import { recordedMetagraphSnapshot } from '../support/replayNode';
@@ -53,7 +52,7 @@ describe('CLI text output strips terminal control characters; --json keeps them'
     assert.equal(ingested.code, 0, ingested.stderr);
 
     // A stored snapshot whose subnet name and one identity are hostile, in the same database.
-    const { store } = await Store.open({ path: db, migrations: [...coreMigrations, ...ENGINE_MODULES.flatMap((module) => module.migrations)] });
+    const { store } = await Store.open({ path: db, migrations: sqliteMigrations });
     const snapshot = recordedMetagraphSnapshot();
     const neurons = snapshot.neurons.map((neuron, index) => (index === 0 ? { ...neuron, identity: HOSTILE } : neuron));
     new SnapshotRepo(store.db).save({ ...snapshot, name: HOSTILE, neurons }, { takenAt: at, blockTime: at });

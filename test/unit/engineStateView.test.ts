@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { SqliteStorage } from '../../src/core/store/sqlite/sqliteStorage';
 import { EngineStateView } from '../../src/engine/engineStateView';
 
@@ -10,7 +9,7 @@ import { EngineStateView } from '../../src/engine/engineStateView';
  * storage refuses is logged, not lost silently.
  */
 test('pins, alerts and dropped counts answer from memory at once and reach the storage in order', async () => {
-  const { storage } = await SqliteStorage.open({ path: undefined, migrations: coreMigrations });
+  const { storage } = await SqliteStorage.open({ path: undefined });
   const logged: string[] = [];
   let dirty = 0;
   const view = await EngineStateView.load(storage.engineState, { log: { log: (level, message) => logged.push(`${level}: ${message}`) }, markDirty: () => dirty++ });

@@ -4,9 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import initSqlJs from 'sql.js';
-import { ENGINE_MODULES } from '../../src/engine/modules';
 import { coreMigrations } from '../../src/core/store/sqlite/state/coreMigrations';
 import { DatabaseRefusedError, SWARMSCOPE_APPLICATION_ID } from '../../src/core/store/sqlite/databaseFile';
+import { sqliteMigrations } from '../../src/core/store/sqlite/sqliteMigrations';
 import { Store } from '../../src/core/store/sqlite/store';
 import { runCliInProcess } from '../support/cliRun';
 
@@ -19,7 +19,7 @@ import { runCliInProcess } from '../support/cliRun';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'swarmscope-store-file-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const ALL_MIGRATIONS = [...coreMigrations, ...ENGINE_MODULES.flatMap((factory) => factory.migrations)];
+const ALL_MIGRATIONS = sqliteMigrations;
 
 /** Every file under `root` with its bytes: what must not change when a file is refused. */
 function snapshotOf(root: string): Record<string, string> {

@@ -6,6 +6,7 @@ import { collectingSince } from './state/collectingSinceQuery';
 import { DroppedCountRepo } from './state/droppedCountRepo';
 import { PinRepo } from './state/sqlitePinRepo';
 import type { EngineStateStore, FlushResult, NostrStoreOptions, SaveState, Storage } from '../storage';
+import { sqliteMigrations } from './sqliteMigrations';
 import { Store, type OpenNotice, type StoreOptions } from './store';
 import { createSqliteBittensorStore } from './sqliteBittensorStore';
 import { createSqliteNostrStore } from './sqliteNostrStore';
@@ -45,9 +46,9 @@ export class SqliteStorage implements Storage {
     };
   }
 
-  /** Opens (or starts) the database file with the engine's migrations; see Store.open for refusals and notices. */
-  static async open(options: StoreOptions): Promise<{ storage: SqliteStorage; notices: OpenNotice[] }> {
-    const { store, notices } = await Store.open(options);
+  /** Opens (or starts) the database file and brings its schema up to date; see Store.open for refusals and notices. */
+  static async open(options: Omit<StoreOptions, 'migrations'>): Promise<{ storage: SqliteStorage; notices: OpenNotice[] }> {
+    const { store, notices } = await Store.open({ ...options, migrations: sqliteMigrations });
     return { storage: new SqliteStorage(store), notices };
   }
 
