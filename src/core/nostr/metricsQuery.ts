@@ -159,7 +159,7 @@ function emptyValues(): RollupValues {
 }
 
 /** The entry with the largest positive count; ties go to the smallest key. */
-export function top<K>(entries: [K, number][], compareKeys: (a: K, b: K) => number): [K, number] | undefined {
+function top<K>(entries: [K, number][], compareKeys: (a: K, b: K) => number): [K, number] | undefined {
   let best: [K, number] | undefined;
   for (const entry of entries) {
     if (entry[1] <= 0) continue;

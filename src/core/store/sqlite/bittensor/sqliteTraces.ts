@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { ChainScope } from '../../../bittensor/chainGenesisScope';
-import { boundedCount, oneOf, RAO, U16 } from '../../../bittensor/historySql';
+import { boundedCount, oneOf } from '../../../bittensor/historySql';
 import { firstRaw, idsByKey, jsonResult, keysById, rawSnapshots, rollupDays } from './sqliteHistoryReads';
 import type { SnapshotRepo } from './snapshotRepo';
 import {

@@ -1,8 +1,6 @@
 import { idBytes } from '../../../nostr/hexIds';
 import type { PreparedStatements } from './preparedStatements';
-import {
-  type LivenessThresholds, DEFAULT_LIVENESS, type Liveness, type LivenessState, lastSignOfLife, livenessFromSigns,
-} from '../../../nostr/liveness';
+import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState, type LivenessThresholds } from '../../../nostr/liveness';
 
 /**
  * DESIGN.md "Liveness". Silence wins over a recent answer only for requests newer than that answer: a DVM that

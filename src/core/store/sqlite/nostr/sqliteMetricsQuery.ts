@@ -7,7 +7,7 @@ import type { PreparedStatements } from './preparedStatements';
 import { ROLLUP_FIELDS, type LatencyMetric } from '../../../nostr/tally';
 import { bucketRanges } from '../../../nostr/windowRanges';
 import {
-  allTimeScope, foldRollupGroups, rollupGroupsFromRows, top, windowScope, WINDOW_SECONDS, type RollupGroup,
+  allTimeScope, foldRollupGroups, rollupGroupsFromRows, windowScope, WINDOW_SECONDS, type RollupGroup,
 } from '../../../nostr/metricsQuery';
 
 /**

@@ -7,7 +7,6 @@ import { isRequestKind } from '../../../nostr/nostrEvent';
 import { idBytes, idHex } from '../../../nostr/hexIds';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import type { SqlValue } from 'sql.js';
 import { eventFromRow, RAW_EVENT_COLUMNS } from '../../../nostr/rawEvents';
 import { buildTraceGraph } from '../../../nostr/traceGraph';
 import type { StoredTraceEvent, TraceJobInput } from '../../../nostr/traceInput';
