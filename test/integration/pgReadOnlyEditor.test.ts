@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { finalizeEvent, generateSecretKey, getPublicKey, type Event } from 'nostr-tools/pure';
-import pg from 'pg';
 import { Engine } from '../../src/engine/engine';
 import type { EngineNotification, EngineStartParams, LogLevel } from '../../src/protocol/engineProtocol';
 import { runBuiltCli } from '../support/cliRun';
 import { buildJobRequest } from '../support/dvmSimulator';
 import { eventually } from '../support/eventually';
 import { startRelay, type TestRelay } from '../support/nostrRelay';
+import { createSelectOnlyRole } from '../support/pgViewerRole';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
 /*
@@ -31,15 +31,7 @@ before(async () => {
   writerUrl = await createDatabase(server);
   // The team's collector: it makes the schema, then collects the relay into the store.
   writer = await Engine.start(params(writerUrl), { notify: () => undefined, log: { log: () => undefined } });
-  const admin = new pg.Client({ connectionString: writerUrl });
-  await admin.connect();
-  try {
-    await admin.query('CREATE ROLE viewer LOGIN');
-    await admin.query('GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer');
-  } finally {
-    await admin.end();
-  }
-  viewerUrl = writerUrl.replace('//postgres@', '//viewer@');
+  viewerUrl = await createSelectOnlyRole(writerUrl);
 });
 after(async () => {
   await writer?.dispose();
