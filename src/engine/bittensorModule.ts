@@ -18,6 +18,7 @@ import { SerialQueue } from '../core/util/serialQueue';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { ChainStatusPayload } from '../protocol/bittensorProtocol';
 import type { EngineContext, EngineModule, EngineModuleFactory, Handlers } from './engineModule';
+import { refuseIfReadOnly } from './readOnlyStore';
 import { SubnetListing } from './subnetListing';
 import { weightsHandlers } from './weightsHandlers';
 
@@ -55,12 +56,20 @@ class BittensorModule implements EngineModule {
     const { snapshots, chain, history } = this.data;
     this.listing = new SubnetListing({
       context, subnets: this.data.subnets, chain, client: () => this.mainClient(), existingClient: () => this.client,
-      reader: (client) => this.reader(client), refusal: () => this.refusal(), takeSnapshot: (netuid) => this.takeSnapshot(netuid),
+      reader: (client) => this.reader(client),
+      // On a store that may only be read the listing is the team collector's: reading it from the chain could not be kept.
+      refusal: () => this.refusal() ?? context.storage.readOnlyReason, takeSnapshot: (netuid) => this.takeSnapshot(netuid),
     });
     this.handlers = {
-      'bittensor.subnets': ({ refresh }) => this.listing.list(refresh ?? false),
+      'bittensor.subnets': ({ refresh }) => {
+        if (refresh) refuseIfReadOnly(context.storage, 'updating the subnet list');
+        return this.listing.list(refresh ?? false);
+      },
       'bittensor.listStatus': () => this.listing.status(),
-      'bittensor.snapshot': ({ netuid, block }) => this.takeSnapshot(netuid, block),
+      'bittensor.snapshot': ({ netuid, block }) => {
+        refuseIfReadOnly(context.storage, 'a snapshot');
+        return this.takeSnapshot(netuid, block);
+      },
       'bittensor.metagraph': async ({ netuid, block }) => {
         const info = await snapshots.find(netuid, block, await chain.scope());
         return info ? snapshots.read(info) : null;
@@ -107,7 +116,10 @@ class BittensorModule implements EngineModule {
         const previous = await snapshots.find(netuid, info.block - 1, scope);
         return metagraphDiff(previous ? await snapshots.read(previous) : null, await snapshots.read(info));
       },
-      'bittensor.backfill': (params) => this.backfill(params),
+      'bittensor.backfill': (params) => {
+        refuseIfReadOnly(context.storage, 'a backfill of past blocks');
+        return this.backfill(params);
+      },
       'bittensor.cancelBackfill': ({ netuid }) => {
         let cancelled = 0;
         for (const [key, controller] of this.backfills) {

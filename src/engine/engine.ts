@@ -61,7 +61,7 @@ export class Engine {
     const { storage, notices } = await openEngineStorage(params, options.log);
     let engine: Engine | undefined;
     try {
-      const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty() });
+      const state = await EngineStateView.load(storage.engineState, { log: options.log, markDirty: () => storage.markDirty(), readOnlyReason: storage.readOnlyReason });
       engine = new Engine(storage, state, await storage.engineState.collectingSince(), settings, options, Date.now());
       engine.dbBytes = await storage.usedBytes();
       engine.settingErrors = errors;
@@ -283,7 +283,7 @@ export class Engine {
         return { ok: true };
       },
       'engine.importEvents': ({ file }) => importEventsFile(String(file), {
-        ingest: (events) => this.call('nostr.ingest', { events }), notify: (notification) => this.options.notify(notification), log: this.options.log,
+        storage: this.storage, ingest: (events) => this.call('nostr.ingest', { events }), notify: (notification) => this.options.notify(notification), log: this.options.log,
       }),
       'engine.stop': async () => {
         await this.dispose();

@@ -17,7 +17,16 @@ export class EngineStateView {
   private readonly writes = new SerialQueue();
 
   private constructor(store: EngineStateStore, pins: Pin[], alerts: { key: string; raisedAt: number }[], dropped: Record<string, number>, deps: EngineStateDeps) {
+    let toldKeptHere = false;
     const write = (what: string, task: () => Promise<unknown>) => {
+      // A viewer of a team store (a role that may only read) still gets its alerts: raised and cleared here, for this
+      // session, instead of a failed save logged as an error on every maintenance pass. Pins never come this far
+      // (engine.pin refuses them), and the team's collectors keep their own counts in the store.
+      if (deps.readOnlyReason !== undefined) {
+        if (!toldKeptHere) deps.log.log('info', `alerts and dropped counts are kept in this session only, not saved: the team store may only be read here (${deps.readOnlyReason})`);
+        toldKeptHere = true;
+        return;
+      }
       this.writes.run(task).then(deps.markDirty, (error) => deps.log.log('error', `could not save ${what}: ${describeError(error)}`));
     };
     this.pins = new PinsView(store.pins, pins, write, (task) => this.writes.run(task));
@@ -49,6 +58,8 @@ export interface EngineStateDeps {
   readonly log: Logger;
   /** A write reached the store (Storage.markDirty: the embedded file flushes within its debounce). */
   readonly markDirty: () => void;
+  /** Storage.readOnlyReason: set, nothing is written and the state lives in memory for this session. */
+  readonly readOnlyReason?: string;
 }
 
 type Write = (what: string, task: () => Promise<unknown>) => void;

@@ -1,8 +1,10 @@
 import { readEventsFile } from '../core/nostr/eventsFile';
 import { ingestInChunks } from '../core/nostr/ingestInChunks';
+import type { Storage } from '../core/store/storage';
 import type { Logger } from '../core/util/logger';
 import type { EngineNotification } from '../protocol/engineProtocol';
 import type { IngestResult } from '../protocol/nostrProtocol';
+import { refuseIfReadOnly } from './readOnlyStore';
 
 /**
  * `engine.importEvents`: the CLI's `ingest` for the editor's Import Events command. The file is read and parsed here,
@@ -11,8 +13,10 @@ import type { IngestResult } from '../protocol/nostrProtocol';
  */
 export async function importEventsFile(
   file: string,
-  deps: { ingest: (events: unknown[]) => Promise<IngestResult>; notify: (notification: EngineNotification) => void; log: Logger },
+  deps: { storage: Pick<Storage, 'readOnlyReason'>; ingest: (events: unknown[]) => Promise<IngestResult>; notify: (notification: EngineNotification) => void; log: Logger },
 ): Promise<IngestResult & { readonly events: number }> {
+  // Before the file is read and progress shown: the ingest would refuse the first chunk anyway.
+  refuseIfReadOnly(deps.storage, 'importing events');
   const events = readEventsFile(file, (warning) => deps.log.log('warn', `import: ${warning}`));
   deps.notify({ topic: 'engine.importProgress', payload: { file, done: 0, total: events.length } });
   const result = await ingestInChunks(events, deps.ingest, (done, total) => deps.notify({ topic: 'engine.importProgress', payload: { file, done, total } }));

@@ -16,6 +16,7 @@ import type { JobRelayTuning } from '../core/jobs/jobRelays';
 import { DvmSilenceAlerts } from './dvmSilenceAlerts';
 import { PostedJobs } from './postedJobs';
 import { NostrHistoryBackfill } from './nostrHistoryBackfill';
+import { refuseIfReadOnly } from './readOnlyStore';
 import { DEFAULT_RELAY_TUNING } from '../core/collectors/relayTypes';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
@@ -105,6 +106,8 @@ class NostrModule implements EngineModule {
     this.handlers = {
       'nostr.ingest': async ({ events, relay }) => {
         if (!Array.isArray(events)) throw new Error('nostr.ingest: events must be an array');
+        // Import Events…, `engine.importEvents` and the CLI's `ingest` all come through here.
+        refuseIfReadOnly(context.storage, 'importing events');
         await store.ready();
         return this.ingest(relay, events);
       },
@@ -118,6 +121,8 @@ class NostrModule implements EngineModule {
         const input = String(id);
         if (fetch !== true || await store.events.event(input)) return { graph: await store.events.traceGraph(input) };
         // Not stored yet: fetched once, with its job and chain, and stored through the same ingest as collected events.
+        // The trace is drawn from the store, so on a store that may only be read nothing fetched could be shown.
+        refuseIfReadOnly(context.storage, 'fetching an event not stored yet');
         await store.ready();
         const fetched = await fetchEventWithRelated({
           reference: input, relays: Array.isArray(relays) ? relays.map(String) : context.settings().relays, deliver: (relay, events) => this.ingest(relay, events), log: context.log,
@@ -129,6 +134,10 @@ class NostrModule implements EngineModule {
       'nostr.series': (params) => store.metrics.series(params),
       ...nostrPageHandlers(store, () => context.settings()),
       'nostr.publish': async (params) => {
+        // Refused before anything is sent, rather than published unkept: a job sent from here would be followed by
+        // nothing (its answers, its trace and My jobs all live in the store), while the DVM may still ask payment for
+        // it. Refused, the user loses nothing: the job can be posted from an editor whose role may write.
+        refuseIfReadOnly(context.storage, 'posting a job');
         await store.ready();
         return this.jobs.publish(params);
       },
@@ -140,8 +149,14 @@ class NostrModule implements EngineModule {
       'nostr.postedJobs': ({ limit }) => posted.list(limit),
       'nostr.postedRequest': ({ id }) => posted.request(String(id)),
       'nostr.historyBackfill': () => this.history.status(),
-      'nostr.cancelHistoryBackfill': () => this.history.cancel(),
-      'nostr.startHistoryBackfill': () => this.history.resume(),
+      'nostr.cancelHistoryBackfill': () => {
+        refuseIfReadOnly(context.storage, 'cancelling the history backfill');
+        return this.history.cancel();
+      },
+      'nostr.startHistoryBackfill': () => {
+        refuseIfReadOnly(context.storage, 'the history backfill');
+        return this.history.resume();
+      },
     };
   }
 
