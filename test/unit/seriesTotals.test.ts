@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SERIES_SUM_COLUMNS } from '../../src/core/nostr/seriesTotalsMigration';
+import { SERIES_SUM_COLUMNS } from '../../src/core/store/sharedSql/nostrSql';
 import type { ActivityPoint } from '../../src/protocol/nostrPagesProtocol';
 import { Actor, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
 import { PAGE_NOW, pageTraffic } from '../fixtures/nostr/pageTraffic';

@@ -7,17 +7,28 @@ import { REPO_ROOT } from '../support/paths';
 
 /**
  * The storage seam (issue 14 §1): SQL and database handles live in the two adapters, src/core/store/sqlite and
- * src/core/store/postgres; engine modules, queries and domain code speak the core's types. The check reads each
- * file's string and template literals (so SQL words in comments or identifiers do not count) and its imports.
+ * src/core/store/postgres, and in src/core/store/sharedSql (SQL both adapters send word for word); engine modules,
+ * queries and domain code speak the core's types. The check reads each file's string and template literals (so SQL
+ * words in comments or identifiers do not count), the names it declares, and its imports.
  */
 
 const SRC = path.join(REPO_ROOT, 'src');
-const ADAPTERS = ['core/store/sqlite', 'core/store/postgres'].map((dir) => path.join(SRC, dir) + path.sep);
+const folder = (dir: string): string => path.join(SRC, dir) + path.sep;
+const SQLITE_ADAPTER = folder('core/store/sqlite');
+const POSTGRES_ADAPTER = folder('core/store/postgres');
+const SHARED_SQL = folder('core/store/sharedSql');
+const SQL_HOMES = [SQLITE_ADAPTER, POSTGRES_ADAPTER, SHARED_SQL];
 
 /** Statement shapes in either dialect; upper case, as every statement in this code base is written. */
 const SQL_STATEMENT = /\b(SELECT\b[\s\S]*\bFROM|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|(CREATE|DROP|ALTER)\s+(TEMP\s+|UNIQUE\s+)?(TABLE|INDEX|VIEW|TRIGGER))\b/;
 /** Transaction control sent on its own, as `db.run('BEGIN')` does. */
 const SQL_CONTROL = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|VACUUM|PRAGMA)\b/;
+/** Pieces a statement is built from: expressions and clauses (upper case, as above). */
+const SQL_FRAGMENT = /\b(CASE\s+WHEN\b|(IFNULL|COALESCE|SUM|COUNT|TOTAL|AVG|MIN|MAX)\s*\(|IS\s+(NOT\s+)?NULL\b|ORDER\s+BY\b|GROUP\s+BY\b|JOIN\b|WHERE\b)/;
+/** A column list in one literal, 'id, pubkey, created_at': three or more snake_case names, one with an underscore. */
+const COLUMN_LIST = /^(?=[\s\S]*[a-z]_[a-z])\s*[a-z_]+(\.[a-z_]+)?(\s*,\s*[a-z_]+(\.[a-z_]+)?){2,}\s*$/;
+/** A declaration named for the SQL it holds (TRACE_FIELD_SQL, unrollDaySql). */
+const SQL_NAME = /(^|_)SQL$|[a-z0-9]Sql$/;
 const DATABASE_MODULES = new Set(['sql.js', 'pg']);
 
 function sourceFiles(dir: string): string[] {
@@ -28,7 +39,20 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** What in one file breaks the seam: SQL in its literals, or an import of a database driver. */
+/**
+ * An array of three or more snake_case string literals, one with an underscore: the columns a statement is built
+ * from (['requests', 'sats_requested', …]). Lists of words a UI shows are not snake_case. A list declared as
+ * `(keyof T)[]` is not counted: it names a domain type's fields (tally.ts ROLLUP_FIELDS), which the type checker
+ * holds to that type; the adapters map them to columns.
+ */
+function isColumnNames(array: ts.ArrayLiteralExpression): boolean {
+  const declared = ts.isVariableDeclaration(array.parent) ? array.parent.type?.getText() : undefined;
+  if (declared !== undefined && /\bkeyof\b/.test(declared)) return false;
+  const texts = array.elements.map((element) => (ts.isStringLiteral(element) ? element.text : undefined));
+  return texts.length >= 3 && texts.every((text) => text !== undefined && /^[a-z]+(_[a-z]+)*$/.test(text)) && texts.some((text) => text!.includes('_'));
+}
+
+/** What in one file breaks the seam: SQL or its fragments in its literals or names, or an import of a database driver. */
 function seamBreaks(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
@@ -37,10 +61,14 @@ function seamBreaks(fileName: string, text: string): string[] {
       if (DATABASE_MODULES.has(node.moduleSpecifier.text)) found.push(`imports ${node.moduleSpecifier.text}`);
       return;
     }
+    const line = (): number => source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+    if ((ts.isVariableDeclaration(node) || ts.isFunctionDeclaration(node)) && node.name && ts.isIdentifier(node.name) && SQL_NAME.test(node.name.text)) {
+      found.push(`line ${line()}: declares ${node.name.text}`);
+    }
+    if (ts.isArrayLiteralExpression(node) && isColumnNames(node)) found.push(`line ${line()}: column names [${node.elements.slice(0, 3).map((element) => element.getText()).join(', ')}, …]`);
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node)) {
-      if (SQL_STATEMENT.test(node.text) || SQL_CONTROL.test(node.text)) {
-        const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-        found.push(`line ${line}: ${node.text.trim().split('\n')[0]!.slice(0, 60)}`);
+      if (SQL_STATEMENT.test(node.text) || SQL_CONTROL.test(node.text) || SQL_FRAGMENT.test(node.text) || COLUMN_LIST.test(node.text)) {
+        found.push(`line ${line()}: ${node.text.trim().split('\n')[0]!.slice(0, 60)}`);
       }
     }
     ts.forEachChild(node, visit);
@@ -57,26 +85,47 @@ test('the check sees SQL in literals and driver imports, and not SQL words in co
   assert.deepEqual(seamBreaks('e.ts', "import type { Database } from 'sql.js';"), ['imports sql.js']);
 });
 
-test('no file outside the SQLite and PostgreSQL adapters holds SQL or imports a database driver', () => {
+test('the check sees the fragments statements are built from: expressions, column lists, names that say SQL', () => {
+  assert.equal(seamBreaks('f.ts', "const daily = { incentive: 'SUM(incentive_sum) * 1.0 / SUM(samples)' };").length, 1);
+  assert.equal(seamBreaks('g.ts', "const share = [['earned', 'CASE WHEN R.results > 0 THEN R.requested_msats ELSE 0 END']];").length, 1);
+  assert.equal(seamBreaks('h.ts', "const onChain = (p = '') => `IFNULL(${p}genesis, '') = ?`;").length, 1);
+  assert.equal(seamBreaks('i.ts', "const COLUMNS = 'id, pubkey, created_at, kind';").length, 1);
+  assert.equal(seamBreaks('j.ts', "const SUMS = ['requests', 'results', 'sats_requested'] as const;").length, 1);
+  assert.deepEqual(seamBreaks('j2.ts', "const FIELDS: readonly (keyof Sums)[] = ['requests', 'results', 'sats_requested'];"), []);
+  assert.deepEqual(seamBreaks('k.ts', "export function rowsSql(): string { return ''; }"), ['line 1: declares rowsSql']);
+  assert.deepEqual(seamBreaks('l.ts', "const words = ['errors', 'success', 'pending'];\nconst label = 'Max (per day)';\nconst hint = 'jobs, errors, success';"), []);
+});
+
+test('no file outside the two adapters and their shared SQL holds SQL or its fragments, or imports a database driver', () => {
   const breaks = sourceFiles(SRC)
-    .filter((file) => !ADAPTERS.some((dir) => file.startsWith(dir)))
+    .filter((file) => !SQL_HOMES.some((dir) => file.startsWith(dir)))
     .flatMap((file) => seamBreaks(file, fs.readFileSync(file, 'utf8')).map((what) => `${path.relative(REPO_ROOT, file)}: ${what}`));
   assert.deepEqual(breaks, []);
 });
 
 /** Where the engine picks its storage: the one file outside the stores that names the sql.js adapter. */
 const STORAGE_OPENER = path.join(SRC, 'engine', 'openEngineStorage.ts');
-const SQLITE_ADAPTER = path.join(SRC, 'core', 'store', 'sqlite') + path.sep;
 
-test('engine, domain and UI code reach the sql.js adapter only through the storage seam', () => {
-  const reaching = sourceFiles(SRC)
-    .filter((file) => !file.startsWith(path.join(SRC, 'core', 'store') + path.sep) && file !== STORAGE_OPENER)
+/** The files under `from` with a relative import or re-export of something under `into`. */
+function importing(from: (file: string) => boolean, into: string): string[] {
+  return sourceFiles(SRC)
+    .filter(from)
     .filter((file) => {
       const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
       return source.statements.some((statement) => (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))
         && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text.startsWith('.')
-        && (path.resolve(path.dirname(file), statement.moduleSpecifier.text) + path.sep).startsWith(SQLITE_ADAPTER));
+        && (path.resolve(path.dirname(file), statement.moduleSpecifier.text) + path.sep).startsWith(into));
     })
     .map((file) => path.relative(REPO_ROOT, file));
-  assert.deepEqual(reaching, []);
+}
+
+test('engine, domain and UI code reach the sql.js adapter only through the storage seam', () => {
+  assert.deepEqual(importing((file) => !file.startsWith(folder('core/store')) && file !== STORAGE_OPENER, SQLITE_ADAPTER), []);
+});
+
+test('neither adapter imports the other, and their shared SQL imports neither: SQL both send lives in sharedSql', () => {
+  assert.deepEqual(importing((file) => file.startsWith(POSTGRES_ADAPTER), SQLITE_ADAPTER), []);
+  assert.deepEqual(importing((file) => file.startsWith(SQLITE_ADAPTER), POSTGRES_ADAPTER), []);
+  assert.deepEqual(importing((file) => file.startsWith(SHARED_SQL), SQLITE_ADAPTER), []);
+  assert.deepEqual(importing((file) => file.startsWith(SHARED_SQL), POSTGRES_ADAPTER), []);
 });

@@ -25,8 +25,3 @@ export function scopeOf(genesis: string | null, id: number | undefined): ChainSc
   if (genesis === null) return UNKNOWN_CHAIN;
   return { genesis, id: id ?? -1 };
 }
-
-/** The WHERE term keeping one chain's snapshot headers (`prefix`: a table alias and dot); bind genesisKey(scope). */
-export function onChainSql(prefix = ''): string {
-  return `IFNULL(${prefix}genesis, '') = ?`;
-}

@@ -59,7 +59,7 @@ export function decodeNeuron(uid: number, hotkey: string, coldkey: string, store
   };
 }
 
-/** A row of snapshotRepo.ts NEURON_ROWS_SQL (uid, hotkey, coldkey, the stored integers, axon, identity) as a neuron. */
+/** A row of sharedSql/bittensorSql.ts NEURON_ROWS_SQL (uid, hotkey, coldkey, the stored integers, axon, identity) as a neuron. */
 export function neuronOfRow(row: readonly unknown[]): NeuronRow {
   const [ip, port, ipType, version, identity] = row.slice(16) as [string | null, number, 4 | 6, number, string | null];
   const axon: AxonRow | null = ip === null ? null : { ip, port, ipType, version };

@@ -23,10 +23,6 @@ export interface PairStats {
   readonly lastFeedbackAt: number | null;
 }
 
-/** nostr_dvm_kind_stats' columns in pairStatsOfRow's order. */
-export const PAIR_STATS_COLUMNS = `dvm, kind, jobs, with_result, results, successes, errors, requested_msats, earned_msats, proven_msats,
-  unpaid_jobs, unpaid_msats, paid_no_result, paid_no_result_msats, last_result_at, last_feedback_at`;
-
 /** Percentiles of the response times of one (DVM, kind): first result ('r') and first feedback ('f'). */
 export interface PairLatency {
   readonly response: readonly (number | null)[];
@@ -77,7 +73,7 @@ export function latencyByKey<K>(rows: Iterable<readonly [K, 'r' | 'f', number, n
   return new Map([...counts].map(([key, entry]) => [key, { response: nearestRank(entry.r, PS), feedback: nearestRank(entry.f, PS) }]));
 }
 
-/** A row of PAIR_STATS_COLUMNS. */
+/** A row of PAIR_STATS_COLUMNS (store/sharedSql/nostrSql.ts). */
 export function pairStatsOfRow(row: readonly unknown[]): PairStats {
   const n = (index: number) => row[index] as number;
   return {

@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import { idHex } from './hexIds';
 import type { NostrEvent } from './nostrEvent';
 
-/** The columns a stored event is read back from, in `eventFromRow`'s order (table: nostr_events). */
-export const RAW_EVENT_COLUMNS = 'id, pubkey, created_at, kind, tags, content, sig';
-
 /**
  * An accepted event as the ingest keeps it: the event plus its two JSON texts, computed once and used three
  * times (NIP-01 id hash, size check, storage).
@@ -33,7 +30,7 @@ export function hashMatchesId({ event, tagsJson, contentJson }: SerializedEvent)
   return createHash('sha256').update(serialized).digest('hex') === event.id;
 }
 
-/** A row of RAW_EVENT_COLUMNS, as either store returns it, as the event. */
+/** A row of RAW_EVENT_COLUMNS (store/sharedSql/nostrSql.ts), as either store returns it, as the event. */
 export function eventFromRow(row: readonly unknown[]): NostrEvent {
   return {
     id: idHex(row[0]),

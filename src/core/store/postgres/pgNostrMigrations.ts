@@ -1,6 +1,6 @@
-import { ANY_KIND, PAIR_SHARE as SHARED_PAIR_SHARE } from '../../nostr/pageStatsMigration';
+import { ANY_KIND } from '../../nostr/pageStatsMigration';
 import { PERIOD_SECONDS, ROLLUP_PERIODS } from '../../nostr/rollupPeriods';
-import { SERIES_SUM_COLUMNS } from '../../nostr/seriesTotalsMigration';
+import { PAIR_SHARE as SHARED_PAIR_SHARE, SERIES_SUM_COLUMNS } from '../sharedSql/nostrSql';
 import type { PgMigration } from './pgMigrations';
 
 /**

@@ -1,4 +1,5 @@
-import { latencyByKey, PAIR_STATS_COLUMNS, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStatsQuery';
+import { latencyByKey, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStatsQuery';
+import { PAIR_STATS_COLUMNS } from '../sharedSql/nostrSql';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 import { pgMayWrite, pgMayWriteSql } from './pgWritePrivileges';
 

@@ -3,7 +3,7 @@ import type { SnapshotInfo, SnapshotStore } from '../../bittensor/bittensorStore
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../bittensor/model';
 import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../bittensor/snapshotEncoding';
-import { NEURON_ROWS_SQL, unrollDaySql } from '../sqlite/bittensor/snapshotRepo';
+import { NEURON_ROWS_SQL, unrollDaySql } from '../sharedSql/bittensorSql';
 import { writeScope } from './pgBittensorChain';
 import { notifyBittensorChange } from './pgChangeNotices';
 import { pgColumn, pgRow, pgRows, pgValue } from './pgReader';

@@ -3,7 +3,8 @@ import type { ChainLink, JobTrace, TraceGraph } from '../../nostr/traceTypes';
 import { parseEventId } from '../../nostr/eventId';
 import { kindName } from '../../nostr/kindRegistry';
 import { isRequestKind } from '../../nostr/nostrEvent';
-import { eventFromRow, RAW_EVENT_COLUMNS } from '../../nostr/rawEvents';
+import { eventFromRow } from '../../nostr/rawEvents';
+import { RAW_EVENT_COLUMNS } from '../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../nostr/traceGraph';
 import type { StoredTraceEvent } from '../../nostr/traceInput';
 import {

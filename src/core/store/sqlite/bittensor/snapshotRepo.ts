@@ -5,6 +5,7 @@ import { ChainGenesisRepo } from './chainGenesisRepo';
 import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
 import type { AxonRow, MetagraphSnapshot, NeuronRow, SubnetFacts } from '../../../bittensor/model';
 import { axonKey, encodeNeuron, factsOf, neuronOfRow, snapshotOf } from '../../../bittensor/snapshotEncoding';
+import { NEURON_ROWS_SQL, unrollDaySql } from '../../sharedSql/bittensorSql';
 
 /**
  * Metagraph snapshots in the store. Rows keep the chain's integer units (u16 scores, RAO) and ids into the key
@@ -37,31 +38,11 @@ const ROLL_UP_DAY = `INSERT INTO bittensor_uid_days (chain, netuid, day, uid, ho
     axon_last = CASE WHEN excluded.last_block >= last_block THEN excluded.axon_last ELSE axon_last END,
     first_block = MIN(first_block, excluded.first_block), last_block = MAX(last_block, excluded.last_block)`;
 
-/**
- * The inverse of ROLL_UP_DAY for the rows of one snapshot (first/last block stay: the same block comes back), in
- * either store's numbered placeholders ('?' for SQLite, '$' for PostgreSQL): 1 netuid, 2 day, 3 snapshot id, 4 chain id.
- */
-export const unrollDaySql = (mark: '?' | '$') => `UPDATE bittensor_uid_days AS d SET
-    samples = d.samples - 1, permit_samples = d.permit_samples - ((n.flags >> 1) & 1),
-    incentive_sum = d.incentive_sum - n.incentive, dividends_sum = d.dividends_sum - n.dividends, trust_sum = d.trust_sum - n.trust,
-    validator_trust_sum = d.validator_trust_sum - n.validator_trust, emission_sum = d.emission_sum - n.emission,
-    consensus_sum = d.consensus_sum - n.consensus
-  FROM bittensor_neurons AS n
-  WHERE n.snapshot_id = ${mark}3 AND d.chain = ${mark}4 AND d.netuid = ${mark}1 AND d.day = ${mark}2 AND d.uid = n.uid AND d.hotkey_id = n.hotkey_id`;
+// The inverse of ROLL_UP_DAY for one snapshot's rows: the same words in both dialects, so written once in sharedSql.
 const UNROLL_DAY = unrollDaySql('?');
 
 const UPSERT_IDENTITY = `INSERT INTO bittensor_identities (coldkey_id, name, block) VALUES (?, ?, ?)
   ON CONFLICT (coldkey_id) DO UPDATE SET name = excluded.name, block = excluded.block WHERE excluded.block >= block`;
-
-/** A snapshot's neurons with their keys, axon and identity, as neuronOfRow reads them; each store adds its WHERE. */
-export const NEURON_ROWS_SQL = `SELECT nr.uid, hk.ss58, ck.ss58, nr.flags, nr.stake_total, nr.stake_alpha, nr.stake_tao, nr.rank, nr.trust, nr.consensus,
-    nr.incentive, nr.dividends, nr.validator_trust, nr.emission, nr.last_update, nr.registration_block,
-    ax.ip, ax.port, ax.ip_type, ax.version, id.name
-  FROM bittensor_neurons nr
-  JOIN bittensor_keys hk ON hk.id = nr.hotkey_id
-  JOIN bittensor_keys ck ON ck.id = nr.coldkey_id
-  LEFT JOIN bittensor_axons ax ON ax.id = nr.axon_id
-  LEFT JOIN bittensor_identities id ON id.coldkey_id = nr.coldkey_id`;
 
 export class SnapshotRepo {
   /** ss58 → id and axon text → id, for the keys and axons met so far (retention never deletes either). */

@@ -1,6 +1,7 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../sqlRows';
-import { genesisKey, onChainSql, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { onChainSql } from './sqliteOnChain';
 import { animationPage, framesOf, type FrameRow } from '../../../bittensor/animationRows';
 import { blockBounds, boundedCount, oneOf } from '../../../bittensor/historySql';
 import { jsonResult, keysById } from './sqliteHistoryReads';

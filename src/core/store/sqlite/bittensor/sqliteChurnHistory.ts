@@ -1,6 +1,7 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../sqlRows';
-import { genesisKey, onChainSql, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { onChainSql } from './sqliteOnChain';
 import { blockBounds, boundedCount } from '../../../bittensor/historySql';
 import { occupancyOf } from '../../../bittensor/model';
 import { churnPoint } from '../../../bittensor/churnPoints';

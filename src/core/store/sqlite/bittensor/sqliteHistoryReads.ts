@@ -1,5 +1,6 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
-import { genesisKey, onChainSql, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
+import { onChainSql } from './sqliteOnChain';
 import { blockBounds, SECONDS_PER_DAY } from '../../../bittensor/historySql';
 import type { BlockRange, HistoryRange } from '../../../bittensor/subnetHistoryModel';
 import { rows } from '../sqlRows';

@@ -9,9 +9,8 @@ import {
 import {
   addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries,
 } from '../../../bittensor/traceRows';
-import {
-  TRACE_FIELD_SQL, TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX,
-} from '../../../bittensor/traceQuery';
+import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../../bittensor/traceQuery';
+import { TRACE_FIELD_SQL } from '../../sharedSql/bittensorSql';
 
 /**
  * Traces of one field for chosen hotkeys, UIDs, or the top N (by the field in the range's newest snapshot): raw

@@ -1,7 +1,8 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { Migration } from '../migration';
 import { PERIOD_SECONDS, ROLLUP_PERIODS } from '../../../nostr/rollupPeriods';
-import { ANY_KIND, PAIR_SHARE } from '../../../nostr/pageStatsMigration';
+import { ANY_KIND } from '../../../nostr/pageStatsMigration';
+import { PAIR_SHARE } from '../../sharedSql/nostrSql';
 
 /** Pair columns the shares read: a pair update that leaves them all alone leaves the stats alone. */
 const SHARE_INPUTS = ['kind', 'results', 'succeeded', 'errored', 'requested_msats', 'proven_msats', 'first_result_at', 'first_feedback_at'];

@@ -2,8 +2,9 @@ import { idBytes, idHex } from '../../../nostr/hexIds';
 import { nearestRank } from '../../../nostr/latencyHistogram';
 import type { PreparedStatements } from './preparedStatements';
 import {
-  latencyByKey, NO_LATENCY, PAIR_STATS_COLUMNS, pairStatsOfRow, PS, type PairLatency, type PairStats,
+  latencyByKey, NO_LATENCY, pairStatsOfRow, PS, type PairLatency, type PairStats,
 } from '../../../nostr/pairStatsQuery';
+import { PAIR_STATS_COLUMNS } from '../../sharedSql/nostrSql';
 
 /** DVMs whose response times are read per statement in responsePercentilesOfDvms. */
 const DVMS_CHUNK = 100;

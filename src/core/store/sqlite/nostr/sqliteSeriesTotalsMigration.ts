@@ -1,5 +1,5 @@
 import type { Migration } from '../migration';
-import { SERIES_SUM_COLUMNS } from '../../../nostr/seriesTotalsMigration';
+import { SERIES_SUM_COLUMNS } from '../../sharedSql/nostrSql';
 
 const cols = SERIES_SUM_COLUMNS.join(', ');
 /** A rollup row counts a DVM as active in its bucket (the series' "active DVMs"). */

@@ -7,7 +7,8 @@ import { isRequestKind } from '../../../nostr/nostrEvent';
 import { idBytes, idHex } from '../../../nostr/hexIds';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import { eventFromRow, RAW_EVENT_COLUMNS } from '../../../nostr/rawEvents';
+import { eventFromRow } from '../../../nostr/rawEvents';
+import { RAW_EVENT_COLUMNS } from '../../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../../nostr/traceGraph';
 import type { StoredTraceEvent, TraceJobInput } from '../../../nostr/traceInput';
 import {
