@@ -1,14 +1,14 @@
 import type { NostrEvent } from '../../nostr/eventTypes';
 import type { ChainLink, JobTrace, TraceGraph } from '../../nostr/traceTypes';
 import { parseEventId } from '../../nostr/eventId';
-import { kindName } from '../../nostr/kindRegistry';
 import { isRequestKind } from '../../nostr/nostrEvent';
 import { eventFromRow } from '../../nostr/rawEvents';
 import { RAW_EVENT_COLUMNS } from '../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../nostr/traceGraph';
+import { chainWalk, type ChainAnswer, type ChainDirection, type ChainQuestion } from '../../nostr/chainWalk';
 import type { StoredTraceEvent } from '../../nostr/traceInput';
 import {
-  eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_CHAIN_DEPTH, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
+  eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
   type TraceDvmRow, type TraceJobRow,
 } from '../../nostr/traceQuery';
 import { pgAnnouncedKindNames } from './pgDvmNames';
@@ -139,22 +139,15 @@ async function chainEvents(db: PgReader, requestIds: readonly string[], limit?: 
   return eventsByJob(requestIds, new Map(urls), rows, copies);
 }
 
-async function chain(db: PgReader, start: string, direction: 'parents' | 'children', names: ReadonlyMap<number, string>): Promise<ChainLink[]> {
-  const links: ChainLink[] = [];
-  const seen = new Set([start]);
-  let frontier = [start];
-  for (let depth = 1; depth <= MAX_CHAIN_DEPTH && frontier.length > 0; depth++) {
-    const next: string[] = [];
-    for (const from of frontier) {
-      for (const id of await (direction === 'parents' ? parentsOf(db, from) : childrenOf(db, from))) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        next.push(id);
-        const kind = (await pgValue<number>(db, 'SELECT kind FROM nostr_jobs WHERE request_id = $1', [pgId(id)])) ?? null;
-        links.push({ requestId: id, kind, kindName: kind === null ? 'not seen' : kindName(kind, names).name, depth, via: from });
-      }
-    }
-    frontier = next;
-  }
-  return links;
+/** The shared chain walk (chainWalk.ts), its questions answered one statement each, in the order it asks them. */
+async function chain(db: PgReader, start: string, direction: ChainDirection, names: ReadonlyMap<number, string>): Promise<ChainLink[]> {
+  const walk = chainWalk(start, direction, names);
+  let step = walk.next();
+  while (!step.done) step = walk.next(await answer(db, step.value));
+  return step.value;
+}
+
+async function answer(db: PgReader, question: ChainQuestion): Promise<ChainAnswer> {
+  if (question.ask === 'kind') return (await pgValue<number>(db, 'SELECT kind FROM nostr_jobs WHERE request_id = $1', [pgId(question.id)])) ?? null;
+  return question.direction === 'parents' ? parentsOf(db, question.id) : childrenOf(db, question.id);
 }

@@ -2,7 +2,6 @@ import type { ChainLink, JobTrace, TraceGraph } from '../../../nostr/traceTypes'
 import type { NostrEvent } from '../../../nostr/eventTypes';
 import { announcedKindNames } from './sqliteDvmNames';
 import { parseEventId } from '../../../nostr/eventId';
-import { kindName } from '../../../nostr/kindRegistry';
 import { isRequestKind } from '../../../nostr/nostrEvent';
 import { idBytes, idHex } from '../../../nostr/hexIds';
 import { PeopleCache } from './sqlitePeopleCache';
@@ -10,9 +9,10 @@ import type { PreparedStatements } from './preparedStatements';
 import { eventFromRow } from '../../../nostr/rawEvents';
 import { RAW_EVENT_COLUMNS } from '../../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../../nostr/traceGraph';
+import { chainWalk, type ChainAnswer, type ChainDirection, type ChainQuestion } from '../../../nostr/chainWalk';
 import type { StoredTraceEvent, TraceJobInput } from '../../../nostr/traceInput';
 import {
-  MAX_CHAIN_DEPTH, MAX_TRACE_EVENTS, MAX_GRAPH_JOBS, type TraceJobRow, type StoredJob, jobsWithinEventBudget,
+  MAX_TRACE_EVENTS, MAX_GRAPH_JOBS, type TraceJobRow, type StoredJob, jobsWithinEventBudget,
   traceEventOf, type TraceDvmRow, storedJobOf, jobTraceOf, graphNames, eventsByJob,
 } from '../../../nostr/traceQuery';
 
@@ -138,24 +138,17 @@ export class TraceQuery {
     return eventsByJob(requestIds, urls, rows, copies);
   }
 
-  private chain(start: string, direction: 'parents' | 'children', names: ReadonlyMap<number, string>): ChainLink[] {
-    const links: ChainLink[] = [];
-    const seen = new Set([start]);
-    let frontier = [start];
-    for (let depth = 1; depth <= MAX_CHAIN_DEPTH && frontier.length > 0; depth++) {
-      const next: string[] = [];
-      for (const from of frontier) {
-        for (const id of direction === 'parents' ? this.parentsOf(from) : this.childrenOf(from)) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          next.push(id);
-          const kind = this.sql.get<{ kind: number }>('SELECT kind FROM nostr_jobs WHERE request_id = unhex(?)', [id])?.kind ?? null;
-          links.push({ requestId: id, kind, kindName: kind === null ? 'not seen' : kindName(kind, names).name, depth, via: from });
-        }
-      }
-      frontier = next;
-    }
-    return links;
+  /** The shared chain walk (chainWalk.ts), its questions answered here one statement each. */
+  private chain(start: string, direction: ChainDirection, names: ReadonlyMap<number, string>): ChainLink[] {
+    const walk = chainWalk(start, direction, names);
+    let step = walk.next();
+    while (!step.done) step = walk.next(this.answer(step.value));
+    return step.value;
+  }
+
+  private answer(question: ChainQuestion): ChainAnswer {
+    if (question.ask === 'kind') return this.sql.get<{ kind: number }>('SELECT kind FROM nostr_jobs WHERE request_id = unhex(?)', [question.id])?.kind ?? null;
+    return question.direction === 'parents' ? this.parentsOf(question.id) : this.childrenOf(question.id);
   }
 }
 
