@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import type { HistoryBackfillStore } from '../../src/core/nostr/nostrStore';
-import { openPgPool } from '../../src/core/store/postgres/pgConnection';
 import { createPgHistoryBackfillStore } from '../../src/core/store/postgres/pgHistoryBackfill';
-import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigrations';
-import { openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
-import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+import type { CoreKit } from '../fixtures/nostr/eventBuilders';
+import { openPgAndSqliteKit } from '../support/pgAndSqliteKit';
 
 /*
  * The history backfill's progress on PostgreSQL moves as on sql.js (historyBackfillRepo.ts): the same calls, in the
@@ -15,21 +13,13 @@ import { createDatabase, startPostgres, type PostgresServer } from '../support/p
  * a shorter one, a restart with smaller filters, stops and their clearing.
  */
 
-let server: PostgresServer;
 let pool: pg.Pool;
 let kit: CoreKit;
+let close: (() => Promise<void>) | undefined;
 before(async () => {
-  server = await startPostgres();
-  const url = await createDatabase(server);
-  pool = await openPgPool(url);
-  await runPgMigrations(pool, pgNostrMigrations, url);
-  kit = await openCore();
+  ({ pool, sqlite: kit, close } = await openPgAndSqliteKit(pgNostrMigrations));
 });
-after(async () => {
-  await kit?.close();
-  await pool?.end();
-  await server?.stop();
-});
+after(() => close?.());
 
 type Step = (store: HistoryBackfillStore) => Promise<unknown>;
 

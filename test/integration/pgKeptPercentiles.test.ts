@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type pg from 'pg';
-import { openPgPool } from '../../src/core/store/postgres/pgConnection';
-import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { PgPageRepo } from '../../src/core/store/postgres/pgPageRepo';
 import { pgStorageMigrations } from '../../src/core/store/postgres/pgStorageMigrations';
 import type { NostrEvent } from '../../src/core/nostr/eventTypes';
-import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
-import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+import { Actor, DEFAULT_EXCLUDED, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { openPgAndSqliteKit } from '../support/pgAndSqliteKit';
 
 /**
  * PostgreSQL keeps each response-time ranking (pgPairStats.ts) until the counts it ranked change. Here the counts of
@@ -22,21 +20,13 @@ const NOW = T + 5_000;
 const RETENTION = { rawWindowHours: 48, historyDays: 90 };
 const relay = 'wss://relay.kept.example';
 
-let server: PostgresServer;
 let pool: pg.Pool;
 let sqlite: CoreKit;
+let close: (() => Promise<void>) | undefined;
 before(async () => {
-  server = await startPostgres();
-  const url = await createDatabase(server);
-  pool = await openPgPool(url);
-  await runPgMigrations(pool, pgStorageMigrations, url);
-  sqlite = await openCore();
+  ({ pool, sqlite, close } = await openPgAndSqliteKit(pgStorageMigrations));
 });
-after(async () => {
-  await sqlite?.close();
-  await pool?.end();
-  await server?.stop();
-});
+after(() => close?.());
 
 it('the kind page and the DVMs list give sql.js\'s percentiles after every change to the response times they ranked', async () => {
   const [dvm, customer] = [new Actor(), new Actor()];

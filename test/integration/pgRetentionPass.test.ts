@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type pg from 'pg';
-import { openPgPool } from '../../src/core/store/postgres/pgConnection';
-import { runPgMigrations } from '../../src/core/store/postgres/pgMigrations';
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { PgNostrRetention } from '../../src/core/store/postgres/pgNostrRetention';
 import { pgStorageMigrations } from '../../src/core/store/postgres/pgStorageMigrations';
-import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
-import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
+import { Actor, DEFAULT_EXCLUDED, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { openPgAndSqliteKit } from '../support/pgAndSqliteKit';
 
 /**
  * A retention pass of the usual size (the engine runs one a minute: what aged out since the last) commits as one
@@ -20,21 +18,13 @@ const WINDOWS = { rawWindowHours: 24, historyDays: 2 };
 const NOW = T + 3 * 86_400;
 const relay = 'wss://relay.retention.example';
 
-let server: PostgresServer;
 let pool: pg.Pool;
 let sqlite: CoreKit;
+let close: (() => Promise<void>) | undefined;
 before(async () => {
-  server = await startPostgres();
-  const url = await createDatabase(server);
-  pool = await openPgPool(url);
-  await runPgMigrations(pool, pgStorageMigrations, url);
-  sqlite = await openCore();
+  ({ pool, sqlite, close } = await openPgAndSqliteKit(pgStorageMigrations));
 });
-after(async () => {
-  await sqlite?.close();
-  await pool?.end();
-  await server?.stop();
-});
+after(() => close?.());
 
 it('a small maintain pass removes what sql.js removes in one transaction', async () => {
   const [dvm, customer] = [new Actor(), new Actor()];
