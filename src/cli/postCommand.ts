@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { preferredEncryption } from '../core/jobs/dvmAnnouncementQuery';
+import { preferredEncryption } from '../core/jobs/dvmAnnouncement';
 import { readJobAnswer, type JobAnswer } from '../core/jobs/jobAnswers';
 import { buildJobRequest } from '../core/jobs/jobRequest';
 import type { EncryptionSchemeName } from '../core/jobs/secretKey';

@@ -2,7 +2,7 @@ import type { Settings } from '../core/config/settings';
 import { RelayHistoryRunner } from '../core/collectors/relayHistoryRunner';
 import type { RelayCollectorTuning } from '../core/collectors/relayTypes';
 import type { HistoryBackfillStore } from '../core/nostr/nostrStore';
-import type { HistoryBackfillRow } from '../core/nostr/historyBackfillRepo';
+import type { HistoryBackfillRow } from '../core/nostr/historyBackfillTypes';
 import { historyBackfillStatus, relayProgress } from '../core/nostr/historyBackfillStatus';
 import { describeError } from '../core/util/errors';
 import type { Logger } from '../core/util/logger';

@@ -1,4 +1,4 @@
-import { preferredEncryption } from '../core/jobs/dvmAnnouncementQuery';
+import { preferredEncryption } from '../core/jobs/dvmAnnouncement';
 import { readJobAnswer } from '../core/jobs/jobAnswers';
 import { buildJobCancellation, buildJobRequest } from '../core/jobs/jobRequest';
 import type { EncryptionSchemeName } from '../core/jobs/secretKey';

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { ANY_KIND } from '../../src/core/nostr/pageStatsMigration';
-import { PERIOD_SECONDS } from '../../src/core/nostr/rollupPeriods';
+import { ANY_KIND, PERIOD_SECONDS } from '../../src/core/nostr/rollupPeriods';
 
 /**
  * A DVMDash-shaped load written straight into a PostgreSQL store (pgNostrMigrations.ts's schema) in SQL: `jobs`

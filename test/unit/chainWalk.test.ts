@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { chainWalk, type ChainAnswer, type ChainDirection, type ChainQuestion } from '../../src/core/nostr/chainWalk';
-import { MAX_CHAIN_DEPTH } from '../../src/core/nostr/traceQuery';
+import { MAX_CHAIN_DEPTH } from '../../src/core/nostr/traceRows';
 import type { ChainLink } from '../../src/core/nostr/traceTypes';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { preferredEncryption } from '../../src/core/jobs/dvmAnnouncementQuery';
+import { preferredEncryption } from '../../src/core/jobs/dvmAnnouncement';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 
 const T = 1_750_000_000;

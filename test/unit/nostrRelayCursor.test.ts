@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CURSOR_CLOCK_SKEW_SECONDS } from '../../src/core/nostr/relayCursorRepo';
+import { CURSOR_CLOCK_SKEW_SECONDS } from '../../src/core/nostr/relayCursorRepair';
 import { RelayCursorRepo } from '../../src/core/store/sqlite/nostr/sqliteRelayCursorRepo';
 import { Actor, openCore } from '../fixtures/nostr/eventBuilders';
 

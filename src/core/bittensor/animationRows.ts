@@ -1,4 +1,4 @@
-import { RAO, U16 } from './historySql';
+import { RAO, U16 } from './historyBounds';
 import type { AnimationFrame, AnimationFrames, AnimationRole } from './subnetHistoryModel';
 
 /** A snapshot's frame as either store reads it: block, time, and per UID of the role [uid, hotkey id, coldkey id, stake RAO, incentive u16, dividends u16]. */

@@ -1,4 +1,4 @@
-import { oneOf } from './historySql';
+import { oneOf } from './historyBounds';
 import type { MetagraphSnapshot } from './model';
 import type { GroupBy, GroupMembers } from './subnetHistoryModel';
 

@@ -1,4 +1,4 @@
-import { boundedCount, RAO } from './historySql';
+import { boundedCount, RAO } from './historyBounds';
 import type { GroupBy, GroupRow, GroupsTable } from './subnetHistoryModel';
 
 /** The most groups one page of a groups table holds. */

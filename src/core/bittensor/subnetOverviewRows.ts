@@ -1,4 +1,4 @@
-import { RAO } from './historySql';
+import { RAO } from './historyBounds';
 import { occupancyOf, STALE_AFTER_BLOCKS, type SubnetFacts } from './model';
 import type { SubnetOverview } from './subnetHistoryModel';
 

@@ -1,4 +1,4 @@
-import { SECONDS_PER_DAY } from './historySql';
+import { SECONDS_PER_DAY } from './historyBounds';
 import type { TracePoint, TraceSelection, TraceSeries } from './subnetHistoryModel';
 
 /** One trace series in the making, on either store: its points, and the newest keys seen for it. */

@@ -1,7 +1,7 @@
 import type { PostedJobSummary } from './jobTypes';
 import type { NostrEvent } from '../nostr/eventTypes';
 import { checkShape } from '../nostr/eventShape';
-import { jobStatus, type JobListRow } from '../nostr/jobListQuery';
+import { jobStatus, type JobListRow } from '../nostr/jobListRows';
 import { inputTagOf, inputTagOfJson } from '../nostr/jobRowDetails';
 import { kindName } from '../nostr/kindRegistry';
 

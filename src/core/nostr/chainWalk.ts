@@ -1,6 +1,6 @@
 import type { ChainLink } from './traceTypes';
 import { kindName } from './kindRegistry';
-import { MAX_CHAIN_DEPTH } from './traceQuery';
+import { MAX_CHAIN_DEPTH } from './traceRows';
 
 export type ChainDirection = 'parents' | 'children';
 

@@ -1,7 +1,6 @@
-import type { HistoryBackfillRelay, HistoryBackfillRelayState, HistoryBackfillStatus } from './historyBackfillTypes';
+import type { HistoryBackfillRelay, HistoryBackfillRelayState, HistoryBackfillRow, HistoryBackfillStatus } from './historyBackfillTypes';
 import { jobFilters } from '../collectors/relayFilters';
 import { isoTime } from '../util/isoTime';
-import type { HistoryBackfillRow } from './historyBackfillRepo';
 
 /** What one relay's run looks like to the user: its stored progress, and the state of its runner when one exists. */
 export function relayProgress(row: HistoryBackfillRow, running: { state: HistoryBackfillRelayState; errors: number; lastError?: string } | undefined): HistoryBackfillRelay {

@@ -34,7 +34,7 @@ export function lastSignOfLife(signs: readonly (number | null | undefined)[], no
 /**
  * The rules of DESIGN.md "Liveness", given what the store read: the DVM's signs of life and `unansweredSince`, the
  * oldest request addressed to it after lastSignOfLife, not cancelled, unanswered by it and older than the silence
- * threshold (undefined: none). livenessOf, livenessOfMany and the target picker (dvmChoicesQuery.ts) all decide here.
+ * threshold (undefined: none). livenessOf, livenessOfMany and the target picker (dvmChoiceRows.ts) all decide here.
  */
 export function livenessFromSigns(signs: readonly (number | null | undefined)[], unansweredSince: number | undefined, now: number, thresholds: LivenessThresholds): LivenessState {
   const lastSeen = lastSignOfLife(signs, now);
@@ -42,3 +42,9 @@ export function livenessFromSigns(signs: readonly (number | null | undefined)[],
   if (lastSeen !== null && lastSeen >= now - thresholds.upWindowSec) return { status: 'up', lastSeen };
   return { status: 'unknown', lastSeen };
 }
+
+/** Requests addressed to a DVM this recently and unanswered are waiting on it; older ones were left unanswered. */
+export const WAITING_WINDOW_SEC = 86_400;
+
+/** More than this and the views re-read their lists whole anyway (treeRefresher.ts). */
+export const MAX_CHANGED = 1_000;

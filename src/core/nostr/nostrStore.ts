@@ -5,15 +5,15 @@ import type { ActivitySeries, SeriesPoint } from './seriesTypes';
 import type { DvmPage, KindPage, RecentKindJobs, UserPage } from './pageTypes';
 import type { DvmAnnouncement, DvmChoice, PostedJobSummary } from '../jobs/jobTypes';
 import type { ContextVmServer } from './contextVmTypes';
-import type { DvmPageOptions } from './dvmPageQuery';
-import type { KindPageOptions } from './kindPageQuery';
+import type { DvmPageOptions } from './dvmPageParts';
+import type { KindPageOptions } from './kindPageParts';
 import type { LivenessState } from './liveness';
 import type { IngestOutcome } from './nostrIngest';
-import type { RepairedCursor } from './relayCursorRepo';
+import type { RepairedCursor } from './relayCursorRepair';
 import type { RetentionReport } from './retention';
 import type { RetentionWindows } from './rollupPeriods';
-import type { ActivityOptions } from './seriesQuery';
-import type { HistoryBackfillRow, HistoryBackfillStop } from './historyBackfillRepo';
+import type { ActivityOptions } from './seriesRows';
+import type { HistoryBackfillRow, HistoryBackfillStop } from './historyBackfillTypes';
 
 /**
  * The storage seam of the Nostr half (issue 14): what the engine asks of a store, whichever database holds it

@@ -38,3 +38,6 @@ export function bucketStart(at: number, period: RollupPeriod): number {
   const size = PERIOD_SECONDS[period];
   return at - (((at % size) + size) % size);
 }
+
+/** `kind` of the user rollups that count distinct users over every kind together. */
+export const ANY_KIND = 0;

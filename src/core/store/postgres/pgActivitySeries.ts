@@ -1,11 +1,10 @@
 import type { ActivitySeries, SeriesPoint } from '../../nostr/seriesTypes';
 import type { SeriesOptions } from '../../nostr/nostrStore';
-import { ANY_KIND } from '../../nostr/pageStatsMigration';
-import type { RollupPeriod } from '../../nostr/rollupPeriods';
+import { ANY_KIND, type RollupPeriod } from '../../nostr/rollupPeriods';
 import {
   activityPlan, activitySeriesOf, coarserNeeded, coverageLimitOf, MAX_POINTS, rememberedMedians, rememberMedians, seriesPointsOf,
   type ActivityOptions, type RollupSums,
-} from '../../nostr/seriesQuery';
+} from '../../nostr/seriesRows';
 import { pgId, pgRows, pgValue, type PgReader } from './pgReader';
 
 /**

@@ -1,7 +1,7 @@
-import { FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX } from '../../bittensor/animationQuery';
+import { FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX } from '../../bittensor/animationBounds';
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
 import { animationPage, framesOf } from '../../bittensor/animationRows';
-import { blockBounds, boundedCount, oneOf } from '../../bittensor/historySql';
+import { blockBounds, boundedCount, oneOf } from '../../bittensor/historyBounds';
 import type { AnimationFrames, AnimationRole, BlockRange } from '../../bittensor/subnetHistoryModel';
 import { pgKeysById } from './pgHistorySql';
 import { pgRows, pgValue, type PgReader } from './pgReader';

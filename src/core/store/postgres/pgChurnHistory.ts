@@ -1,7 +1,7 @@
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
-import { CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX } from '../../bittensor/churnHistoryQuery';
+import { CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX } from '../../bittensor/churnHistoryBounds';
 import { churnPoint } from '../../bittensor/churnPoints';
-import { blockBounds, boundedCount } from '../../bittensor/historySql';
+import { blockBounds, boundedCount } from '../../bittensor/historyBounds';
 import { occupancyOf, type SubnetFacts } from '../../bittensor/model';
 import type { BlockRange, ChurnHistory, ChurnPoint, SlotsPoint } from '../../bittensor/subnetHistoryModel';
 import { pgRow, pgRows, pgValue, type PgReader } from './pgReader';

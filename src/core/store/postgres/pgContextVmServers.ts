@@ -1,5 +1,5 @@
 import type { ContextVmServer } from '../../nostr/contextVmTypes';
-import { contextVmServersOf, MAX_SERVERS, type ContextVmPartRow, type ContextVmRelayRow } from '../../nostr/contextVmServerRepo';
+import { contextVmServersOf, MAX_SERVERS, type ContextVmPartRow, type ContextVmRelayRow } from '../../nostr/contextVmServerRows';
 import { serversWithTraffic } from '../../nostr/contextVmTracker';
 import type { ContextVmTraffic } from '../../nostr/contextVmTraffic';
 import { pgHex, pgId, pgRows, type PgReader } from './pgReader';

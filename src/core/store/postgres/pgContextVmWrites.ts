@@ -1,5 +1,5 @@
 import { isContextVmKind, parseContextVm, type ContextVmAnnouncement } from '../../nostr/contextVmEvents';
-import { announcementData, MAX_RELAYS } from '../../nostr/contextVmServerRepo';
+import { announcementData, MAX_RELAYS } from '../../nostr/contextVmServerRows';
 import type { NostrEvent } from '../../nostr/nostrEvent';
 import { pgId } from './pgReader';
 import type { PgWriter } from './pgRowWrites';

@@ -1,6 +1,6 @@
 import type { DvmAnnouncement, DvmChoice } from '../../jobs/jobTypes';
-import { announcementOf } from '../../jobs/dvmAnnouncementQuery';
-import { choicesLimit, dvmChoicesOf, type DvmChoiceRow } from '../../jobs/dvmChoicesQuery';
+import { announcementOf } from '../../jobs/dvmAnnouncement';
+import { choicesLimit, dvmChoicesOf, type DvmChoiceRow } from '../../jobs/dvmChoiceRows';
 import type { LivenessThresholds } from '../../nostr/liveness';
 import { KIND_HANDLER_INFO } from '../../nostr/nostrEvent';
 import { pgLoadProfile } from './pgDvmNames';

@@ -1,5 +1,5 @@
 import type { DvmSummary, JobSummary } from '../../nostr/nostrTypes';
-import { clampLimit, dvmRecentJobsOf, dvmSummaryOf, MAX_PAGE, type AnsweredJobRow, type DvmRow, type WaitingJobRow } from '../../nostr/dvmQuery';
+import { clampLimit, dvmRecentJobsOf, dvmSummaryOf, MAX_PAGE, type AnsweredJobRow, type DvmRow, type WaitingJobRow } from '../../nostr/dvmListRows';
 import { rowDetailsOf } from '../../nostr/jobRowDetails';
 import type { LivenessThresholds } from '../../nostr/liveness';
 import { pgAnnouncedKindNames, pgLoadProfiles } from './pgDvmNames';

@@ -1,10 +1,10 @@
 import type { DvmPage, DvmRecentEvent } from '../../nostr/pageTypes';
-import { dvmKindFigures, dvmPageOf, dvmTotalsOf, heartbeatOf, livenessCardOf, profileCardOf, type DvmPageOptions, type DvmTotalsRow } from '../../nostr/dvmPageQuery';
-import { problemPairsScan, problemsWithoutScan, errorMessagesOf, PROBLEM_SCAN_JOBS, type ErrorFeedback, type ProblemPairRow } from '../../nostr/dvmProblemsQuery';
-import { recentEventOf, RECENT_EVENTS, type RecentEventRow } from '../../nostr/dvmRecentEventsQuery';
+import { dvmKindFigures, dvmPageOf, dvmTotalsOf, heartbeatOf, livenessCardOf, profileCardOf, type DvmPageOptions, type DvmTotalsRow } from '../../nostr/dvmPageParts';
+import { problemPairsScan, problemsWithoutScan, errorMessagesOf, PROBLEM_SCAN_JOBS, type ErrorFeedback, type ProblemPairRow } from '../../nostr/dvmProblemRows';
+import { recentEventOf, RECENT_EVENTS, type RecentEventRow } from '../../nostr/dvmRecentEventRows';
 import type { LivenessThresholds } from '../../nostr/liveness';
 import { KIND_HEARTBEAT } from '../../nostr/nostrEvent';
-import type { PairStats } from '../../nostr/pairStatsQuery';
+import type { PairStats } from '../../nostr/pairStats';
 import { pgActivitySeries } from './pgActivitySeries';
 import { pgAnnouncedKindNames, pgLoadProfile } from './pgDvmNames';
 import { pgLivenessOf, pgWaitingByKind } from './pgLiveness';

@@ -1,7 +1,7 @@
 import type { ChainScope } from '../../bittensor/chainGenesisScope';
-import { GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX, GROUP_SERIES_MAX } from '../../bittensor/groupQueries';
+import { GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX, GROUP_SERIES_MAX } from '../../bittensor/groupBounds';
 import { addBucketCounts, groupsPage, seriesKeys, type GroupAggregate } from '../../bittensor/groupRows';
-import { boundedCount, oneOf, SECONDS_PER_DAY } from '../../bittensor/historySql';
+import { boundedCount, oneOf, SECONDS_PER_DAY } from '../../bittensor/historyBounds';
 import type { GroupPoint } from '../../bittensor/model';
 import type { BlockRange, GroupBy, GroupSeries, GroupSeriesPoint, GroupsTable } from '../../bittensor/subnetHistoryModel';
 import type { SnapshotInfo } from '../../bittensor/bittensorStore';

@@ -1,4 +1,4 @@
-import type { HistoryBackfillRow, HistoryBackfillStop } from '../../nostr/historyBackfillRepo';
+import type { HistoryBackfillRow, HistoryBackfillStop } from '../../nostr/historyBackfillTypes';
 import type { HistoryBackfillStore } from '../../nostr/nostrStore';
 import { pgRows } from './pgReader';
 import { inPgTransaction, type PgPool } from './pgTransaction';

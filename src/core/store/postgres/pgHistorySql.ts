@@ -1,5 +1,5 @@
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
-import { blockBounds, SECONDS_PER_DAY } from '../../bittensor/historySql';
+import { blockBounds, SECONDS_PER_DAY } from '../../bittensor/historyBounds';
 import type { BlockRange, HistoryRange } from '../../bittensor/subnetHistoryModel';
 import { pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 

@@ -1,8 +1,8 @@
 import type { RecentJob } from '../../nostr/nostrTypes';
 import type { KindJob } from '../../nostr/pageTypes';
-import { clampLimit } from '../../nostr/dvmQuery';
-import { kindJobOf, type JobListRow } from '../../nostr/jobListQuery';
-import { recentJobOf } from '../../nostr/recentJobsQuery';
+import { clampLimit } from '../../nostr/dvmListRows';
+import { kindJobOf, type JobListRow } from '../../nostr/jobListRows';
+import { recentJobOf } from '../../nostr/recentJobRows';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { pgPeople } from './pgPeople';
 import { pgId, pgRows, type PgReader } from './pgReader';

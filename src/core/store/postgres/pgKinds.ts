@@ -1,7 +1,7 @@
 import type { KindSummary } from '../../nostr/nostrTypes';
 import type { KindPage } from '../../nostr/pageTypes';
-import { kindSummariesOf, type KindTotalsRow } from '../../nostr/kindQuery';
-import { kindDvmsPlan, kindPageOf, KIND_PAGE_RECENT_JOBS, type KindPageOptions, type KindRow } from '../../nostr/kindPageQuery';
+import { kindSummariesOf, type KindTotalsRow } from '../../nostr/kindSummaryRows';
+import { kindDvmsPlan, kindPageOf, KIND_PAGE_RECENT_JOBS, type KindPageOptions, type KindRow } from '../../nostr/kindPageParts';
 import { requestKind } from '../../nostr/kindRegistry';
 import type { LivenessThresholds } from '../../nostr/liveness';
 import { pgActivitySeries } from './pgActivitySeries';

@@ -1,6 +1,4 @@
-import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState, type LivenessThresholds } from '../../nostr/liveness';
-import { MAX_CHANGED } from '../../nostr/livenessChangesQuery';
-import { WAITING_WINDOW_SEC } from '../../nostr/waitingJobsQuery';
+import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState, type LivenessThresholds, MAX_CHANGED, WAITING_WINDOW_SEC } from '../../nostr/liveness';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 
 /**

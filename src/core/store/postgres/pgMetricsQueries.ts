@@ -1,6 +1,6 @@
 import type { DvmRef, MetricsWindow, NostrMetrics, NostrMetricsScope } from '../../nostr/nostrTypes';
 import { nearestRank, slotFloor } from '../../nostr/latencyHistogram';
-import { allTimeScope, foldRollupGroups, rollupGroupsFromRows, windowScope, WINDOW_SECONDS, type AllTimeReads, type KindCount, type RollupGroup } from '../../nostr/metricsQuery';
+import { allTimeScope, foldRollupGroups, rollupGroupsFromRows, windowScope, WINDOW_SECONDS, type AllTimeReads, type KindCount, type RollupGroup } from '../../nostr/metricsScopes';
 import { ROLLUP_FIELDS, type LatencyMetric } from '../../nostr/tally';
 import { bucketRanges, type BucketRange } from '../../nostr/windowRanges';
 import { pgAnnouncedKindNames } from './pgDvmNames';

@@ -1,7 +1,7 @@
 import type { NostrMetrics } from '../../nostr/nostrTypes';
 import type { ActivitySeries, SeriesPoint } from '../../nostr/seriesTypes';
 import type { NostrMetricsRepo, SeriesOptions } from '../../nostr/nostrStore';
-import type { ActivityOptions } from '../../nostr/seriesQuery';
+import type { ActivityOptions } from '../../nostr/seriesRows';
 import { pgActivitySeries, pgQuerySeries } from './pgActivitySeries';
 import { pgMetrics } from './pgMetricsQueries';
 import type { PgReader } from './pgReader';

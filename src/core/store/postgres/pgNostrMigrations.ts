@@ -1,5 +1,4 @@
-import { ANY_KIND } from '../../nostr/pageStatsMigration';
-import { PERIOD_SECONDS, ROLLUP_PERIODS } from '../../nostr/rollupPeriods';
+import { ANY_KIND, PERIOD_SECONDS, ROLLUP_PERIODS } from '../../nostr/rollupPeriods';
 import { PAIR_SHARE as SHARED_PAIR_SHARE, SERIES_SUM_COLUMNS } from '../sharedSql/nostrSql';
 import type { PgMigration } from './pgMigrations';
 

@@ -3,10 +3,10 @@ import type { DvmPage, KindPage, RecentKindJobs, UserPage } from '../../nostr/pa
 import type { DvmAnnouncement, DvmChoice } from '../../jobs/jobTypes';
 import type { ContextVmServer } from '../../nostr/contextVmTypes';
 import type { NostrPageRepo } from '../../nostr/nostrStore';
-import type { DvmPageOptions } from '../../nostr/dvmPageQuery';
-import { mediansAsked, mediansOf } from '../../jobs/dvmChoicesQuery';
-import { clampLimit } from '../../nostr/dvmQuery';
-import type { KindPageOptions } from '../../nostr/kindPageQuery';
+import type { DvmPageOptions } from '../../nostr/dvmPageParts';
+import { mediansAsked, mediansOf } from '../../jobs/dvmChoiceRows';
+import { clampLimit } from '../../nostr/dvmListRows';
+import type { KindPageOptions } from '../../nostr/kindPageParts';
 import { DEFAULT_LIVENESS, type LivenessState, type LivenessThresholds } from '../../nostr/liveness';
 import { PgDvmList } from './pgDvmList';
 import { pgDvmPage } from './pgDvmPage';

@@ -1,4 +1,4 @@
-import { latencyByKey, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStatsQuery';
+import { latencyByKey, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStats';
 import { PAIR_STATS_COLUMNS } from '../sharedSql/nostrSql';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 import { pgMayWrite, pgMayWriteSql } from './pgWritePrivileges';

@@ -1,5 +1,5 @@
 import type { PostedJobStore } from '../../nostr/nostrStore';
-import { clampLimit } from '../../nostr/dvmQuery';
+import { clampLimit } from '../../nostr/dvmListRows';
 import { postedJobOf, storedRequest, type PostedJobDetails } from '../../jobs/postedJobSummary';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { jobListSql, jobRows } from './pgJobLists';

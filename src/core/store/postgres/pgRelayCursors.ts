@@ -1,5 +1,5 @@
 import type { RelayCursorStore } from '../../nostr/nostrStore';
-import { CURSOR_CLOCK_SKEW_SECONDS, type RepairedCursor } from '../../nostr/relayCursorRepo';
+import { CURSOR_CLOCK_SKEW_SECONDS, type RepairedCursor } from '../../nostr/relayCursorRepair';
 import type pg from 'pg';
 import { pgRows, pgValue } from './pgReader';
 

@@ -1,5 +1,5 @@
 import { genesisKey, type ChainScope } from '../../bittensor/chainGenesisScope';
-import { blockBounds } from '../../bittensor/historySql';
+import { blockBounds } from '../../bittensor/historyBounds';
 import { BLOCKS_PER_DAY, type SubnetFacts } from '../../bittensor/model';
 import type { BlockRange, SubnetOverview } from '../../bittensor/subnetHistoryModel';
 import { overviewOf } from '../../bittensor/subnetOverviewRows';

@@ -10,7 +10,7 @@ import type { StoredTraceEvent } from '../../nostr/traceInput';
 import {
   eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
   type TraceDvmRow, type TraceJobRow,
-} from '../../nostr/traceQuery';
+} from '../../nostr/traceRows';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { pgPeople } from './pgPeople';
 import { pgColumn, pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';

@@ -1,7 +1,7 @@
 import type { ChainScope } from '../../bittensor/chainGenesisScope';
-import { boundedCount, oneOf } from '../../bittensor/historySql';
+import { boundedCount, oneOf } from '../../bittensor/historyBounds';
 import { TRACE_FIELDS, type BlockRange, type TraceField, type Traces, type TraceSelection } from '../../bittensor/subnetHistoryModel';
-import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../bittensor/traceQuery';
+import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../bittensor/traceBounds';
 import { TRACE_FIELD_SQL } from '../sharedSql/bittensorSql';
 import { addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries } from '../../bittensor/traceRows';
 import { pgFirstRaw, pgIdsByKey, pgKeysById, pgRawSnapshots, pgRollupDays } from './pgHistorySql';

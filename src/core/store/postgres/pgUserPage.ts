@@ -1,7 +1,7 @@
 import type { RecentKindJobs, UserPage } from '../../nostr/pageTypes';
-import { clampLimit } from '../../nostr/dvmQuery';
-import { recentByKindOf, recentPerKind } from '../../nostr/recentByKindQuery';
-import { userPageOf, USER_DVM_SCAN_JOBS, type UserDvmRow } from '../../nostr/userPageQuery';
+import { clampLimit } from '../../nostr/dvmListRows';
+import { recentByKindOf, recentPerKind } from '../../nostr/recentByKindRows';
+import { userPageOf, USER_DVM_SCAN_JOBS, type UserDvmRow } from '../../nostr/userPageParts';
 import { pgAnnouncedKindNames } from './pgDvmNames';
 import { pgJobsOfCustomer, pgJobsOfKind } from './pgJobLists';
 import { pgPeople } from './pgPeople';

@@ -1,4 +1,4 @@
-import { RAO, U16 } from '../../bittensor/historySql';
+import { RAO, U16 } from '../../bittensor/historyBounds';
 import type { TraceField } from '../../bittensor/subnetHistoryModel';
 
 /**

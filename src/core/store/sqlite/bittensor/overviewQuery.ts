@@ -2,7 +2,7 @@ import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../sqlRows';
 import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
 import { onChainSql } from './sqliteOnChain';
-import { blockBounds } from '../../../bittensor/historySql';
+import { blockBounds } from '../../../bittensor/historyBounds';
 import { BLOCKS_PER_DAY, type SubnetFacts } from '../../../bittensor/model';
 import type { BlockRange, SubnetOverview } from '../../../bittensor/subnetHistoryModel';
 import type { SubnetRepo } from './subnetRepo';

@@ -3,10 +3,10 @@ import { rows } from '../sqlRows';
 import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
 import { onChainSql } from './sqliteOnChain';
 import { animationPage, framesOf, type FrameRow } from '../../../bittensor/animationRows';
-import { blockBounds, boundedCount, oneOf } from '../../../bittensor/historySql';
+import { blockBounds, boundedCount, oneOf } from '../../../bittensor/historyBounds';
 import { jsonResult, keysById } from './sqliteHistoryReads';
 import type { AnimationFrames, AnimationRole, BlockRange } from '../../../bittensor/subnetHistoryModel';
-import { FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX } from '../../../bittensor/animationQuery';
+import { FRAMES_PAGE_DEFAULT, FRAMES_PAGE_MAX } from '../../../bittensor/animationBounds';
 
 /**
  * The animation's frames: one per complete snapshot of the range, oldest first, paged (`offset`, `limit`). Each

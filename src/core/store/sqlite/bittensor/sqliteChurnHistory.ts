@@ -2,13 +2,13 @@ import type { Database as SqlDatabase } from 'sql.js';
 import { rows } from '../sqlRows';
 import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
 import { onChainSql } from './sqliteOnChain';
-import { blockBounds, boundedCount } from '../../../bittensor/historySql';
+import { blockBounds, boundedCount } from '../../../bittensor/historyBounds';
 import { occupancyOf } from '../../../bittensor/model';
 import { churnPoint } from '../../../bittensor/churnPoints';
 import type {
   BlockRange, ChurnHistory, ChurnPoint, RegistrationDay, SlotsPoint,
 } from '../../../bittensor/subnetHistoryModel';
-import { CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX } from '../../../bittensor/churnHistoryQuery';
+import { CHURN_POINTS_DEFAULT, CHURN_POINTS_MAX } from '../../../bittensor/churnHistoryBounds';
 
 /*
  * Each complete snapshot against the complete one before it (which may lie before the range). The page's snapshots

@@ -2,7 +2,7 @@ import type { Database as SqlDatabase, SqlValue } from 'sql.js';
 import { rows } from '../sqlRows';
 import type { SnapshotInfo } from '../../../bittensor/bittensorStore';
 import type { ChainScope } from '../../../bittensor/chainGenesisScope';
-import { boundedCount, oneOf, SECONDS_PER_DAY } from '../../../bittensor/historySql';
+import { boundedCount, oneOf, SECONDS_PER_DAY } from '../../../bittensor/historyBounds';
 import { identityNames, idsByKey, keysById, rawSnapshots, rollupDays } from './sqliteHistoryReads';
 import type { GroupPoint } from '../../../bittensor/model';
 import type { SnapshotRepo } from './snapshotRepo';
@@ -10,7 +10,7 @@ import { addBucketCounts, groupsPage, seriesKeys } from '../../../bittensor/grou
 import type {
   BlockRange, GroupBy, GroupSeries, GroupSeriesPoint, GroupsTable,
 } from '../../../bittensor/subnetHistoryModel';
-import { GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX, GROUP_SERIES_MAX } from '../../../bittensor/groupQueries';
+import { GROUP_POINTS_DEFAULT, GROUP_POINTS_MAX, GROUP_SERIES_MAX } from '../../../bittensor/groupBounds';
 
 /**
  * Hotkeys grouped by coldkey or by axon IP (the "cabals" view): the groups of one snapshot, the grouping over stored

@@ -1,7 +1,7 @@
 import type { Database as SqlDatabase, SqlValue } from 'sql.js';
 import { genesisKey, type ChainScope } from '../../../bittensor/chainGenesisScope';
 import { onChainSql } from './sqliteOnChain';
-import { blockBounds, SECONDS_PER_DAY } from '../../../bittensor/historySql';
+import { blockBounds, SECONDS_PER_DAY } from '../../../bittensor/historyBounds';
 import type { BlockRange, HistoryRange } from '../../../bittensor/subnetHistoryModel';
 import { rows } from '../sqlRows';
 

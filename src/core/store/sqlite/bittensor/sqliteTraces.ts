@@ -1,6 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { ChainScope } from '../../../bittensor/chainGenesisScope';
-import { boundedCount, oneOf } from '../../../bittensor/historySql';
+import { boundedCount, oneOf } from '../../../bittensor/historyBounds';
 import { firstRaw, idsByKey, jsonResult, keysById, rawSnapshots, rollupDays } from './sqliteHistoryReads';
 import type { SnapshotRepo } from './snapshotRepo';
 import {
@@ -9,7 +9,7 @@ import {
 import {
   addDailyPoints, addRawPoints, finishSeries, isUidSelection, seriesKeyIds, startSeries,
 } from '../../../bittensor/traceRows';
-import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../../bittensor/traceQuery';
+import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../../bittensor/traceBounds';
 import { TRACE_FIELD_SQL } from '../../sharedSql/bittensorSql';
 
 /**

@@ -1,9 +1,9 @@
 import type { PostedJobSummary } from '../../../jobs/jobTypes';
 import type { NostrEvent } from '../../../nostr/eventTypes';
 import { announcedKindNames } from '../nostr/sqliteDvmNames';
-import { clampLimit } from '../../../nostr/dvmQuery';
+import { clampLimit } from '../../../nostr/dvmListRows';
 import { idBytes } from '../../../nostr/hexIds';
-import { type JobListRow } from '../../../nostr/jobListQuery';
+import { type JobListRow } from '../../../nostr/jobListRows';
 import { jobListSql } from '../nostr/sqliteJobListQuery';
 import type { PreparedStatements } from '../nostr/preparedStatements';
 import { postedJobOf, storedRequest, type PostedJobDetails } from '../../../jobs/postedJobSummary';

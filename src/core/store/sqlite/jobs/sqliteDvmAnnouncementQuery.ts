@@ -2,7 +2,7 @@ import type { DvmAnnouncement } from '../../../jobs/jobTypes';
 import { loadProfile } from '../nostr/sqliteDvmNames';
 import { KIND_HANDLER_INFO } from '../../../nostr/nostrEvent';
 import type { PreparedStatements } from '../nostr/preparedStatements';
-import { announcementOf } from '../../../jobs/dvmAnnouncementQuery';
+import { announcementOf } from '../../../jobs/dvmAnnouncement';
 
 /**
  * What the store knows a DVM announces for posting a job to it: its profile (DESIGN.md "Profile", through the

@@ -2,7 +2,7 @@ import type { DvmChoice } from '../../../jobs/jobTypes';
 import type { LivenessThresholds } from '../../../nostr/liveness';
 import { PairStatsQuery } from '../nostr/sqlitePairStatsQuery';
 import type { PreparedStatements } from '../nostr/preparedStatements';
-import { choicesLimit, type DvmChoiceRow, dvmChoicesOf, mediansAsked, mediansOf } from '../../../jobs/dvmChoicesQuery';
+import { choicesLimit, type DvmChoiceRow, dvmChoicesOf, mediansAsked, mediansOf } from '../../../jobs/dvmChoiceRows';
 
 /**
  * The playground's target picker: for each known DVM (busiest first, as the DVMs view lists them) its name, the

@@ -1,13 +1,13 @@
 import type { ActivitySeries } from '../../../nostr/seriesTypes';
 import type { DvmPage, KindPage, RecentKindJobs, UserPage } from '../../../nostr/pageTypes';
-import { type DvmPageOptions } from '../../../nostr/dvmPageQuery';
+import { type DvmPageOptions } from '../../../nostr/dvmPageParts';
 import { DvmPageQuery } from './sqliteDvmPageQuery';
-import { type KindPageOptions } from '../../../nostr/kindPageQuery';
+import { type KindPageOptions } from '../../../nostr/kindPageParts';
 import { KindPageQuery } from './sqliteKindPageQuery';
 import type { LivenessThresholds } from '../../../nostr/liveness';
 import type { PreparedStatements } from './preparedStatements';
 import { recentByKind } from './sqliteRecentByKindQuery';
-import { type ActivityOptions } from '../../../nostr/seriesQuery';
+import { type ActivityOptions } from '../../../nostr/seriesRows';
 import { activitySeries } from './sqliteSeriesQuery';
 import { UserPageQuery } from './sqliteUserPageQuery';
 

@@ -4,7 +4,7 @@ import { idBytes } from '../../../nostr/hexIds';
 import type { PreparedStatements } from './preparedStatements';
 import {
   MAX_SERVERS, MAX_RELAYS, announcementData, type ContextVmPartRow, type ContextVmRelayRow, contextVmServersOf,
-} from '../../../nostr/contextVmServerRepo';
+} from '../../../nostr/contextVmServerRows';
 
 /** The newest announcement of each part of each server, and the relays they were seen on (contextVmMigration.ts). */
 export class ContextVmServerRepo {

@@ -13,7 +13,7 @@ import { waitingByKind } from './sqliteWaitingJobsQuery';
 import {
   type DvmPageOptions, dvmPageOf, type DvmTotalsRow, dvmTotalsOf, dvmKindFigures, profileCardOf, livenessCardOf,
   heartbeatOf,
-} from '../../../nostr/dvmPageQuery';
+} from '../../../nostr/dvmPageParts';
 
 /**
  * The DVM page (issue 12): NIP-89 card, liveness, all-time totals, per-kind figures, problems, jobs over time and

@@ -1,10 +1,10 @@
 import type { DvmProblems } from '../../../nostr/pageTypes';
 import { idBytes } from '../../../nostr/hexIds';
-import type { PairStats } from '../../../nostr/pairStatsQuery';
+import type { PairStats } from '../../../nostr/pairStats';
 import type { PreparedStatements } from './preparedStatements';
 import {
   PROBLEM_SCAN_JOBS, type ProblemPairRow, problemsWithoutScan, problemPairsScan, type ErrorFeedback, errorMessagesOf,
-} from '../../../nostr/dvmProblemsQuery';
+} from '../../../nostr/dvmProblemRows';
 
 /**
  * DVM page "problems" (issue 12): unpaid invoices (it asked for payment, no zap receipt proves one, no result),

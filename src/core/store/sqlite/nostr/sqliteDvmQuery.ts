@@ -8,7 +8,7 @@ import type { PreparedStatements } from './preparedStatements';
 import { waitingOn } from './sqliteWaitingJobsQuery';
 import {
   type DvmRow, MAX_PAGE, type AnsweredJobRow, type WaitingJobRow, dvmSummaryOf, dvmRecentJobsOf, clampLimit,
-} from '../../../nostr/dvmQuery';
+} from '../../../nostr/dvmListRows';
 
 /** DVM summaries (DESIGN.md "DVM", "Profile", "Liveness") and a DVM's recent jobs. Every list is paged. */
 export class DvmQuery {

@@ -1,7 +1,7 @@
 import type { DvmRecentEvent } from '../../../nostr/pageTypes';
 import { idBytes } from '../../../nostr/hexIds';
 import type { PreparedStatements } from './preparedStatements';
-import { RECENT_EVENTS, type RecentEventRow, recentEventOf } from '../../../nostr/dvmRecentEventsQuery';
+import { RECENT_EVENTS, type RecentEventRow, recentEventOf } from '../../../nostr/dvmRecentEventRows';
 
 /**
  * A DVM's newest events on jobs: its feedback and results on its RECENT_EVENTS most recently answered jobs (a job

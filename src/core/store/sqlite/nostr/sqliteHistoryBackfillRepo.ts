@@ -1,5 +1,5 @@
 import type { PreparedStatements } from './preparedStatements';
-import type { HistoryBackfillStop, HistoryBackfillRow } from '../../../nostr/historyBackfillRepo';
+import type { HistoryBackfillStop, HistoryBackfillRow } from '../../../nostr/historyBackfillTypes';
 
 const COLUMNS = 'relay, since, started_until, kinds_per_filter, filter_index, until, events, accepted, done_at, stopped';
 

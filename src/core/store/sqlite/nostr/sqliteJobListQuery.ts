@@ -2,7 +2,7 @@ import type { KindJob } from '../../../nostr/pageTypes';
 import { idBytes } from '../../../nostr/hexIds';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import { type JobListRow, kindJobOf } from '../../../nostr/jobListQuery';
+import { type JobListRow, kindJobOf } from '../../../nostr/jobListRows';
 
 /**
  * Jobs with the status a list shows: of the DVMs that answered, the one whose status moved last (the later stage

@@ -11,7 +11,7 @@ import type { PreparedStatements } from './preparedStatements';
 import { activitySeries } from './sqliteSeriesQuery';
 import {
   KIND_PAGE_RECENT_JOBS, type KindPageOptions, type KindRow, kindDvmsPlan, kindPageOf,
-} from '../../../nostr/kindPageQuery';
+} from '../../../nostr/kindPageParts';
 
 /**
  * The kind page (issue 12): name (registry, then names DVMs announce), all-time figures, how competitive it is,

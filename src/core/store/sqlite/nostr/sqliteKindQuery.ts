@@ -1,7 +1,7 @@
 import type { KindSummary } from '../../../nostr/nostrTypes';
 import { announcedKindNames } from './sqliteDvmNames';
 import type { PreparedStatements } from './preparedStatements';
-import { type KindTotalsRow, kindSummariesOf } from '../../../nostr/kindQuery';
+import { type KindTotalsRow, kindSummariesOf } from '../../../nostr/kindSummaryRows';
 
 /** Per-kind all-time figures: every kind requested, answered or announced (DESIGN.md "Kind names"). */
 export class KindQuery {

@@ -1,6 +1,5 @@
-import type { LivenessThresholds } from '../../../nostr/liveness';
+import { MAX_CHANGED, type LivenessThresholds } from '../../../nostr/liveness';
 import type { PreparedStatements } from './preparedStatements';
-import { MAX_CHANGED } from '../../../nostr/livenessChangesQuery';
 
 /**
  * DVMs whose liveness (liveness.ts) may have changed between `since` and `now` by time passing alone, with no event

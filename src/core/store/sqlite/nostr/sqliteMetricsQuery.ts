@@ -8,7 +8,7 @@ import { ROLLUP_FIELDS, type LatencyMetric } from '../../../nostr/tally';
 import { bucketRanges } from '../../../nostr/windowRanges';
 import {
   allTimeScope, foldRollupGroups, rollupGroupsFromRows, windowScope, WINDOW_SECONDS, type RollupGroup,
-} from '../../../nostr/metricsQuery';
+} from '../../../nostr/metricsScopes';
 
 /**
  * DESIGN.md "Global metrics". Nothing here walks jobs or events:

@@ -1,7 +1,6 @@
 import type { Database as SqlDatabase } from 'sql.js';
 import type { Migration } from '../migration';
-import { PERIOD_SECONDS, ROLLUP_PERIODS } from '../../../nostr/rollupPeriods';
-import { ANY_KIND } from '../../../nostr/pageStatsMigration';
+import { ANY_KIND, PERIOD_SECONDS, ROLLUP_PERIODS } from '../../../nostr/rollupPeriods';
 import { PAIR_SHARE } from '../../sharedSql/nostrSql';
 
 /** Pair columns the shares read: a pair update that leaves them all alone leaves the stats alone. */

@@ -3,7 +3,7 @@ import { nearestRank } from '../../../nostr/latencyHistogram';
 import type { PreparedStatements } from './preparedStatements';
 import {
   latencyByKey, NO_LATENCY, pairStatsOfRow, PS, type PairLatency, type PairStats,
-} from '../../../nostr/pairStatsQuery';
+} from '../../../nostr/pairStats';
 import { PAIR_STATS_COLUMNS } from '../../sharedSql/nostrSql';
 
 /** DVMs whose response times are read per statement in responsePercentilesOfDvms. */

@@ -3,7 +3,7 @@ import { announcedKindNames } from './sqliteDvmNames';
 import { jobsOfKind } from './sqliteJobListQuery';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import { RECENT_PER_KIND, recentPerKind, recentByKindOf } from '../../../nostr/recentByKindQuery';
+import { RECENT_PER_KIND, recentPerKind, recentByKindOf } from '../../../nostr/recentByKindRows';
 
 /**
  * DVMDash v0.1's "recent requests": the newest jobs (at most RECENT_PER_KIND) of every request kind with a job kept,

@@ -1,11 +1,11 @@
 import type { RecentJob } from '../../../nostr/nostrTypes';
 import { announcedKindNames } from './sqliteDvmNames';
-import { clampLimit } from '../../../nostr/dvmQuery';
-import type { JobListRow } from '../../../nostr/jobListQuery';
+import { clampLimit } from '../../../nostr/dvmListRows';
+import type { JobListRow } from '../../../nostr/jobListRows';
 import { jobListSql } from './sqliteJobListQuery';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import { recentJobOf } from '../../../nostr/recentJobsQuery';
+import { recentJobOf } from '../../../nostr/recentJobRows';
 
 /**
  * The newest jobs, for the trace's quick pick (DVMDash's debug page listed them the same way). A job answered by

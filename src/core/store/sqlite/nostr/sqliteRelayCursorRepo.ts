@@ -1,5 +1,5 @@
 import type { PreparedStatements } from './preparedStatements';
-import { CURSOR_CLOCK_SKEW_SECONDS, type RepairedCursor } from '../../../nostr/relayCursorRepo';
+import { CURSOR_CLOCK_SKEW_SECONDS, type RepairedCursor } from '../../../nostr/relayCursorRepair';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 

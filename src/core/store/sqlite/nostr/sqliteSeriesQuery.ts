@@ -1,11 +1,10 @@
 import type { ActivitySeries, SeriesCoverage, SeriesPoint } from '../../../nostr/seriesTypes';
-import { ANY_KIND } from '../../../nostr/pageStatsMigration';
+import { ANY_KIND, type RollupPeriod } from '../../../nostr/rollupPeriods';
 import type { PreparedStatements } from './preparedStatements';
-import type { RollupPeriod } from '../../../nostr/rollupPeriods';
 import {
   MAX_POINTS, seriesPointsOf, type ActivityOptions, type RollupSums, activityPlan, activitySeriesOf, coarserNeeded,
   coverageLimitOf, rememberedMedians, rememberMedians,
-} from '../../../nostr/seriesQuery';
+} from '../../../nostr/seriesRows';
 
 /** Time series from the rollups, one point per bucket that has data, oldest first (DESIGN.md "as time series"). */
 export function querySeries(sql: PreparedStatements, options: { bucket: 'hour' | 'day'; since?: number; until?: number; kind?: number; dvm?: string }): SeriesPoint[] {

@@ -14,7 +14,7 @@ import type { StoredTraceEvent, TraceJobInput } from '../../../nostr/traceInput'
 import {
   MAX_TRACE_EVENTS, MAX_GRAPH_JOBS, type TraceJobRow, type StoredJob, jobsWithinEventBudget,
   traceEventOf, type TraceDvmRow, storedJobOf, jobTraceOf, graphNames, eventsByJob,
-} from '../../../nostr/traceQuery';
+} from '../../../nostr/traceRows';
 
 /**
  * The job trace (DESIGN.md, user story 3): the request, every linked event, the chain both ways and each DVM's

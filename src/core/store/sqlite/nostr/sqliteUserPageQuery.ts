@@ -1,11 +1,11 @@
 import type { UserPage } from '../../../nostr/pageTypes';
 import { announcedKindNames } from './sqliteDvmNames';
-import { clampLimit } from '../../../nostr/dvmQuery';
+import { clampLimit } from '../../../nostr/dvmListRows';
 import { idBytes, idHex } from '../../../nostr/hexIds';
 import { jobsOfCustomer } from './sqliteJobListQuery';
 import { PeopleCache } from './sqlitePeopleCache';
 import type { PreparedStatements } from './preparedStatements';
-import { USER_DVM_SCAN_JOBS, type UserDvmRow, userPageOf } from '../../../nostr/userPageQuery';
+import { USER_DVM_SCAN_JOBS, type UserDvmRow, userPageOf } from '../../../nostr/userPageParts';
 
 type DvmRow = [dvm: Uint8Array, jobs: number, results: number, successes: number, errors: number, requested: number, proven: number, lastAt: number];
 

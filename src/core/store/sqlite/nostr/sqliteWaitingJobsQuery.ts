@@ -1,6 +1,6 @@
 import { idBytes } from '../../../nostr/hexIds';
 import type { PreparedStatements } from './preparedStatements';
-import { WAITING_WINDOW_SEC } from '../../../nostr/waitingJobsQuery';
+import { WAITING_WINDOW_SEC } from '../../../nostr/liveness';
 
 /**
  * DESIGN.md "A DVM's jobs": a request addressed to the DVM (`p` tag) and not answered is waiting on it, counted apart

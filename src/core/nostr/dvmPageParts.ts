@@ -3,11 +3,10 @@ import type { SeriesBucket, SeriesWindow } from './seriesTypes';
 import { npub, profileDisplayFields, type DvmProfile } from './dvmNames';
 import { UNKNOWN_KIND } from './jobAssembler';
 import { kindName } from './kindRegistry';
-import type { LivenessState } from './liveness';
-import { emptyPairStats, pairFigures, type PairLatency, type PairStats } from './pairStatsQuery';
+import { WAITING_WINDOW_SEC, type LivenessState } from './liveness';
+import { emptyPairStats, pairFigures, type PairLatency, type PairStats } from './pairStats';
 import { msatsToSats } from './payments';
 import type { RetentionWindows } from './retention';
-import { WAITING_WINDOW_SEC } from './waitingJobsQuery';
 
 export interface DvmPageOptions {
   readonly now: number;

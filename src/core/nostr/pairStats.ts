@@ -3,7 +3,7 @@ import { idHex } from './hexIds';
 import { nearestRank } from './latencyHistogram';
 import { msatsToSats } from './payments';
 
-/** A row of nostr_dvm_kind_stats (pageStatsMigration.ts): one DVM's (job, DVM) pairs of one kind, summed. */
+/** A row of nostr_dvm_kind_stats (sqlitePageStatsMigration.ts): one DVM's (job, DVM) pairs of one kind, summed. */
 export interface PairStats {
   readonly dvm: string;
   readonly kind: number;

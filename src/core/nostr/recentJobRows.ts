@@ -1,5 +1,5 @@
 import type { RecentJob } from './nostrTypes';
-import { jobStatus, type JobListRow } from './jobListQuery';
+import { jobStatus, type JobListRow } from './jobListRows';
 import { kindName } from './kindRegistry';
 import type { People } from './peopleCache';
 

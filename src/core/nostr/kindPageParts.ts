@@ -3,7 +3,7 @@ import type { SeriesBucket, SeriesWindow } from './seriesTypes';
 import { parseKinds } from './dvmNames';
 import { kindName } from './kindRegistry';
 import type { LivenessState } from './liveness';
-import { emptyPairStats, pairFigures, type PairLatency, type PairStats } from './pairStatsQuery';
+import { emptyPairStats, pairFigures, type PairLatency, type PairStats } from './pairStats';
 import type { People } from './peopleCache';
 import type { RetentionWindows } from './retention';
 

@@ -1,6 +1,6 @@
 import type { DvmProblems, ErrorMessageCount, ProblemJob } from './pageTypes';
 import { idHex } from './hexIds';
-import type { PairStats } from './pairStatsQuery';
+import type { PairStats } from './pairStats';
 import { msatsToSats } from './payments';
 
 /** Newest jobs looked through for examples and error messages: the counts come from the stats, the examples from these. */
