@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../src/engine/engine';
+import type { Engine } from '../../src/engine/engine';
 import { nostrPagePanel, pageConcerns, type NostrPageActions, type NostrPagePanel } from '../../src/panels/nostrPagePanel';
 import { PageHistory } from '../../src/panels/pageHistory';
 import { isToPage, nostrPageProtocol, sameSubject, type PageSubject, type ToPage } from '../../src/protocol/nostrPagePanelProtocol';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import type { EngineRequester } from '../../src/views/engineRequester';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 import { eventually } from '../support/eventually';
+import { recordingRequester, startOfflineEngine } from '../support/offlineEngine';
 import { PanelLoopback } from '../support/panelLoopback';
 
 /**
@@ -28,16 +28,10 @@ const processing = dvm.sign(7000, [['e', request.id], ['p', customer.pubkey], ['
 const result = dvm.sign(6050, [['e', request.id], ['p', customer.pubkey], ['request', JSON.stringify(request)]], 'hi', NOW + 3);
 
 let engine: Engine;
-const calls: string[] = [];
-const requester: EngineRequester = {
-  request: (method, params) => {
-    calls.push(method);
-    return engine.call(method, params);
-  },
-};
+const { requester, calls } = recordingRequester(() => engine);
 
 before(async () => {
-  engine = await Engine.start({ dbPath: undefined, settings: { relays: [], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: false }, { notify: () => undefined, log: { log: () => undefined } });
+  engine = await startOfflineEngine();
   await ingest(announce, request, processing, result);
 });
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../src/engine/engine';
+import type { Engine } from '../../src/engine/engine';
 import { dashboardPanel, DASHBOARD } from '../../src/panels/dashboardPanel';
 import { nostrPagePanel, type NostrPagePanel } from '../../src/panels/nostrPagePanel';
 import { dashboardProtocol, type ToDashboard } from '../../src/protocol/dashboardProtocol';
 import { nostrPageProtocol, type ToPage } from '../../src/protocol/nostrPagePanelProtocol';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
 import { weightsProtocol } from '../../src/protocol/weightsPanelProtocol';
-import type { EngineRequester } from '../../src/views/engineRequester';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 import { eventually } from '../support/eventually';
+import { recordingRequester, startOfflineEngine } from '../support/offlineEngine';
 import { PanelLoopback } from '../support/panelLoopback';
 
 /**
@@ -25,16 +25,10 @@ const dvm = new Actor();
 const customer = new Actor();
 
 let engine: Engine;
-const calls: string[] = [];
-const requester: EngineRequester = {
-  request: (method, params) => {
-    calls.push(method);
-    return engine.call(method, params);
-  },
-};
+const { requester, calls } = recordingRequester(() => engine);
 
 before(async () => {
-  engine = await Engine.start({ dbPath: undefined, settings: { relays: [], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: false }, { notify: () => undefined, log: { log: () => undefined } });
+  engine = await startOfflineEngine();
   await job('first', 0);
 });
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { decode } from 'nostr-tools/nip19';
-import { Engine } from '../../src/engine/engine';
+import type { Engine } from '../../src/engine/engine';
 import { exportFileName, neventOf } from '../../src/panels/traceDocuments';
 import { tracePanel, type TraceActions, type TracePanel } from '../../src/panels/tracePanel';
 import type { EngineNotification } from '../../src/protocol/engineProtocol';
@@ -13,9 +13,9 @@ import { internJson } from '../../src/protocol/tracePanelWire';
 import {
   graphMessage, isToTrace, panelGraph, traceDeltaOf, traceGraphOf, traceProtocol, type ToTrace, type TracePanelGraph,
 } from '../../src/protocol/tracePanelProtocol';
-import type { EngineRequester } from '../../src/views/engineRequester';
 import { Actor } from '../fixtures/nostr/eventBuilders';
 import { eventually } from '../support/eventually';
+import { recordingRequester, startOfflineEngine } from '../support/offlineEngine';
 import { PanelLoopback } from '../support/panelLoopback';
 
 /**
@@ -36,16 +36,10 @@ const unrelated = new Actor().sign(5050, [['i', 'other', 'text']], '', T + 4);
 
 let engine: Engine;
 const notifications: EngineNotification[] = [];
-const calls: string[] = [];
-const requester: EngineRequester = {
-  request: (method, params) => {
-    calls.push(method);
-    return engine.call(method, params);
-  },
-};
+const { requester, calls } = recordingRequester(() => engine);
 
 before(async () => {
-  engine = await Engine.start({ dbPath: undefined, settings: { relays: [], subtensorEndpoint: 'ws://127.0.0.1:1' }, collect: false }, { notify: (notification) => notifications.push(notification), log: { log: () => undefined } });
+  engine = await startOfflineEngine((notification) => notifications.push(notification));
 });
 
 after(async () => {
