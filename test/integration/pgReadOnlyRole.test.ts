@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import pg from 'pg';
 import type { NostrEvent } from '../../src/core/nostr/eventTypes';
 import type { NostrStore } from '../../src/core/nostr/nostrStore';
 import { openPgStorage, type PgStorage } from '../../src/core/store/postgres/pgStorage';
 import { Actor, DEFAULT_EXCLUDED, openCore, type CoreKit } from '../fixtures/nostr/eventBuilders';
+import { createSelectOnlyRole } from '../support/pgViewerRole';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
 /**
@@ -27,17 +27,9 @@ before(async () => {
   server = await startPostgres();
   const url = await createDatabase(server);
   writer = await openPgStorage(url, { listen: false });
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    // After the schema exists: SELECT on the tables there are, nothing else (no INSERT, UPDATE, DELETE, CREATE).
-    await admin.query('CREATE ROLE viewer LOGIN');
-    await admin.query('GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer');
-  } finally {
-    await admin.end();
-  }
-  // An editor opens the store as it does (schema check, then listening for the collector's writes).
-  reader = await openPgStorage(url.replace('//postgres@', '//viewer@'));
+  // An editor opens the store as it does (schema check, then listening for the collector's writes), on a role made
+  // after the schema exists: SELECT on the tables there are, nothing else (no INSERT, UPDATE, DELETE, CREATE).
+  reader = await openPgStorage(await createSelectOnlyRole(url));
   sqlite = await openCore();
 });
 after(async () => {
