@@ -6,9 +6,11 @@ import { eventFromRow } from '../../nostr/rawEvents';
 import { RAW_EVENT_COLUMNS } from '../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../nostr/traceGraph';
 import { chainWalk, type ChainAnswer, type ChainDirection, type ChainQuestion } from '../../nostr/chainWalk';
+import { componentWalk, type JobLinks } from '../../nostr/componentWalk';
+import { walkAsync } from '../../util/walkDriver';
 import type { StoredTraceEvent } from '../../nostr/traceInput';
 import {
-  eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_GRAPH_JOBS, MAX_TRACE_EVENTS, storedJobOf,
+  eventsByJob, graphNames, jobsWithinEventBudget, jobTraceOf, MAX_TRACE_EVENTS, storedJobOf,
   type TraceDvmRow, type TraceJobRow,
 } from '../../nostr/traceRows';
 import { pgAnnouncedKindNames } from './pgDvmNames';
@@ -17,7 +19,7 @@ import { pgColumn, pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './
 import type { SqlValue } from 'sql.js';
 
 /**
- * traceQuery.ts on PostgreSQL: the same rows read (a chain walked breadth first, its events in two reads), turned
+ * sqliteTraceQuery.ts on PostgreSQL: the same rows read (the chain by the shared walks, its events in two reads), turned
  * into the trace and the graph by the shared code (storedJobOf, jobTraceOf, buildTraceGraph). Names are read for
  * everyone the trace shows in one statement once the rows are in.
  */
@@ -49,7 +51,7 @@ export async function pgTraceGraph(db: PgReader, input: string): Promise<TraceGr
   const requestId = await jobOf(db, asked);
   if (!requestId) return null;
   const kindNames = await pgAnnouncedKindNames(db);
-  const chainJobs = await component(db, requestId);
+  const chainJobs = await walkAsync(componentWalk(requestId), (id) => links(db, id));
   const loaded = await chainEvents(db, [...chainJobs.parents.keys()]);
   const { jobs: kept, truncated } = jobsWithinEventBudget(chainJobs, loaded);
   const raws: RawJob[] = [];
@@ -103,23 +105,10 @@ function childrenOf(db: PgReader, requestId: string): Promise<string[]> {
   return pgColumn<string>(db, `SELECT encode(child_id, 'hex') FROM nostr_job_links WHERE parent_id = $1 ORDER BY child_id`, [pgId(requestId)]);
 }
 
-/** Every job linked to `start` both ways, breadth first (a cut keeps the nearest), with each job's direct parents. */
-async function component(db: PgReader, start: string): Promise<{ parents: Map<string, string[]>; truncated: boolean }> {
-  const parents = new Map<string, string[]>();
-  const queue = [start];
-  const seen = new Set(queue);
-  for (let i = 0; i < queue.length; i++) {
-    const id = queue[i];
-    const [up, down] = await Promise.all([parentsOf(db, id), childrenOf(db, id)]);
-    parents.set(id, up);
-    for (const next of [...up, ...down]) {
-      if (seen.has(next)) continue;
-      if (seen.size >= MAX_GRAPH_JOBS) return { parents, truncated: true };
-      seen.add(next);
-      queue.push(next);
-    }
-  }
-  return { parents, truncated: false };
+/** A job's links both ways, for the shared component walk (componentWalk.ts), read together. */
+async function links(db: PgReader, requestId: string): Promise<JobLinks> {
+  const [parents, children] = await Promise.all([parentsOf(db, requestId), childrenOf(db, requestId)]);
+  return { parents, children };
 }
 
 /** One job's events (job_id or its own id), oldest arrival first, with every relay that carried each. */
@@ -141,10 +130,7 @@ async function chainEvents(db: PgReader, requestIds: readonly string[], limit?: 
 
 /** The shared chain walk (chainWalk.ts), its questions answered one statement each, in the order it asks them. */
 async function chain(db: PgReader, start: string, direction: ChainDirection, names: ReadonlyMap<number, string>): Promise<ChainLink[]> {
-  const walk = chainWalk(start, direction, names);
-  let step = walk.next();
-  while (!step.done) step = walk.next(await answer(db, step.value));
-  return step.value;
+  return walkAsync(chainWalk(start, direction, names), (question) => answer(db, question));
 }
 
 async function answer(db: PgReader, question: ChainQuestion): Promise<ChainAnswer> {

@@ -10,16 +10,18 @@ import { eventFromRow } from '../../../nostr/rawEvents';
 import { RAW_EVENT_COLUMNS } from '../../sharedSql/nostrSql';
 import { buildTraceGraph } from '../../../nostr/traceGraph';
 import { chainWalk, type ChainAnswer, type ChainDirection, type ChainQuestion } from '../../../nostr/chainWalk';
+import { componentWalk, type JobLinks } from '../../../nostr/componentWalk';
+import { walkSync } from '../../../util/walkDriver';
 import type { StoredTraceEvent, TraceJobInput } from '../../../nostr/traceInput';
 import {
-  MAX_TRACE_EVENTS, MAX_GRAPH_JOBS, type TraceJobRow, type StoredJob, jobsWithinEventBudget,
+  MAX_TRACE_EVENTS, type TraceJobRow, type StoredJob, jobsWithinEventBudget,
   traceEventOf, type TraceDvmRow, storedJobOf, jobTraceOf, graphNames, eventsByJob,
 } from '../../../nostr/traceRows';
 
 /**
  * The job trace (DESIGN.md, user story 3): the request, every linked event, the chain both ways and each DVM's
  * status. An id of a result, feedback, zap or deletion opens the job it belongs to. `traceGraph` loads the whole
- * chain and hands it to the pure model (traceGraph.ts).
+ * chain (componentWalk.ts) and hands it to the pure model (traceGraph.ts).
  */
 export class TraceQuery {
   constructor(private readonly sql: PreparedStatements) {}
@@ -49,7 +51,7 @@ export class TraceQuery {
     if (!requestId) return null;
     const kindNames = announcedKindNames(this.sql);
     const people = new PeopleCache(this.sql);
-    const chain = this.component(requestId);
+    const chain = walkSync(componentWalk(requestId), (id) => this.links(id));
     const chainEvents = this.chainEvents([...chain.parents.keys()]);
     const { jobs: kept, truncated } = jobsWithinEventBudget(chain, chainEvents);
     const jobs: TraceJobInput[] = kept.map(([id, parents]) => this.loadJob(id, parents, kindNames, people, chainEvents.get(id) ?? []));
@@ -91,26 +93,8 @@ export class TraceQuery {
     return this.sql.column<string>('SELECT lower(hex(child_id)) FROM nostr_job_links WHERE parent_id = unhex(?)', [requestId]);
   }
 
-  /**
-   * Every job linked to `start` through sub-job links, in both directions and at any depth (a sibling sub-job of a
-   * shared parent included), with each job's direct parents. Breadth first from `start`, so a cut keeps the nearest.
-   */
-  private component(start: string): { parents: Map<string, string[]>; truncated: boolean } {
-    const parents = new Map<string, string[]>();
-    const queue = [start];
-    const seen = new Set(queue);
-    for (let i = 0; i < queue.length; i++) {
-      const id = queue[i];
-      const up = this.parentsOf(id);
-      parents.set(id, up);
-      for (const next of [...up, ...this.childrenOf(id)]) {
-        if (seen.has(next)) continue;
-        if (seen.size >= MAX_GRAPH_JOBS) return { parents, truncated: true };
-        seen.add(next);
-        queue.push(next);
-      }
-    }
-    return { parents, truncated: false };
+  private links(requestId: string): JobLinks {
+    return { parents: this.parentsOf(requestId), children: this.childrenOf(requestId) };
   }
 
   private events(requestId: string): StoredTraceEvent[] {
@@ -140,10 +124,7 @@ export class TraceQuery {
 
   /** The shared chain walk (chainWalk.ts), its questions answered here one statement each. */
   private chain(start: string, direction: ChainDirection, names: ReadonlyMap<number, string>): ChainLink[] {
-    const walk = chainWalk(start, direction, names);
-    let step = walk.next();
-    while (!step.done) step = walk.next(this.answer(step.value));
-    return step.value;
+    return walkSync(chainWalk(start, direction, names), (question) => this.answer(question));
   }
 
   private answer(question: ChainQuestion): ChainAnswer {
