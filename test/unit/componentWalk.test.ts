@@ -56,3 +56,12 @@ test(`a graph of more than ${MAX_GRAPH_JOBS} jobs is cut there, nearest kept, an
   assert.equal(whole.result.truncated, false);
   assert.equal(whole.result.parents.size, MAX_GRAPH_JOBS);
 });
+
+test(`a job with more sub-jobs than the cap keeps itself and its first ${MAX_GRAPH_JOBS - 1} sub-jobs, each read once`, () => {
+  const children = Array.from({ length: MAX_GRAPH_JOBS + 20 }, (_, i) => `s${i}`);
+  const star: Links = Object.fromEntries(children.map((child) => [child, ['hub']]));
+  const { result, asked } = walk(star, 'hub');
+  assert.equal(result.truncated, true);
+  assert.deepEqual([...result.parents.keys()], ['hub', ...children.slice(0, MAX_GRAPH_JOBS - 1)]);
+  assert.deepEqual(asked, ['hub', ...children.slice(0, MAX_GRAPH_JOBS - 1)]);
+});

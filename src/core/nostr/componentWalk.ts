@@ -25,16 +25,22 @@ export function* componentWalk(start: string): ComponentWalk {
   const parents = new Map<string, string[]>();
   const queue = [start];
   const seen = new Set(queue);
+  let truncated = false;
   for (let i = 0; i < queue.length; i++) {
     const id = queue[i];
     const links = yield id;
     parents.set(id, [...links.parents]);
     for (const next of [...links.parents, ...links.children]) {
       if (seen.has(next)) continue;
-      if (seen.size >= MAX_GRAPH_JOBS) return { parents, truncated: true };
+      // At the cap no job is added, but the jobs already found are still read: a job with more sub-jobs than the
+      // cap keeps the first of them, not only itself.
+      if (seen.size >= MAX_GRAPH_JOBS) {
+        truncated = true;
+        continue;
+      }
       seen.add(next);
       queue.push(next);
     }
   }
-  return { parents, truncated: false };
+  return { parents, truncated };
 }
