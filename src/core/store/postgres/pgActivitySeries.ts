@@ -8,7 +8,7 @@ import {
 import { pgId, pgRows, pgValue, type PgReader } from './pgReader';
 
 /**
- * seriesQuery.ts on PostgreSQL: the same rollup rows (per-bucket totals over all traffic, a slice of nostr_rollups
+ * sqliteSeriesQuery.ts on PostgreSQL: the same rollup rows (per-bucket totals over all traffic, a slice of nostr_rollups
  * for a kind or a DVM), user rollups and first-result histograms, laid out into points by the shared code.
  */
 export async function pgActivitySeries(db: PgReader, options: ActivityOptions): Promise<ActivitySeries> {

@@ -6,7 +6,7 @@ import type { AnimationFrames, AnimationRole, BlockRange } from '../../bittensor
 import { pgKeysById } from './pgHistorySql';
 import { pgRows, pgValue, type PgReader } from './pgReader';
 
-/** animationQuery.ts on PostgreSQL: a page of frames, one per complete snapshot, built by the shared animationRows.ts. */
+/** sqliteAnimationFrames.ts on PostgreSQL: a page of frames, one per complete snapshot, built by the shared animationRows.ts. */
 export async function pgAnimationFrames(
   db: PgReader, netuid: number, chain: ChainScope, role: AnimationRole, range: BlockRange, page: { readonly offset?: number; readonly limit?: number } = {},
 ): Promise<AnimationFrames> {

@@ -8,7 +8,7 @@ import { pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 const ON_CHAIN = "COALESCE(genesis, '') = $2";
 
-/** churnHistoryQuery.ts on PostgreSQL (read its comments for the rules); the comparison is the shared churnPoint. */
+/** sqliteChurnHistory.ts on PostgreSQL (read its comments for the rules); the comparison is the shared churnPoint. */
 export async function pgChurnHistory(db: PgReader, netuid: number, chain: ChainScope, range: BlockRange, limit?: number): Promise<ChurnHistory> {
   const [from, to] = blockBounds(range);
   const genesis = genesisKey(chain);

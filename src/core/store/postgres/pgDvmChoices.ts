@@ -6,7 +6,7 @@ import { KIND_HANDLER_INFO } from '../../nostr/nostrEvent';
 import { pgLoadProfile } from './pgDvmNames';
 import { pgId, pgRow, pgRows, type PgReader } from './pgReader';
 
-/** dvmAnnouncementQuery.ts on PostgreSQL: the profile and the newest raw handler event, decided by announcementOf. */
+/** sqliteDvmAnnouncementQuery.ts on PostgreSQL: the profile and the newest raw handler event, decided by announcementOf. */
 export async function pgDvmAnnouncement(db: PgReader, pubkey: string): Promise<DvmAnnouncement | null> {
   const key = pubkey.toLowerCase();
   const [profile, raw] = await Promise.all([
@@ -16,7 +16,7 @@ export async function pgDvmAnnouncement(db: PgReader, pubkey: string): Promise<D
   return announcementOf(key, profile, raw ? { tags: raw[0], content: raw[1] } : undefined);
 }
 
-/** dvmChoicesQuery.ts on PostgreSQL: the playground's target picker in five statements, whatever the number of DVMs. */
+/** sqliteDvmChoicesQuery.ts on PostgreSQL: the playground's target picker in five statements, whatever the number of DVMs. */
 export async function pgDvmChoices(db: PgReader, limit: number | undefined, now: number, thresholds: LivenessThresholds): Promise<DvmChoice[]> {
   const [rows, profiles, metadata, served, unanswered] = await Promise.all([
     pgRows<[string, number | null, number | null]>(db, `SELECT encode(d.pubkey, 'hex'), d.last_answer_at, h.last_at

@@ -10,7 +10,7 @@ import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 
 const DVM_COLUMNS = `encode(pubkey, 'hex'), jobs, results, errors, successes, sats_requested, sats_earned, sats_proven`;
 
-/** dvmQuery.ts on PostgreSQL: DVM summaries (busiest first) and a DVM's recent jobs, mapped by the shared code. */
+/** sqliteDvmQuery.ts on PostgreSQL: DVM summaries (busiest first) and a DVM's recent jobs, mapped by the shared code. */
 export class PgDvmList {
   constructor(
     private readonly db: PgReader,

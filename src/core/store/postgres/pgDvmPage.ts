@@ -12,7 +12,7 @@ import { pgLatencyOfDvm, pgPairStatsOfDvm } from './pgPairStats';
 import { pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 /**
- * The DVM page (dvmPageQuery.ts) on PostgreSQL. Its parts are independent index reads, sent together; what they
+ * The DVM page (sqliteDvmPageQuery.ts) on PostgreSQL. Its parts are independent index reads, sent together; what they
  * become on the page is decided by the same functions the sql.js page uses.
  */
 export async function pgDvmPage(db: PgReader, pubkey: string, options: DvmPageOptions, thresholds: LivenessThresholds): Promise<DvmPage | null> {

@@ -10,7 +10,7 @@ import { pgRows, pgValue, type PgReader } from './pgReader';
 import type { PgSnapshotStore } from './pgSnapshotStore';
 
 /**
- * groupQueries.ts on PostgreSQL (read its comments for the rules): hotkeys grouped by coldkey or by axon IP, in one
+ * sqliteGroupQueries.ts on PostgreSQL (read its comments for the rules): hotkeys grouped by coldkey or by axon IP, in one
  * snapshot, over the range, and the chosen groups' sizes over time. The pages and series are built by the shared
  * groupRows.ts.
  */

@@ -11,7 +11,7 @@ type StoredRow = [
 ];
 
 /**
- * The history backfill's progress per relay on PostgreSQL: historyBackfillRepo.ts's rules, statement for statement,
+ * The history backfill's progress per relay on PostgreSQL: sqliteHistoryBackfillRepo.ts's rules, statement for statement,
  * over the same table (pgNostrMigrations.ts). `plan` reads and writes one relay's row under a row lock, so two
  * collectors planning the same relay at once apply their windows one after the other.
  */

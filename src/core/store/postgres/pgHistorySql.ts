@@ -4,7 +4,7 @@ import type { BlockRange, HistoryRange } from '../../bittensor/subnetHistoryMode
 import { pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
 /**
- * historySql.ts's shared reads on PostgreSQL (read its comments for the rules): a range in blocks, the raw snapshots
+ * sqliteHistoryReads.ts's shared reads on PostgreSQL (read its comments for the rules): a range in blocks, the raw snapshots
  * a series draws, the days only rollups cover, and the key and identity dictionaries. Where sql.js folds rows into
  * one JSON text to cross the WASM boundary once, these read plain rows: a server's result already comes in one go.
  */

@@ -8,7 +8,7 @@ import { pgPeople } from './pgPeople';
 import { pgId, pgRows, type PgReader } from './pgReader';
 
 /**
- * jobListQuery.ts on PostgreSQL: jobs with the status a list shows (the DVM whose status moved last, and how many
+ * sqliteJobListQuery.ts on PostgreSQL: jobs with the status a list shows (the DVM whose status moved last, and how many
  * answered). `jobs` chooses and orders the nostr_jobs rows and sets the LIMIT.
  */
 export function jobListSql(jobs: string): string {
@@ -44,7 +44,7 @@ export async function pgJobsOfCustomer(db: PgReader, customer: string, limit: nu
   return rows.map((row) => ({ ...kindJobOf(row, people), kind: row.kind }));
 }
 
-/** recentJobsQuery.ts: the newest jobs, for the trace's quick pick. */
+/** sqliteRecentJobsQuery.ts on PostgreSQL: the newest jobs, for the trace's quick pick. */
 export async function pgRecentJobs(db: PgReader, limit: number | undefined): Promise<RecentJob[]> {
   const [names, rows] = await Promise.all([pgAnnouncedKindNames(db), jobRows(db, RECENT, [clampLimit(limit, 200)])]);
   const people = await pgPeople(db, rows.map((row) => row.dvm));

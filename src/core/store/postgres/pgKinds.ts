@@ -12,7 +12,7 @@ import { pgLatencyOfKind, pgPairStatsOfKind } from './pgPairStats';
 import { pgPeople } from './pgPeople';
 import { pgColumn, pgHex, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
-/** kindQuery.ts on PostgreSQL: every kind requested, answered or announced, with its all-time figures. */
+/** sqliteKindQuery.ts on PostgreSQL: every kind requested, answered or announced, with its all-time figures. */
 export async function pgKinds(db: PgReader): Promise<KindSummary[]> {
   const [names, totals, announced] = await Promise.all([
     pgAnnouncedKindNames(db),
@@ -23,7 +23,7 @@ export async function pgKinds(db: PgReader): Promise<KindSummary[]> {
   return kindSummariesOf(rows, announced, names);
 }
 
-/** kindPageQuery.ts on PostgreSQL. */
+/** sqliteKindPageQuery.ts on PostgreSQL. */
 export async function pgKindPage(db: PgReader, askedKind: number, options: KindPageOptions, thresholds: LivenessThresholds): Promise<KindPage | null> {
   const kind = requestKind(askedKind);
   // Reads that do not depend on each other go out together: each await is a round trip to the server.

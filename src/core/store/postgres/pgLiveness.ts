@@ -2,7 +2,7 @@ import { DEFAULT_LIVENESS, lastSignOfLife, livenessFromSigns, type LivenessState
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 
 /**
- * liveness.ts and waitingJobsQuery.ts on PostgreSQL: the signs of life and the oldest unanswered request are read
+ * sqliteLiveness.ts and sqliteWaitingJobsQuery.ts on PostgreSQL: the signs of life and the oldest unanswered request are read
  * here, the rules are livenessFromSigns'. Both walk nostr_job_targets by (dvm, created_at).
  */
 export async function pgLivenessOf(db: PgReader, pubkey: string, now: number, thresholds: LivenessThresholds = DEFAULT_LIVENESS): Promise<LivenessState> {
@@ -28,7 +28,7 @@ export async function pgLivenessOfMany(db: PgReader, pubkeys: readonly string[],
   return new Map(pubkeys.map((pubkey, i) => [pubkey, livenessFromSigns(signs[i], unanswered[i][0] ?? undefined, now, thresholds)]));
 }
 
-/** How many jobs each DVM is waited on for (waitingJobsQuery.ts's rule), in one read, in the order asked. */
+/** How many jobs each DVM is waited on for (sqliteWaitingJobsQuery.ts's rule), in one read, in the order asked. */
 export async function pgWaitingOnMany(db: PgReader, pubkeys: readonly string[], now: number): Promise<number[]> {
   if (pubkeys.length === 0) return [];
   const rows = await pgRows<[number]>(db, `SELECT (SELECT count(*) FROM nostr_job_targets t JOIN nostr_jobs j ON j.request_id = t.request_id
@@ -47,7 +47,7 @@ export async function pgWaitingByKind(db: PgReader, pubkey: string, now: number)
   return new Map(await pgRows<[number, number]>(db, `SELECT j.kind, count(*) ${WAITING_JOBS} GROUP BY j.kind ORDER BY j.kind`, [pgId(pubkey), now - WAITING_WINDOW_SEC, now]));
 }
 
-/** livenessChangesQuery.ts on PostgreSQL: DVMs whose liveness may have turned by time alone in (since, now]. */
+/** sqliteLivenessChangesQuery.ts on PostgreSQL: DVMs whose liveness may have turned by time alone in (since, now]. */
 export async function pgLivenessChangedBetween(db: PgReader, since: number, now: number, thresholds: LivenessThresholds): Promise<string[]> {
   if (now <= since) return [];
   return pgColumn<string>(db, `SELECT encode(pubkey, 'hex') FROM nostr_dvms WHERE last_answer_at >= $1::bigint - $3 AND last_answer_at < $2::bigint - $3

@@ -8,7 +8,7 @@ import { pgPeople } from './pgPeople';
 import { pgRow, pgRows, type PgReader } from './pgReader';
 
 /**
- * metricsQuery.ts on PostgreSQL: the same tables read (counters, rollups, histograms, users), folded by the same
+ * sqliteMetricsQuery.ts on PostgreSQL: the same tables read (counters, rollups, histograms, users), folded by the same
  * functions. Over a socket the cost is round trips, not rows: each read is asked for the four windows at once (one
  * UNION ALL tagged by window), so the whole dashboard is nine statements sent together, whatever the windows.
  */

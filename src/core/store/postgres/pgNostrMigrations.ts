@@ -111,7 +111,7 @@ const SCHEMA = [
   'CREATE INDEX nostr_kind_dvms_dvm ON nostr_kind_dvms (dvm)', // a DVM's kinds
   'CREATE TABLE nostr_latency_totals (metric text NOT NULL, value bigint NOT NULL, count bigint NOT NULL, PRIMARY KEY (metric, value))',
 
-  // page stats (pageStatsMigration.ts) -----------------------------------------------------------------------------
+  // page stats (sqlitePageStatsMigration.ts) -----------------------------------------------------------------------
   `CREATE TABLE nostr_dvm_kind_stats (
     dvm bytea NOT NULL, kind integer NOT NULL,
     jobs bigint NOT NULL DEFAULT 0, with_result bigint NOT NULL DEFAULT 0, results bigint NOT NULL DEFAULT 0,
@@ -139,7 +139,7 @@ const SCHEMA = [
   )`,
   'CREATE TABLE nostr_contextvm_relays (pubkey bytea NOT NULL, server_id text NOT NULL, url text NOT NULL, PRIMARY KEY (pubkey, server_id, url))',
 
-  // series totals and latency stamps (seriesTotalsMigration.ts, latencyStampMigration.ts) -----------------------------
+  // series totals and latency stamps (sqliteSeriesTotalsMigration.ts, latencyStampMigration.ts) -----------------------
   `CREATE TABLE nostr_rollup_totals (
     period text NOT NULL, bucket bigint NOT NULL,
     ${SERIES_SUM_COLUMNS.map((column) => `${column} bigint NOT NULL DEFAULT 0`).join(', ')},
@@ -163,7 +163,7 @@ const SCHEMA = [
   'CREATE INDEX nostr_posted_jobs_posted ON nostr_posted_jobs (posted_at)', // My jobs, newest first
 ];
 
-/** One (job, DVM) pair's share of its (DVM, kind) stats row: pageStatsMigration.ts's list, its truth values cast to 0 / 1. */
+/** One (job, DVM) pair's share of its (DVM, kind) stats row: nostrSql.ts's PAIR_SHARE, its truth values cast to 0 / 1. */
 const PAIR_SHARE = SHARED_PAIR_SHARE.map(([column, expression, condition]) => [column, condition ? `(${expression})::int` : expression] as const);
 const SHARE_INPUTS = ['results', 'succeeded', 'errored', 'requested_msats', 'proven_msats', 'first_result_at', 'first_feedback_at'];
 const share = (row: 'OLD' | 'NEW') => PAIR_SHARE.map(([, expression]) => expression.replaceAll('R.', `${row}.`));
@@ -191,7 +191,7 @@ const removeLatency = ([metric, column]: LatencyColumn) => `UPDATE nostr_dvm_kin
         WHERE dvm = OLD.dvm AND kind = OLD.kind AND metric = '${metric}' AND seconds = OLD.${column};`;
 
 /**
- * nostr_job_dvms → nostr_dvm_kind_stats + nostr_dvm_kind_latency (pageStatsMigration.ts's five triggers in one).
+ * nostr_job_dvms → nostr_dvm_kind_stats + nostr_dvm_kind_latency (sqlitePageStatsMigration.ts's five triggers in one).
  * `statsFollowLatency`: a response or feedback time that changes alone (a request arriving after its answers, same
  * kind) also rewrites the pair's stats row (adding nothing), so that row's xmin changes with every change to its
  * latency counts: pgPairStats.ts uses it to know a cached percentile is stale.
@@ -227,7 +227,7 @@ const PERIODS_VALUES = ROLLUP_PERIODS.map((period) => `('${period}', ${PERIOD_SE
 
 /**
  * A job's author is new to a bucket (per kind, and over all kinds) when none of their jobs stored before this
- * statement falls in it; the statement's own new jobs count once per author (pageStatsMigration.ts, set-wise).
+ * statement falls in it; the statement's own new jobs count once per author (sqlitePageStatsMigration.ts, set-wise).
  */
 const USER_ROLLUPS_FUNCTION = `CREATE FUNCTION nostr_jobs_user_rollups() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
@@ -252,7 +252,7 @@ const DROP_EMPTY = `DELETE FROM nostr_rollup_totals WHERE ${key('OLD')}
         AND NOT EXISTS (SELECT 1 FROM nostr_latency_rollups WHERE ${key('OLD')} AND metric = 'r');`;
 const SUMS = SERIES_SUM_COLUMNS.join(', ');
 
-/** nostr_rollups → nostr_rollup_totals + nostr_rollup_bucket_dvms (seriesTotalsMigration.ts). */
+/** nostr_rollups → nostr_rollup_totals + nostr_rollup_bucket_dvms (sqliteSeriesTotalsMigration.ts). */
 const ROLLUP_TOTALS_FUNCTION = `CREATE FUNCTION nostr_rollups_totals() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -285,7 +285,7 @@ const ROLLUP_TOTALS_FUNCTION = `CREATE FUNCTION nostr_rollups_totals() RETURNS t
 
 /**
  * nostr_latency_rollups (first result, metric 'r') → the bucket's `timed` / `timed_slots` and a new `timed_stamp`
- * from the store-wide counter on every change (seriesTotalsMigration.ts and latencyStampMigration.ts).
+ * from the store-wide counter on every change (sqliteSeriesTotalsMigration.ts and latencyStampMigration.ts).
  */
 const LATENCY_TOTALS_FUNCTION = `CREATE FUNCTION nostr_latency_rollups_totals() RETURNS trigger LANGUAGE plpgsql AS $$
   DECLARE stamp bigint;

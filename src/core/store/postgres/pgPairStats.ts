@@ -4,7 +4,7 @@ import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
 import { pgMayWrite, pgMayWriteSql } from './pgWritePrivileges';
 
 /**
- * pairStatsQuery.ts on PostgreSQL: nostr_dvm_kind_stats and nostr_dvm_kind_latency, which the PostgreSQL schema keeps
+ * sqlitePairStatsQuery.ts on PostgreSQL: nostr_dvm_kind_stats and nostr_dvm_kind_latency, which the PostgreSQL schema keeps
  * equal to the pairs as the SQLite triggers do. Rows come back in the same order and go through the same mappers.
  */
 export async function pgPairStatsOfDvm(db: PgReader, dvm: string): Promise<PairStats[]> {

@@ -5,7 +5,7 @@ import { pgRows, pgValue } from './pgReader';
 
 const unixNow = () => Math.floor(Date.now() / 1000);
 
-/** relayCursorRepo.ts on PostgreSQL: the same cursor rules (forward only, capped at the clock plus the skew). */
+/** sqliteRelayCursorRepo.ts on PostgreSQL: the same cursor rules (forward only, capped at the clock plus the skew). */
 export class PgRelayCursors implements RelayCursorStore {
   constructor(private readonly pool: pg.Pool) {}
 

@@ -9,7 +9,7 @@ import { pgRows, type PgReader } from './pgReader';
 import type { PgSnapshotStore } from './pgSnapshotStore';
 
 /**
- * traceQuery.ts on PostgreSQL (read its comments for the rules); the series are built by the shared traceRows.ts.
+ * sqliteTraces.ts on PostgreSQL (read its comments for the rules); the series are built by the shared traceRows.ts.
  * A day's figure: a mean of the day's sums in double precision (as SQLite divides), and for stake, a level, the
  * value of the day's last sample. sql.js takes that row's columns bare beside MAX(last_block); here DISTINCT ON picks
  * the row and window sums over the same (day, selection) give the mean.

@@ -7,7 +7,7 @@ import { pgJobsOfCustomer, pgJobsOfKind } from './pgJobLists';
 import { pgPeople } from './pgPeople';
 import { pgColumn, pgHex, pgId, pgRow, pgRows, pgValue, type PgReader } from './pgReader';
 
-/** userPageQuery.ts on PostgreSQL. */
+/** sqliteUserPageQuery.ts on PostgreSQL. */
 export async function pgUserPage(db: PgReader, pubkey: string, limit?: number): Promise<UserPage | null> {
   const key = pgId(pubkey);
   const user = await pgRow<[number, number, number]>(db, 'SELECT requests, first_seen, last_at FROM nostr_users WHERE pubkey = $1', [key]);
@@ -26,7 +26,7 @@ export async function pgUserPage(db: PgReader, pubkey: string, limit?: number): 
   return userPageOf({ pubkey, user, kinds, jobs, dvms: dvmRows, jobsScanned: jobsScanned ?? 0, names, people });
 }
 
-/** recentByKindQuery.ts on PostgreSQL: the newest few jobs of every requested kind. */
+/** sqliteRecentByKindQuery.ts on PostgreSQL: the newest few jobs of every requested kind. */
 export async function pgRecentByKind(db: PgReader, perKind?: number): Promise<RecentKindJobs[]> {
   const count = recentPerKind(perKind);
   const [names, kinds] = await Promise.all([pgAnnouncedKindNames(db), pgColumn<number>(db, 'SELECT kind FROM nostr_kinds WHERE requests > 0 ORDER BY kind')]);
