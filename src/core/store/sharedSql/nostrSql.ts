@@ -7,7 +7,7 @@
 /** The columns a stored event is read back from, in rawEvents.ts `eventFromRow`'s order (table: nostr_events). */
 export const RAW_EVENT_COLUMNS = 'id, pubkey, created_at, kind, tags, content, sig';
 
-/** nostr_dvm_kind_stats' columns in pairStatsQuery.ts `pairStatsOfRow`'s order. */
+/** nostr_dvm_kind_stats' columns in pairStats.ts `pairStatsOfRow`'s order. */
 export const PAIR_STATS_COLUMNS = `dvm, kind, jobs, with_result, results, successes, errors, requested_msats, earned_msats, proven_msats,
   unpaid_jobs, unpaid_msats, paid_no_result, paid_no_result_msats, last_result_at, last_feedback_at`;
 
@@ -32,7 +32,7 @@ export const PAIR_SHARE: readonly (readonly [column: string, expression: string,
   ['paid_no_result_msats', 'CASE WHEN R.proven_msats > 0 AND R.results = 0 THEN R.proven_msats ELSE 0 END'],
 ];
 
-/** The nostr_rollups columns a series sums (seriesQuery.ts). */
+/** The nostr_rollups columns a series sums (sqliteSeriesQuery.ts, sqliteSeriesTotalsMigration.ts). */
 export const SERIES_SUM_COLUMNS = [
   'requests', 'encrypted', 'results', 'feedback', 'answered', 'successes', 'errors', 'sats_requested', 'sats_earned', 'sats_proven',
 ] as const;

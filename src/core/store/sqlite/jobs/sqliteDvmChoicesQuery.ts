@@ -10,7 +10,7 @@ import { choicesLimit, type DvmChoiceRow, dvmChoicesOf, mediansAsked, mediansOf 
  * waiting jobs, sats, percentiles, …), and even three per DVM kept 1,000 DVMs from the form for half a second; here
  * every figure is read for all DVMs at once, in five queries (issue 11 bar: the form opens in < 300 ms with 1,000
  * known DVMs). Median response times come apart (dvmMedians): on a store of months they cost seconds. What each
- * figure means is what the DVM summaries say (dvmQuery.ts, liveness.ts); test/unit/postedJobsList.test.ts holds the
+ * figure means is what the DVM summaries say (dvmListRows.ts, liveness.ts); test/unit/postedJobsList.test.ts holds the
  * two equal.
  */
 export function dvmChoices(sql: PreparedStatements, limit: number | undefined, now: number, thresholds: LivenessThresholds): DvmChoice[] {

@@ -5,8 +5,8 @@ const NEXT_STAMP = 'UPDATE nostr_latency_stamp SET n = n + 1 WHERE id = 0;';
 const STAMP = '(SELECT n FROM nostr_latency_stamp WHERE id = 0)';
 
 /**
- * A stamp on each bucket's first-result histogram, new on every change to it (seriesQuery.ts remembers a bucket's
- * median under it). The histogram's count and weighted slot sum (seriesTotalsMigration.ts) were that key before, but
+ * A stamp on each bucket's first-result histogram, new on every change to it (seriesRows.ts remembers a bucket's
+ * median under it). The histogram's count and weighted slot sum (sqliteSeriesTotalsMigration.ts) were that key before, but
  * answers moving between slots can leave both unchanged with another median. The stamp comes from one counter for the
  * whole store, not one per bucket: a bucket cut by retention and written again never gets a stamp it had before.
  * Insert stamps through an upsert since SQLite orders triggers of one event as it likes (the totals row may not exist

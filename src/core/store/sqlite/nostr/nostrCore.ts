@@ -114,7 +114,7 @@ export class NostrCore {
     return livenessOf(this.sql, pubkey.toLowerCase(), now, this.livenessThresholds);
   }
 
-  /** DVMs whose liveness may have changed by time alone in (since, now], with the same windows (livenessChangesQuery.ts). */
+  /** DVMs whose liveness may have changed by time alone in (since, now], with the same windows (sqliteLivenessChangesQuery.ts). */
   livenessChangedBetween(since: number, now: number): string[] {
     return livenessChangedBetween(this.sql, since, now, this.livenessThresholds);
   }
@@ -198,7 +198,7 @@ export class NostrCore {
     return this.cursors.get(relay);
   }
 
-  /** Moves a relay's cursor forward, never past the clock plus CURSOR_CLOCK_SKEW_SECONDS (relayCursorRepo.ts). */
+  /** Moves a relay's cursor forward, never past the clock plus CURSOR_CLOCK_SKEW_SECONDS (sqliteRelayCursorRepo.ts). */
   setCursor(relay: string, createdAt: number): void {
     this.cursors.advance(relay, createdAt);
   }

@@ -17,7 +17,7 @@ import {
 
 /**
  * The DVM page (issue 12): NIP-89 card, liveness, all-time totals, per-kind figures, problems, jobs over time and
- * its newest events. Every part is a handful of index lookups (pairStatsQuery.ts), whatever the DVM's job count.
+ * its newest events. Every part is a handful of index lookups (sqlitePairStatsQuery.ts), whatever the DVM's job count.
  */
 export class DvmPageQuery {
   private readonly stats: PairStatsQuery;

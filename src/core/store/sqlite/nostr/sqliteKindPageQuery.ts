@@ -15,7 +15,7 @@ import {
 
 /**
  * The kind page (issue 12): name (registry, then names DVMs announce), all-time figures, how competitive it is,
- * the DVMs serving it with their figures of this kind (pairStatsQuery.ts), then those that only announce it,
+ * the DVMs serving it with their figures of this kind (sqlitePairStatsQuery.ts), then those that only announce it,
  * requests / results / users over time, and its newest jobs. A result kind is shown as its request kind.
  */
 export class KindPageQuery {

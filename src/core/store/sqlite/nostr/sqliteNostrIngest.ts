@@ -97,7 +97,7 @@ export class NostrIngestor {
       const relayId = relay ? this.relayId(relay) : null;
       // No relay cursor is moved here: a stored batch proves nothing about what the relay holds before it (a
       // backfill page, a live event during a failed backfill, a file). The collector moves it once a backfill
-      // completed (relayConnection.ts), through the one capped writer (relayCursorRepo.ts).
+      // completed (relayConnection.ts), through the one capped writer (sqliteRelayCursorRepo.ts).
       this.transaction(() => {
         for (const { event, tagsJson, contentJson } of fresh.values()) {
           if (this.contextVm.take(event, relay, changes)) continue; // ephemeral ContextVM traffic: counted, never stored

@@ -49,7 +49,7 @@ export function activitySeries(sql: PreparedStatements, options: ActivityOptions
     filters.push('AND dvm = unhex(?)');
     params.push(options.dvm);
   }
-  // Over all traffic the per-bucket totals (seriesTotalsMigration.ts) answer with one row a bucket; a kind or a DVM
+  // Over all traffic the per-bucket totals (sqliteSeriesTotalsMigration.ts) answer with one row a bucket; a kind or a DVM
   // is a slice of the rollups' (period, bucket, kind, dvm) rows, a few per bucket.
   const sums = new Map((kind === undefined && options.dvm === undefined
     ? sql.rows(`SELECT bucket, requests, results, feedback, answered, successes, errors, encrypted, sats_requested, sats_earned, sats_proven, dvms

@@ -34,7 +34,7 @@ const DROP_EMPTY = (row: 'OLD') => `
  * - the sums of nostr_rollups and the number of distinct active DVMs (nostr_rollup_bucket_dvms holds which), exact
  *   under every writer (the tally's upserts, retention's deletes, a history backfill);
  * - `timed` / `timed_slots`: the count and the count-weighted slot sum of the bucket's first-result histogram
- *   (nostr_latency_rollups, metric 'r'). Not the key of seriesQuery.ts's remembered medians: both can stay equal while
+ *   (nostr_latency_rollups, metric 'r'). Not the key of seriesRows.ts's remembered medians: both can stay equal while
  *   the median moves (latencyStampMigration.ts keeps that key).
  * Always equal to a GROUP BY over the rollups kept; rows already stored are counted in once here.
  */
