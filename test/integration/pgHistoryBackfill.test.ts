@@ -8,7 +8,7 @@ import type { CoreKit } from '../fixtures/nostr/eventBuilders';
 import { openPgAndSqliteKit } from '../support/pgAndSqliteKit';
 
 /*
- * The history backfill's progress on PostgreSQL moves as on sql.js (historyBackfillRepo.ts): the same calls, in the
+ * The history backfill's progress on PostgreSQL moves as on sql.js (sqliteHistoryBackfillRepo.ts): the same calls, in the
  * same order, leave the same rows and answer the same, through a window made longer before and after a run is done,
  * a shorter one, a restart with smaller filters, stops and their clearing.
  */

@@ -16,7 +16,7 @@ import { comparedRows, COMPARED_WHERE, postgresRows, sqliteRows } from '../suppo
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
 
 /**
- * The tables only triggers write, on either store (pageStatsMigration.ts, seriesTotalsMigration.ts; pgNostrMigrations.ts),
+ * The tables only triggers write, on either store (sqlitePageStatsMigration.ts, sqliteSeriesTotalsMigration.ts; pgNostrMigrations.ts),
  * compared as the other parity tests compare tables (nostrTableParity.ts: comparedRows).
  */
 const TRIGGER_TABLES = ['nostr_dvm_kind_stats', 'nostr_dvm_kind_latency', 'nostr_user_rollups', 'nostr_rollup_totals', 'nostr_rollup_bucket_dvms'];

@@ -37,7 +37,7 @@ export interface DvmSimulatorOptions {
   readonly clock?: () => number;
   /**
    * Takes NIP-44 encrypted jobs too (answering in NIP-44), and says so in its announcement (`"nip44": true`, as
-   * src/core/jobs/dvmAnnouncementQuery.ts reads it). Without it, a NIP-44 job gets a 7000 error: it cannot read it.
+   * src/core/jobs/dvmAnnouncement.ts reads it). Without it, a NIP-44 job gets a 7000 error: it cannot read it.
    */
   readonly nip44?: boolean;
 }

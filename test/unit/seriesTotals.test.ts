@@ -7,7 +7,7 @@ import { PAGE_NOW, pageTraffic } from '../fixtures/nostr/pageTraffic';
 import { NostrOracle, oracleSeries } from '../support/nostrOracle';
 
 /**
- * The per-bucket totals behind the all-traffic series (seriesTotalsMigration.ts) must always equal a GROUP BY over the
+ * The per-bucket totals behind the all-traffic series (sqliteSeriesTotalsMigration.ts) must always equal a GROUP BY over the
  * rollups they summarise, whoever writes or deletes those, and a bucket's remembered median must follow new answers.
  */
 

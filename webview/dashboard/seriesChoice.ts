@@ -1,6 +1,6 @@
 import { SERIES_BUCKETS, type SeriesBucket, type SeriesWindow } from '../../src/protocol/nostrPagesProtocol';
 
-/** Seconds of each choice, as the engine reads them (src/core/nostr/seriesQuery.ts). */
+/** Seconds of each choice, as the engine reads them (src/core/nostr/seriesRows.ts). */
 const WINDOW_SEC: Record<SeriesWindow, number> = { '1h': 3_600, '24h': 86_400, '7d': 7 * 86_400, '30d': 30 * 86_400, '90d': 90 * 86_400 };
 const BUCKET_SEC: Record<SeriesBucket, number> = { '5m': 300, '1h': 3_600, '6h': 6 * 3_600, '1d': 86_400 };
 /** The engine refuses a series of more points (MAX_SERIES_POINTS): 5 minutes over 30 days would be 8,640. */

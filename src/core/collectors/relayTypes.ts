@@ -8,7 +8,7 @@ export interface RelayCursor {
   get(relay: string): number | undefined | Promise<number | undefined>;
   /**
    * Moves the cursor forward. The engine's store never lets it pass its clock plus a small skew
-   * (src/core/nostr/relayCursorRepo.ts), whatever date a relay's events claim. A rejected promise is logged.
+   * (src/core/nostr/relayCursorRepair.ts), whatever date a relay's events claim. A rejected promise is logged.
    */
   set(relay: string, createdAt: number): void | Promise<void>;
 }

@@ -8,7 +8,7 @@ export const MAX_ANNOUNCED_RELAYS = 20;
  * The relays a NIP-89 handler (31990) says its DVM listens on, read once at ingest and kept with the profile (the
  * raw event goes with the raw window). NIP-89 fixes no field for them; DVMs use `relays` / `relay` tags (every value
  * after the name, as NIP-90 requests do) and a `relays` array in the JSON content, the places the job poster reads
- * too (jobs/dvmAnnouncementQuery.ts). Only ws:// and wss:// URLs are kept, as data (untrusted text, never connected to
+ * too (jobs/dvmAnnouncement.ts). Only ws:// and wss:// URLs are kept, as data (untrusted text, never connected to
  * from here), in order, without repeats.
  */
 export function announcedRelays(event: NostrEvent): string[] {

@@ -111,7 +111,7 @@ export interface PostedJobStore {
 export interface HistoryBackfillStore {
   get(relay: string): Promise<HistoryBackfillRow | undefined>;
   all(): Promise<HistoryBackfillRow[]>;
-  /** The relay's run over [since, until]: a new row, or the stored one extended or narrowed (historyBackfillRepo.ts). */
+  /** The relay's run over [since, until]: a new row, or the stored one extended or narrowed (sqliteHistoryBackfillRepo.ts). */
   plan(relay: string, since: number, until: number, kindsPerFilter: number): Promise<HistoryBackfillRow>;
   advance(relay: string, filterIndex: number, until: number, events: number, accepted: number): Promise<void>;
   restartWithKindsPerFilter(relay: string, kindsPerFilter: number): Promise<void>;
@@ -124,7 +124,7 @@ export interface HistoryBackfillStore {
 /** Per relay: the newest created_at proven complete there (the live subscription's backfill resumes from it). */
 export interface RelayCursorStore {
   get(relay: string): Promise<number | undefined>;
-  /** Moves forward only, never past the clock plus CURSOR_CLOCK_SKEW_SECONDS (relayCursorRepo.ts). */
+  /** Moves forward only, never past the clock plus CURSOR_CLOCK_SKEW_SECONDS (relayCursorRepair.ts). */
   advance(relay: string, createdAt: number): Promise<void>;
   /** Puts back cursors found ahead of the clock (at engine start); the caller says so in the log. */
   repairFuture(now?: number): Promise<RepairedCursor[]>;

@@ -2,8 +2,8 @@ import type { NostrEvent } from './eventTypes';
 import type { TraceDvm, TraceEvent, TraceJob } from './traceTypes';
 
 /**
- * What the trace model is built from: the stored state of every job of a chain, as traceQuery.ts loads it. Plain
- * data, no database: the model (traceGraph.ts, traceTimeline.ts) is a pure function of it.
+ * What the trace model is built from: the stored state of every job of a chain, as sqliteTraceQuery.ts and pgTrace.ts
+ * load it. Plain data, no database: the model (traceGraph.ts, traceTimeline.ts) is a pure function of it.
  */
 export interface TraceJobInput extends Omit<TraceJob, 'missing'> {
   /** null while the request has not been seen (responses or sub-jobs name it); the graph's job is `missing` then. */
