@@ -70,7 +70,7 @@ async function oldestBucket(db: PgReader, period: RollupPeriod): Promise<number 
   return (await pgValue<number | null>(db, 'SELECT min(bucket) FROM nostr_rollups WHERE period = $1', [period])) ?? null;
 }
 
-/** Per-database memory of bucket medians (seriesQuery's cache, keyed by the reader instead of the sql.js handle). */
+/** Per-database memory of bucket medians (seriesRows' cache, keyed by the reader instead of the sql.js handle). */
 async function bucketMedians(db: PgReader, period: RollupPeriod, from: number, to: number): Promise<Map<number, number | null>> {
   const stamps = await pgRows<[number, number]>(db, 'SELECT bucket, timed_stamp FROM nostr_rollup_totals WHERE period = $1 AND bucket >= $2 AND bucket <= $3 AND timed > 0 ORDER BY bucket',
     [period, from, to]);

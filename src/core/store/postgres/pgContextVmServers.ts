@@ -4,7 +4,7 @@ import { serversWithTraffic } from '../../nostr/contextVmTracker';
 import type { ContextVmTraffic } from '../../nostr/contextVmTraffic';
 import { pgHex, pgId, pgRows, type PgReader } from './pgReader';
 
-/** contextVmServerRepo's read on PostgreSQL; the live traffic is the caller's (counted in memory, never stored). */
+/** sqliteContextVmServerRepo's read on PostgreSQL; the live traffic is the caller's (counted in memory, never stored). */
 export async function pgContextVmServers(db: PgReader, traffic: ContextVmTraffic, now: number): Promise<ContextVmServer[]> {
   const [parts, relays] = await Promise.all([
     pgRows<[Buffer, string, ContextVmPartRow['part'], ContextVmPartRow['protocol'], number, string]>(db,
