@@ -124,12 +124,14 @@ describe('PostgreSQL Nostr ingest', () => {
     }
   });
 
-  it('batches handed over before the last one is stored are applied in the order given, as one at a time would be', async () => {
+  it('calls made before the last one is stored are checked one after another in call order, so their writes are queued in that order', async () => {
     const events = traffic();
     const kit = await openCore();
     const { pool, ingestor } = await freshStore();
     try {
-      // A big batch, then small ones: the small ones are checked sooner, but must be written after it.
+      // A big batch, then small ones, all in flight at once: the checks take one call after the other in call order,
+      // so each call's writes are queued behind the previous call's. This pins that check order; the write queue on
+      // its own is not pinned here (the ingest advisory lock's FIFO would keep this order without it).
       const handed = [events.slice(0, 150), ...batches(events.slice(150), 7)];
       for (const batch of handed) await kit.core.ingest('wss://relay.example', batch);
       const outcomes = await Promise.all(handed.map((batch) => ingestor.ingest('wss://relay.example', batch)));
