@@ -70,7 +70,12 @@ describe('team store: pins made by one editor reach the others live', () => {
       await eventually('B no longer watches the DVM A unpinned', async () => !(await pinKeys(b)).some((pin) => pin.startsWith(`dvm:${dvm}`)));
       await eventually('B told its views of the unpin', () => told(b, { domain: 'dvm', key: dvm, pinned: false }));
       assert.deepEqual(await pinKeys(a), await pinKeys(b), 'both engines hold the same pins');
-      // An engine's own pin is told once, by its own handler, not again when its notice comes round.
+      // An engine's own pin is told once, by its own handler, not again when its notice comes round. Notices reach
+      // A's feed in commit order, so once A has B's later pin, A's feed has already taken the echo of A's own unpin.
+      const barrier = new Actor().pubkey;
+      await b.engine.call('engine.pin', { domain: 'dvm', key: barrier, pinned: true });
+      await eventually('A watches the DVM B pinned after A\'s unpin', async () => (await pinKeys(a)).includes(`dvm:${barrier}:`));
+      await eventually('A told its views of it', () => told(a, { domain: 'dvm', key: barrier, pinned: true }));
       assert.equal(a.notifications.filter((n) => n.topic === 'engine.pinsChanged' && n.payload.key === dvm).length, 2);
     } finally {
       await a.engine.dispose();
