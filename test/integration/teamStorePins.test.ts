@@ -92,7 +92,7 @@ describe('team store: pins made by one editor reach the others live', () => {
       const dvm = new Actor().pubkey;
       // Written with no notice at all, as one lost with the feed's connection would be.
       await admin.query('INSERT INTO pins (domain, key, label, created_at) VALUES ($1, $2, NULL, $3)', ['dvm', dvm, Math.floor(Date.now() / 1000)]);
-      const cut = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'swarmscope/%' AND query LIKE 'LISTEN%'");
+      const cut = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'swarmscope/%' AND query LIKE 'LISTEN%' AND datname = current_database()");
       assert.equal(cut.rowCount, 1, 'the engine listens on one connection');
       await eventually('B reads the pins again once its feed is back', async () => (await pinKeys(b)).includes(`dvm:${dvm}:`));
       await eventually('and tells its views', () => told(b, { domain: 'dvm', key: dvm, pinned: true }));
