@@ -10,7 +10,7 @@ import { pgNostrMigrations } from '../../src/core/store/postgres/pgNostrMigratio
 import { PgNostrIngestor } from '../../src/core/store/postgres/pgNostrIngest';
 import { Store } from '../../src/core/store/sqlite/store';
 import type { NostrEvent } from '../../src/protocol/nostrProtocol';
-import { DEFAULT_EXCLUDED, fixtureEvents, openCore } from '../fixtures/nostr/eventBuilders';
+import { type CoreKit, DEFAULT_EXCLUDED, fixtureEvents, openCore } from '../fixtures/nostr/eventBuilders';
 import { pageTraffic } from '../fixtures/nostr/pageTraffic';
 import { comparedRows, COMPARED_WHERE, postgresRows, sqliteRows } from '../support/nostrTableParity';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgresServer';
@@ -104,8 +104,20 @@ describe('PostgreSQL Nostr schema', () => {
       await ingest(events.filter(isAnswer));
       assert.ok(count('SELECT 1 FROM nostr_job_dvms WHERE kind = -1') > 20, 'pairs waiting for their request');
       await sameFigures('the answers alone');
+      // timed_stamp is left out of the row comparisons (each store numbers it its own way), but the median caches
+      // (pgActivitySeries.ts, sqliteSeriesQuery.ts) recompute a bucket only when it moves: whenever a bucket's timed
+      // figure changes, its stamp must have changed too, on either store.
+      const stampsBefore = await timedStamps(kit, pool);
       await ingest(events.filter((event) => !isAnswer(event)));
       assert.ok(count('SELECT 1 FROM nostr_job_dvms WHERE kind = 5050') > 20, 'pairs moved to their request\'s kind');
+      const stampsAfter = await timedStamps(kit, pool);
+      for (const store of ['sqlite', 'postgres'] as const) {
+        const retimed = [...stampsAfter[store]].filter(([bucket, after]) => after.timed !== (stampsBefore[store].get(bucket) ?? UNTIMED).timed);
+        assert.ok(retimed.length > 0, `the requests time answers on ${store}`);
+        for (const [bucket, after] of retimed) {
+          assert.notEqual(after.stamp, (stampsBefore[store].get(bucket) ?? UNTIMED).stamp, `${store}: bucket ${bucket}'s timed_stamp moved with its timed figure`);
+        }
+      }
       for (const table of TRIGGER_TABLES) assert.ok(count(`SELECT 1 FROM ${table}${COMPARED_WHERE[table] ?? ''}`) > 0, `${table} has rows to compare`);
       await sameFigures('the requests');
 
@@ -130,6 +142,24 @@ describe('PostgreSQL Nostr schema', () => {
     }
   });
 });
+
+interface TimedStamp {
+  readonly timed: string;
+  readonly stamp: string;
+}
+
+/** A bucket not yet in nostr_rollup_totals: no answers timed, and the column's default stamp. */
+const UNTIMED: TimedStamp = { timed: '0', stamp: '0' };
+
+/** `period/bucket` → its timed figure and timed_stamp, on each store. */
+async function timedStamps(kit: CoreKit, pool: pg.Pool): Promise<Record<'sqlite' | 'postgres', Map<string, TimedStamp>>> {
+  const sql = 'SELECT period, bucket, timed, timed_stamp FROM nostr_rollup_totals';
+  const byBucket = (rows: unknown[][]) => new Map(rows.map(([period, bucket, timed, stamp]) => [`${period}/${bucket}`, { timed: String(timed), stamp: String(stamp) }]));
+  return {
+    sqlite: byBucket(kit.store.db.exec(sql)[0]?.values ?? []),
+    postgres: byBucket((await pool.query({ text: sql, rowMode: 'array' })).rows as unknown[][]),
+  };
+}
 
 function sortKeys(shape: Shape): Shape {
   return Object.fromEntries(Object.entries(shape).sort(([a], [b]) => a.localeCompare(b)));
