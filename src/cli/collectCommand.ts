@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS, isWebSocketUrl, LIST_ITEM_BOUNDS, NUMBER_BOUNDS } from '../core/config/settings';
 import type { Engine } from '../engine/engine';
+import { refuseIfReadOnly } from '../engine/readOnlyStore';
 import type { CollectorStatus } from '../protocol/engineProtocol';
 import type { HistoryBackfillStatus } from '../protocol/historyBackfillProtocol';
 import type { NostrMetricsScope } from '../protocol/nostrProtocol';
@@ -68,10 +69,8 @@ export const collectCommand: CliCommand = {
     return withEngine(args, io, { collect: true, settings }, async (engine) => {
       // The engine started no collector on a store it may only read: refused, naming what the role lacks, so that a
       // script or a service manager sees a failure rather than a collector that stores nothing.
-      const readOnly = engine.storeReadOnlyReason;
-      if (readOnly !== undefined) {
-        throw new Error(`the team store ${engine.status().store?.location ?? ''} may only be read here (${readOnly}): collect needs a role that may write it`);
-      }
+      const location = engine.status().store?.location;
+      refuseIfReadOnly({ readOnlyReason: engine.storeReadOnlyReason }, location === undefined ? 'collecting' : `collecting into ${location}`);
       const startedAt = Date.now();
       const before = await jobCounts(engine);
       const droppedBefore = engine.status().dropped;

@@ -12,6 +12,7 @@ import { EngineStateView } from './engineStateView';
 import { importEventsFile } from './importEventsFile';
 import { ENGINE_MODULES } from './modules';
 import { openEngineStorage } from './openEngineStorage';
+import { refuseIfReadOnly } from './readOnlyStore';
 
 export interface EngineOptions {
   readonly notify: (notification: EngineNotification) => void;
@@ -274,8 +275,7 @@ export class Engine {
       'engine.pins': () => pins.list().map((pin) => ({ domain: pin.domain, key: pin.key, label: pin.label })),
       'engine.pin': ({ domain, key, label, pinned }) => {
         // Refused up front: the view would show the watch, and its write fail later where the user never looks.
-        const readOnly = this.storage.readOnlyReason;
-        if (readOnly !== undefined) throw new Error(`pins are kept in the team store, which may only be read here (${readOnly}): watching needs a role that may write`);
+        refuseIfReadOnly(this.storage, 'watching');
         if (pinned) pins.add(domain, key, label);
         else pins.remove(domain, key);
         // Other windows that share this engine show the watch too.

@@ -3,7 +3,7 @@ import type { Storage } from '../core/store/storage';
 /**
  * A write the user asked for on a team store this process may only read (Storage.readOnlyReason). Thrown before
  * anything is sent or written, so that the user reads what the role lacks instead of "permission denied" later in a
- * log; named, so that callers can tell it from a failure of the write itself.
+ * log.
  */
 export class StoreReadOnlyError extends Error {
   override readonly name = 'StoreReadOnlyError';

@@ -72,7 +72,7 @@ it('an editor on a SELECT-only role starts no collector, says so once, and shows
 
     // A pin is kept in the store: refused, naming why, and not shown as watched either.
     await assert.rejects(viewer.call('engine.pin', { domain: 'dvm', key: pubkey, label: 'watched', pinned: true }),
-      /pins are kept in the team store, which may only be read here .*role "viewer" lacks INSERT/);
+      /watching writes to the team store, which may only be read here .*role "viewer" lacks INSERT/);
     assert.deepEqual(await viewer.call('engine.pins', {}), []);
 
     // Settings change and maintenance passes come and go: still one notice, and no write failed.
@@ -91,6 +91,6 @@ it('`swarmscope collect --store` on a SELECT-only role refuses at start, naming 
   const run = await runBuiltCli(['collect', '--store', viewerUrl, '--relay', relay.url, '--duration', '2', '--endpoint', OFFLINE_CHAIN, '--json'], { timeoutMs: 120_000 });
   assert.equal(run.code, 1, run.stderr);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, /swarmscope collect: .*may only be read .*role "viewer" lacks INSERT, UPDATE and DELETE on /);
+  assert.match(run.stderr, /swarmscope collect: collecting into \S+ writes to the team store, which may only be read here .*role "viewer" lacks INSERT, UPDATE and DELETE on /);
   assert.doesNotMatch(run.stderr, /permission denied|collecting from/);
 });
