@@ -31,14 +31,15 @@ export const NEURON_ROWS_SQL = `SELECT nr.uid, hk.ss58, ck.ss58, nr.flags, nr.st
   LEFT JOIN bittensor_identities id ON id.coldkey_id = nr.coldkey_id`;
 
 /**
- * Per trace field: the raw column, its scale, and the daily rollup's figure (a day's mean from its sums; stake is a
- * level, so its day takes the last value, the bare column of the row with MAX(last_block)).
+ * Per trace field: the raw column and its scale. A day's figure from the rollup is each dialect's own (sqliteTraces.ts
+ * takes stake's last value as a bare column beside MAX(last_block), which PostgreSQL refuses; pgTraceQuery.ts uses
+ * DISTINCT ON and window sums), so it lives in the adapters.
  */
-export const TRACE_FIELD_SQL: Record<TraceField, { readonly column: string; readonly scale: number; readonly daily: string }> = {
-  stake: { column: 'stake_total', scale: RAO, daily: 'stake_last * 1.0' },
-  incentive: { column: 'incentive', scale: U16, daily: 'SUM(incentive_sum) * 1.0 / SUM(samples)' },
-  dividends: { column: 'dividends', scale: U16, daily: 'SUM(dividends_sum) * 1.0 / SUM(samples)' },
-  emission: { column: 'emission', scale: RAO, daily: 'SUM(emission_sum) * 1.0 / SUM(samples)' },
-  trust: { column: 'trust', scale: U16, daily: 'SUM(trust_sum) * 1.0 / SUM(samples)' },
-  consensus: { column: 'consensus', scale: U16, daily: 'SUM(consensus_sum) * 1.0 / SUM(samples)' },
+export const TRACE_FIELD_SQL: Record<TraceField, { readonly column: string; readonly scale: number }> = {
+  stake: { column: 'stake_total', scale: RAO },
+  incentive: { column: 'incentive', scale: U16 },
+  dividends: { column: 'dividends', scale: U16 },
+  emission: { column: 'emission', scale: RAO },
+  trust: { column: 'trust', scale: U16 },
+  consensus: { column: 'consensus', scale: U16 },
 };

@@ -13,6 +13,20 @@ import { TRACE_POINTS_DEFAULT, TRACE_POINTS_MAX, TRACE_SERIES_MAX } from '../../
 import { TRACE_FIELD_SQL } from '../../sharedSql/bittensorSql';
 
 /**
+ * A day's figure from the rollup: a mean of the day's sums, and for stake, a level, the day's last value. SQLite
+ * reads that as the bare column of the row with MAX(last_block); PostgreSQL refuses a bare column, so its adapter
+ * (pgTraceQuery.ts) keeps its own map.
+ */
+const DAILY: Record<TraceField, string> = {
+  stake: 'stake_last * 1.0',
+  incentive: 'SUM(incentive_sum) * 1.0 / SUM(samples)',
+  dividends: 'SUM(dividends_sum) * 1.0 / SUM(samples)',
+  emission: 'SUM(emission_sum) * 1.0 / SUM(samples)',
+  trust: 'SUM(trust_sum) * 1.0 / SUM(samples)',
+  consensus: 'SUM(consensus_sum) * 1.0 / SUM(samples)',
+};
+
+/**
  * Traces of one field for chosen hotkeys, UIDs, or the top N (by the field in the range's newest snapshot): raw
  * snapshots inside the range (every k-th when there are more than the points allowed) and daily rollups for the days
  * before the first raw snapshot. A hotkey's series follows the hotkey wherever it sat; a UID's follows the UID.
@@ -27,7 +41,8 @@ export function traces(
   range: BlockRange,
   maxPoints?: number,
 ): Traces {
-  const { column, scale, daily } = TRACE_FIELD_SQL[oneOf(field, TRACE_FIELDS, 'field')];
+  const checked = oneOf(field, TRACE_FIELDS, 'field');
+  const { column, scale } = TRACE_FIELD_SQL[checked];
   const byUid = isUidSelection(selection);
   const selected = byUid ? selection.uids.filter(Number.isInteger).slice(0, TRACE_SERIES_MAX) : selectedHotkeyIds(db, repo, netuid, chain, column, selection, range);
   const series = startSeries(byUid, selected);
@@ -39,7 +54,7 @@ export function traces(
   if (days.length > 0) {
     const found = jsonResult<[number, number, number | null, number, number, number, number][]>(db,
       `SELECT json_group_array(json_array(day, selected, value, last_block, hotkey_id, coldkey_id, uid)) FROM (
-         SELECT day, ${selectColumn} AS selected, ${daily} AS value, MAX(last_block) AS last_block, hotkey_id, coldkey_id, uid
+         SELECT day, ${selectColumn} AS selected, ${DAILY[checked]} AS value, MAX(last_block) AS last_block, hotkey_id, coldkey_id, uid
          FROM bittensor_uid_days WHERE chain = ? AND netuid = ? AND day IN (SELECT value FROM json_each(?)) AND ${selectColumn} IN (SELECT value FROM json_each(?))
          GROUP BY day, ${selectColumn} ORDER BY day)`,
       [chain.id, netuid, JSON.stringify(days.map((d) => d.day)), selectedJson]) ?? [];
