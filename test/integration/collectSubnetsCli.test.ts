@@ -15,7 +15,8 @@ import { startReplayNode, type ReplayNode } from '../support/replayNode';
 /*
  * `swarmscope collect --subnet N` (issue 14: a collector for many subnets, around the clock, with no settings file):
  * the chain collector snapshots the subnets named, and a bad netuid is refused naming --subnet. And a CLI command on a
- * team store holds no LISTEN connection: it shows no live view, so it has nothing to hear.
+ * team store holds no LISTEN connection: it shows no live view, so it has nothing to hear. The refusal test runs the built
+ * CLI from dist (runBuiltCli): test/run.mjs builds before any tests; run alone, `node esbuild.mjs` first.
  */
 
 // A dead loopback port keeps the engine's chain collector off the network where the chain is not the point.
