@@ -20,12 +20,13 @@ const relay = 'wss://relay.readonly.example';
 const STORE_OPTIONS = { excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined, pinnedDvms: () => new Set<string>() };
 
 let server: PostgresServer;
+let url: string;
 let writer: PgStorage;
 let reader: PgStorage;
 let sqlite: CoreKit;
 before(async () => {
   server = await startPostgres();
-  const url = await createDatabase(server);
+  url = await createDatabase(server);
   writer = await openPgStorage(url, { listen: false });
   // An editor opens the store as it does (schema check, then listening for the collector's writes), on a role made
   // after the schema exists: SELECT on the tables there are, nothing else (no INSERT, UPDATE, DELETE, CREATE).
@@ -95,4 +96,19 @@ it('the viewer\'s maintenance pass leaves retention to the writers instead of fa
   const { retention } = reader.openBittensor();
   assert.deepEqual(await retention.apply({ now: later, ...RETENTION, pinnedHotkeys: [] }), { neuronRows: 0, rollupRows: 0, snapshots: 0 });
   assert.equal(await retention.prunePoints(Number.MAX_SAFE_INTEGER), 0);
+});
+
+it('a collector role that may write the data tables may write, though it may not touch the migrations or debug tables', async () => {
+  // A team may grant its collector writes on the tables Swarmscope keeps data in and leave the schema's bookkeeping
+  // (and the table the debug fill makes) to the owner: that role writes everything a collector writes.
+  await writer.debugFill(0);
+  const collectorUrl = await createSelectOnlyRole(url, 'collector');
+  await writer.pool.query('GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO collector');
+  await writer.pool.query('REVOKE INSERT, UPDATE, DELETE ON swarmscope_migrations, debug_filler FROM collector');
+  const collector = await openPgStorage(collectorUrl, { listen: false });
+  try {
+    assert.equal(collector.readOnlyReason, undefined);
+  } finally {
+    await collector.close();
+  }
 });
