@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { eventually } from './eventually';
 
 /**
  * What a team lead gives the viewers (README "For a team"): a login role that may only SELECT the tables as they are
@@ -26,6 +27,25 @@ export async function tableRowCounts(url: string): Promise<Record<string, number
     const counts: Record<string, number> = {};
     for (const { name } of rows) counts[name] = Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${name}"`)).rows[0]!.n);
     return counts;
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * Transactions rolled back in the database at `url` (pg_stat_database.xact_rollback), read once `role` has no
+ * connection left there: a write a SELECT-only role attempts fails and rolls back, and a backend reports its counts
+ * when it exits at the latest (statistics are asynchronous), so an unchanged count means no write was attempted.
+ */
+export async function rollbacksOnceGone(url: string, role = 'viewer'): Promise<number> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await eventually(`no connection of role "${role}" left`, async () =>
+      (await admin.query('SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND datname = current_database()', [role])).rowCount === 0);
+    await admin.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await admin.query<{ n: string }>('SELECT xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+    return Number(rows[0]!.n);
   } finally {
     await admin.end();
   }
