@@ -160,8 +160,12 @@ class NostrModule implements EngineModule {
     };
   }
 
-  /** Before the engine is ready: cursors ahead of the clock are put back before anything reads them. */
+  /**
+   * Before the engine is ready: cursors ahead of the clock are put back before anything reads them. Not on a store
+   * this process may only read: the cursors are the team's collectors' to keep (and the write would fail the start).
+   */
   async open(): Promise<void> {
+    if (this.context.storage.readOnlyReason !== undefined) return;
     await this.writes.run(() => this.repairCursors());
   }
 
@@ -184,6 +188,9 @@ class NostrModule implements EngineModule {
    */
   private ingest(relay: string | undefined, events: readonly unknown[]): Promise<IngestResult> {
     const stored = this.store.events.ingest(relay, events);
+    // Its failure is the caller's, through the queued task below; until that task runs, the rejection must not count
+    // as unhandled (Node would end the engine's process).
+    stored.catch(() => undefined);
     return this.writes.run(async () => this.settle(await stored));
   }
 

@@ -55,9 +55,12 @@ const RAW_INSERT = `INSERT INTO nostr_events (id, pubkey, kind, created_at, job_
 /** An event's id in the remembered-ids tier (nostr_seen), by created_at and the id's first 8 bytes. */
 const SEEN_LOOKUP = `SELECT s.created_at, s.id8 FROM nostr_seen s
   JOIN unnest($1::bigint[], $2::bytea[]) AS v (created_at, id8) ON s.created_at = v.created_at AND s.id8 = v.id8`;
-/** A relay's id, made on first sight, in one round trip (a row inserted here is not visible to the second SELECT). */
-const RELAY_ID = `WITH made AS (INSERT INTO nostr_relays (url) VALUES ($1) ON CONFLICT (url) DO NOTHING RETURNING id)
-  SELECT id FROM made UNION ALL SELECT id FROM nostr_relays WHERE url = $1 LIMIT 1`;
+/**
+ * A relay's id, made on first sight, in one round trip. DO UPDATE (of nothing) so that RETURNING always has the row:
+ * with DO NOTHING a row another collector committed meanwhile is in neither the INSERT's answer nor the statement's
+ * snapshot. Once per relay per process, so the extra row version costs nothing.
+ */
+const RELAY_ID = 'INSERT INTO nostr_relays (url) VALUES ($1) ON CONFLICT (url) DO UPDATE SET url = excluded.url RETURNING id';
 
 interface Verified {
   readonly fresh: SerializedEvent[];
@@ -84,6 +87,14 @@ export class PgNostrIngestor {
   /** Write transactions, queued as their chunks pass the checks: so calls are written in the order they were made. */
   private readonly writes = new SerialQueue();
   private readonly relayIds = new Map<string, number>();
+  /**
+   * Events checked fresh whose write has not settled yet, id → signature. Several relays send the same events at
+   * about the same time, and the next batch is checked while the last is written: a copy of one of these is the same
+   * signed event when its signature matches and its content hashes to the id, so it needs no second signature check.
+   * It goes on as fresh, and its write's re-read under the lock makes it a duplicate (or stores it, had that write
+   * failed).
+   */
+  private readonly inFlight = new Map<string, string>();
 
   constructor(private readonly options: PgNostrIngestorOptions) {}
 
@@ -102,7 +113,14 @@ export class PgNostrIngestor {
         const chunk = candidates.slice(start, start + WRITE_CHUNK);
         const verified = await this.verifyChunk(chunk, await this.lookupKnown(chunk), seen, rejections);
         if (verified.fresh.length === 0 && verified.duplicates.length === 0) continue;
-        written.push(this.writes.run(() => this.write(relay, verified, outcome)));
+        for (const { event } of verified.fresh) this.inFlight.set(event.id, event.sig);
+        written.push(this.writes.run(async () => {
+          try {
+            await this.write(relay, verified, outcome);
+          } finally {
+            for (const { event } of verified.fresh) if (this.inFlight.get(event.id) === event.sig) this.inFlight.delete(event.id);
+          }
+        }));
       }
     });
     // The chunks are queued while the checks run; every one queued is waited for, even after a failed check, so
@@ -129,7 +147,8 @@ export class PgNostrIngestor {
         if (duplicateHolds(candidate, sig, verify, rejections)) verified.duplicates.push({ event, stored: earlier !== undefined ? undefined : stored });
         continue;
       }
-      if (!signatureHolds(event, verify, rejections)) continue;
+      const pending = this.inFlight.get(event.id);
+      if (!(pending !== undefined ? duplicateHolds(candidate, pending, verify, rejections) : signatureHolds(event, verify, rejections))) continue;
       seen.set(event.id, event.sig);
       verified.fresh.push(candidate);
     }
