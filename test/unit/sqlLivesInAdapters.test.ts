@@ -31,6 +31,24 @@ const COLUMN_LIST = /^(?=[\s\S]*[a-z]_[a-z])\s*[a-z_]+(\.[a-z_]+)?(\s*,\s*[a-z_]
 const SQL_NAME = /(^|_)SQL$|[a-z0-9]Sql$/;
 const DATABASE_MODULES = new Set(['sql.js', 'pg']);
 
+/** The package a module specifier names, its subpath aside: 'pg/lib/client' → 'pg', '@scope/name/x' → '@scope/name'. */
+function packageOf(specifier: string): string {
+  return specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+}
+
+/** The specifier a node loads a module by, whichever way: import or export … from, import(…), require(…), import x = require(…). */
+function loadedModule(node: ts.Node): string | undefined {
+  if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) return node.moduleSpecifier.text;
+  if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    return node.moduleReference.expression.text;
+  }
+  if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteralLike(node.arguments[0]!)
+    && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    return node.arguments[0].text;
+  }
+  return undefined;
+}
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -57,8 +75,9 @@ function seamBreaks(fileName: string, text: string): string[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      if (DATABASE_MODULES.has(node.moduleSpecifier.text)) found.push(`imports ${node.moduleSpecifier.text}`);
+    const loaded = loadedModule(node);
+    if (loaded !== undefined) {
+      if (DATABASE_MODULES.has(packageOf(loaded))) found.push(`imports ${loaded}`);
       return;
     }
     const line = (): number => source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
@@ -83,6 +102,10 @@ test('the check sees SQL in literals and driver imports, and not SQL words in co
   assert.equal(seamBreaks('c.ts', "db.run('INSERT OR IGNORE INTO pins (domain) VALUES (?)');").length, 1);
   assert.equal(seamBreaks('d.ts', "db.run('BEGIN');").length, 1);
   assert.deepEqual(seamBreaks('e.ts', "import type { Database } from 'sql.js';"), ['imports sql.js']);
+  assert.deepEqual(seamBreaks('e2.ts', "const driver = await import('pg');"), ['imports pg']);
+  assert.deepEqual(seamBreaks('e3.ts', "const initSqlJs = require('sql.js/dist/sql-wasm.js');"), ['imports sql.js/dist/sql-wasm.js']);
+  assert.deepEqual(seamBreaks('e4.ts', "import { Client } from 'pg/lib/client';\nimport pgTypes = require('pg/lib/types');"), ['imports pg/lib/client', 'imports pg/lib/types']);
+  assert.deepEqual(seamBreaks('e5.ts', "import { parse } from 'pg-protocol';\nconst x = require('pgx');"), [], 'other packages whose names start alike');
 });
 
 test('the check sees the fragments statements are built from: expressions, column lists, names that say SQL', () => {
