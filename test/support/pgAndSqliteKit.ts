@@ -11,7 +11,7 @@ import { createDatabase, startPostgres } from './postgresServer';
 export interface PgAndSqliteKit {
   readonly pool: pg.Pool;
   readonly sqlite: CoreKit;
-  /** Closes both stores and stops the server (removing its folder). */
+  /** Closes both stores and stops the server (removing its folder), all of them even if one fails: throws the first failure. */
   close(): Promise<void>;
 }
 
@@ -19,10 +19,13 @@ export async function openPgAndSqliteKit(migrations: readonly PgMigration[]): Pr
   const server = await startPostgres();
   let pool: pg.Pool | undefined;
   let sqlite: CoreKit | undefined;
+  // Every part is closed even when one fails (a server left running outlives the test file); the first failure is
+  // then thrown. The server stops last, once the pool has let go of it.
   const close = async () => {
-    await sqlite?.close();
-    await pool?.end();
-    await server.stop();
+    const settled = await Promise.allSettled([sqlite?.close(), pool?.end()]);
+    settled.push(...await Promise.allSettled([server.stop()]));
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   try {
     const url = await createDatabase(server);
@@ -32,7 +35,7 @@ export async function openPgAndSqliteKit(migrations: readonly PgMigration[]): Pr
     return { pool, sqlite, close };
   } catch (error) {
     // The test's `after` never sees a kit that failed half-way: what it started is released here.
-    await close();
+    await close().catch(() => undefined); // the failure that stopped the start is the one to report
     throw error;
   }
 }
