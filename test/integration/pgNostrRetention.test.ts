@@ -62,7 +62,7 @@ describe('PostgreSQL Nostr retention', () => {
     const ingestor = new PgNostrIngestor({ pool, excludedKinds: () => DEFAULT_EXCLUDED, countDropped: () => undefined });
     const traffic = pageTraffic();
     const events = [...fixtureEvents(), ...traffic.events];
-    const stores = { kit, pool, ingestor, retention: new PgNostrRetention(pool, batchRows), pinned: traffic.dvmA.pubkey, events };
+    const stores = { kit, pool, ingestor, retention: new PgNostrRetention(pool, { maxBatchRows: batchRows }), pinned: traffic.dvmA.pubkey, events };
     open.push(stores);
     for (let i = 0; i < events.length; i += 37) {
       const batch = events.slice(i, i + 37);

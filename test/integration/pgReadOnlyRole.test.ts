@@ -112,3 +112,19 @@ it('a collector role that may write the data tables may write, though it may not
     await collector.close();
   }
 });
+
+it('a role that may add rows but not delete them leaves retention to the writers too, as the store said at open', async () => {
+  const inserterUrl = await createSelectOnlyRole(url, 'inserter');
+  await writer.pool.query('GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO inserter');
+  const inserter = await openPgStorage(inserterUrl, { listen: false });
+  try {
+    assert.match(inserter.readOnlyReason ?? '', /role "inserter" lacks DELETE on /);
+    const later = NOW + 200 * 86_400;
+    assert.deepEqual(await inserter.openNostr(STORE_OPTIONS).events.maintain(later, RETENTION), { rawEvents: 0, jobs: 0, rollups: 0 });
+    const { retention } = inserter.openBittensor();
+    assert.deepEqual(await retention.apply({ now: later, ...RETENTION, pinnedHotkeys: [] }), { neuronRows: 0, rollupRows: 0, snapshots: 0 });
+    assert.equal(await retention.prunePoints(Number.MAX_SAFE_INTEGER), 0);
+  } finally {
+    await inserter.close();
+  }
+});

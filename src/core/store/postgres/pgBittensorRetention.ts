@@ -3,7 +3,6 @@ import type { BittensorRetentionStore, RetentionPolicy, RetentionResult } from '
 import { pgColumn, pgRows } from './pgReader';
 import { prunePoints } from './pgSubnetStore';
 import { BITTENSOR_WRITE_LOCK, inPgTransaction, type PgPool } from './pgTransaction';
-import { pgMayWrite } from './pgWritePrivileges';
 
 /**
  * Retention of the Bittensor rows on PostgreSQL: snapshotRetention.ts's rules (read its comments), with batched
@@ -16,11 +15,12 @@ const NOT_NEWEST = `block < (SELECT MAX(block) FROM bittensor_snapshots t WHERE 
 /** The size budget's estimate of a neuron row's bytes, as the sql.js side counts it. */
 const BYTES_PER_ROW = 48;
 
-export function createPgBittensorRetention(pool: PgPool): BittensorRetentionStore {
+/** `readOnly`: the store may not be written here (Storage.readOnlyReason, asked once at open). */
+export function createPgBittensorRetention(pool: PgPool, readOnly = false): BittensorRetentionStore {
   return {
     async apply(policy: RetentionPolicy): Promise<RetentionResult> {
-      // As the Nostr retention: a role that may not store snapshots (a viewer) leaves retention to the collectors.
-      if (!(await mayStore(pool))) return { neuronRows: 0, rollupRows: 0, snapshots: 0 };
+      // As the Nostr retention: a role that may not write the store (a viewer) leaves retention to the collectors.
+      if (readOnly) return { neuronRows: 0, rollupRows: 0, snapshots: 0 };
       const rawCutoff = policy.now - policy.rawWindowHours * 3_600;
       const dayCutoff = Math.floor((policy.now - policy.historyDays * 86_400) / 86_400);
       return inPgTransaction(pool, async (client) => {
@@ -46,7 +46,7 @@ export function createPgBittensorRetention(pool: PgPool): BittensorRetentionStor
         return removed;
       }, BITTENSOR_WRITE_LOCK);
     },
-    prunePoints: async (beforeBlock) => ((await mayStore(pool)) ? prunePoints(pool, beforeBlock) : 0),
+    prunePoints: async (beforeBlock) => (readOnly ? 0 : prunePoints(pool, beforeBlock)),
   };
 }
 
@@ -57,11 +57,6 @@ async function thin(client: pg.PoolClient, snapshotIds: readonly number[], pinne
     [snapshotIds, pinned]);
   await client.query('UPDATE bittensor_snapshots SET complete = 0 WHERE id = ANY($1::bigint[])', [snapshotIds]);
   return removed.rowCount ?? 0;
-}
-
-/** Whether this session writes the Bittensor tables at all (a SELECT-only viewer does not). */
-function mayStore(pool: PgPool): Promise<boolean> {
-  return pgMayWrite(pool, 'bittensor_snapshots', ['INSERT']);
 }
 
 async function pinnedIds(client: pg.PoolClient, hotkeys: readonly string[]): Promise<number[]> {

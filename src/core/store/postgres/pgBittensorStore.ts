@@ -15,16 +15,16 @@ import type { PgPool } from './pgTransaction';
  * The Bittensor store over a team's PostgreSQL server (issue 14): the same answers as the sql.js adapter
  * (sqliteBittensorStore.ts) for the same snapshots, from the schema in pgBittensorMigrations.ts (run it first).
  * Reads take a pooled connection each; a write that must be whole (a snapshot, a subnet list, a retention run, a
- * chain switch) is one transaction.
+ * chain switch) is one transaction. `readOnly`: Storage.readOnlyReason is set, so retention removes nothing.
  */
-export function createPgBittensorStore(pool: PgPool): BittensorStore {
+export function createPgBittensorStore(pool: PgPool, options: { readonly readOnly?: boolean } = {}): BittensorStore {
   const snapshots = new PgSnapshotStore(pool);
   return {
     snapshots,
     subnets: createPgSubnetStore(pool),
     chain: createPgChainStore(pool),
     history: createPgSubnetHistory(pool, snapshots),
-    retention: createPgBittensorRetention(pool),
+    retention: createPgBittensorRetention(pool, options.readOnly),
   };
 }
 

@@ -3,7 +3,6 @@ import type { RetentionReport } from '../../nostr/retention';
 import { periodKeptSec, ROLLUP_PERIODS, type RetentionWindows } from '../../nostr/rollupPeriods';
 import { pgRow } from './pgReader';
 import { inPgTransaction, NOSTR_WRITE_LOCK, type PgPool } from './pgTransaction';
-import { pgMayWrite } from './pgWritePrivileges';
 
 /**
  * Retention of the Nostr tables on PostgreSQL: retention.ts's rules (read its comments), row for row; a usual pass in
@@ -114,12 +113,24 @@ export interface PgRetentionStats {
   readonly longestHoldMs: number;
 }
 
+export interface PgNostrRetentionOptions {
+  /** The store may not be written here (Storage.readOnlyReason, asked once at open): maintain removes nothing. */
+  readonly readOnly?: boolean;
+  /** Rows a statement removes at most (tests make it small to cross batch boundaries). */
+  readonly maxBatchRows?: number;
+}
+
 export class PgNostrRetention {
   private batches = 0;
   private longestHoldMs = 0;
 
-  /** `maxBatchRows`: rows a statement removes at most (tests make it small to cross batch boundaries). */
-  constructor(private readonly pool: PgPool, private readonly maxBatchRows = MAX_BATCH_ROWS) {}
+  private readonly readOnly: boolean;
+  private readonly maxBatchRows: number;
+
+  constructor(private readonly pool: PgPool, options: PgNostrRetentionOptions = {}) {
+    this.readOnly = options.readOnly ?? false;
+    this.maxBatchRows = options.maxBatchRows ?? MAX_BATCH_ROWS;
+  }
 
   /** How the last maintain / trimRaw / evictOldest went: for benches and logs, never for a rule. */
   get lastRun(): PgRetentionStats {
@@ -129,9 +140,9 @@ export class PgNostrRetention {
   /** DESIGN.md "Data kept", as NostrRetention.maintain: the same rows go, the same counts come back. */
   async maintain(now: number, windows: RetentionWindows): Promise<RetentionReport> {
     this.startRun();
-    // An editor whose role may not store events (a team's SELECT-only viewers) leaves retention to the collectors:
+    // An editor whose role may not write the store (a team's SELECT-only viewers) leaves retention to the collectors:
     // failing here each minute would also skip what the engine's pass does after it (the liveness alerts).
-    if (!(await pgMayWrite(this.pool, 'nostr_events', ['INSERT']))) return { rawEvents: 0, jobs: 0, rollups: 0 };
+    if (this.readOnly) return { rawEvents: 0, jobs: 0, rollups: 0 };
     const steps = this.maintenanceSteps(now, windows);
     const removed = await this.inOneTransaction(steps) ?? await this.inBatches(steps);
     const count = (what: keyof RetentionReport) => steps.reduce((sum, step, i) => sum + (step.counts === what ? removed[i] : 0), 0);

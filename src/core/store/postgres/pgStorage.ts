@@ -88,7 +88,7 @@ export class PgStorage implements Storage {
       ...options,
       pool: this.pool,
       // Its eviction counts the bytes of the rows it removes: pg_database_size does not fall when rows are deleted.
-      retention: new PgNostrRetention(this.pool),
+      retention: new PgNostrRetention(this.pool, { readOnly: this.readOnlyReason !== undefined }),
       postedJobs: createPgPostedJobStore(this.pool),
       historyBackfill: createPgHistoryBackfillStore(this.pool),
     });
@@ -96,7 +96,7 @@ export class PgStorage implements Storage {
 
   /** The Bittensor store; a saved snapshot is announced to the other processes on this database. */
   openBittensor(): BittensorStore {
-    return createPgBittensorStore(this.pool);
+    return createPgBittensorStore(this.pool, { readOnly: this.readOnlyReason !== undefined });
   }
 
   /** Other processes' committed writes; none when opened with `listen: false`. */
