@@ -7,6 +7,9 @@ import { eventually } from './eventually';
  * same URL as that role (no password: the private server trusts loopback).
  */
 export async function createSelectOnlyRole(url: string, role = 'viewer'): Promise<string> {
+  const asRole = url.replace('//postgres@', `//${role}@`);
+  // Unchanged, it would be the superuser's URL, and a test of what the role may not do would pass for the wrong reason.
+  if (asRole === url) throw new Error(`createSelectOnlyRole: ${url} does not log in as //postgres@, so it cannot be turned into ${role}'s URL`);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -15,7 +18,7 @@ export async function createSelectOnlyRole(url: string, role = 'viewer'): Promis
   } finally {
     await admin.end();
   }
-  return url.replace('//postgres@', `//${role}@`);
+  return asRole;
 }
 
 /** Rows in every table of the public schema, by table: equal before and after, nothing was written. */
