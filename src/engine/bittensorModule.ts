@@ -46,6 +46,8 @@ class BittensorModule implements EngineModule {
   private readonly backfillEnds = new Map<number, BackfillEnd>();
   /** Ongoing conditions announced by an earlier engine, already logged once by this one. */
   private readonly loggedOngoing = new Set<string>();
+  /** Endpoint and chain pairs a read-only store could not record, already logged. */
+  private readonly unrecordedChains = new Set<string>();
   private readonly listing: SubnetListing;
   /** Chain status changes are handled one after another: a newer status must not overtake the chain switch of an older one. */
   private readonly statusQueue = new SerialQueue();
@@ -380,6 +382,18 @@ class BittensorModule implements EngineModule {
    * other chain's history) but every view re-reads, now without them, and the subnet list must be read afresh.
    */
   private async onChain(endpoint: string, genesis: string): Promise<void> {
+    const readOnly = this.context.storage.readOnlyReason;
+    if (readOnly !== undefined) {
+      // Recording the chain is a write: the views keep showing the chain the team's collector recorded. Said once per
+      // endpoint and chain, not at every reconnect.
+      const recorded = await this.data.chain.current();
+      const key = `${endpoint} ${genesis}`;
+      if (recorded !== genesis && !this.unrecordedChains.has(key)) {
+        this.unrecordedChains.add(key);
+        this.context.log.log('info', `bittensor: ${endpoint} is on chain ${genesis}, the team store's data on ${recorded ?? 'no chain yet'}; the store may only be read here (${readOnly}), so that chain is not recorded here`);
+      }
+      return;
+    }
     const { changed, previous } = await this.data.chain.connectedTo(genesis);
     if (!changed) return;
     this.context.storage.markDirty();
