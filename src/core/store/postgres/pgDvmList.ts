@@ -16,6 +16,8 @@ export class PgDvmList {
     private readonly db: PgReader,
     private readonly pinned: () => ReadonlySet<string>,
     private readonly liveness: LivenessThresholds,
+    /** The store may be written here (no Storage.readOnlyReason): response-time rankings it works out are kept (pgPairStats.ts). */
+    private readonly keepRankings: boolean,
   ) {}
 
   async list(limit: number, offset: number, now: number): Promise<DvmSummary[]> {
@@ -59,7 +61,7 @@ export class PgDvmList {
   private async summarize(rows: readonly DvmRow[], now: number): Promise<DvmSummary[]> {
     const pubkeys = rows.map((row) => row.pubkey);
     const [percentiles, served] = await Promise.all([
-      pgResponsePercentilesOfDvms(this.db, pubkeys),
+      pgResponsePercentilesOfDvms(this.db, pubkeys, this.keepRankings),
       pubkeys.length === 0 ? [] : pgRows<[string, number]>(this.db, `SELECT encode(dvm, 'hex'), kind FROM nostr_kind_dvms WHERE dvm = ANY($1::bytea[]) ORDER BY dvm, kind`, [pubkeys.map(pgId)]),
     ]);
     const kindsOf = new Map<string, number[]>();

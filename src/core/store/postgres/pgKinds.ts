@@ -23,8 +23,8 @@ export async function pgKinds(db: PgReader): Promise<KindSummary[]> {
   return kindSummariesOf(rows, announced, names);
 }
 
-/** sqliteKindPageQuery.ts on PostgreSQL. */
-export async function pgKindPage(db: PgReader, askedKind: number, options: KindPageOptions, thresholds: LivenessThresholds): Promise<KindPage | null> {
+/** sqliteKindPageQuery.ts on PostgreSQL. `keepRankings`: the store may be written here (pgPairStats.ts pgLatencyOfKind). */
+export async function pgKindPage(db: PgReader, askedKind: number, options: KindPageOptions, thresholds: LivenessThresholds, keepRankings: boolean): Promise<KindPage | null> {
   const kind = requestKind(askedKind);
   // Reads that do not depend on each other go out together: each await is a round trip to the server.
   const [totalsRow, profiles, pairStats] = await Promise.all([
@@ -42,7 +42,7 @@ export async function pgKindPage(db: PgReader, askedKind: number, options: KindP
   const listed = [...plan.serving.map((row) => row.dvm), ...plan.onlyAnnouncing];
   const [names, latency, liveness, people, competition, dvmsFrom, overTime, recentJobs] = await Promise.all([
     pgAnnouncedKindNames(db),
-    pgLatencyOfKind(db, kind),
+    pgLatencyOfKind(db, kind, keepRankings),
     pgLivenessOfMany(db, listed, now, thresholds),
     pgPeople(db, listed),
     pgRow<[number, number | null, number | null]>(db, `SELECT count(*), sum((dvms > $1)::int), (SELECT kind FROM nostr_kinds WHERE kind >= 0 AND dvms > 0 ORDER BY dvms DESC, kind LIMIT 1)

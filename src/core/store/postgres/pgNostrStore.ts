@@ -20,6 +20,11 @@ export interface PgNostrStoreOptions extends NostrStoreOptions {
   readonly retention: Pick<NostrEventRepo, 'maintain' | 'trimRaw' | 'evictOldest'>;
   readonly postedJobs: PostedJobStore;
   readonly historyBackfill: HistoryBackfillStore;
+  /**
+   * The store may not be written here (Storage.readOnlyReason, asked once at open): reads keep no response-time
+   * rankings and maintenance ranks nothing ahead (pgPairStats.ts). Default false.
+   */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -35,7 +40,8 @@ export function createPgNostrStore(options: PgNostrStoreOptions): NostrStore {
   const ingestor = new PgNostrIngestor({ pool, excludedKinds: options.excludedKinds, countDropped: options.countDropped, log: options.log, contextVm });
   const reads = new PgEventReads(pool);
   const thresholds = options.liveness ?? DEFAULT_LIVENESS;
-  const pageRepo = new PgPageRepo({ db: pool, pinnedDvms: options.pinnedDvms, liveness: thresholds });
+  const readOnly = options.readOnly ?? false;
+  const pageRepo = new PgPageRepo({ db: pool, pinnedDvms: options.pinnedDvms, liveness: thresholds, readOnly });
   const events: NostrEventRepo = {
     ingest: (relay, batch) => ingestor.ingest(relay, batch),
     event: (id) => reads.event(id),
@@ -46,7 +52,7 @@ export function createPgNostrStore(options: PgNostrStoreOptions): NostrStore {
     maintain: async (now, windows) => {
       const report = await options.retention.maintain(now, windows);
       // Every writer runs this pass each minute: rankings kept here spare readers that may not keep them (pgPairStats.ts).
-      await pgKeepStaleRankings(pool);
+      if (!readOnly) await pgKeepStaleRankings(pool);
       return report;
     },
     trimRaw: (rawCutoff) => options.retention.trimRaw(rawCutoff),

@@ -21,6 +21,11 @@ export interface PgPageRepoOptions {
   /** Pinned DVM pubkeys (pins domain 'dvm'), as the sql.js NostrCore is given them. */
   readonly pinnedDvms: () => ReadonlySet<string>;
   readonly liveness?: LivenessThresholds;
+  /**
+   * The store may not be written here (Storage.readOnlyReason, asked once at open): response-time rankings are
+   * worked out on each read and not kept (pgPairStats.ts). Default false.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** NostrPageRepo over a PostgreSQL store: the DVMs and Kinds trees and the DVM, kind and user pages. */
@@ -28,11 +33,13 @@ export class PgPageRepo implements Omit<NostrPageRepo, 'dvmAnnouncement' | 'dvmC
   private readonly db: PgReader;
   private readonly thresholds: LivenessThresholds;
   private readonly list: PgDvmList;
+  private readonly keepRankings: boolean;
 
   constructor(options: PgPageRepoOptions) {
     this.db = options.db;
     this.thresholds = options.liveness ?? DEFAULT_LIVENESS;
-    this.list = new PgDvmList(options.db, options.pinnedDvms, this.thresholds);
+    this.keepRankings = options.readOnly !== true;
+    this.list = new PgDvmList(options.db, options.pinnedDvms, this.thresholds, this.keepRankings);
   }
 
   dvms(limit: number | undefined, offset: number | undefined, now: number): Promise<DvmSummary[]> {
@@ -58,7 +65,7 @@ export class PgPageRepo implements Omit<NostrPageRepo, 'dvmAnnouncement' | 'dvmC
   }
 
   kindPage(kind: number, options: KindPageOptions): Promise<KindPage | null> {
-    return pgKindPage(this.db, kind, options, this.thresholds);
+    return pgKindPage(this.db, kind, options, this.thresholds, this.keepRankings);
   }
 
   userPage(pubkey: string, limit?: number): Promise<UserPage | null> {
@@ -78,7 +85,7 @@ export class PgPageRepo implements Omit<NostrPageRepo, 'dvmAnnouncement' | 'dvmC
   }
 
   async dvmMedians(pubkeys: readonly string[]): Promise<Record<string, number | null>> {
-    return mediansOf(await pgResponsePercentilesOfDvms(this.db, mediansAsked(pubkeys)));
+    return mediansOf(await pgResponsePercentilesOfDvms(this.db, mediansAsked(pubkeys), this.keepRankings));
   }
 }
 

@@ -1,7 +1,6 @@
 import { latencyByKey, pairStatsOfRow, type PairLatency, type PairStats } from '../../nostr/pairStats';
 import { PAIR_STATS_COLUMNS } from '../sharedSql/nostrSql';
 import { pgColumn, pgId, pgRows, type PgReader } from './pgReader';
-import { pgMayWrite, pgMayWriteSql } from './pgWritePrivileges';
 
 /**
  * sqlitePairStatsQuery.ts on PostgreSQL: nostr_dvm_kind_stats and nostr_dvm_kind_latency, which the PostgreSQL schema keeps
@@ -43,15 +42,13 @@ function ranked(counts: string, key: string): string {
  * snapshot), and stores what it ranked; a stale store by a slower concurrent read is caught by the next read's check.
  *
  * A team may give its editors a role that can only SELECT, or point them at a read-only standby: there the read
- * ranks what is stale and keeps nothing (it asks first, in the same statement as the versions: pgWritePrivileges.ts).
+ * ranks what is stale and keeps nothing. Whether it may keep is the store's answer at open (Storage.readOnlyReason,
+ * pgWritePrivileges.ts), passed in as `keep`: the same answer that stops retention, not a second question to the server.
  * Such a reader still uses every ranking a writer kept: a writer's maintenance pass keeps whatever is stale
  * (pgKeepStaleRankings), so a reader that may not keep ranks at most what changed since the last pass.
  */
 const KIND_VERSION = 'xmin::text::bigint';
 const DVM_VERSION = `string_agg(kind::text || ':' || xmin::text, ',' ORDER BY kind)`;
-
-/** Whether this session may store rankings in `table` (an upsert). */
-const mayKeep = (table: string) => pgMayWriteSql(table, ['INSERT', 'UPDATE']);
 
 /** $1 the kind, $2 the stale DVMs: their rankings as `fresh` (dvm, kind, version, response_p50, response_p90, feedback_p50, feedback_p90). */
 const KIND_RANKING = `WITH v AS (SELECT dvm, ${KIND_VERSION} AS version FROM nostr_dvm_kind_stats WHERE kind = $1 AND dvm = ANY($2::bytea[])),
@@ -66,15 +63,16 @@ const KIND_RANKED_AND_KEPT = `${KIND_RANKING}
     feedback_p50 = excluded.feedback_p50, feedback_p90 = excluded.feedback_p90
   RETURNING encode(dvm, 'hex'), response_p50, response_p90, feedback_p50, feedback_p90`;
 
-export async function pgLatencyOfKind(db: PgReader, kind: number): Promise<Map<string, PairLatency>> {
+/** `keep`: this store may be written here (no Storage.readOnlyReason), so what is ranked anew is kept. */
+export async function pgLatencyOfKind(db: PgReader, kind: number, keep: boolean): Promise<Map<string, PairLatency>> {
   type Row = [dvm: string, responseP50: number | null, responseP90: number | null, feedbackP50: number | null, feedbackP90: number | null];
-  const kept = await pgRows<[...Row, boolean, boolean]>(db, `SELECT encode(s.dvm, 'hex'), c.response_p50, c.response_p90, c.feedback_p50, c.feedback_p90,
-      c.version IS NOT DISTINCT FROM s.${KIND_VERSION}, ${mayKeep('nostr_dvm_kind_percentiles')}
+  const kept = await pgRows<[...Row, boolean]>(db, `SELECT encode(s.dvm, 'hex'), c.response_p50, c.response_p90, c.feedback_p50, c.feedback_p90,
+      c.version IS NOT DISTINCT FROM s.${KIND_VERSION}
     FROM nostr_dvm_kind_stats s LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
     WHERE s.kind = $1 AND s.jobs > 0`, [kind]);
   const stale = kept.filter((row) => !row[5]).map((row) => pgId(row[0]));
   const ranks: Row[] = kept.filter((row) => row[5]).map((row) => row.slice(0, 5) as Row);
-  if (stale.length > 0) ranks.push(...await pgRows<Row>(db, kept[0][6] ? KIND_RANKED_AND_KEPT : KIND_RANKED, [kind, stale]));
+  if (stale.length > 0) ranks.push(...await pgRows<Row>(db, keep ? KIND_RANKED_AND_KEPT : KIND_RANKED, [kind, stale]));
   // As latencyByKey: an entry for each DVM with any count of this kind (a metric with counts always has a median).
   return new Map(ranks.filter((row) => row[1] !== null || row[3] !== null)
     .map(([dvm, r50, r90, f50, f90]) => [dvm, { response: [r50, r90], feedback: [f50, f90] }]));
@@ -91,37 +89,38 @@ const DVM_RANKED_AND_KEPT = `${DVM_RANKING}
   ON CONFLICT (dvm) DO UPDATE SET version = excluded.version, p50 = excluded.p50, p90 = excluded.p90
   RETURNING encode(dvm, 'hex'), p50, p90`;
 
-/** responsePercentilesOfDvms: every DVM asked in one read, keyed by lower-case hex ([null, null]: no response time yet). */
-export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonly string[]): Promise<Map<string, (number | null)[]>> {
+/**
+ * responsePercentilesOfDvms: every DVM asked in one read, keyed by lower-case hex ([null, null]: no response time yet).
+ * `keep` as for pgLatencyOfKind.
+ */
+export async function pgResponsePercentilesOfDvms(db: PgReader, pubkeys: readonly string[], keep: boolean): Promise<Map<string, (number | null)[]>> {
   const dvms = [...new Set(pubkeys.map((pubkey) => pubkey.toLowerCase()))];
   const percentiles = new Map<string, (number | null)[]>(dvms.map((dvm) => [dvm, [null, null]]));
   if (dvms.length === 0) return percentiles;
   // A DVM without stats rows has no counts either (version NULL): nothing to rank or keep.
-  const kept = await pgRows<[string, number | null, number | null, boolean, boolean]>(db, `SELECT encode(d.k, 'hex'), c.p50, c.p90, v.version IS NULL OR c.version = v.version,
-      ${mayKeep('nostr_dvm_percentiles')}
+  const kept = await pgRows<[string, number | null, number | null, boolean]>(db, `SELECT encode(d.k, 'hex'), c.p50, c.p90, v.version IS NULL OR c.version = v.version
     FROM unnest($1::bytea[]) d (k)
       LEFT JOIN LATERAL (SELECT ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats WHERE dvm = d.k) v ON true
       LEFT JOIN nostr_dvm_percentiles c ON c.dvm = d.k`, [dvms.map(pgId)]);
   const stale = kept.filter((row) => !row[3]).map((row) => pgId(row[0]));
   const ranks = kept.filter((row) => row[3]).map((row) => row.slice(0, 3) as [string, number | null, number | null]);
-  if (stale.length > 0) ranks.push(...await pgRows<[string, number | null, number | null]>(db, kept[0][4] ? DVM_RANKED_AND_KEPT : DVM_RANKED, [stale]));
+  if (stale.length > 0) ranks.push(...await pgRows<[string, number | null, number | null]>(db, keep ? DVM_RANKED_AND_KEPT : DVM_RANKED, [stale]));
   for (const [dvm, p50, p90] of ranks) if (percentiles.has(dvm) && p50 !== null) percentiles.set(dvm, [p50, p90]);
   return percentiles;
 }
 
 /**
  * Ranks and keeps every stale ranking of the kind pages and the DVMs list, as their reads would: for a writer's
- * maintenance pass (retention moves the counts too), so that readers that may not keep find them ranked.
+ * maintenance pass (retention moves the counts too), so that readers that may not keep find them ranked. Only for
+ * a store that may be written here: one that may not would rank for nothing (its reads rank what they show).
  */
 export async function pgKeepStaleRankings(db: PgReader): Promise<void> {
-  // A session that may not keep them would rank for nothing: its reads rank what they show.
-  if (!(await pgMayWrite(db, 'nostr_dvm_kind_percentiles', ['INSERT', 'UPDATE'])) || !(await pgMayWrite(db, 'nostr_dvm_percentiles', ['INSERT', 'UPDATE']))) return;
   const kinds = await pgColumn<number>(db, `SELECT DISTINCT s.kind FROM nostr_dvm_kind_stats s
       LEFT JOIN nostr_dvm_kind_percentiles c ON c.dvm = s.dvm AND c.kind = s.kind
     WHERE s.kind >= 0 AND s.jobs > 0 AND c.version IS DISTINCT FROM s.${KIND_VERSION} ORDER BY s.kind`);
-  for (const kind of kinds) await pgLatencyOfKind(db, kind);
+  for (const kind of kinds) await pgLatencyOfKind(db, kind, true);
   const dvms = await pgColumn<string>(db, `SELECT encode(v.dvm, 'hex') FROM (SELECT dvm, ${DVM_VERSION} AS version FROM nostr_dvm_kind_stats GROUP BY dvm) v
       LEFT JOIN nostr_dvm_percentiles c ON c.dvm = v.dvm
     WHERE c.version IS DISTINCT FROM v.version ORDER BY 1`);
-  if (dvms.length > 0) await pgResponsePercentilesOfDvms(db, dvms);
+  if (dvms.length > 0) await pgResponsePercentilesOfDvms(db, dvms, true);
 }

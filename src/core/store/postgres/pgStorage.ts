@@ -84,11 +84,13 @@ export class PgStorage implements Storage {
   }
 
   openNostr(options: NostrStoreOptions): NostrStore {
+    const readOnly = this.readOnlyReason !== undefined;
     return createPgNostrStore({
       ...options,
       pool: this.pool,
+      readOnly,
       // Its eviction counts the bytes of the rows it removes: pg_database_size does not fall when rows are deleted.
-      retention: new PgNostrRetention(this.pool, { readOnly: this.readOnlyReason !== undefined }),
+      retention: new PgNostrRetention(this.pool, { readOnly }),
       postedJobs: createPgPostedJobStore(this.pool),
       historyBackfill: createPgHistoryBackfillStore(this.pool),
     });
