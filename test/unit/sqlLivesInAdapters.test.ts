@@ -126,24 +126,83 @@ test('no file outside the two adapters and their shared SQL holds SQL or its fra
   assert.deepEqual(breaks, []);
 });
 
-/** Where the engine picks its storage: the one file outside the stores that names the sql.js adapter. */
+/** The engine's storage opener: sql.js by default, PostgreSQL for a postgres:// URL (openEngineStorage.ts). */
 const STORAGE_OPENER = path.join(SRC, 'engine', 'openEngineStorage.ts');
+/** pgUrl.ts: checks a postgres:// URL and names it without its password, and opens nothing. */
+const PG_URL = path.join(POSTGRES_ADAPTER, 'pgUrl');
 
-/** The files under `from` with a relative import or re-export of something under `into`. */
+/**
+ * Who outside an adapter's own folder may reach into it, and what each may load there (a path without its
+ * extension, or the adapter's folder for anything in it). Nothing else may, src/core/store's seam files included:
+ * storage.ts and pinRepo.ts speak the core's types, and a store file that needed the sql.js adapter would tie the
+ * seam to one dialect.
+ */
+const ADAPTER_ENTRY_POINTS: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>> = new Map([
+  [SQLITE_ADAPTER, new Map([
+    // Where the engine picks its storage: the sql.js file unless a URL is given.
+    [STORAGE_OPENER, [SQLITE_ADAPTER]],
+  ])],
+  [POSTGRES_ADAPTER, new Map([
+    // Opens the team's store for a postgres:// URL.
+    [STORAGE_OPENER, [POSTGRES_ADAPTER]],
+    // The URL's own handling, which connects to nothing: the CLI's --store, the swarmscope.storage.url setting, and
+    // the extension naming the store in its status without the password.
+    [path.join(SRC, 'cli', 'cliCommand.ts'), [PG_URL]],
+    [path.join(SRC, 'core', 'config', 'settings.ts'), [PG_URL]],
+    [path.join(SRC, 'services.ts'), [PG_URL]],
+  ])],
+]);
+
+/** Where each relative module `text` loads resolves to (no extension), whichever way it loads it (loadedModule). */
+function relativeLoads(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const loads: string[] = [];
+  const visit = (node: ts.Node): void => {
+    const loaded = loadedModule(node);
+    if (loaded?.startsWith('.')) loads.push(path.resolve(path.dirname(file), loaded));
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return loads;
+}
+
+const within = (loaded: string, dir: string): boolean => (loaded + path.sep).startsWith(dir);
+
+/** What `file` (with contents `text`) loads from an adapter it is neither part of nor listed for in ADAPTER_ENTRY_POINTS. */
+function strayAdapterLoads(file: string, text: string): string[] {
+  return relativeLoads(file, text).flatMap((loaded) => [...ADAPTER_ENTRY_POINTS].flatMap(([adapter, entryPoints]) => {
+    if (!within(loaded, adapter) || file.startsWith(adapter)) return [];
+    const allowed = entryPoints.get(file) ?? [];
+    return allowed.some((target) => loaded === target || within(loaded, target)) ? [] : [`${path.relative(REPO_ROOT, file)} loads ${path.relative(REPO_ROOT, loaded)}`];
+  }));
+}
+
+/** The files under `from` that load something under `into`. */
 function importing(from: (file: string) => boolean, into: string): string[] {
   return sourceFiles(SRC)
     .filter(from)
-    .filter((file) => {
-      const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-      return source.statements.some((statement) => (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement))
-        && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text.startsWith('.')
-        && (path.resolve(path.dirname(file), statement.moduleSpecifier.text) + path.sep).startsWith(into));
-    })
+    .filter((file) => relativeLoads(file, fs.readFileSync(file, 'utf8')).some((loaded) => within(loaded, into)))
     .map((file) => path.relative(REPO_ROOT, file));
 }
 
-test('engine, domain and UI code reach the sql.js adapter only through the storage seam', () => {
-  assert.deepEqual(importing((file) => !file.startsWith(folder('core/store')) && file !== STORAGE_OPENER, SQLITE_ADAPTER), []);
+test('the adapter check catches a stray load of either adapter, and passes the listed entry points', () => {
+  const at = (...parts: string[]) => path.join(SRC, ...parts);
+  assert.equal(strayAdapterLoads(at('engine', 'stray.ts'), "import { openPgStorage } from '../core/store/postgres/pgStorage';").length, 1);
+  assert.equal(strayAdapterLoads(at('engine', 'stray.ts'), "const { SqliteStorage } = await import('../core/store/sqlite/sqliteStorage');").length, 1);
+  assert.equal(strayAdapterLoads(at('core', 'store', 'storage.ts'), "export type { Database } from './sqlite/store';").length, 1, 'the store seam files are not the sql.js adapter');
+  assert.equal(strayAdapterLoads(at('core', 'store', 'pinRepo.ts'), "import { PgStorage } from './postgres/pgStorage';").length, 1);
+  assert.equal(strayAdapterLoads(at('cli', 'cliCommand.ts'), "import { openPgStorage } from '../core/store/postgres/pgStorage';").length, 1, 'URL handling opens nothing');
+  assert.deepEqual(strayAdapterLoads(at('cli', 'cliCommand.ts'), "import { checkPgUrl } from '../core/store/postgres/pgUrl';"), []);
+  assert.deepEqual(strayAdapterLoads(STORAGE_OPENER, "import { openPgStorage } from '../core/store/postgres/pgStorage';\nimport { SqliteStorage } from '../core/store/sqlite/sqliteStorage';"), []);
+  assert.deepEqual(strayAdapterLoads(at('core', 'store', 'sqlite', 'store.ts'), "import { sqlRows } from './sqlRows';"), []);
+});
+
+test('engine, domain, UI and store seam code reach either adapter only through the listed entry points', () => {
+  assert.deepEqual(sourceFiles(SRC).flatMap((file) => strayAdapterLoads(file, fs.readFileSync(file, 'utf8'))), []);
+  // The list names only files that load from their adapter: one that stopped should leave it, not keep a standing exemption.
+  for (const [adapter, entryPoints] of ADAPTER_ENTRY_POINTS) {
+    for (const file of entryPoints.keys()) assert.ok(importing((candidate) => candidate === file, adapter).length === 1, `${path.relative(REPO_ROOT, file)} loads nothing from ${path.relative(REPO_ROOT, adapter)}`);
+  }
 });
 
 test('neither adapter imports the other, and their shared SQL imports neither: SQL both send lives in sharedSql', () => {
