@@ -218,7 +218,17 @@ test('My jobs in the Watched view: your jobs with kind, input, status and paymen
   await waitForRow(pane, [/^text generation · encrypted input\b/]);
   assert.ok(!(await waitForRow(pane, [/^text generation · first, translate this\b/]).then((row) => row.innerText())).includes('paid'), 'only the zapped job reads paid');
 
-  await (await waitForRow(pane, [new RegExp(`^text generation · ${parent.slice(0, 40)}`)])).click();
+  // The view redraws its rows as the jobs' answers and receipts land; a click on a row being replaced is lost, and
+  // the trace tab from the earlier test would then stay behind the playground: click again until the trace is shown.
+  for (let attempt = 1; ; attempt++) {
+    await (await waitForRow(pane, [new RegExp(`^text generation · ${parent.slice(0, 40)}`)])).click();
+    try {
+      await editorTab(page, `Job Trace · ${child.slice(0, 8)}`, { active: true }).waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
   await tracePanel(page, child);
 
   const row = await waitForRow(pane, [/^text generation · first, translate this\b/]);

@@ -47,9 +47,13 @@ export async function retryQuickInput(page: Page, steps: (input: Locator) => Pro
   }
 }
 
-/** The trace panel's page, once its tab (titled by the job) is open and its timeline drawn. */
+/**
+ * The trace panel's page, once its tab (titled by the job) is the active one and its timeline drawn. Active, not only
+ * open: a panel of that job opened earlier keeps its tab while another editor is in front, and the page read below is
+ * whichever webview is shown.
+ */
 export async function tracePanel(page: Page, requestId: string): Promise<FrameLocator> {
-  await editorTab(page, `Job Trace · ${requestId.slice(0, 8)}`).waitFor({ state: 'visible', timeout: 30_000 });
+  await editorTab(page, `Job Trace · ${requestId.slice(0, 8)}`, { active: true }).waitFor({ state: 'visible', timeout: 30_000 });
   const content = webviewContent(page);
   await content.locator('table.timeline tbody tr').first().waitFor({ state: 'visible', timeout: 30_000 });
   return content;

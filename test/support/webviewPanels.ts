@@ -12,9 +12,9 @@ export function webviewContent(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-/** The editor tab titled `title` (a panel's, or a file's). */
-export function editorTab(page: Page, title: string): Locator {
-  return page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: title }) }).first();
+/** The editor tab titled `title` (a panel's, or a file's); with `active`, only while it is the one shown in its group. */
+export function editorTab(page: Page, title: string, options: { active?: boolean } = {}): Locator {
+  return page.locator(options.active ? '.tabs-container .tab.active' : '.tabs-container .tab', { has: page.locator('.label-name', { hasText: title }) }).first();
 }
 
 /** Reloads the window as a user would ("Developer: Reload Window") and waits for the workbench to be drawn again. */
